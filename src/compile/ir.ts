@@ -1,0 +1,152 @@
+/**
+ * The IR: what a rubric means, with every default filled in and no source positions, so that it
+ * can be hashed (Dhall-style: the hash is over meaning, not text). Everything downstream (bundle,
+ * judge, score, drift) reads this, never the AST. Field names are snake_case because the IR is
+ * written into bundles and read by other tools.
+ */
+
+export type EvidencePolicy =
+  | { readonly kind: "unmet" }
+  | { readonly kind: "flag" }
+  | { readonly kind: "retry" }
+  | { readonly kind: "cap"; readonly value: number };
+
+export type Scale =
+  | { readonly kind: "numeric"; readonly min: number; readonly max: number; readonly step: number }
+  | { readonly kind: "pass_fail" };
+
+export type Mode =
+  | { readonly kind: "pointwise" }
+  | {
+      readonly kind: "pairwise";
+      /** The two inputs being compared: [A, B]. */
+      readonly compare: readonly [string, string];
+      /** Judge both orders to cancel position bias. */
+      readonly swap: boolean;
+      readonly ties: boolean;
+      /** What an order-inconsistent pair becomes. */
+      readonly inconsistent: "tie" | "flag";
+    };
+
+export interface InputIR {
+  readonly name: string;
+  readonly description: string;
+  /** Evidence quotes may be taken from this input. */
+  readonly quotable: boolean;
+}
+
+export interface JudgeSettingsIR {
+  readonly temperature: number;
+  readonly samples: number;
+  readonly seed: number | null;
+  readonly max_tokens: number | null;
+  /** `evidence_first`: the answer schema puts evidence before each verdict. */
+  readonly order: "evidence_first" | "verdict_first";
+  /** Similarity in [0,1] a fuzzy quote match must reach to count as verified. */
+  readonly quote_match: number;
+  /** Default policy when a criterion's required evidence does not verify. */
+  readonly on_evidence_failure: EvidencePolicy;
+}
+
+export interface EvidenceRuleIR {
+  readonly min_quotes: number;
+  readonly max_quotes: number | null;
+  readonly max_words: number | null;
+  /** Inputs the quotes must come from (defaults to every quotable input). */
+  readonly from: readonly string[];
+}
+
+export interface LevelIR {
+  readonly value: number;
+  readonly anchor: string;
+}
+
+export type CriterionKind = "binary" | "checklist" | "levels";
+
+export interface CriterionIR {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly section: string | null;
+  readonly kind: CriterionKind;
+  /** levels: the ordinal anchors (ascending); checklist: anchors for 0, 1, 2 (may be empty). */
+  readonly levels: readonly LevelIR[];
+  /** Exactly one of weight / points is non-null after lowering. */
+  readonly weight: number | null;
+  readonly points: number | null;
+  readonly evidence: EvidenceRuleIR;
+  readonly on_evidence_failure: EvidencePolicy;
+  readonly tags: readonly string[];
+}
+
+export type CheckTest =
+  | { readonly kind: "regex"; readonly input: string; readonly pattern: string; readonly flags: string; readonly negate: boolean }
+  | { readonly kind: "contains"; readonly input: string; readonly text: string; readonly ignore_case: boolean; readonly negate: boolean }
+  | { readonly kind: "count"; readonly input: string; readonly unit: "words" | "characters"; readonly min: number | null; readonly max: number | null }
+  | { readonly kind: "json"; readonly input: string; readonly schema: unknown | null }
+  | { readonly kind: "equals"; readonly input: string; readonly other: string; readonly ignore_case: boolean; readonly ignore_whitespace: boolean }
+  | { readonly kind: "numeric"; readonly input: string; readonly other: string; readonly tolerance: number };
+
+export interface CheckIR {
+  readonly id: string;
+  readonly title: string;
+  readonly section: string | null;
+  readonly test: CheckTest;
+  /** Checks count in the score only when given a weight or points; otherwise they feed gates. */
+  readonly weight: number | null;
+  readonly points: number | null;
+}
+
+export type ConditionIR =
+  | { readonly kind: "met"; readonly ref: string; readonly negate: boolean }
+  | { readonly kind: "level"; readonly ref: string; readonly op: "<" | "<=" | ">" | ">=" | "=="; readonly value: number }
+  | { readonly kind: "and" | "or"; readonly operands: readonly ConditionIR[] };
+
+export interface GateIR {
+  readonly id: string;
+  readonly title: string;
+  readonly when: ConditionIR;
+  readonly action: { readonly kind: "cap" | "fix"; readonly value: number };
+}
+
+export type AggregationMethod = "weighted_mean" | "points" | "minimum" | "sum";
+export type Rounding = "half_up" | "half_even" | "down" | "up" | "none";
+
+export interface AggregationIR {
+  readonly method: AggregationMethod;
+  readonly rounding: Rounding;
+}
+
+/** Per-item criteria read from a row field; `defaults` fills what the rows do not say. */
+export interface TemplateIR {
+  readonly field: string;
+  readonly kind: CriterionKind;
+  readonly evidence: EvidenceRuleIR;
+  readonly on_evidence_failure: EvidencePolicy;
+}
+
+export interface SectionIR {
+  readonly title: string;
+  readonly criteria: readonly string[];
+}
+
+export interface RubricIR {
+  readonly id: string;
+  readonly version: string;
+  readonly title: string;
+  readonly description: string;
+  readonly tags: readonly string[];
+  readonly mode: Mode;
+  readonly inputs: readonly InputIR[];
+  readonly scale: Scale;
+  readonly instructions: string;
+  readonly judge: JudgeSettingsIR;
+  readonly sections: readonly SectionIR[];
+  readonly criteria: readonly CriterionIR[];
+  readonly checks: readonly CheckIR[];
+  readonly gates: readonly GateIR[];
+  readonly aggregation: AggregationIR;
+  readonly template: TemplateIR | null;
+  /** Hashes of the parts this rubric imported (their content is inlined above). */
+  readonly imports: readonly string[];
+}
