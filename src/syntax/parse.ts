@@ -1,0 +1,75 @@
+/**
+ * The syntax stage's API: source text in, AST and diagnostics out. Never throws on any input:
+ * lexing and parsing problems become diagnostics with spans.
+ */
+import { error, type Diagnostic } from "../diagnostics/index.js";
+import type { Comment, RubricFile } from "./ast.js";
+import { foundWord } from "./messages.js";
+import { rubricParser } from "./parser.js";
+import { cstToAst } from "./to-ast.js";
+import { rubricLexer } from "./tokens.js";
+
+/** Sources past this size are refused before lexing: no real rubric comes near it. */
+export const MAX_SOURCE_CHARS = 20_000_000;
+/** One broken file should not print thousands of lines. */
+const MAX_SYNTAX_DIAGNOSTICS = 50;
+
+export interface ParseResult {
+  readonly ast: RubricFile | null;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function parseRubric(text: string, file?: string): ParseResult {
+  if (text.length > MAX_SOURCE_CHARS) {
+    return {
+      ast: null,
+      diagnostics: [error("source-too-large", `source is ${text.length} characters, over the limit of ${MAX_SOURCE_CHARS}; split it into parts and \`import\` them`, { start: 0, end: 0 }, file)],
+    };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const lexed = rubricLexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const start = e.offset;
+    const ch = text.slice(start, start + 1);
+    diagnostics.push(error("lexing-error", `unexpected character \`${ch}\`; text must be in quotes ("…" or """…""")`, { start, end: start + Math.max(1, e.length) }, file));
+  }
+  const tokens = lexed.tokens.filter((t) => {
+    const name = t.tokenType.name;
+    if (name === "UnterminatedString") {
+      diagnostics.push(error("unterminated-string", "this quoted text has no closing `\"` on the same line; close it, or use a `\"\"\"` block for several lines", { start: t.startOffset, end: t.startOffset + 1 }, file));
+      return false;
+    }
+    if (name === "UnterminatedTextBlock") {
+      diagnostics.push(error("unterminated-text", "this `\"\"\"` text block is never closed; add `\"\"\"` where the text ends", { start: t.startOffset, end: t.startOffset + 3 }, file));
+      return false;
+    }
+    return true;
+  });
+  rubricParser.input = tokens;
+  const cst = rubricParser.rubricFile();
+  for (const e of rubricParser.errors) {
+    const t = e.token;
+    const at = isNaN(t.startOffset) ? (e.previousToken && !isNaN(e.previousToken.startOffset) ? (e.previousToken.endOffset ?? e.previousToken.startOffset) + 1 : text.length) : t.startOffset;
+    const end = isNaN(t.startOffset) ? at : (t.endOffset ?? t.startOffset) + 1;
+    const message = e.message || `unexpected ${foundWord(t)}`;
+    diagnostics.push(error("parsing-error", message, { start: at, end: Math.max(end, at) }, file));
+  }
+  const comments: Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
+    kind: "Comment",
+    text: t.image.replace(/\s+$/, ""),
+    trailing: /\S/.test(text.slice(text.lastIndexOf("\n", t.startOffset - 1) + 1, t.startOffset)),
+    loc: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
+  }));
+  let ast: RubricFile | null = null;
+  try {
+    const partial = cstToAst(cst);
+    ast = { ...partial, comments };
+  } catch (err) {
+    // The builder is defensive; if recovery produced a shape it did not foresee, report instead of crashing.
+    if (diagnostics.length === 0) throw err;
+  }
+  if (ast && !ast.header && !diagnostics.length) {
+    diagnostics.push(error("missing-header", "a rubric must start with `rubric <id> version <x.y.z>`", { start: 0, end: 0 }, file));
+  }
+  return { ast, diagnostics: diagnostics.slice(0, MAX_SYNTAX_DIAGNOSTICS) };
+}
