@@ -2,6 +2,7 @@
  * The syntax stage's API: source text in, AST and diagnostics out. Never throws on any input:
  * lexing and parsing problems become diagnostics with spans.
  */
+import type { IToken } from "chevrotain";
 import { error, type Diagnostic } from "../diagnostics/index.js";
 import type { Comment, RubricFile } from "./ast.js";
 import { foundWord } from "./messages.js";
@@ -49,7 +50,9 @@ export function parseRubric(text: string, file?: string): ParseResult {
   const cst = rubricParser.rubricFile();
   for (const e of rubricParser.errors) {
     const t = e.token;
-    const at = isNaN(t.startOffset) ? (e.previousToken && !isNaN(e.previousToken.startOffset) ? (e.previousToken.endOffset ?? e.previousToken.startOffset) + 1 : text.length) : t.startOffset;
+    // At end of input the token has no offset; point just after the last real token instead.
+    const prev = (e as { previousToken?: IToken }).previousToken;
+    const at = isNaN(t.startOffset) ? (prev && !isNaN(prev.startOffset) ? (prev.endOffset ?? prev.startOffset) + 1 : text.length) : t.startOffset;
     const end = isNaN(t.startOffset) ? at : (t.endOffset ?? t.startOffset) + 1;
     const message = e.message || `unexpected ${foundWord(t)}`;
     diagnostics.push(error("parsing-error", message, { start: at, end: Math.max(end, at) }, file));

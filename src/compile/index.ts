@@ -1,0 +1,4 @@
+export type * from "./ir.js";
+export { compileSource, compileFile, type CompileOptions, type CompileResult, type ImportReader } from "./compile.js";
+export { lowerRubric, DEFAULT_JUDGE } from "./lower.js";
+export { RULES } from "./rules.js";
