@@ -20,10 +20,14 @@ function policyText(p: EvidencePolicy): string {
 function evidenceText(c: Pick<CriterionIR, "evidence">): string {
   const e = c.evidence;
   if (e.min_quotes === 0 && e.max_quotes === null) return "Evidence: optional; quote the passages your verdict rests on.";
-  const count = e.max_quotes !== null ? `${e.min_quotes} to ${e.max_quotes}` : `at least ${e.min_quotes}`;
+  const count =
+    e.max_quotes === null ? `at least ${e.min_quotes}`
+    : e.min_quotes === e.max_quotes ? `exactly ${e.min_quotes}`
+    : `${e.min_quotes} to ${e.max_quotes}`;
+  const plural = !(e.max_quotes === 1 || (e.max_quotes === null && e.min_quotes === 1) || (e.min_quotes === 1 && e.max_quotes === 1));
   const from = e.from.length ? ` from ${e.from.map((f) => `\`${f}\``).join(" or ")}` : "";
-  const words = e.max_words !== null ? `, each at most ${e.max_words} words` : "";
-  return `Evidence: quote ${count} passage${e.min_quotes === 1 && e.max_quotes === 1 ? "" : "s"}${from}${words}, copied exactly.`;
+  const words = e.max_words !== null ? `, ${plural ? "each " : ""}at most ${e.max_words} words` : "";
+  return `Evidence: quote ${count} passage${plural ? "s" : ""}${from}${words}, copied exactly.`;
 }
 
 function criterionText(ir: RubricIR, c: CriterionIR, n: number): string {

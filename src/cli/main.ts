@@ -16,12 +16,6 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   lock: () => import("./commands/lock.js"),
   verify: () => import("./commands/verify.js"),
   sign: () => import("./commands/sign.js"),
-  judge: () => import("./commands/judge.js"),
-  calibrate: () => import("./commands/calibrate.js"),
-  apply: () => import("./commands/apply.js"),
-  agree: () => import("./commands/agree.js"),
-  diff: () => import("./commands/diff.js"),
-  drift: () => import("./commands/drift.js"),
 };
 
 function usage(): string {

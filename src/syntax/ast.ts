@@ -198,6 +198,8 @@ export interface Comment {
   readonly text: string;
   /** Written after code on the same line (kept at the end of that line by the printer). */
   readonly trailing: boolean;
+  /** Followed by a blank line in the source (kept, so comment paragraphs stay apart). */
+  readonly blankAfter: boolean;
   readonly loc: Span;
 }
 

@@ -61,6 +61,7 @@ export function parseRubric(text: string, file?: string): ParseResult {
     kind: "Comment",
     text: t.image.replace(/\s+$/, ""),
     trailing: /\S/.test(text.slice(text.lastIndexOf("\n", t.startOffset - 1) + 1, t.startOffset)),
+    blankAfter: /^[^\S\n]*\r?\n[^\S\n]*\r?\n/.test(text.slice((t.endOffset ?? t.startOffset) + 1)),
     loc: { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 },
   }));
   let ast: RubricFile | null = null;

@@ -23,12 +23,14 @@ class Printer {
         this.lines[last] += "  " + c.text;
       } else {
         this.lines.push(INDENT.repeat(depth) + c.text);
+        if (c.blankAfter) this.lines.push("");
       }
     }
   }
 
   line(depth: number, text: string, at?: number): void {
     if (at !== undefined) this.flush(at, depth);
+    this.dedupeBlank();
     this.lines.push(text === "" ? "" : INDENT.repeat(depth) + text);
   }
 
@@ -38,6 +40,11 @@ class Printer {
 
   blank(): void {
     if (this.lines.length > 0 && this.lines[this.lines.length - 1] !== "") this.lines.push("");
+  }
+
+  /** Comments may leave a blank line that the next statement's own spacing would double. */
+  private dedupeBlank(): void {
+    while (this.lines.length > 1 && this.lines[this.lines.length - 1] === "" && this.lines[this.lines.length - 2] === "") this.lines.pop();
   }
 
   result(): string {

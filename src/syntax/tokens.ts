@@ -22,7 +22,7 @@ export const Comma = createToken({ name: "Comma", pattern: /,/ });
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 
 export const Name = createToken({ name: "Name", pattern: Lexer.NA });
-export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_.-]*/, categories: [Name] });
+export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_.:-]*/, categories: [Name] });
 
 const keywordTokens: TokenType[] = [];
 function kw(word: string): TokenType {

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `npm run demo`: compile the example rubrics into bundles/, lock and verify them, then show
+# what changed between two versions of one rubric.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rulers() { node bin/rulers.js "$@"; }
+
+echo "== compile the examples"
+rulers compile examples/asap-essay.rubric examples/source-response.rubric examples/health-answer.rubric \
+  examples/pairwise-helpfulness.rubric examples/mt-bench-judge.rubric examples/versions/pairwise-helpfulness-1.1.0.rubric
+rulers compile examples/health-per-item.rubric --items examples/health-per-item.jsonl
+
+echo; echo "== lock them (rulers.lock pins id → version → hash)"
+rulers lock bundles
+
+echo; echo "== verify every bundle against its own hash and the lock"
+rulers verify
+
+echo; echo "== formatting never changes a hash: fmt --check"
+rulers fmt --check examples/*.rubric examples/parts/*.rubric examples/versions/*.rubric
+
+echo; echo "== what changed from chat.helpfulness-pairwise 1.0.0 to 1.1.0"
+if node -e 'import("./dist/cli/commands/diff.js").then(()=>process.exit(0),()=>process.exit(1))' 2>/dev/null; then
+  rulers diff bundles/chat.helpfulness-pairwise/1.0.0/bundle.json bundles/chat.helpfulness-pairwise/1.1.0/bundle.json || true
+else
+  diff -u examples/pairwise-helpfulness.rubric examples/versions/pairwise-helpfulness-1.1.0.rubric || true
+fi

@@ -1,0 +1,80 @@
+/** Reading and writing bundle.json files; a file is trusted only after its hash is recomputed. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { contentHash, prettyCanonicalJson } from "../util/canonical.js";
+import { writeFileAtomic } from "../util/atomic.js";
+import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
+
+export class BundleError extends Error {
+  constructor(readonly path: string, readonly kind: "unreadable" | "not-json" | "bad-shape" | "unknown-format", message: string) {
+    super(`${path}: ${message}`);
+    this.name = "BundleError";
+  }
+}
+
+// Only the envelope is checked here: the body is covered by its hash, and the IR's own shape
+// is the compiler's business. Enough to give a clear error for a file that is not a bundle.
+const BundleFile = z.object({
+  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
+  body: z.object({
+    format: z.string(),
+    rubric: z.object({ id: z.string(), version: z.string() }).passthrough(),
+    prompt: z.object({ system: z.string(), user: z.string() }),
+    answer_schema: z.record(z.string(), z.unknown()),
+    items: z.record(z.string(), z.array(z.unknown())).nullable(),
+  }).passthrough(),
+});
+
+export function makeBundle(body: BundleBody): Bundle {
+  return { hash: contentHash(body), body };
+}
+
+export function serializeBundle(bundle: Bundle): string {
+  return prettyCanonicalJson({ hash: bundle.hash, body: bundle.body });
+}
+
+export function bundlePath(outDir: string, id: string, version: string): string {
+  return join(outDir, id, version, "bundle.json");
+}
+
+export function writeBundle(outDir: string, bundle: Bundle): string {
+  const path = bundlePath(outDir, bundle.body.rubric.id, bundle.body.rubric.version);
+  writeFileAtomic(path, serializeBundle(bundle));
+  return path;
+}
+
+export function parseBundle(text: string, path: string): Bundle {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new BundleError(path, "not-json", `not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = BundleFile.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BundleError(path, "bad-shape", `not a rulers bundle: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`);
+  }
+  if (parsed.data.body.format !== BUNDLE_FORMAT) {
+    throw new BundleError(path, "unknown-format", `bundle format \`${parsed.data.body.format}\` is not \`${BUNDLE_FORMAT}\`; recompile it with this version of rulers`);
+  }
+  return json as Bundle;
+}
+
+/** Read a bundle file, checking its envelope (not its hash: see `verifyBundle`). */
+export function readBundle(path: string): Bundle {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BundleError(path, "unreadable", code === "ENOENT" ? "no such bundle file" : `cannot read (${code ?? (err as Error).message})`);
+  }
+  return parseBundle(text, path);
+}
+
+/** Recompute the body's hash: the one check that proves the bundle is what was compiled. */
+export function bundleIntact(bundle: Bundle): boolean {
+  return contentHash(bundle.body) === bundle.hash;
+}

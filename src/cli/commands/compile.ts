@@ -1,0 +1,61 @@
+import { buildBundle } from "../../bundle/build.js";
+import { writeBundle } from "../../bundle/file.js";
+import { compileFile } from "../../compile/index.js";
+import { compileItems } from "../../compile/items.js";
+import { diagnosticToJson, hasErrors } from "../../diagnostics/index.js";
+import { printDiagnostics, summary } from "../diagnostics.js";
+import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
+import type { Command } from "../main.js";
+
+const HELP = `usage: rulers compile <files…> [--out DIR] [--items rows.jsonl] [--json] [--check]
+
+Compiles each .rubric source into DIR/<id>/<version>/bundle.json (DIR defaults to bundles/).
+  --items FILE  for a per-item rubric: compile each row's criteria into the bundle
+  --json        print [{"id","version","hash","path"}] (and diagnostics) as JSON
+  --check       check only; write nothing`;
+
+export const command: Command = {
+  summary: "compile .rubric sources into locked, content-hashed bundles",
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, {
+      out: { type: "string" }, items: { type: "string" }, json: { type: "boolean" }, check: { type: "boolean" },
+    }, HELP);
+    if (positionals.length === 0) throw new CliError(`no source files given\n${HELP}`);
+    if (values.items && positionals.length !== 1) throw new CliError("`--items` compiles the rows of one per-item rubric; give exactly one source");
+    const outDir = values.out ?? "bundles";
+    const results: Record<string, unknown>[] = [];
+    const allDiagnostics: Record<string, unknown>[] = [];
+    let failed = false;
+    for (const file of positionals) {
+      const r = compileFile(file);
+      let diagnostics = r.diagnostics;
+      let items = null;
+      if (r.ir && values.items) {
+        const compiled = compileItems(r.ir, values.items);
+        diagnostics = [...diagnostics, ...compiled.diagnostics];
+        items = compiled.items;
+      }
+      if (values.json) allDiagnostics.push(...diagnostics.map((d) => diagnosticToJson(d, d.file !== undefined ? r.sources.get(d.file) : undefined)));
+      else printDiagnostics(diagnostics, r.sources);
+      if (hasErrors(diagnostics) || (!r.ir && r.partHash === null)) {
+        failed = true;
+        if (!values.json) writeErr(`${file}: not compiled (${summary(diagnostics)})`);
+        continue;
+      }
+      if (!r.ir) {
+        // A part compiles to nothing on its own; its hash is what rubrics pin.
+        results.push({ file, part: true, hash: r.partHash });
+        if (!values.json) writeOut(`${file}: part ${r.partHash}`);
+        continue;
+      }
+      const bundle = buildBundle(r.ir, items);
+      const path = values.check ? null : writeBundle(outDir, bundle);
+      results.push({ id: r.ir.id, version: r.ir.version, hash: bundle.hash, path });
+      if (!values.json) writeOut(`${r.ir.id}@${r.ir.version} ${bundle.hash}${path ? ` → ${path}` : ""}`);
+    }
+    if (values.json) {
+      writeOut(JSON.stringify(allDiagnostics.length ? { bundles: results, diagnostics: allDiagnostics } : results));
+    }
+    return failed ? 1 : 0;
+  },
+};
