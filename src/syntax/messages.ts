@@ -57,6 +57,10 @@ export const errorMessages: IParserErrorMessageProvider = {
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, ruleName }) {
     const first = actual[0];
+    const found = first ? foundWord(first) : "end of file";
+    // A missing value or text is the commonest slip; say so plainly rather than list tokens.
+    if (ruleName === "value") return `expected a value (a number, version, name or quoted text) but found ${found}`;
+    if (ruleName === "text") return `expected a quoted text ("…" or \"\"\"…\"\"\") but found ${found}`;
     return `unexpected ${first ? foundWord(first) : "input"} in ${where(ruleName)}; expected ${firstTokens(expectedPathsPerAlt)}`;
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, ruleName }) {

@@ -72,8 +72,5 @@ export function parseRubric(text: string, file?: string): ParseResult {
     // The builder is defensive; if recovery produced a shape it did not foresee, report instead of crashing.
     if (diagnostics.length === 0) throw err;
   }
-  if (ast && !ast.header && !diagnostics.length) {
-    diagnostics.push(error("missing-header", "a rubric must start with `rubric <id> version <x.y.z>`", { start: 0, end: 0 }, file));
-  }
   return { ast, diagnostics: diagnostics.slice(0, MAX_SYNTAX_DIAGNOSTICS) };
 }
