@@ -1,4 +1,4 @@
-import type { CriterionIR, RubricIR } from "../compile/ir.js";
+import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 
 /** Bumped whenever the meaning of any bundle field changes; it is part of the hashed body. */
 export const BUNDLE_FORMAT = "rulers-bundle/1";
@@ -21,9 +21,9 @@ export interface BundleBody {
   readonly answer_schema: Record<string, unknown>;
   /**
    * For template (per-item) rubrics compiled together with their rows: item id → that item's
-   * criteria, so every item's criteria are covered by the bundle hash. Null otherwise.
+   * criteria (as the rows give them; the template supplies kind and evidence rules), so every item's criteria are covered by the bundle hash. Null otherwise.
    */
-  readonly items: Readonly<Record<string, readonly CriterionIR[]>> | null;
+  readonly items: Readonly<Record<string, readonly ItemCriterionIR[]>> | null;
 }
 
 /** What `bundle.json` holds: the body and `sha256:<hex>` over the body's canonical JSON. */

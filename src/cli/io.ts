@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+
 /** An expected failure (bad flag, unreadable file): printed as one line, never as a stack. */
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -19,7 +21,7 @@ export function writeOut(line: string): void {
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** node:util parseArgs with its exceptions turned into one-line usage errors. */
-export function parseFlags<O extends Options>(argv: string[], options: O, help: string) {
+export function parseFlags<O extends Options>(argv: string[], options: O, help: string): Parsed<O> {
   if (argv.includes("--help") || argv.includes("-h")) {
     writeOut(help);
     throw new CliError("", 0);

@@ -125,6 +125,20 @@ export interface TemplateIR {
   readonly on_evidence_failure: EvidencePolicy;
 }
 
+/**
+ * One per-item criterion as stored in a bundle: only what the row says. Kind, evidence rule
+ * and policy come from the template (`expandItemCriterion` in compile/items.ts joins them).
+ * Keys are listed in sorted order, which the canonical writer hashes without copying.
+ */
+export interface ItemCriterionIR {
+  readonly description: string;
+  readonly id: string;
+  readonly points: number | null;
+  readonly tags: readonly string[];
+  readonly title: string | null;
+  readonly weight: number | null;
+}
+
 export interface SectionIR {
   readonly title: string;
   readonly criteria: readonly string[];

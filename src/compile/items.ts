@@ -5,11 +5,28 @@
  */
 import { readFileSync } from "node:fs";
 import { error, type Diagnostic } from "../diagnostics/index.js";
-import type { CriterionIR, RubricIR, TemplateIR } from "./ir.js";
+import type { CriterionIR, ItemCriterionIR, RubricIR, TemplateIR } from "./ir.js";
 
 export interface ItemCriteriaResult {
-  readonly criteria: CriterionIR[];
+  readonly criteria: ItemCriterionIR[];
   readonly problems: string[];
+}
+
+/** The full criterion the judge and scorer work with: the row's part plus the template's. */
+export function expandItemCriterion(template: TemplateIR, c: ItemCriterionIR): CriterionIR {
+  return {
+    id: c.id,
+    title: c.title ?? (c.description.length > 80 ? c.description.slice(0, 77) + "..." : c.description),
+    description: c.description,
+    section: null,
+    kind: template.kind,
+    levels: [],
+    weight: c.points === null && c.weight === null ? 1 : c.weight,
+    points: c.points,
+    evidence: template.evidence,
+    on_evidence_failure: template.on_evidence_failure,
+    tags: c.tags,
+  };
 }
 
 const TEXT_KEYS = ["criterion", "text", "description"] as const;
@@ -21,7 +38,7 @@ export function itemCriteria(template: TemplateIR, value: unknown): ItemCriteria
     return { criteria: [], problems: [`field \`${template.field}\` must be a list of criteria, got ${value === undefined ? "nothing" : typeof value}`] };
   }
   if (value.length === 0) problems.push(`field \`${template.field}\` is an empty list; an item needs at least one criterion`);
-  const criteria: CriterionIR[] = [];
+  const criteria: ItemCriterionIR[] = [];
   const ids = new Set<string>();
   value.forEach((raw, i) => {
     const where = `\`${template.field}[${i}]\``;
@@ -55,25 +72,13 @@ export function itemCriteria(template: TemplateIR, value: unknown): ItemCriteria
       else tags = [...new Set(o.tags as string[])];
     }
     const text = o[textKey] as string;
-    criteria.push({
-      id,
-      title: typeof o.title === "string" ? o.title : text.length > 80 ? text.slice(0, 77) + "..." : text,
-      description: text,
-      section: null,
-      kind: template.kind,
-      levels: [],
-      weight: points === null && weight === null ? 1 : weight,
-      points,
-      evidence: template.evidence,
-      on_evidence_failure: template.on_evidence_failure,
-      tags,
-    });
+    criteria.push({ description: text, id, points, tags, title: typeof o.title === "string" ? o.title : null, weight });
   });
   return { criteria, problems };
 }
 
 export interface CompiledItems {
-  readonly items: Record<string, CriterionIR[]> | null;
+  readonly items: Record<string, ItemCriterionIR[]> | null;
   readonly diagnostics: Diagnostic[];
   readonly count: number;
 }
@@ -90,7 +95,7 @@ export function compileItems(ir: RubricIR, path: string, text?: string): Compile
   } catch (err) {
     return { items: null, count: 0, diagnostics: [error("unreadable-file", `cannot read \`${path}\`: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, path)] };
   }
-  const items: Record<string, CriterionIR[]> = Object.create(null);
+  const items: Record<string, ItemCriterionIR[]> = Object.create(null);
   let line = 0;
   let start = 0;
   let count = 0;

@@ -26,14 +26,15 @@ function policy(p: A.EvidencePolicyNode | undefined, fallback: I.EvidencePolicy)
 }
 
 function evidenceRule(r: A.EvidenceRuleNode | undefined, quotable: readonly string[]): I.EvidenceRuleIR {
-  if (!r) return { min_quotes: 0, max_quotes: null, max_words: null, from: [...quotable] };
+  // Keys in sorted order (see items.ts): per-item rubrics share this object across every row.
+  if (!r) return { from: [...quotable], max_quotes: null, max_words: null, min_quotes: 0 };
   const from = r.from.length ? r.from.map((f) => f.name) : [...quotable];
   return {
-    // Asking for evidence without a count means at least one quote.
-    min_quotes: r.minQuotes ? (integerOf(r.minQuotes) ?? 1) : 1,
+    from: [...new Set(from)],
     max_quotes: r.maxQuotes ? (integerOf(r.maxQuotes) ?? null) : null,
     max_words: r.maxWords ? (integerOf(r.maxWords) ?? null) : null,
-    from: [...new Set(from)],
+    // Asking for evidence without a count means at least one quote.
+    min_quotes: r.minQuotes ? (integerOf(r.minQuotes) ?? 1) : 1,
   };
 }
 

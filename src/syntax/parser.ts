@@ -12,7 +12,7 @@ import { errorMessages } from "./messages.js";
 
 class RubricParser extends CstParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full", errorMessageProvider: errorMessages });
+    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider: errorMessages });
     this.performSelfAnalysis();
   }
 
