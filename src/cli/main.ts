@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   lock: () => import("./commands/lock.js"),
   verify: () => import("./commands/verify.js"),
   sign: () => import("./commands/sign.js"),
+  judge: () => import("./commands/judge.js"),
 };
 
 function usage(): string {

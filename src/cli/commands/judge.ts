@@ -1,0 +1,114 @@
+import { existsSync } from "node:fs";
+import { BundleError } from "../../bundle/file.js";
+import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
+import { verifyBundleFile } from "../../bundle/verify.js";
+import { createJudgeClient, JudgeCallError, openCache, runJudge } from "../../judge/index.js";
+import { writeFileAtomic } from "../../util/atomic.js";
+import { readJsonl } from "../../util/jsonl.js";
+import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
+import type { Command } from "../main.js";
+
+const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input rows.jsonl --out run.jsonl [options]
+
+  --model NAME         judge model (repeat for a panel: per-criterion strict majority)
+  --base-url URL       any OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI)
+  --api-key-env VAR    read the API key from $VAR (default: OPENAI_API_KEY)
+  --lock FILE          refuse a bundle whose hash the lock does not pin
+  --concurrency N      calls in flight (default 8)
+  --samples K          judge each item K times (default: the rubric's samples)
+  --max-retries N      HTTP retries per call, with backoff honouring retry-after (default 4)
+  --timeout-s S        per-call timeout (default 120)
+  --format F           json_schema (strict structured output, default) or json (JSON mode + validation)
+  --max-repairs N      repair attempts for an answer that does not validate (default 1)
+  --cache FILE         call cache (default: <out>.cache.jsonl); every finished call is kept
+  --resume             continue an interrupted run from its cache: nothing finished is paid twice
+  --limit N            judge only the first N rows
+  --max-input-chars N  refuse inputs longer than this (default 200000)
+  --json               print the run summary as JSON on stdout`;
+
+export const command: Command = {
+  summary: "judge rows with a locked bundle through any OpenAI-compatible endpoint",
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      bundle: { type: "string" }, input: { type: "string" }, out: { type: "string" }, lock: { type: "string" },
+      model: { type: "string", multiple: true }, "base-url": { type: "string" }, "api-key-env": { type: "string" },
+      concurrency: { type: "string" }, samples: { type: "string" }, "max-retries": { type: "string" },
+      "timeout-s": { type: "string" }, format: { type: "string" }, "max-repairs": { type: "string" },
+      cache: { type: "string" }, resume: { type: "boolean" }, limit: { type: "string" },
+      "max-input-chars": { type: "string" }, json: { type: "boolean" },
+    }, HELP);
+    for (const required of ["bundle", "input", "out"] as const) {
+      if (!values[required]) throw new CliError(`\`--${required}\` is required\n${HELP}`);
+    }
+    const models = values.model ?? (process.env.RULERS_MODEL ? [process.env.RULERS_MODEL] : []);
+    if (models.length === 0) throw new CliError("give the judge model with --model (or set RULERS_MODEL)");
+    const format = values.format ?? "json_schema";
+    if (format !== "json_schema" && format !== "json") throw new CliError(`\`--format\` must be json_schema or json, got \`${format}\``);
+
+    // The bundle is verified, and checked against the lock, before any call is made.
+    let bundlePath: string;
+    let lock;
+    try {
+      lock = values.lock ? readLock(values.lock) : undefined;
+      bundlePath = resolveBundleRef(values.bundle!, values.lock);
+    } catch (err) {
+      if (err instanceof LockError) throw new CliError(err.message);
+      throw err;
+    }
+    const verified = verifyBundleFile(bundlePath, lock ? { lock } : {});
+    if (verified.problems.length || !verified.bundle) {
+      throw new CliError(`refusing to judge with ${bundlePath}: ${verified.problems.map((p) => p.message).join("; ")}`);
+    }
+    const bundle = verified.bundle;
+    const ir = bundle.body.rubric;
+
+    if (!existsSync(values.input!)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
+    const { rows, problems } = readJsonl(values.input!);
+    for (const p of problems) writeErr(`${values.input}:${p.line}: ${p.message}; the row is recorded as failed`);
+
+    const apiKeyEnv = values["api-key-env"];
+    if (apiKeyEnv && process.env[apiKeyEnv] === undefined) throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
+    const client = createJudgeClient({
+      ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+      ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
+      timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
+      maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
+    });
+    const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
+    if (values.resume && !existsSync(cachePath)) throw new CliError(`nothing to resume: no cache at \`${cachePath}\``);
+    const cache = openCache(cachePath);
+    if (values.resume) writeErr(`resuming: ${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`);
+    try {
+      const { records, summary } = await runJudge({
+        bundle, rows, problems, client, cache,
+        settings: {
+          models,
+          temperature: ir.judge.temperature,
+          samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
+          seed: ir.judge.seed,
+          max_tokens: ir.judge.max_tokens,
+          format,
+          maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
+          maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
+        },
+        concurrency: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
+        ...(values.limit !== undefined ? { limit: numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) } : {}),
+      });
+      writeFileAtomic(values.out!, records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""));
+      writeErr(
+        `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed; ` +
+          `evidence ${summary.evidence_verified} verified / ${summary.evidence_rejected} rejected; ` +
+          `${summary.calls} calls (${summary.cached_calls} from cache, ${summary.retries} retries, ${summary.repairs} repairs); ` +
+          `${summary.prompt_tokens} + ${summary.completion_tokens} tokens; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
+      );
+      if (values.json) writeOut(JSON.stringify(summary));
+      return 0;
+    } catch (err) {
+      if (err instanceof JudgeCallError) throw new CliError(`${err.message}. The run stopped; finished calls are kept in ${cachePath}, so \`--resume\` repeats none of them`);
+      if (err instanceof BundleError) throw new CliError(err.message);
+      throw err;
+    } finally {
+      cache.close();
+    }
+  },
+};

@@ -1,0 +1,92 @@
+/**
+ * Checking what the judge said. ajv validates against the exact schema that was sent (the
+ * contract); zod then gives the program a typed view. An answer that fails either is never
+ * scored from a guess: the caller repairs it or records the item as failed.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { z } from "zod";
+import { orderedSchema } from "../bundle/answer-schema.js";
+import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
+
+const Quote = z.object({ input: z.string(), quote: z.string() });
+const Judged = z.object({
+  evidence: z.array(Quote),
+  rationale: z.string(),
+  verdict: z.enum(["met", "unmet", "A", "B", "tie"]).optional(),
+  level: z.number().optional(),
+});
+const Answer = z.union([
+  z.object({ criteria: z.record(z.string(), Judged) }),
+  z.object({ criteria: z.array(Judged.extend({ id: z.string() })) }),
+  Judged.extend({ score: z.number() }),
+  Judged.extend({ preferred: z.enum(["A", "B", "tie"]) }),
+]);
+
+export type JudgedCriterion = z.infer<typeof Judged>;
+
+export interface ParsedAnswer {
+  /** Per criterion id; holistic answers use the id `overall`. */
+  readonly criteria: Map<string, JudgedCriterion>;
+  readonly score?: number;
+  readonly preferred?: "A" | "B" | "tie";
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true });
+const validators = new Map<string, ValidateFunction>();
+
+/** The schema sent with a request: properties in `required` order; per-item ids narrowed. */
+export function requestSchema(schema: Record<string, unknown>, ir: RubricIR, items?: readonly ItemCriterionIR[]): Record<string, unknown> {
+  const ordered = orderedSchema(schema) as Record<string, any>;
+  if (!ir.template || !items) return ordered;
+  const copy = structuredClone(ordered);
+  const item = copy.properties.criteria.items;
+  item.properties.id = { type: "string", enum: items.map((c) => c.id) };
+  copy.properties.criteria.minItems = items.length;
+  return copy;
+}
+
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let v = validators.get(key);
+  if (!v) {
+    v = ajv.compile(schema);
+    if (validators.size > 256) validators.clear();
+    validators.set(key, v);
+  }
+  return v;
+}
+
+function explain(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? []).slice(0, 5).map((e) => `${e.instancePath || "(answer)"} ${e.message}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`).join("; ");
+}
+
+export type AnswerCheck = { ok: true; answer: ParsedAnswer } | { ok: false; reason: string };
+
+export function checkAnswer(content: string | null, schema: Record<string, unknown>, items?: readonly ItemCriterionIR[]): AnswerCheck {
+  if (content === null || content.trim() === "") return { ok: false, reason: "the answer was empty" };
+  let json: unknown;
+  try {
+    json = JSON.parse(content);
+  } catch (err) {
+    return { ok: false, reason: `the answer is not valid JSON (${(err as Error).message})` };
+  }
+  const validate = validatorFor(schema);
+  if (!validate(json)) return { ok: false, reason: `the answer does not match the schema: ${explain(validate.errors)}` };
+  const parsed = Answer.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}` };
+  const a = parsed.data;
+  const criteria = new Map<string, JudgedCriterion>();
+  if ("criteria" in a) {
+    if (Array.isArray(a.criteria)) {
+      for (const c of a.criteria) {
+        if (criteria.has(c.id)) return { ok: false, reason: `criterion \`${c.id}\` is judged twice` };
+        criteria.set(c.id, c);
+      }
+      const missing = (items ?? []).filter((c) => !criteria.has(c.id)).map((c) => c.id);
+      if (missing.length) return { ok: false, reason: `criteria not judged: ${missing.join(", ")}` };
+    } else for (const [id, c] of Object.entries(a.criteria)) criteria.set(id, c);
+    return { ok: true, answer: { criteria } };
+  }
+  criteria.set("overall", a);
+  return { ok: true, answer: { criteria, ...("score" in a ? { score: a.score } : {}), ...("preferred" in a ? { preferred: a.preferred } : {}) } };
+}

@@ -1,0 +1,90 @@
+/**
+ * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing:
+ * every completed call is appended as one line and fsync'd before the run moves on, so after
+ * `kill -9` a rerun finds it and pays for nothing twice. A torn last line is ignored.
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { contentHash } from "../util/canonical.js";
+import type { Completion } from "./client.js";
+
+export interface CacheKeyParts {
+  readonly bundle_hash: string;
+  readonly model: string;
+  readonly settings: Record<string, unknown>;
+  readonly messages: readonly unknown[];
+  readonly response_format: unknown;
+}
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return contentHash(parts);
+}
+
+export interface Cache {
+  readonly path: string | null;
+  readonly size: number;
+  /** Entries found when the cache was opened (what a resumed run starts from). */
+  readonly loaded: number;
+  get(key: string): Completion | undefined;
+  put(key: string, value: Completion): void;
+  close(): void;
+}
+
+export function memoryCache(): Cache {
+  const map = new Map<string, Completion>();
+  return {
+    path: null,
+    get size() {
+      return map.size;
+    },
+    loaded: 0,
+    get: (k) => map.get(k),
+    put: (k, v) => void map.set(k, v),
+    close: () => {},
+  };
+}
+
+export function openCache(path: string, opts: { durable?: boolean } = {}): Cache {
+  const map = new Map<string, Completion>();
+  if (existsSync(path)) {
+    const text = readFileSync(path, "utf8");
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf("\n", start);
+      if (end === -1) end = text.length;
+      const line = text.slice(start, end);
+      start = end + 1;
+      if (line.trim() === "") continue;
+      try {
+        const { key, value } = JSON.parse(line) as { key: string; value: Completion };
+        if (typeof key === "string" && value) map.set(key, value);
+      } catch {
+        // A line cut short by a crash mid-write: the call it held is simply made again.
+      }
+    }
+  } else {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const loaded = map.size;
+  const fd = openSync(path, "a");
+  // A torn last line must not swallow the next entry: start appends on a fresh line.
+  if (loaded > 0 || existsSync(path)) {
+    const text = readFileSync(path, "utf8");
+    if (text.length > 0 && !text.endsWith("\n")) writeSync(fd, "\n");
+  }
+  const durable = opts.durable ?? true;
+  return {
+    path,
+    get size() {
+      return map.size;
+    },
+    loaded,
+    get: (k) => map.get(k),
+    put(k, v) {
+      map.set(k, v);
+      writeSync(fd, JSON.stringify({ key: k, value: v }) + "\n");
+      if (durable) fsyncSync(fd);
+    },
+    close: () => closeSync(fd),
+  };
+}

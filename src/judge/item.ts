@@ -1,0 +1,341 @@
+/**
+ * Judging one row: every call the rubric asks for (models × samples × orders), each answer
+ * validated and repaired at most a bounded number of times, every quote verified, each
+ * judgment scored, and the judgments combined into one record. Nothing here guesses: an item
+ * whose answers never validate is recorded as failed, with the reason.
+ */
+import type { Bundle } from "../bundle/types.js";
+import type { CriterionIR, ItemCriterionIR, RubricIR } from "../compile/ir.js";
+import { expandItemCriterion, itemCriteria } from "../compile/items.js";
+import { prepareText, verifyEvidence, type PreparedText, type VerifiedEvidence } from "../evidence/index.js";
+import {
+  applyEvidencePolicy, combineJudgments, combineOrders, preferenceOf, preferenceScore, runCheck, scoreHolistic,
+  scoreItem, strictMajority, unswap, type CheckResult, type CriterionOutcome, type Fired, type Spread,
+} from "../score/index.js";
+import { checkAnswer, requestSchema, type JudgedCriterion, type ParsedAnswer } from "./answer.js";
+import type { Cache } from "./cache.js";
+import { cacheKey } from "./cache.js";
+import { complete, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type ChatRequest, type Completion, type JudgeClient } from "./client.js";
+import { renderPrompt, type Message } from "./prompt.js";
+import { sha256Hex } from "../util/canonical.js";
+
+export interface JudgeSettings {
+  readonly models: readonly string[];
+  readonly temperature: number;
+  readonly samples: number;
+  readonly seed: number | null;
+  readonly max_tokens: number | null;
+  readonly format: "json_schema" | "json";
+  readonly maxRepairs: number;
+  readonly maxInputChars: number;
+}
+
+export interface ItemContext {
+  readonly bundle: Bundle;
+  readonly client: JudgeClient;
+  readonly cache: Cache;
+  readonly settings: JudgeSettings;
+  readonly stats: RunStats;
+}
+
+export interface RunStats {
+  calls: number;
+  cached: number;
+  retries: number;
+  repairs: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  evidence_verified: number;
+  evidence_rejected: number;
+  models: Set<string>;
+  fingerprints: Set<string>;
+}
+
+export interface CriterionRecord {
+  readonly id: string;
+  readonly verdict?: string | null;
+  readonly level?: number | null;
+  readonly rationale: string;
+  readonly evidence: VerifiedEvidence[];
+  readonly status: string;
+}
+
+export interface RunRecord {
+  readonly item_id: string;
+  readonly line: number;
+  readonly [key: string]: unknown;
+}
+
+/** A problem with the row itself: reported with its line, never sent to the judge. */
+export class RowError extends Error {}
+
+function rowInputs(ir: RubricIR, row: Record<string, unknown>, maxChars: number): { inputs: Record<string, string>; flags: string[] } {
+  const inputs: Record<string, string> = {};
+  const flags: string[] = [];
+  for (const i of ir.inputs) {
+    const v = row[i.name];
+    if (v === undefined || v === null) throw new RowError(`missing input \`${i.name}\``);
+    const text = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+    if (text.length > maxChars) throw new RowError(`input \`${i.name}\` is ${text.length} characters, over --max-input-chars ${maxChars}`);
+    if (text.trim() === "") flags.push(`empty-input:${i.name}`);
+    inputs[i.name] = text;
+  }
+  return { inputs, flags };
+}
+
+function criteriaFor(bundle: Bundle, row: Record<string, unknown>, itemId: string): { criteria: CriterionIR[]; items?: ItemCriterionIR[] } {
+  const ir = bundle.body.rubric;
+  if (!ir.template) return { criteria: [...ir.criteria] };
+  let items = bundle.body.items?.[itemId];
+  if (!items) {
+    if (bundle.body.items) throw new RowError(`item \`${itemId}\` is not among the items compiled into this bundle`);
+    const r = itemCriteria(ir.template, row[ir.template.field]);
+    if (r.problems.length) throw new RowError(r.problems.join("; "));
+    items = r.criteria;
+  }
+  return { criteria: [...ir.criteria, ...items.map((c) => expandItemCriterion(ir.template!, c))], items: [...items] };
+}
+
+interface Judgment {
+  readonly answer: ParsedAnswer;
+  readonly completion: Completion;
+  readonly swapped: boolean;
+}
+
+type CallOutcome = { ok: true; judgment: Judgment } | { ok: false; reason: string };
+
+async function call(ctx: ItemContext, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
+  const s = ctx.settings;
+  const response_format = s.format === "json_schema" ? jsonSchemaFormat("judgment", schema) : jsonObjectFormat();
+  const seed = s.seed === null ? undefined : s.seed + sample;
+  const completions: Completion[] = [];
+  let convo = messages;
+  for (let repair = 0; ; repair++) {
+    const request: ChatRequest = { model, messages: convo, temperature: s.temperature, seed, max_tokens: s.max_tokens ?? undefined, response_format };
+    // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
+    const key = cacheKey({ bundle_hash: ctx.bundle.hash, model, settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag }, messages: convo, response_format });
+    let c = ctx.cache.get(key);
+    if (c) ctx.stats.cached++;
+    else {
+      c = await complete(ctx.client, request);
+      ctx.cache.put(key, c);
+      ctx.stats.calls++;
+      ctx.stats.retries += c.attempts - 1;
+    }
+    completions.push(c);
+    ctx.stats.prompt_tokens += c.usage.prompt_tokens;
+    ctx.stats.completion_tokens += c.usage.completion_tokens;
+    ctx.stats.models.add(c.model);
+    if (c.system_fingerprint) ctx.stats.fingerprints.add(c.system_fingerprint);
+    if (c.refusal) return { result: { ok: false, reason: `the judge refused: ${c.refusal.slice(0, 200)}` }, completions };
+    if (c.finish_reason === "length") return { result: { ok: false, reason: "the answer was cut off (finish_reason length); raise the rubric's `max tokens`" }, completions };
+    const checked = checkAnswer(c.content, schema, items);
+    if (checked.ok) return { result: { ok: true, judgment: { answer: checked.answer, completion: c, swapped: false } }, completions };
+    if (repair >= s.maxRepairs) return { result: { ok: false, reason: `${checked.reason} (after ${repair} repair${repair === 1 ? "" : "s"})` }, completions };
+    ctx.stats.repairs++;
+    convo = [
+      ...convo,
+      { role: "assistant", content: c.content ?? "" },
+      { role: "user", content: `Your answer could not be used: ${checked.reason}. Answer again with one JSON object that satisfies the schema exactly.` },
+    ];
+  }
+}
+
+interface Scored {
+  outcomes: Map<string, CriterionOutcome>;
+  raw_score: number | null;
+  preferred?: "A" | "B" | "tie";
+  reason?: string;
+  criteria: CriterionRecord[];
+  caps: Fired[];
+  gates: Fired[];
+  evidenceFailed: string[];
+}
+
+function mapInput(ir: RubricIR, name: string, swapped: boolean): string {
+  if (!swapped || ir.mode.kind !== "pairwise") return name;
+  const [a, b] = ir.mode.compare;
+  return name === a ? b : name === b ? a : name;
+}
+
+function flipVerdict(v: JudgedCriterion["verdict"], swapped: boolean): JudgedCriterion["verdict"] {
+  return swapped && (v === "A" || v === "B" || v === "tie") ? unswap(v) : v;
+}
+
+/** Verify evidence and score one judgment, in the original (unswapped) labels. */
+function scoreJudgment(ctx: ItemContext, j: Judgment, criteria: readonly CriterionIR[], shown: Record<string, PreparedText>, checks: CheckResult[], retried: boolean): Scored {
+  const ir = ctx.bundle.body.rubric;
+  const outcomes = new Map<string, CriterionOutcome>();
+  const records: CriterionRecord[] = [];
+  const caps: Fired[] = [];
+  const evidenceFailed: string[] = [];
+  const holisticRule = { from: ir.inputs.filter((i) => i.quotable).map((i) => i.name), max_words: null, min_quotes: 0, max_quotes: null };
+  const judgedList: [CriterionIR | null, string, JudgedCriterion][] = criteria.length
+    ? criteria.map((c) => [c, c.id, j.answer.criteria.get(c.id)!] as [CriterionIR, string, JudgedCriterion])
+    : [[null, "overall", j.answer.criteria.get("overall")!]];
+  for (const [c, id, judged] of judgedList) {
+    if (!judged) continue;
+    const rule = c?.evidence ?? holisticRule;
+    const ev = verifyEvidence(judged.evidence.map((e) => ({ quote: e.quote, input: e.input })), shown, rule, { fuzzyThreshold: ir.judge.quote_match });
+    // Offsets refer to the text the judge saw; in the swapped order that is the other input.
+    const evidence = ev.entries.map((e) => ({ ...e, input: e.input === null ? null : mapInput(ir, e.input, j.swapped) }));
+    ctx.stats.evidence_verified += evidence.filter((e) => e.verified).length;
+    ctx.stats.evidence_rejected += evidence.filter((e) => !e.verified).length;
+    let status = ev.satisfied ? "ok" : "evidence-unverified";
+    if (c) {
+      let o: CriterionOutcome = { id, verdict: judged.verdict === undefined ? null : flipVerdict(judged.verdict, j.swapped) ?? null, level: judged.level ?? null, evidence_ok: ev.satisfied };
+      const p = applyEvidencePolicy(c, o, retried);
+      o = p.outcome;
+      if (p.fired) {
+        status = `evidence-unverified:${p.fired}`;
+        evidenceFailed.push(id);
+      }
+      if (p.cap) caps.push(p.cap);
+      outcomes.set(id, o);
+      records.push({ id, ...(c.kind === "binary" ? { verdict: o.verdict } : { level: o.level }), rationale: judged.rationale, evidence, status });
+    } else {
+      records.push({ id, rationale: judged.rationale, evidence, status });
+    }
+  }
+  if (ir.mode.kind === "pairwise") {
+    const preferred = criteria.length ? preferenceOf(criteria, outcomes) : flipVerdict(j.answer.preferred, j.swapped) as "A" | "B" | "tie";
+    return { outcomes, raw_score: preferenceScore(preferred), preferred, criteria: records, caps, gates: [], evidenceFailed };
+  }
+  const scored = criteria.length ? scoreItem(ir, criteria, outcomes, checks, caps) : scoreHolistic(ir, j.answer.score ?? NaN, checks);
+  return { outcomes, raw_score: scored.raw_score, ...(scored.reason ? { reason: scored.reason } : {}), criteria: records, caps, gates: scored.fired, evidenceFailed };
+}
+
+export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, itemId: string, line: number): Promise<RunRecord> {
+  const { bundle, settings } = ctx;
+  const ir = bundle.body.rubric;
+  const base = { item_id: itemId, line, bundle: { id: ir.id, version: ir.version, hash: bundle.hash } };
+  let inputs: Record<string, string>;
+  let rowFlags: string[];
+  let criteria: CriterionIR[];
+  let items: ItemCriterionIR[] | undefined;
+  try {
+    ({ inputs, flags: rowFlags } = rowInputs(ir, row, settings.maxInputChars));
+    ({ criteria, items } = criteriaFor(bundle, row, itemId));
+  } catch (err) {
+    if (err instanceof RowError) return { ...base, raw_score: null, flags: [], error: `row ${line}: ${err.message}` };
+    throw err;
+  }
+  const checks = ir.checks.map((c) => runCheck(c, row));
+  const schema = requestSchema(bundle.body.answer_schema, ir, items);
+  const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
+  const prepared = new Map<boolean, { messages: Message[]; texts: Record<string, PreparedText> }>();
+  for (const swapped of orders) {
+    const r = renderPrompt(bundle, inputs, { swapped, ...(items ? { criteria: items } : {}), ...(settings.format === "json" ? { schemaHint: schema } : {}) });
+    const texts: Record<string, PreparedText> = {};
+    for (const [k, v] of Object.entries(r.shown)) texts[k] = prepareText(v);
+    prepared.set(swapped, { messages: r.messages, texts });
+  }
+  const failures: string[] = [];
+  const completions: Completion[] = [];
+  const perJudge: { model: string; sample: number; scored: Scored[] }[] = [];
+  for (const model of settings.models) {
+    for (let sample = 0; sample < settings.samples; sample++) {
+      const scoredOrders: Scored[] = [];
+      for (const swapped of orders) {
+        const p = prepared.get(swapped)!;
+        const first = await call(ctx, p.messages, model, sample, schema, items, swapped ? "swapped" : "");
+        completions.push(...first.completions);
+        if (!first.result.ok) {
+          failures.push(first.result.reason);
+          continue;
+        }
+        let scored = scoreJudgment(ctx, { ...first.result.judgment, swapped }, criteria, p.texts, checks, false);
+        const needsRetry = scored.evidenceFailed.some((id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry");
+        if (needsRetry) {
+          const again = await call(ctx, p.messages, model, sample, schema, items, swapped ? "swapped-retry" : "retry");
+          completions.push(...again.completions);
+          if (again.result.ok) scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
+        }
+        scoredOrders.push(scored);
+      }
+      if (scoredOrders.length === orders.length) perJudge.push({ model, sample, scored: scoredOrders });
+    }
+  }
+  const usage = completions.reduce((a, c) => ({ prompt_tokens: a.prompt_tokens + c.usage.prompt_tokens, completion_tokens: a.completion_tokens + c.usage.completion_tokens }), { prompt_tokens: 0, completion_tokens: 0 });
+  const reported = [...new Set(completions.map((c) => c.model))];
+  const fingerprints = [...new Set(completions.map((c) => c.system_fingerprint).filter((f): f is string => f !== null))];
+  const judge = {
+    base_url_host: hostOf(ctx.client.baseURL),
+    model: reported.length === 1 ? reported[0]! : reported.length ? reported : settings.models.length === 1 ? settings.models[0]! : [...settings.models],
+    requested_model: settings.models.length === 1 ? settings.models[0]! : [...settings.models],
+    system_fingerprint: fingerprints.length === 1 ? fingerprints[0]! : fingerprints.length ? fingerprints : null,
+    temperature: settings.temperature,
+    seed: settings.seed,
+    samples: settings.samples,
+    format: settings.format,
+  };
+  const prompt_sha256 = sha256Hex(JSON.stringify(prepared.get(false)!.messages));
+  const common = {
+    ...base,
+    judge,
+    prompt_sha256,
+    usage,
+    latency_ms: completions.reduce((a, c) => a + c.latency_ms, 0),
+    scale: ir.scale,
+    checks,
+  };
+  if (perJudge.length === 0) {
+    return { ...common, criteria: [], raw_score: null, flags: rowFlags, error: failures[0] ?? "no judgment", ...(failures.length > 1 ? { errors: failures } : {}) };
+  }
+  const flags = [...rowFlags];
+  if (failures.length) flags.push(`judgments-failed:${failures.length}`);
+  const firstScored = perJudge[0]!.scored[0]!;
+  for (const id of firstScored.evidenceFailed) {
+    const policy = criteria.find((c) => c.id === id)?.on_evidence_failure.kind;
+    if (policy === "flag") flags.push(`evidence-unverified:${id}`);
+  }
+  if (ir.mode.kind === "pairwise") {
+    const mode = ir.mode;
+    const prefs = perJudge.map((pj) => {
+      if (pj.scored.length === 2) return combineOrders(pj.scored[0]!.preferred!, pj.scored[1]!.preferred!, mode);
+      return { preferred: pj.scored[0]!.preferred!, consistent: true, flags: [] as string[] };
+    });
+    const majority = strictMajority(prefs.map((p) => p.preferred)) ?? "tie";
+    const inconsistent = prefs.filter((p) => !p.consistent).length;
+    for (const p of prefs) flags.push(...p.flags);
+    return {
+      ...common,
+      criteria: firstScored.criteria,
+      preferred: majority,
+      raw_score: preferenceScore(majority),
+      ...(orders.length === 2 ? { position: { consistent: prefs.length - inconsistent, inconsistent, orders: perJudge.map((pj) => pj.scored.map((s) => s.preferred)) } } : {}),
+      ...(perJudge.length > 1 ? { votes: prefs.map((p) => p.preferred) } : {}),
+      flags: [...new Set(flags)],
+    };
+  }
+  const judgments = perJudge.map((pj) => pj.scored[0]!);
+  const combined = perJudge.length > 1 ? combineJudgments(judgments.map((j) => ({ outcomes: j.outcomes, raw_score: j.raw_score })), ir.scale, ir.aggregation.rounding) : null;
+  const criteriaRecords = combined
+    ? firstScored.criteria.map((c) => {
+        const o = combined.outcomes.get(c.id);
+        return o ? { ...c, ...("verdict" in c ? { verdict: o.verdict } : {}), ...("level" in c ? { level: o.level } : {}) } : c;
+      })
+    : firstScored.criteria;
+  const raw = combined ? combined.raw_score : firstScored.raw_score;
+  const spread: Spread | undefined = combined?.spread;
+  return {
+    ...common,
+    criteria: criteriaRecords,
+    raw_score: raw,
+    gates: firstScored.gates,
+    ...(spread ? { spread } : {}),
+    ...(settings.models.length > 1 ? { panel: { models: [...settings.models], judgments: perJudge.map((pj) => ({ model: pj.model, sample: pj.sample, raw_score: pj.scored[0]!.raw_score })) } } : {}),
+    flags,
+    ...(raw === null ? { error: firstScored.reason ?? "no score" } : {}),
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+export { JudgeCallError };
