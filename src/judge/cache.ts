@@ -1,9 +1,11 @@
 /**
  * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing:
- * every completed call is appended as one line and fsync'd before the run moves on, so after
- * `kill -9` a rerun finds it and pays for nothing twice. A torn last line is ignored.
+ * every completed call is appended as one line and synced to disk before the item that made it
+ * moves on, so after `kill -9` a rerun finds it and pays for nothing twice. Calls that finish
+ * together share one write and one fdatasync (group commit), so durability costs one disk sync
+ * per batch, not per call, and never blocks the event loop. A torn last line is ignored.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { contentHash } from "../util/canonical.js";
 import type { Completion } from "./client.js";
@@ -26,7 +28,8 @@ export interface Cache {
   /** Entries found when the cache was opened (what a resumed run starts from). */
   readonly loaded: number;
   get(key: string): Completion | undefined;
-  put(key: string, value: Completion): void;
+  /** Resolves once the entry is on disk. */
+  put(key: string, value: Completion): Promise<void>;
   close(): void;
 }
 
@@ -39,7 +42,7 @@ export function memoryCache(): Cache {
     },
     loaded: 0,
     get: (k) => map.get(k),
-    put: (k, v) => void map.set(k, v),
+    put: async (k, v) => void map.set(k, v),
     close: () => {},
   };
 }
@@ -73,6 +76,23 @@ export function openCache(path: string, opts: { durable?: boolean } = {}): Cache
     if (text.length > 0 && !text.endsWith("\n")) writeSync(fd, "\n");
   }
   const durable = opts.durable ?? true;
+  let batch: { lines: string[]; waiters: { resolve: () => void; reject: (e: Error) => void }[] } | null = null;
+  let flushing = false;
+  const flush = () => {
+    if (flushing || !batch) return;
+    const current = batch;
+    batch = null;
+    flushing = true;
+    const done = (err: Error | null) => {
+      flushing = false;
+      for (const w of current.waiters) (err ? w.reject(err) : w.resolve());
+      flush();
+    };
+    write(fd, current.lines.join(""), (err) => {
+      if (err || !durable) return done(err);
+      fdatasync(fd, (e) => done(e));
+    });
+  };
   return {
     path,
     get size() {
@@ -82,8 +102,12 @@ export function openCache(path: string, opts: { durable?: boolean } = {}): Cache
     get: (k) => map.get(k),
     put(k, v) {
       map.set(k, v);
-      writeSync(fd, JSON.stringify({ key: k, value: v }) + "\n");
-      if (durable) fsyncSync(fd);
+      return new Promise<void>((resolve, reject) => {
+        batch ??= { lines: [], waiters: [] };
+        batch.lines.push(JSON.stringify({ key: k, value: v }) + "\n");
+        batch.waiters.push({ resolve, reject });
+        setImmediate(flush);
+      });
     },
     close: () => closeSync(fd),
   };

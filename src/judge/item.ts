@@ -118,7 +118,7 @@ async function call(ctx: ItemContext, messages: Message[], model: string, sample
     if (c) ctx.stats.cached++;
     else {
       c = await complete(ctx.client, request);
-      ctx.cache.put(key, c);
+      await ctx.cache.put(key, c);
       ctx.stats.calls++;
       ctx.stats.retries += c.attempts - 1;
     }

@@ -186,4 +186,49 @@ describe("rulers judge", () => {
     expect(r.stderr).toMatch(/refusing to judge .*altered/);
     expect(r.requests).toHaveLength(0);
   });
+
+  it("falls back to JSON mode with the schema in the prompt, and still validates", async () => {
+    const r = await judge(validJudge(), ["--samples", "1", "--format", "json"], row("a", GOOD));
+    expect(r.requests[0]!.body.response_format).toEqual({ type: "json_object" });
+    expect(r.requests[0]!.body.messages[0].content).toContain("## Answer schema");
+    expect(r.records[0].raw_score).not.toBeNull();
+  });
+
+  it("forms a panel from several models, deciding each criterion by strict majority", async () => {
+    server = await startFakeOpenAI((req) => ({ json: answerFor(req.body, { decide: (id, v) => (id === "clear" && req.body.model === "judge-b" ? "unmet" : id === "harmful_advice" || id === "overconfident" ? "unmet" : v[0]!) }) }));
+    const input = join(dir, "panel.jsonl");
+    writeFileSync(input, row("a", GOOD));
+    const out = join(dir, "panel-run.jsonl");
+    const r = await runCli(["judge", "--bundle", "bundles/health.answer-quality/1.0.0/bundle.json", "--input", input, "--out", out, "--model", "judge-a", "--model", "judge-b", "--model", "judge-c", "--samples", "1", "--base-url", server.baseURL]);
+    expect(r.code).toBe(0);
+    const rec = JSON.parse(readFileSync(out, "utf8"));
+    expect(new Set(server.requests.map((q) => q.body.model))).toEqual(new Set(["judge-a", "judge-b", "judge-c"]));
+    expect(rec.criteria.find((c: { id: string }) => c.id === "clear").verdict).toBe("met");
+    expect(rec.spread.agreement.clear).toBeCloseTo(2 / 3);
+    expect(rec.panel.models).toEqual(["judge-a", "judge-b", "judge-c"]);
+  });
+
+  it("judges per-item criteria from the bundle's compiled items, narrowing ids in the schema", async () => {
+    const bundleOut = join(dir, "per-item");
+    expect((await runCli(["compile", "examples/health-per-item.rubric", "--items", "examples/health-per-item.jsonl", "--out", bundleOut])).code).toBe(0);
+    const rows = readFileSync("examples/health-per-item.jsonl", "utf8");
+    const r = await judge(validJudge({ decide: (id) => (id === "c1" ? "met" : "unmet") }), [], rows, join(bundleOut, "health.per-item/1.0.0/bundle.json"));
+    expect(r.code).toBe(0);
+    const ids = r.requests[0]!.body.response_format.json_schema.schema.properties.criteria.items.properties.id.enum;
+    expect(ids).toEqual(JSON.parse(rows.split("\n")[0]!).rubrics.map((_: unknown, i: number) => `c${i + 1}`));
+    // only the first criterion met: score = its points over the row's positive points
+    const first = JSON.parse(rows.split("\n")[0]!).rubrics as { points: number }[];
+    const possible = first.filter((c) => c.points > 0).reduce((a, c) => a + c.points, 0);
+    expect(r.records[0].raw_score).toBeCloseTo(Math.round((Math.max(0, first[0]!.points) / possible) * 100) / 100, 5);
+    expect(r.requests[0]!.body.messages[1].content).toContain("Criteria for this item (JSON):");
+  });
+
+  it("refuses oversize inputs by row, and times out a judge that never answers", async () => {
+    const big = row("big", "x".repeat(300));
+    const r = await judge(validJudge(), ["--samples", "1", "--max-input-chars", "100"], big);
+    expect(r.records[0].error).toBe("row 1: input `response` is 300 characters, over --max-input-chars 100");
+    const slow = await judge(() => ({ hang: true }), ["--samples", "1", "--timeout-s", "0.2", "--max-retries", "0"], row("a", GOOD));
+    expect(slow.code).toBe(0);
+    expect(slow.records[0].error).toMatch(/did not answer in time/);
+  });
 });
