@@ -32,13 +32,19 @@ export interface ParsedAnswer {
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true });
-const validators = new Map<string, ValidateFunction>();
+// Keyed by schema object: a run sends the same schema object for every item (memoized below).
+const validators = new WeakMap<object, ValidateFunction>();
+const ordered = new WeakMap<object, Record<string, unknown>>();
 
 /** The schema sent with a request: properties in `required` order; per-item ids narrowed. */
 export function requestSchema(schema: Record<string, unknown>, ir: RubricIR, items?: readonly ItemCriterionIR[]): Record<string, unknown> {
-  const ordered = orderedSchema(schema) as Record<string, any>;
-  if (!ir.template || !items) return ordered;
-  const copy = structuredClone(ordered);
+  let base = ordered.get(schema);
+  if (!base) {
+    base = orderedSchema(schema) as Record<string, unknown>;
+    ordered.set(schema, base);
+  }
+  if (!ir.template || !items) return base;
+  const copy = structuredClone(base) as Record<string, any>;
   const item = copy.properties.criteria.items;
   item.properties.id = { type: "string", enum: items.map((c) => c.id) };
   copy.properties.criteria.minItems = items.length;
@@ -46,12 +52,10 @@ export function requestSchema(schema: Record<string, unknown>, ir: RubricIR, ite
 }
 
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let v = validators.get(key);
+  let v = validators.get(schema);
   if (!v) {
     v = ajv.compile(schema);
-    if (validators.size > 256) validators.clear();
-    validators.set(key, v);
+    validators.set(schema, v);
   }
   return v;
 }

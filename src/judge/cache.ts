@@ -1,13 +1,15 @@
 /**
  * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing:
- * every completed call is appended as one line and synced to disk before the item that made it
- * moves on, so after `kill -9` a rerun finds it and pays for nothing twice. Calls that finish
- * together share one write and one fdatasync (group commit), so durability costs one disk sync
- * per batch, not per call, and never blocks the event loop. A torn last line is ignored.
+ * every completed call is appended as one line, handed to the operating system before the item
+ * that made it moves on (so a `kill -9` of rulers cannot lose it), and then synced to disk in
+ * the background (so a power cut loses at most the last few milliseconds). Calls that finish
+ * together share one write and one fdatasync (group commit); nothing blocks the event loop.
+ * A torn last line is ignored on load.
  */
-import { closeSync, existsSync, fdatasync, mkdirSync, openSync, readFileSync, write, writeSync } from "node:fs";
+import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, write, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { contentHash } from "../util/canonical.js";
+import { createHash } from "node:crypto";
+import { canonicalJson, contentHash } from "../util/canonical.js";
 import type { Completion } from "./client.js";
 
 export interface CacheKeyParts {
@@ -18,8 +20,31 @@ export interface CacheKeyParts {
   readonly response_format: unknown;
 }
 
+// The response format carries the whole answer schema, the same object for every call of a
+// run: hash it once per object rather than once per call.
+const formatHashes = new WeakMap<object, string>();
+
+function formatHash(format: unknown): string {
+  if (format === null || typeof format !== "object") return contentHash(format);
+  let h = formatHashes.get(format);
+  if (!h) {
+    h = contentHash(format);
+    formatHashes.set(format, h);
+  }
+  return h;
+}
+
+/** sha256 over everything that decides the answer; messages are hashed as length-prefixed text. */
 export function cacheKey(parts: CacheKeyParts): string {
-  return contentHash(parts);
+  const hash = createHash("sha256");
+  hash.update(canonicalJson({ bundle_hash: parts.bundle_hash, model: parts.model, settings: parts.settings, response_format: formatHash(parts.response_format) }));
+  for (const m of parts.messages as { role?: unknown; content?: unknown }[]) {
+    const role = String(m.role);
+    const content = typeof m.content === "string" ? m.content : canonicalJson(m.content);
+    hash.update(`\n${role.length}:${role}${content.length}:`);
+    hash.update(content);
+  }
+  return "sha256:" + hash.digest("hex");
 }
 
 export interface Cache {
@@ -28,7 +53,7 @@ export interface Cache {
   /** Entries found when the cache was opened (what a resumed run starts from). */
   readonly loaded: number;
   get(key: string): Completion | undefined;
-  /** Resolves once the entry is on disk. */
+  /** Resolves once the entry is written to the file (synced to disk shortly after). */
   put(key: string, value: Completion): Promise<void>;
   close(): void;
 }
@@ -89,8 +114,9 @@ export function openCache(path: string, opts: { durable?: boolean } = {}): Cache
       flush();
     };
     write(fd, current.lines.join(""), (err) => {
-      if (err || !durable) return done(err);
-      fdatasync(fd, (e) => done(e));
+      done(err);
+      // Errors of a background sync surface on the final sync in close().
+      if (!err && durable) fdatasync(fd, () => {});
     });
   };
   return {
@@ -109,6 +135,9 @@ export function openCache(path: string, opts: { durable?: boolean } = {}): Cache
         setImmediate(flush);
       });
     },
-    close: () => closeSync(fd),
+    close: () => {
+      if (durable) fdatasyncSync(fd);
+      closeSync(fd);
+    },
   };
 }

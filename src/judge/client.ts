@@ -11,6 +11,8 @@ export interface ClientOptions {
   readonly apiKey?: string;
   readonly timeoutMs: number;
   readonly maxRetries: number;
+  /** Calls in flight at once (`--concurrency`); further calls wait their turn. */
+  readonly maxInFlight?: number;
 }
 
 export interface JudgeClient {
@@ -18,6 +20,25 @@ export interface JudgeClient {
   readonly baseURL: string;
   /** HTTP attempts per request id, filled by the fetch hook. */
   readonly attempts: Map<string, number>;
+  readonly slots: Semaphore;
+}
+
+/** A counting semaphore: the judge's concurrency limit is on calls, not on items. */
+export class Semaphore {
+  private waiting: (() => void)[] = [];
+  constructor(private free: number) {}
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
 }
 
 export interface ChatRequest {
@@ -59,7 +80,8 @@ const REQUEST_ID = "x-rulers-request";
 export function createJudgeClient(opts: ClientOptions): JudgeClient {
   const attempts = new Map<string, number>();
   const counting: typeof fetch = (input, init) => {
-    const id = new Headers(init?.headers).get(REQUEST_ID);
+    const h = init?.headers;
+    const id = h instanceof Headers ? h.get(REQUEST_ID) : new Headers(h).get(REQUEST_ID);
     if (id) attempts.set(id, (attempts.get(id) ?? 0) + 1);
     return fetch(input, init);
   };
@@ -72,7 +94,7 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
     maxRetries: opts.maxRetries,
     fetch: counting,
   });
-  return { sdk, baseURL: sdk.baseURL, attempts };
+  return { sdk, baseURL: sdk.baseURL, attempts, slots: new Semaphore(opts.maxInFlight ?? Infinity) };
 }
 
 let counter = 0;
@@ -98,6 +120,7 @@ function describe(err: unknown, baseURL: string): JudgeCallError {
 
 export async function complete(client: JudgeClient, request: ChatRequest, signal?: AbortSignal): Promise<Completion> {
   const id = `r${++counter}`;
+  await client.slots.acquire();
   const started = performance.now();
   try {
     const body: Record<string, unknown> = {
@@ -124,6 +147,7 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
   } catch (err) {
     throw describe(err, client.baseURL);
   } finally {
+    client.slots.release();
     client.attempts.delete(id);
   }
 }

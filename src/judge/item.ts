@@ -96,6 +96,20 @@ function criteriaFor(bundle: Bundle, row: Record<string, unknown>, itemId: strin
   return { criteria: [...ir.criteria, ...items.map((c) => expandItemCriterion(ir.template!, c))], items: [...items] };
 }
 
+const formats = new WeakMap<object, Record<string, unknown>>();
+
+/** One response_format object per schema, so hashing and the SDK see the same object each call. */
+function responseFormat(format: "json_schema" | "json", schema: Record<string, unknown>): Record<string, unknown> {
+  if (format === "json") return JSON_OBJECT;
+  let f = formats.get(schema);
+  if (!f) {
+    f = jsonSchemaFormat("judgment", schema);
+    formats.set(schema, f);
+  }
+  return f;
+}
+const JSON_OBJECT = jsonObjectFormat();
+
 interface Judgment {
   readonly answer: ParsedAnswer;
   readonly completion: Completion;
@@ -106,7 +120,7 @@ type CallOutcome = { ok: true; judgment: Judgment } | { ok: false; reason: strin
 
 async function call(ctx: ItemContext, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
   const s = ctx.settings;
-  const response_format = s.format === "json_schema" ? jsonSchemaFormat("judgment", schema) : jsonObjectFormat();
+  const response_format = responseFormat(s.format, schema);
   const seed = s.seed === null ? undefined : s.seed + sample;
   const completions: Completion[] = [];
   let convo = messages;

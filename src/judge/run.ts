@@ -84,7 +84,9 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   const progress = opts.progress === false ? { tick: () => {}, done: () => {} } : createProgress(pending.length);
   const controller = new AbortController();
   let fatal: JudgeCallError | null = null;
-  await runPool(pending, opts.concurrency, async (slot) => {
+  // Items are prepared and scored by twice as many lanes as there are call slots, so a slot
+  // that frees up finds the next request ready instead of waiting for scoring to finish.
+  await runPool(pending, opts.concurrency * 2, async (slot) => {
     try {
       slot.record = await judgeItem({ bundle: opts.bundle, client: opts.client, cache: opts.cache, settings: opts.settings, stats }, slot.row!, slot.id, slot.line);
       progress.tick(slot.record.error !== undefined);

@@ -231,4 +231,20 @@ describe("rulers judge", () => {
     expect(slow.code).toBe(0);
     expect(slow.records[0].error).toMatch(/did not answer in time/);
   });
+
+  it("never has more calls in flight than --concurrency", async () => {
+    let active = 0;
+    let peak = 0;
+    const rows = Array.from({ length: 12 }, (_, i) => row(`r${i}`, GOOD + i)).join("");
+    const r = await judge(async (req) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((res) => setTimeout(res, 20));
+      active--;
+      return { json: answerFor(req.body) };
+    }, ["--samples", "1", "--concurrency", "3"], rows);
+    expect(r.code).toBe(0);
+    expect(r.records).toHaveLength(12);
+    expect(peak).toBe(3);
+  });
 });

@@ -73,6 +73,7 @@ export const command: Command = {
       ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
       timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
       maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
+      maxInFlight: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
     });
     const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
     if (values.resume && !existsSync(cachePath)) throw new CliError(`nothing to resume: no cache at \`${cachePath}\``);

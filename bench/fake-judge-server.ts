@@ -1,0 +1,18 @@
+/**
+ * A standalone fake judge for benchmarks, in its own process so its CPU does not count against
+ * the executor: answers every request validly after DELAY_MS. Prints its base URL on stdout.
+ */
+import { startFakeOpenAI } from "../tests/helpers/fake-openai.js";
+import { answerFor } from "../tests/helpers/scripted-judge.js";
+
+const delay = Number(process.env.DELAY_MS ?? 0);
+const server = await startFakeOpenAI((r) => {
+  const json = answerFor(r.body);
+  return delay > 0 ? { delayMs: delay, then: { json } } : { json };
+});
+process.stdout.write(server.baseURL + "\n");
+process.on("SIGTERM", () => {
+  const cpu = process.cpuUsage();
+  if (process.env.REPORT_CPU) process.stderr.write(`  fake judge process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s for ${server.requests.length} requests\n`);
+  void server.close().then(() => process.exit(0));
+});
