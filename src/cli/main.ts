@@ -17,6 +17,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   verify: () => import("./commands/verify.js"),
   sign: () => import("./commands/sign.js"),
   judge: () => import("./commands/judge.js"),
+  calibrate: () => import("./commands/calibrate.js"),
+  apply: () => import("./commands/apply.js"),
+  agree: () => import("./commands/agree.js"),
 };
 
 function usage(): string {

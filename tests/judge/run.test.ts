@@ -247,4 +247,22 @@ describe("rulers judge", () => {
     expect(r.records).toHaveLength(12);
     expect(peak).toBe(3);
   });
+
+  it("adds calibrated_score with --calibrator, refusing one fitted for another bundle before any call", async () => {
+    const rows = Array.from({ length: 24 }, (_, i) => row(`c${i}`, i % 2 ? GOOD : "Rest. " + "x ".repeat(i))).join("");
+    const first = await judge(validJudge({ decide: (id, v, inputs) => (id === "harmful_advice" || id === "overconfident" ? "unmet" : inputs.response!.startsWith("Rest") && id === "accurate" ? "unmet" : v[0]!) }), ["--samples", "1"], rows);
+    const labels = join(dir, "cal-labels.jsonl");
+    writeFileSync(labels, first.records.map((r: { item_id: string; raw_score: number }) => JSON.stringify({ item_id: r.item_id, label: r.raw_score > 0.8 ? 5 : 2 })).join("\n") + "\n");
+    const cal = join(dir, "judge-cal.json");
+    expect((await runCli(["calibrate", "--run", first.out, "--labels", labels, "--method", "isotonic", "--scale", "1..5", "--out", cal])).code).toBe(0);
+    await server?.close();
+    const again = await judge(validJudge({ decide: (id, v, inputs) => (id === "harmful_advice" || id === "overconfident" ? "unmet" : inputs.response!.startsWith("Rest") && id === "accurate" ? "unmet" : v[0]!) }), ["--samples", "1", "--calibrator", cal], rows);
+    expect(again.code).toBe(0);
+    expect(again.records.map((r: { calibrated_score: number }) => r.calibrated_score)).toEqual(first.records.map((r: { raw_score: number }) => (r.raw_score > 0.8 ? 5 : 2)));
+    await server?.close();
+    const wrong = await judge(validJudge(), ["--calibrator", cal], readFileSync("examples/pairwise-helpfulness.jsonl", "utf8"), "bundles/chat.helpfulness-pairwise/1.0.0/bundle.json");
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/calibrator was fitted for bundle/);
+    expect(wrong.requests).toHaveLength(0);
+  });
 });

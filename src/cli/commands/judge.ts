@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { BundleError } from "../../bundle/file.js";
+import { calibrate, checkCompatible, DataError, readCalibrator, type Calibrator } from "../../calibrate/index.js";
 import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import { createJudgeClient, JudgeCallError, openCache, runJudge } from "../../judge/index.js";
@@ -24,7 +25,18 @@ const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input ro
   --resume             continue an interrupted run from its cache: nothing finished is paid twice
   --limit N            judge only the first N rows
   --max-input-chars N  refuse inputs longer than this (default 200000)
+  --calibrator FILE    add calibrated_score to each record (a calibrator fitted for this bundle)
   --json               print the run summary as JSON on stdout`;
+
+function withCalibration(cal: Calibrator, r: Record<string, unknown>): Record<string, unknown> {
+  if (typeof r.raw_score !== "number") return r;
+  const problem = checkCompatible(cal, r);
+  if (problem) {
+    writeErr(`not calibrating \`${String(r.item_id)}\`: ${problem}`);
+    return r;
+  }
+  return { ...r, calibrated_score: calibrate(cal, r), calibrator: cal.hash };
+}
 
 export const command: Command = {
   summary: "judge rows with a locked bundle through any OpenAI-compatible endpoint",
@@ -35,7 +47,7 @@ export const command: Command = {
       concurrency: { type: "string" }, samples: { type: "string" }, "max-retries": { type: "string" },
       "timeout-s": { type: "string" }, format: { type: "string" }, "max-repairs": { type: "string" },
       cache: { type: "string" }, resume: { type: "boolean" }, limit: { type: "string" },
-      "max-input-chars": { type: "string" }, json: { type: "boolean" },
+      "max-input-chars": { type: "string" }, json: { type: "boolean" }, calibrator: { type: "string" },
     }, HELP);
     for (const required of ["bundle", "input", "out"] as const) {
       if (!values[required]) throw new CliError(`\`--${required}\` is required\n${HELP}`);
@@ -61,6 +73,17 @@ export const command: Command = {
     }
     const bundle = verified.bundle;
     const ir = bundle.body.rubric;
+    let calibrator: Calibrator | undefined;
+    if (values.calibrator) {
+      try {
+        calibrator = readCalibrator(values.calibrator);
+      } catch (err) {
+        if (err instanceof DataError) throw new CliError(err.message);
+        throw err;
+      }
+      // Checked before any call: a calibrator for another bundle would be paid for and useless.
+      if (calibrator.body.bundle.hash !== bundle.hash) throw new CliError(`the calibrator was fitted for bundle ${calibrator.body.bundle.hash}, not ${bundle.hash}`);
+    }
 
     if (!existsSync(values.input!)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
     const { rows, problems } = readJsonl(values.input!);
@@ -95,7 +118,8 @@ export const command: Command = {
         concurrency: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
         ...(values.limit !== undefined ? { limit: numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) } : {}),
       });
-      writeFileAtomic(values.out!, records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""));
+      const out = calibrator ? records.map((r) => withCalibration(calibrator!, r)) : records;
+      writeFileAtomic(values.out!, out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : ""));
       writeErr(
         `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed; ` +
           `evidence ${summary.evidence_verified} verified / ${summary.evidence_rejected} rejected; ` +
