@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   calibrate: () => import("./commands/calibrate.js"),
   apply: () => import("./commands/apply.js"),
   agree: () => import("./commands/agree.js"),
+  diff: () => import("./commands/diff.js"),
+  drift: () => import("./commands/drift.js"),
 };
 
 function usage(): string {
