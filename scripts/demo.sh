@@ -20,8 +20,4 @@ echo; echo "== formatting never changes a hash: fmt --check"
 rulers fmt --check examples/*.rubric examples/parts/*.rubric examples/versions/*.rubric
 
 echo; echo "== what changed from chat.helpfulness-pairwise 1.0.0 to 1.1.0"
-if node -e 'import("./dist/cli/commands/diff.js").then(()=>process.exit(0),()=>process.exit(1))' 2>/dev/null; then
-  rulers diff bundles/chat.helpfulness-pairwise/1.0.0/bundle.json bundles/chat.helpfulness-pairwise/1.1.0/bundle.json || true
-else
-  diff -u examples/pairwise-helpfulness.rubric examples/versions/pairwise-helpfulness-1.1.0.rubric || true
-fi
+rulers diff examples/pairwise-helpfulness.rubric examples/versions/pairwise-helpfulness-1.1.0.rubric

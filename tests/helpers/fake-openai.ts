@@ -34,6 +34,10 @@ export interface RecordedRequest {
 
 export type Script = (req: RecordedRequest) => Reply | Promise<Reply>;
 
+/** Earlier names of the same shapes, kept for the tests that use them. */
+export type FakeRequest = RecordedRequest;
+export type FakeServer = FakeOpenAI;
+
 export interface FakeOpenAIOptions {
   /** The model name the server reports, whatever the request asked for. */
   readonly model?: string;
