@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   agree: () => import("./commands/agree.js"),
   diff: () => import("./commands/diff.js"),
   drift: () => import("./commands/drift.js"),
+  import: () => import("./commands/import.js"),
 };
 
 function usage(): string {

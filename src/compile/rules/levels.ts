@@ -9,12 +9,15 @@ function levelsOf(c: A.CriterionDecl): Extract<A.CriterionSetting, { kind: "Leve
 
 /**
  * spec.md §Levels: an ordinal criterion has an anchor for every whole level from its lowest to
- * its highest, each level once, all within the rubric's scale; checklist anchors are 0, 1, 2.
+ * its highest, each level once; checklist anchors are 0, 1, 2. Under `aggregate sum` the level
+ * values are added into the score, so they must lie within the scale; under the other methods
+ * levels are normalised to 0..1 first, and a 1–4 trait on a 0–100 scale is fine.
  */
 export function levelAnchors(ctx: RuleContext): void {
   const scale = single(ctx.decls, "Scale");
-  const lo = scale && !scale.passFail ? numberOf(scale.min) : undefined;
-  const hi = scale && !scale.passFail ? numberOf(scale.max) : undefined;
+  const summed = single(ctx.decls, "Aggregate")?.method === "sum";
+  const lo = scale && !scale.passFail && summed ? numberOf(scale.min) : undefined;
+  const hi = scale && !scale.passFail && summed ? numberOf(scale.max) : undefined;
   for (const c of ctx.decls.criteria) {
     const block = levelsOf(c);
     if (!block) continue;
@@ -36,7 +39,7 @@ export function levelAnchors(ctx: RuleContext): void {
       if (checklist) {
         if (v < 0 || v > 2) ctx.error("level-out-of-scale", `checklist \`${c.id.name}\` has level ${v}; checklist levels are 0, 1 and 2`, l.value.loc);
       } else if (lo !== undefined && hi !== undefined && (v < lo || v > hi)) {
-        ctx.error("level-out-of-scale", `level ${v} of \`${c.id.name}\` is outside the scale ${lo} to ${hi}; renumber the levels or widen the scale`, l.value.loc);
+        ctx.error("level-out-of-scale", `level ${v} of \`${c.id.name}\` is outside the scale ${lo} to ${hi}, and \`aggregate sum\` adds level values into the score; renumber the levels or widen the scale`, l.value.loc);
       }
     }
     if (checklist || seen.size === 0) continue;

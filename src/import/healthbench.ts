@@ -1,0 +1,99 @@
+/**
+ * HealthBench: JSONL (or a JSON array, or one JSON object) of examples with a conversation
+ * (`prompt`: [{role, content}]) and physician-written `rubrics`: [{criterion, points, tags}].
+ * Becomes one per-item template rubric (points earned over positive points, clipped to 0..1)
+ * and a rows file carrying each example's conversation and criteria. Rows have no response:
+ * HealthBench grades the responses of the model under test, which the user adds.
+ */
+import { ImportError, finish, slug, type ImportResult, type ImportWarning } from "./source.js";
+
+export function readRecords(text: string, what: string): { line: number; value: unknown }[] {
+  const t = text.trim();
+  if (t.startsWith("[") || (t.startsWith("{") && !t.includes("\n{"))) {
+    try {
+      const v = JSON.parse(t);
+      return (Array.isArray(v) ? v : [v]).map((value, i) => ({ line: i + 1, value }));
+    } catch {
+      // fall through to JSONL: a file of one-line objects also starts with `{`
+    }
+  }
+  const out: { line: number; value: unknown }[] = [];
+  text.split("\n").forEach((l, i) => {
+    if (l.trim() === "") return;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(l) });
+    } catch (err) {
+      out.push({ line: i + 1, value: new ImportError(`not valid JSON (${(err as Error).message})`) });
+    }
+  });
+  if (out.length === 0) throw new ImportError(`${what} holds no records`);
+  return out;
+}
+
+export function importHealthbench(input: string, opts: { prefix: string }): ImportResult {
+  const warnings: ImportWarning[] = [];
+  const errors: ImportWarning[] = [];
+  const rows: string[] = [];
+  const tags = new Set<string>();
+  for (const { line, value } of readRecords(input, "the HealthBench file")) {
+    const where = `row ${line}`;
+    if (value instanceof ImportError) {
+      errors.push({ where, message: value.message });
+      continue;
+    }
+    const v = value as Record<string, unknown>;
+    const prompt = v.prompt;
+    if (!Array.isArray(prompt) || prompt.some((m) => typeof m?.content !== "string")) {
+      errors.push({ where, message: "field `prompt` must be a list of {role, content} messages" });
+      continue;
+    }
+    if (!Array.isArray(v.rubrics) || v.rubrics.length === 0) {
+      errors.push({ where, message: "field `rubrics` must be a non-empty list of {criterion, points, tags}" });
+      continue;
+    }
+    const criteria: Record<string, unknown>[] = [];
+    let bad = false;
+    (v.rubrics as Record<string, unknown>[]).forEach((r, i) => {
+      if (typeof r?.criterion !== "string" || r.criterion.trim() === "") {
+        errors.push({ where: `${where}, rubrics[${i}]`, message: "field `criterion` must be a non-empty string" });
+        bad = true;
+      } else if (typeof r.points !== "number" || !Number.isFinite(r.points)) {
+        errors.push({ where: `${where}, rubrics[${i}]`, message: `field \`points\` must be a number, got ${JSON.stringify(r.points)}` });
+        bad = true;
+      } else {
+        const t = Array.isArray(r.tags) ? r.tags.filter((x): x is string => typeof x === "string") : [];
+        t.forEach((x) => tags.add(x));
+        criteria.push({ id: `c${i + 1}`, criterion: r.criterion, points: r.points, tags: t });
+      }
+    });
+    if (bad) continue;
+    if (!criteria.some((c) => (c.points as number) > 0)) warnings.push({ where, message: "no criterion has positive points, so every response scores 0" });
+    const id = typeof v.prompt_id === "string" ? v.prompt_id : String(line);
+    const conversation = (prompt as { role?: string; content: string }[]).map((m) => `${m.role ?? "user"}: ${m.content}`).join("\n\n");
+    rows.push(JSON.stringify({ id, conversation, ...(typeof v.completion === "string" ? { response: v.completion } : {}), rubrics: criteria, ...(Array.isArray(v.example_tags) ? { example_tags: v.example_tags } : {}) }));
+  }
+  if (rows.length && !rows.some((r) => r.includes('"response":'))) warnings.push({ where: "all rows", message: "HealthBench rows carry no response; add each response to judge as a `response` field" });
+  const id = `${opts.prefix}healthbench.per-item`;
+  const source = finish([
+    "# Imported from HealthBench: each row carries its own physician-written criteria.",
+    `rubric ${slug(id, "healthbench.per-item")} version 1.0.0`,
+    'title "HealthBench (per-item criteria)"',
+    "tags healthbench, per-item",
+    "mode pointwise",
+    'input conversation "The conversation so far; the last turn is the user\'s"',
+    'input response "The reply being graded", quotable',
+    "scale 0 to 1 step 0.01",
+    'instructions """',
+    "  You are grading a reply in a health conversation against criteria written by physicians",
+    "  for this conversation. Judge each criterion on its own. A criterion with negative points",
+    "  describes something the reply should not do: mark it met only if the reply does it.",
+    '"""',
+    "per item criteria from rubrics",
+    "  binary",
+    "end",
+    "aggregate points",
+    "rounding half up",
+  ], "healthbench");
+  if (tags.size) warnings.push({ where: "all rows", message: `criterion tags (${[...tags].slice(0, 4).join(", ")}${tags.size > 4 ? ", …" : ""}) are kept on each criterion; rulers does not yet report per-tag sub-scores` });
+  return { rubrics: rows.length ? [{ name: "healthbench.rubric", source, rows }] : [], warnings, errors };
+}

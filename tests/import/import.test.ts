@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildBundle } from "../../src/bundle/build.js";
+import { compileItems, compileSource } from "../../src/compile/index.js";
+import { runCli } from "../helpers/cli.js";
+
+const FIX = "tests/fixtures/import";
+const dir = mkdtempSync(join(tmpdir(), "rulers-import-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const update = process.env.UPDATE_CONFORMANCE === "1";
+
+function expectGolden(name: string, actual: string): void {
+  const path = join(FIX, "expected", name);
+  if (update || !existsSync(path)) writeFileSync(path, actual);
+  expect(actual).toBe(readFileSync(path, "utf8"));
+}
+
+async function importInto(format: string, file: string, out: string) {
+  return runCli(["import", "--from", format, join(FIX, file), "--out", out]);
+}
+
+function hashOf(source: string): string {
+  const r = compileSource(source, "x.rubric");
+  expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  return buildBundle(r.ir!).hash;
+}
+
+describe("rulers import", () => {
+  it.each([
+    ["healthbench", "healthbench.jsonl", /row 3, rubrics\[0\]: error: field `points` must be a number, got "five"; skipped/],
+    ["prometheus", "prometheus.jsonl", /row 3: error: missing `score2_description`, `score3_description`, `score4_description`, `score5_description`; skipped/],
+    ["judge-prompt", "judge-prompts.jsonl", /row 3: error: no verdict marker found/],
+    ["promptfoo", "promptfoo.yaml", /tests\[1\]\.assert\[0\]: error: field `value` must be the rubric text/],
+  ])("imports %s, names the bad row, and still imports the good ones", async (format, file, badRow) => {
+    const out = join(dir, format);
+    const r = await importInto(format, file, out);
+    expect(r.code).toBe(1); // one bad row in each fixture
+    expect(r.stderr).toMatch(badRow);
+    const written = readdirSync(out).sort();
+    expect(written.length).toBeGreaterThan(0);
+    for (const f of written) {
+      const text = readFileSync(join(out, f), "utf8");
+      expectGolden(`${format}--${f}`, text);
+      if (f.endsWith(".rubric")) {
+        // importing again gives the same source, hence the same bundle hash
+        expect(hashOf(text)).toBe(hashOf(readFileSync(join(out, f), "utf8")));
+      }
+    }
+  });
+
+  it("says what it had to drop or approximate", async () => {
+    const r = await importInto("promptfoo", "promptfoo.yaml", join(dir, "pf2"));
+    expect(r.stderr).toMatch(/tests\[0\]\.assert\[0\]: warning: threshold 0\.8 is a pass mark/);
+    expect(r.stderr).toMatch(/defaultTest\.assert\[1\]: warning: assertion type `contains` is not an LLM rubric/);
+    expect(r.stderr).toMatch(/g-eval generates its evaluation steps at run time/);
+    const pair = await runCli(["import", "--from", "judge-prompt", join(FIX, "mt-bench-pair.txt"), "--out", join(dir, "pair")]);
+    expect(pair.code).toBe(0);
+    expect(pair.stderr).toMatch(/the verdict format is replaced by the structured answer/);
+    const src = readFileSync(join(dir, "pair", "mt-bench-pair.rubric"), "utf8");
+    expect(src).toContain("compare answer_a and answer_b");
+    expect(src).not.toContain("[[A]]");
+    expect(src).toContain("Do not allow the length of the responses to influence your evaluation.");
+  });
+
+  it("imports HealthBench rows that compile into one bundle with every item's criteria", async () => {
+    const out = join(dir, "hb");
+    await importInto("healthbench", "healthbench.jsonl", out);
+    const r = compileSource(readFileSync(join(out, "healthbench.rubric"), "utf8"), "healthbench.rubric");
+    const items = compileItems(r.ir!, join(out, "healthbench.jsonl"));
+    expect(items.diagnostics).toEqual([]);
+    const first = JSON.parse(readFileSync(join(FIX, "healthbench.jsonl"), "utf8").split("\n")[0]!);
+    expect(items.items![first.prompt_id]!.map((c) => c.points)).toEqual(first.rubrics.map((c: { points: number }) => c.points));
+    expect(items.items![first.prompt_id]![0]!.tags).toEqual(first.rubrics[0].tags);
+  });
+
+  it("lets two versions of a judge prompt be diffed, flagging the added emphasis", async () => {
+    const out = join(dir, "jp");
+    await importInto("judge-prompt", "judge-prompts.jsonl", out);
+    const d = await runCli(["diff", join(out, "single-v1.rubric"), join(out, "single-v2.rubric"), "--json"]);
+    const json = JSON.parse(d.stdout);
+    expect(json.risk.map((f: { pattern: string }) => f.pattern)).toContain("emphasis-added");
+  });
+});
