@@ -3,14 +3,12 @@
  * the other folds, so no reported number is in-sample. Folds are assigned by a hash of the
  * item id, so they do not depend on row order.
  */
-import { sha256Hex } from "../util/canonical.js";
+import { bucketOf } from "../util/buckets.js";
 import type { HumanScale } from "./categories.js";
 import { calibrate, fitCalibrator, type Method } from "./calibrator.js";
 import type { FeatureSet, Joined } from "./data.js";
 
-export function foldOf(itemId: string, k: number): number {
-  return parseInt(sha256Hex(itemId).slice(0, 8), 16) % k;
-}
+export const foldOf = bucketOf;
 
 export function crossValidated(data: readonly Joined[], k: number, method: Method, scale: HumanScale, features: readonly FeatureSet[] = []): number[] {
   const fold = data.map((d) => foldOf(d.item.item_id, k));

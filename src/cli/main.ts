@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   diff: () => import("./commands/diff.js"),
   drift: () => import("./commands/drift.js"),
   import: () => import("./commands/import.js"),
+  batch: () => import("./commands/batch.js"),
+  merge: () => import("./commands/merge.js"),
 };
 
 function usage(): string {

@@ -36,6 +36,8 @@ export interface ItemContext {
   readonly cache: Cache;
   readonly settings: JudgeSettings;
   readonly stats: RunStats;
+  /** Never call the judge: answers come only from the cache (batch ingest). */
+  readonly offline?: boolean;
 }
 
 export interface RunStats {
@@ -69,7 +71,7 @@ export interface RunRecord {
 /** A problem with the row itself: reported with its line, never sent to the judge. */
 export class RowError extends Error {}
 
-function rowInputs(ir: RubricIR, row: Record<string, unknown>, maxChars: number): { inputs: Record<string, string>; flags: string[] } {
+export function rowInputs(ir: RubricIR, row: Record<string, unknown>, maxChars: number): { inputs: Record<string, string>; flags: string[] } {
   const inputs: Record<string, string> = {};
   const flags: string[] = [];
   for (const i of ir.inputs) {
@@ -83,7 +85,7 @@ function rowInputs(ir: RubricIR, row: Record<string, unknown>, maxChars: number)
   return { inputs, flags };
 }
 
-function criteriaFor(bundle: Bundle, row: Record<string, unknown>, itemId: string): { criteria: CriterionIR[]; items?: ItemCriterionIR[] } {
+export function criteriaFor(bundle: Bundle, row: Record<string, unknown>, itemId: string): { criteria: CriterionIR[]; items?: ItemCriterionIR[] } {
   const ir = bundle.body.rubric;
   if (!ir.template) return { criteria: [...ir.criteria] };
   let items = bundle.body.items?.[itemId];
@@ -118,19 +120,31 @@ interface Judgment {
 
 type CallOutcome = { ok: true; judgment: Judgment } | { ok: false; reason: string };
 
-async function call(ctx: ItemContext, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
-  const s = ctx.settings;
+/**
+ * The one place a judge request and its cache key are made: `rulers judge` and
+ * `rulers batch prepare` both call it, so a batch holds exactly the requests a run would send.
+ */
+export function requestFor(bundleHash: string, s: JudgeSettings, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, tag: string): { request: ChatRequest; key: string } {
   const response_format = responseFormat(s.format, schema);
   const seed = s.seed === null ? undefined : s.seed + sample;
+  const request: ChatRequest = { model, messages, temperature: s.temperature, seed, max_tokens: s.max_tokens ?? undefined, response_format };
+  // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
+  const key = cacheKey({ bundle_hash: bundleHash, model, settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag }, messages, response_format });
+  return { request, key };
+}
+
+async function call(ctx: ItemContext, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
+  const s = ctx.settings;
   const completions: Completion[] = [];
   let convo = messages;
   for (let repair = 0; ; repair++) {
-    const request: ChatRequest = { model, messages: convo, temperature: s.temperature, seed, max_tokens: s.max_tokens ?? undefined, response_format };
-    // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
-    const key = cacheKey({ bundle_hash: ctx.bundle.hash, model, settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag }, messages: convo, response_format });
+    const { request, key } = requestFor(ctx.bundle.hash, s, convo, model, sample, schema, tag);
     let c = ctx.cache.get(key);
     if (c) ctx.stats.cached++;
-    else {
+    else if (ctx.offline) {
+      // Ingesting batch results: a request with no result is reported, never sent.
+      return { result: { ok: false, reason: `no batch result for this request (${tag || "first order"}, sample ${sample}${repair ? `, repair ${repair}` : ""}); prepare a follow-up batch with --retry-from` }, completions };
+    } else {
       c = await complete(ctx.client, request);
       await ctx.cache.put(key, c);
       ctx.stats.calls++;

@@ -6,6 +6,7 @@
  * cache, so rerunning (`--resume`) repeats none of them.
  */
 import type { Bundle } from "../bundle/types.js";
+import { bucketOf } from "../util/buckets.js";
 import type { JsonlProblem, JsonlRow } from "../util/jsonl.js";
 import type { Cache } from "./cache.js";
 import type { JudgeClient } from "./client.js";
@@ -24,6 +25,10 @@ export interface RunOptions {
   readonly concurrency: number;
   readonly limit?: number;
   readonly progress?: boolean;
+  /** Answers only from the cache; missing ones are recorded, never requested (batch ingest). */
+  readonly offline?: boolean;
+  /** Judge only this deterministic slice of the rows: shard i of n (1-based), by item id. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 export interface RunSummary {
@@ -47,6 +52,9 @@ export interface RunResult {
   readonly records: RunRecord[];
   readonly summary: RunSummary;
 }
+
+/** Which of n shards an item belongs to: by a hash of its id, so row order never matters. */
+export const shardOf = bucketOf;
 
 function itemIdOf(value: unknown, line: number): string {
   const id = value !== null && typeof value === "object" ? (value as Record<string, unknown>).id : undefined;
@@ -79,7 +87,8 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
     }
   }
   slots.sort((a, b) => a.line - b.line);
-  const chosen = opts.limit !== undefined ? slots.slice(0, opts.limit) : slots;
+  const sharded = opts.shard ? slots.filter((s) => shardOf(s.id, opts.shard!.count) === opts.shard!.index - 1) : slots;
+  const chosen = opts.limit !== undefined ? sharded.slice(0, opts.limit) : sharded;
   const pending = chosen.filter((s) => s.row !== undefined);
   const progress = opts.progress === false ? { tick: () => {}, done: () => {} } : createProgress(pending.length);
   const controller = new AbortController();
@@ -88,7 +97,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   // that frees up finds the next request ready instead of waiting for scoring to finish.
   await runPool(pending, opts.concurrency * 2, async (slot) => {
     try {
-      slot.record = await judgeItem({ bundle: opts.bundle, client: opts.client, cache: opts.cache, settings: opts.settings, stats }, slot.row!, slot.id, slot.line);
+      slot.record = await judgeItem({ bundle: opts.bundle, client: opts.client, cache: opts.cache, settings: opts.settings, stats, ...(opts.offline ? { offline: true } : {}) }, slot.row!, slot.id, slot.line);
       progress.tick(slot.record.error !== undefined);
     } catch (err) {
       if (err instanceof JudgeCallError && err.fatal) {

@@ -25,6 +25,7 @@ const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input ro
   --resume             continue an interrupted run from its cache: nothing finished is paid twice
   --limit N            judge only the first N rows
   --max-input-chars N  refuse inputs longer than this (default 200000)
+  --shard I/N          judge only shard I of N (a stable slice by item id); join shards with rulers merge
   --calibrator FILE    add calibrated_score to each record (a calibrator fitted for this bundle)
   --json               print the run summary as JSON on stdout`;
 
@@ -47,8 +48,14 @@ export const command: Command = {
       concurrency: { type: "string" }, samples: { type: "string" }, "max-retries": { type: "string" },
       "timeout-s": { type: "string" }, format: { type: "string" }, "max-repairs": { type: "string" },
       cache: { type: "string" }, resume: { type: "boolean" }, limit: { type: "string" },
-      "max-input-chars": { type: "string" }, json: { type: "boolean" }, calibrator: { type: "string" },
+      "max-input-chars": { type: "string" }, json: { type: "boolean" }, calibrator: { type: "string" }, shard: { type: "string" },
     }, HELP);
+    let shard: { index: number; count: number } | undefined;
+    if (values.shard !== undefined) {
+      const m = /^(\d+)\/(\d+)$/.exec(values.shard);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new CliError(`\`--shard\` must be I/N with 1 ≤ I ≤ N, got \`${values.shard}\``);
+      shard = { index: Number(m[1]), count: Number(m[2]) };
+    }
     for (const required of ["bundle", "input", "out"] as const) {
       if (!values[required]) throw new CliError(`\`--${required}\` is required\n${HELP}`);
     }
@@ -117,6 +124,7 @@ export const command: Command = {
         },
         concurrency: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
         ...(values.limit !== undefined ? { limit: numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) } : {}),
+        ...(shard ? { shard } : {}),
       });
       const out = calibrator ? records.map((r) => withCalibration(calibrator!, r)) : records;
       writeFileAtomic(values.out!, out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : ""));

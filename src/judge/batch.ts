@@ -1,0 +1,131 @@
+/**
+ * Judging past one machine without a home-made cluster: hand the requests to engines that
+ * scale (the OpenAI Batch API, Azure's, `vllm run-batch`) as batch input files, and take their
+ * output files back. The requests are exactly those `rulers judge` sends (same builder), and
+ * ingesting goes through the same judging code with the answers placed in the cache, so the
+ * records come out the same as from a direct run.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { once } from "node:events";
+import type { Bundle } from "../bundle/types.js";
+import { requestSchema } from "./answer.js";
+import type { Completion } from "./client.js";
+import { criteriaFor, requestFor, RowError, rowInputs, type JudgeSettings } from "./item.js";
+import { renderPrompt } from "./prompt.js";
+
+export interface PlannedCall {
+  readonly custom_id: string;
+  readonly key: string;
+  readonly body: Record<string, unknown>;
+}
+
+/** custom_id = item id (URI-encoded), sample and order; parseable whatever order results return in. */
+export function customId(itemId: string, model: string, sample: number, swapped: boolean): string {
+  return `rulers:${encodeURIComponent(itemId)}:${encodeURIComponent(model)}:s${sample}:${swapped ? "BA" : "AB"}`;
+}
+
+export function parseCustomId(id: string): { itemId: string; model: string; sample: number; swapped: boolean } | null {
+  const m = /^rulers:([^:]*):([^:]*):s(\d+):(AB|BA)$/.exec(id);
+  return m ? { itemId: decodeURIComponent(m[1]!), model: decodeURIComponent(m[2]!), sample: Number(m[3]), swapped: m[4] === "BA" } : null;
+}
+
+/** Every first-attempt call `rulers judge` would make for one row. */
+export function planCalls(bundle: Bundle, settings: JudgeSettings, row: Record<string, unknown>, itemId: string): PlannedCall[] {
+  const ir = bundle.body.rubric;
+  const { inputs } = rowInputs(ir, row, settings.maxInputChars);
+  const { items } = criteriaFor(bundle, row, itemId);
+  const schema = requestSchema(bundle.body.answer_schema, ir, items);
+  const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
+  const calls: PlannedCall[] = [];
+  for (const swapped of orders) {
+    const { messages } = renderPrompt(bundle, inputs, { swapped, ...(items ? { criteria: items } : {}), ...(settings.format === "json" ? { schemaHint: schema } : {}) });
+    for (const model of settings.models) {
+      for (let sample = 0; sample < settings.samples; sample++) {
+        const { request, key } = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
+        const body: Record<string, unknown> = { model: request.model, messages: request.messages, temperature: request.temperature, response_format: request.response_format };
+        if (request.seed !== undefined) body.seed = request.seed;
+        if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
+        calls.push({ custom_id: customId(itemId, model, sample, swapped), key, body });
+      }
+    }
+  }
+  return calls;
+}
+
+export { RowError };
+
+/** Writes request lines into numbered parts that respect the provider's line and byte limits. */
+export class PartWriter {
+  private stream: WriteStream | null = null;
+  private lines = 0;
+  private bytes = 0;
+  readonly parts: { path: string; lines: number; bytes: number }[] = [];
+  constructor(private readonly path: string, private readonly maxLines: number, private readonly maxBytes: number) {}
+
+  private partPath(n: number): string {
+    return this.path.replace(/(\.jsonl)?$/, `.part-${String(n).padStart(3, "0")}.jsonl`);
+  }
+
+  async write(line: string): Promise<void> {
+    const size = Buffer.byteLength(line) + 1;
+    if (size > this.maxBytes) throw new Error(`one request is ${size} bytes, over --max-bytes ${this.maxBytes}`);
+    if (!this.stream || this.lines >= this.maxLines || this.bytes + size > this.maxBytes) await this.next();
+    this.lines++;
+    this.bytes += size;
+    const part = this.parts[this.parts.length - 1]!;
+    part.lines = this.lines;
+    part.bytes = this.bytes;
+    if (!this.stream!.write(line + "\n")) await once(this.stream!, "drain");
+  }
+
+  private async next(): Promise<void> {
+    await this.closeCurrent();
+    const path = this.partPath(this.parts.length + 1);
+    this.stream = createWriteStream(path);
+    this.parts.push({ path, lines: 0, bytes: 0 });
+    this.lines = 0;
+    this.bytes = 0;
+  }
+
+  private async closeCurrent(): Promise<void> {
+    if (!this.stream) return;
+    const s = this.stream;
+    this.stream = null;
+    await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  async close(): Promise<void> {
+    await this.closeCurrent();
+  }
+}
+
+/** One line of a batch output file (OpenAI's, and vLLM run-batch's, which follows it). */
+export interface BatchResult {
+  readonly custom_id: string;
+  readonly completion: Completion | null;
+  readonly error: string | null;
+}
+
+export function parseBatchLine(value: unknown): BatchResult | string {
+  const v = value as { custom_id?: unknown; response?: { status_code?: number; body?: any } | null; error?: { message?: string; code?: string } | null };
+  if (!v || typeof v.custom_id !== "string") return "no `custom_id`";
+  if (v.error) return { custom_id: v.custom_id, completion: null, error: v.error.message ?? v.error.code ?? "error" };
+  const status = v.response?.status_code ?? 200;
+  const body = v.response?.body;
+  if (status !== 200 || !body) return { custom_id: v.custom_id, completion: null, error: `status ${status}${body?.error?.message ? `: ${body.error.message}` : ""}` };
+  const choice = body.choices?.[0];
+  return {
+    custom_id: v.custom_id,
+    error: null,
+    completion: {
+      content: choice?.message?.content ?? null,
+      refusal: choice?.message?.refusal ?? null,
+      finish_reason: choice?.finish_reason ?? null,
+      model: body.model ?? "unknown",
+      system_fingerprint: body.system_fingerprint ?? null,
+      usage: { prompt_tokens: body.usage?.prompt_tokens ?? 0, completion_tokens: body.usage?.completion_tokens ?? 0 },
+      latency_ms: 0,
+      attempts: 1,
+    },
+  };
+}
