@@ -43,7 +43,7 @@ describe("batch files", () => {
     const out = await Promise.all(prepared.map(async (p, i) => {
       if (i === 3) return { id: `b${i}`, custom_id: p.custom_id, response: null, error: { code: "server_error", message: "boom" } };
       const body = (await (await fetch(`${server.baseURL}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(p.body) })).json()) as { choices: { message: { content: string } }[] };
-      if (i === 6) body.choices[0].message.content = "not json";
+      if (i === 6) body.choices[0]!.message.content = "not json";
       return { id: `b${i}`, custom_id: p.custom_id, response: { status_code: 200, request_id: `r${i}`, body }, error: null };
     }));
     out.sort((a, b) => (a.id.length * 7 + a.custom_id.length) % 5 - (b.id.length * 7 + b.custom_id.length) % 5 || b.id.localeCompare(a.id));
