@@ -17,6 +17,19 @@ export interface PlannedCall {
   readonly custom_id: string;
   readonly key: string;
   readonly body: Record<string, unknown>;
+  /** The batch input line for this call, JSON. */
+  line(): string;
+}
+
+// The schema is the bulk of every request and the same for every row: serialise it once.
+const formatJson = new WeakMap<object, string>();
+function jsonOf(v: object): string {
+  let s = formatJson.get(v);
+  if (s === undefined) {
+    s = JSON.stringify(v);
+    formatJson.set(v, s);
+  }
+  return s;
 }
 
 /** custom_id = item id (URI-encoded), sample and order; parseable whatever order results return in. */
@@ -41,11 +54,25 @@ export function planCalls(bundle: Bundle, settings: JudgeSettings, row: Record<s
     const { messages } = renderPrompt(bundle, inputs, { swapped, ...(items ? { criteria: items } : {}), ...(settings.format === "json" ? { schemaHint: schema } : {}) });
     for (const model of settings.models) {
       for (let sample = 0; sample < settings.samples; sample++) {
-        const { request, key } = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
+        const planned = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
+        const request = planned.request;
         const body: Record<string, unknown> = { model: request.model, messages: request.messages, temperature: request.temperature, response_format: request.response_format };
         if (request.seed !== undefined) body.seed = request.seed;
         if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
-        calls.push({ custom_id: customId(itemId, model, sample, swapped), key, body });
+        const id = customId(itemId, model, sample, swapped);
+        calls.push({
+          custom_id: id,
+          get key() {
+            return planned.key;
+          },
+          body,
+          line: () => {
+            const { response_format, ...rest } = body;
+            const head = JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: rest });
+            // Same JSON as stringifying the whole line, with the shared schema spliced in.
+            return `${head.slice(0, -2)},"response_format":${jsonOf(response_format as object)}}}`;
+          },
+        });
       }
     }
   }
@@ -57,6 +84,9 @@ export { RowError };
 /** Writes request lines into numbered parts that respect the provider's line and byte limits. */
 export class PartWriter {
   private stream: WriteStream | null = null;
+  // Lines are gathered into ~1 MB writes: one syscall per request would dominate the time.
+  private pending: string[] = [];
+  private pendingBytes = 0;
   private lines = 0;
   private bytes = 0;
   readonly parts: { path: string; lines: number; bytes: number }[] = [];
@@ -75,7 +105,17 @@ export class PartWriter {
     const part = this.parts[this.parts.length - 1]!;
     part.lines = this.lines;
     part.bytes = this.bytes;
-    if (!this.stream!.write(line + "\n")) await once(this.stream!, "drain");
+    this.pending.push(line);
+    this.pendingBytes += size;
+    if (this.pendingBytes >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.stream || this.pending.length === 0) return;
+    const chunk = this.pending.join("\n") + "\n";
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (!this.stream.write(chunk)) await once(this.stream, "drain");
   }
 
   private async next(): Promise<void> {
@@ -89,6 +129,7 @@ export class PartWriter {
 
   private async closeCurrent(): Promise<void> {
     if (!this.stream) return;
+    await this.flush();
     const s = this.stream;
     this.stream = null;
     await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));

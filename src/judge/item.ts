@@ -124,13 +124,19 @@ type CallOutcome = { ok: true; judgment: Judgment } | { ok: false; reason: strin
  * The one place a judge request and its cache key are made: `rulers judge` and
  * `rulers batch prepare` both call it, so a batch holds exactly the requests a run would send.
  */
-export function requestFor(bundleHash: string, s: JudgeSettings, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, tag: string): { request: ChatRequest; key: string } {
+export function requestFor(bundleHash: string, s: JudgeSettings, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, tag: string): { request: ChatRequest; readonly key: string } {
   const response_format = responseFormat(s.format, schema);
   const seed = s.seed === null ? undefined : s.seed + sample;
   const request: ChatRequest = { model, messages, temperature: s.temperature, seed, max_tokens: s.max_tokens ?? undefined, response_format };
-  // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
-  const key = cacheKey({ bundle_hash: bundleHash, model, settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag }, messages, response_format });
-  return { request, key };
+  let key: string | undefined;
+  return {
+    request,
+    // Computed on first use: `batch prepare` writes requests and never needs the key.
+    get key() {
+      // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
+      return (key ??= cacheKey({ bundle_hash: bundleHash, model, settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag }, messages, response_format }));
+    },
+  };
 }
 
 async function call(ctx: ItemContext, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {

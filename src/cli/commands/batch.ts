@@ -1,13 +1,15 @@
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, renameSync } from "node:fs";
+import { once } from "node:events";
 import { BundleError } from "../../bundle/file.js";
 import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import type { Bundle } from "../../bundle/types.js";
 import { memoryCache, openCache, createJudgeClient, runJudge, type Cache } from "../../judge/index.js";
-import { parseBatchLine, PartWriter, planCalls, RowError, type BatchResult } from "../../judge/batch.js";
+import { PartWriter, planCalls, RowError } from "../../judge/batch.js";
+import { ResultIndex } from "../../judge/batch-results.js";
 import type { JudgeSettings } from "../../judge/item.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl, streamJsonl } from "../../util/jsonl.js";
+import { readJsonl, streamJsonl, type JsonlProblem, type JsonlRow } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -81,7 +83,7 @@ async function prepare(values: Record<string, any>): Promise<number> {
     if (done && done.has(id)) continue;
     try {
       for (const call of planCalls(bundle, settings, row, id)) {
-        await writer.write(JSON.stringify({ custom_id: call.custom_id, method: "POST", url: "/v1/chat/completions", body: call.body }));
+        await writer.write(call.line());
         requests++;
       }
       items++;
@@ -95,7 +97,6 @@ async function prepare(values: Record<string, any>): Promise<number> {
   // One part keeps the name asked for; several are numbered.
   const parts = writer.parts;
   if (parts.length === 1) {
-    const { renameSync } = await import("node:fs");
     renameSync(parts[0]!.path, values.out);
     parts[0] = { ...parts[0]!, path: values.out };
   }
@@ -104,28 +105,32 @@ async function prepare(values: Record<string, any>): Promise<number> {
   return skipped ? 1 : 0;
 }
 
+/** Rows are ingested in chunks, so memory stays bounded whatever the size of the batch. */
+const INGEST_CHUNK = 4000;
+
 async function ingest(values: Record<string, any>): Promise<number> {
   for (const f of ["bundle", "input", "out", "results"]) if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
   const bundle = loadBundle(values.bundle, values.lock);
   const settings = settingsFrom(bundle, values, 0);
-  const results = new Map<string, BatchResult>();
   const files = (values.results as string[]).flatMap((r) => r.split(","));
-  for (const f of files) {
-    if (!existsSync(f)) throw new CliError(`cannot read results \`${f}\`: no such file`);
-    const { rows, problems } = readJsonl(f);
-    for (const p of problems) writeErr(`${f}:${p.line}: ${p.message}; skipped`);
-    for (const r of rows) {
-      const parsed = parseBatchLine(r.value);
-      if (typeof parsed === "string") writeErr(`${f}:${r.line}: ${parsed}; skipped`);
-      else results.set(parsed.custom_id, parsed);
-    }
-  }
-  const { rows, problems } = readJsonl(values.input);
-  const cache: Cache = values.cache ? openCache(values.cache) : memoryCache();
+  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read results \`${f}\`: no such file`);
+  if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
+  const index = new ResultIndex(files);
+  for (const p of index.problems.slice(0, 20)) writeErr(p);
+  const disk: Cache | null = values.cache ? openCache(values.cache) : null;
+  const client = createJudgeClient({ ...(values["base-url"] ? { baseURL: values["base-url"] } : {}), apiKey: "unused", timeoutMs: 1000, maxRetries: 0 });
+  const tmp = `${values.out}.${process.pid}.tmp`;
+  const out = createWriteStream(tmp);
   const failed: string[] = [];
+  const invalid: string[] = [];
   let missing = 0;
-  try {
-    for (const r of rows) {
+  const totals = { items: 0, scored: 0, failed: 0, evidence_verified: 0, evidence_rejected: 0 };
+  const seen = new Set<string>();
+  let chunk: JsonlRow[] = [];
+  let problems: JsonlProblem[] = [];
+  const flushChunk = async () => {
+    const cache = memoryCache();
+    for (const r of chunk) {
       const row = r.value as Record<string, unknown>;
       const id = typeof row?.id === "string" || typeof row?.id === "number" ? String(row.id) : String(r.line);
       let calls;
@@ -136,24 +141,55 @@ async function ingest(values: Record<string, any>): Promise<number> {
         throw err;
       }
       for (const c of calls) {
-        const res = results.get(c.custom_id);
+        const res = index.get(c.custom_id);
         if (!res) missing++;
         else if (res.completion === null) failed.push(`${c.custom_id}: ${res.error}`);
-        else await cache.put(c.key, res.completion);
+        else {
+          await cache.put(c.key, res.completion);
+          if (disk) await disk.put(c.key, res.completion);
+        }
       }
     }
-    const client = createJudgeClient({ ...(values["base-url"] ? { baseURL: values["base-url"] } : {}), apiKey: "unused", timeoutMs: 1000, maxRetries: 0 });
-    const { records, summary } = await runJudge({ bundle, rows, problems, client, cache, settings, concurrency: 8, offline: true, progress: false });
-    writeFileAtomic(values.out, records.map((x) => JSON.stringify(x)).join("\n") + (records.length ? "\n" : ""));
-    for (const f of failed.slice(0, 20)) writeErr(`failed: ${f}`);
-    const invalid = records.filter((x) => typeof x.error === "string" && !/no batch result/.test(x.error as string));
-    for (const x of invalid.slice(0, 20)) writeErr(`not scored: ${x.item_id}: ${x.error}`);
-    writeErr(`ingested ${summary.items} items: ${summary.scored} scored, ${summary.failed} not (${missing} requests without a result, ${failed.length} failed, ${invalid.length} items with invalid answers or bad rows) → ${values.out}; \`rulers batch prepare --retry-from ${values.out}\` writes a follow-up batch for them`);
-    if (values.json) writeOut(JSON.stringify({ ...summary, missing_results: missing, failed_results: failed.length }));
-    return 0;
+    const { records, summary } = await runJudge({ bundle, rows: chunk, problems, client, cache, settings, concurrency: 1, offline: true, progress: false });
+    for (const x of records) {
+      if (typeof x.error === "string" && !/no batch result/.test(x.error) && invalid.length < 20) invalid.push(`${x.item_id}: ${x.error}`);
+      if (!out.write(JSON.stringify(x) + "\n")) await once(out, "drain");
+    }
+    totals.items += summary.items;
+    totals.scored += summary.scored;
+    totals.failed += summary.failed;
+    totals.evidence_verified += summary.evidence_verified;
+    totals.evidence_rejected += summary.evidence_rejected;
+    chunk = [];
+    problems = [];
+  };
+  try {
+    for await (const r of streamJsonl(values.input)) {
+      if (r.value === undefined) problems.push(r as JsonlProblem);
+      else {
+        const row = r.value as Record<string, unknown>;
+        const id = typeof row?.id === "string" || typeof row?.id === "number" ? String(row.id) : String(r.line);
+        // Ids must be unique across the whole file, not only within a chunk.
+        if (seen.has(id)) problems.push({ line: r.line, message: `item id \`${id}\` is used by an earlier row; ids must be unique` });
+        else {
+          seen.add(id);
+          chunk.push(r as JsonlRow);
+        }
+      }
+      if (chunk.length >= INGEST_CHUNK) await flushChunk();
+    }
+    if (chunk.length || problems.length) await flushChunk();
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    renameSync(tmp, values.out);
   } finally {
-    cache.close();
+    index.close();
+    disk?.close();
   }
+  for (const f of failed.slice(0, 20)) writeErr(`failed: ${f}`);
+  for (const x of invalid) writeErr(`not scored: ${x}`);
+  writeErr(`ingested ${totals.items} items: ${totals.scored} scored, ${totals.failed} not (${missing} requests without a result, ${failed.length} failed results); \`rulers batch prepare --retry-from ${values.out}\` writes a follow-up batch for the rest`);
+  if (values.json) writeOut(JSON.stringify({ ...totals, missing_results: missing, failed_results: failed.length }));
+  return 0;
 }
 
 export const command: Command = {
