@@ -1,14 +1,16 @@
 /**
- * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing:
- * every completed call is appended as one line, handed to the operating system before the item
- * that made it moves on (so a `kill -9` of rulers cannot lose it), and then synced to disk in
- * the background (so a power cut loses at most the last few milliseconds). Calls that finish
- * together share one write and one fdatasync (group commit); nothing blocks the event loop.
- * A torn last line is ignored on load.
+ * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing.
+ * Storage is an append-only JSONL file, one `{key, value}` per line. Each entry is handed to the
+ * operating system with one synchronous write before `put` returns, so once a call is recorded
+ * a `kill -9` of rulers cannot lose it; the file is then synced to disk in the background, one
+ * fdatasync covering every entry written since the last (group commit), so a power cut loses at
+ * most the last few milliseconds and no call waits for the disk. A torn last line (a write cut
+ * short) is ignored on load and never glued to the next entry; for a key written twice, the
+ * last line wins.
  */
-import { closeSync, existsSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, write, writeSync } from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import { canonicalJson, contentHash } from "../util/canonical.js";
 import type { Completion } from "./client.js";
 
@@ -34,11 +36,34 @@ function formatHash(format: unknown): string {
   return h;
 }
 
-/** sha256 over everything that decides the answer; messages are hashed as length-prefixed text. */
+/**
+ * `sha256:<hex>` over everything that decides the answer: canonical JSON (sorted keys) of the
+ * bundle hash, model, settings and response format, then each message as length-prefixed text,
+ * so no two different conversations can hash alike and large inputs are never re-encoded.
+ */
+// Every request of a run starts with the same system message (the rubric, several KB): keep
+// the hash state after it and copy it, instead of hashing the rubric again for every call.
+const prefixStates = new Map<string, Hash>();
+
+function prefixState(role: string, content: string): Hash {
+  let h = prefixStates.get(content);
+  if (!h) {
+    h = createHash("sha256");
+    h.update(`${role.length}:${role}${content.length}:`);
+    h.update(content);
+    if (prefixStates.size > 64) prefixStates.clear();
+    prefixStates.set(content, h);
+  }
+  return h.copy();
+}
+
 export function cacheKey(parts: CacheKeyParts): string {
-  const hash = createHash("sha256");
-  hash.update(canonicalJson({ bundle_hash: parts.bundle_hash, model: parts.model, settings: parts.settings, response_format: formatHash(parts.response_format) }));
-  for (const m of parts.messages as { role?: unknown; content?: unknown }[]) {
+  const messages = parts.messages as { role?: unknown; content?: unknown }[];
+  const first = messages[0];
+  const cached = first !== undefined && first.role === "system" && typeof first.content === "string";
+  const hash = cached ? prefixState("system", first.content as string) : createHash("sha256");
+  hash.update("\n" + canonicalJson({ bundle_hash: parts.bundle_hash, model: parts.model, settings: parts.settings, response_format: formatHash(parts.response_format) }));
+  for (const m of cached ? messages.slice(1) : messages) {
     const role = String(m.role);
     const content = typeof m.content === "string" ? m.content : canonicalJson(m.content);
     hash.update(`\n${role.length}:${role}${content.length}:`);
@@ -47,19 +72,27 @@ export function cacheKey(parts: CacheKeyParts): string {
   return "sha256:" + hash.digest("hex");
 }
 
-export interface Cache {
+export interface Cache<V = Completion> {
   readonly path: string | null;
   readonly size: number;
   /** Entries found when the cache was opened (what a resumed run starts from). */
   readonly loaded: number;
-  get(key: string): Completion | undefined;
-  /** Resolves once the entry is written to the file (synced to disk shortly after). */
-  put(key: string, value: Completion): Promise<void>;
+  get(key: string): V | undefined;
+  /** Written to the file when this returns (survives a crash of the process); the promise is for callers that await. */
+  put(key: string, value: V): Promise<void>;
+  /** Resolves once every entry put so far is on disk. */
+  flush(): Promise<void>;
+  /** Syncs and closes the file; a cache is not used after this. */
   close(): void;
 }
 
-export function memoryCache(): Cache {
-  const map = new Map<string, Completion>();
+export interface CacheOptions {
+  /** Sync to disk in the background after each write (default true); off, a crash of the machine may lose recent entries. */
+  readonly durable?: boolean;
+}
+
+export function memoryCache<V = Completion>(): Cache<V> {
+  const map = new Map<string, V>();
   return {
     path: null,
     get size() {
@@ -68,57 +101,78 @@ export function memoryCache(): Cache {
     loaded: 0,
     get: (k) => map.get(k),
     put: async (k, v) => void map.set(k, v),
+    flush: async () => {},
     close: () => {},
   };
 }
 
-export function openCache(path: string, opts: { durable?: boolean } = {}): Cache {
-  const map = new Map<string, Completion>();
-  if (existsSync(path)) {
-    const text = readFileSync(path, "utf8");
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf("\n", start);
-      if (end === -1) end = text.length;
-      const line = text.slice(start, end);
-      start = end + 1;
-      if (line.trim() === "") continue;
+const NEWLINE = 0x0a;
+
+/** Every complete line of the file into `map`, skipping what does not parse (a torn or damaged line). */
+function load<V>(fd: number, map: Map<string, V>): { endsClean: boolean } {
+  // Read as bytes and decode line by line: the file may be larger than the longest JS string.
+  const buf = readFileSync(fd);
+  let start = 0;
+  while (start < buf.length) {
+    let end = buf.indexOf(NEWLINE, start);
+    if (end === -1) end = buf.length;
+    if (end > start) {
       try {
-        const { key, value } = JSON.parse(line) as { key: string; value: Completion };
-        if (typeof key === "string" && value) map.set(key, value);
+        const entry = JSON.parse(buf.toString("utf8", start, end)) as { key?: unknown; value?: unknown };
+        if (typeof entry.key === "string" && entry.value !== null && typeof entry.value === "object") map.set(entry.key, entry.value as V);
       } catch {
         // A line cut short by a crash mid-write: the call it held is simply made again.
       }
     }
-  } else {
-    mkdirSync(dirname(path), { recursive: true });
+    start = end + 1;
+  }
+  return { endsClean: buf.length === 0 || buf[buf.length - 1] === NEWLINE };
+}
+
+function writeAll(fd: number, data: Buffer): void {
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+}
+
+export function openCache<V = Completion>(path: string, opts: CacheOptions = {}): Cache<V> {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, "a+");
+  const map = new Map<string, V>();
+  let torn: boolean;
+  try {
+    torn = !load(fd, map).endsClean;
+  } catch (err) {
+    closeSync(fd);
+    throw err;
   }
   const loaded = map.size;
-  const fd = openSync(path, "a");
-  // A torn last line must not swallow the next entry: start appends on a fresh line.
-  if (loaded > 0 || existsSync(path)) {
-    const text = readFileSync(path, "utf8");
-    if (text.length > 0 && !text.endsWith("\n")) writeSync(fd, "\n");
-  }
   const durable = opts.durable ?? true;
-  let batch: { lines: string[]; waiters: { resolve: () => void; reject: (e: Error) => void }[] } | null = null;
-  let flushing = false;
-  const flush = () => {
-    if (flushing || !batch) return;
-    const current = batch;
-    batch = null;
-    flushing = true;
-    const done = (err: Error | null) => {
-      flushing = false;
-      for (const w of current.waiters) (err ? w.reject(err) : w.resolve());
-      flush();
-    };
-    write(fd, current.lines.join(""), (err) => {
-      done(err);
-      // Errors of a background sync surface on the final sync in close().
-      if (!err && durable) fdatasync(fd, () => {});
+  let closed = false;
+  // Group commit: one fdatasync in flight; writes made meanwhile are covered by the next one.
+  let written = 0;
+  let synced = 0;
+  let syncing = false;
+  let syncError: Error | null = null;
+  let waiters: { upTo: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+
+  const settle = () => {
+    const ready = waiters.filter((w) => syncError || w.upTo <= synced);
+    waiters = waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) (syncError ? w.reject(syncError) : w.resolve());
+  };
+  const sync = () => {
+    if (syncing || closed || !durable || synced >= written) return settle();
+    syncing = true;
+    const upTo = written;
+    fdatasync(fd, (err) => {
+      syncing = false;
+      if (err && !closed) syncError ??= err;
+      else synced = Math.max(synced, upTo);
+      settle();
+      sync();
     });
   };
+
   return {
     path,
     get size() {
@@ -127,17 +181,37 @@ export function openCache(path: string, opts: { durable?: boolean } = {}): Cache
     loaded,
     get: (k) => map.get(k),
     put(k, v) {
+      if (closed) return Promise.reject(new Error(`the cache \`${path}\` is closed`));
+      const line = JSON.stringify({ key: k, value: v }) + "\n";
+      try {
+        // A torn last line must not swallow this entry: start it on a fresh line.
+        writeAll(fd, Buffer.from(torn ? "\n" + line : line, "utf8"));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      torn = false;
       map.set(k, v);
+      written++;
+      sync();
+      return Promise.resolve();
+    },
+    flush() {
+      if (!durable || closed || synced >= written) return syncError ? Promise.reject(syncError) : Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        batch ??= { lines: [], waiters: [] };
-        batch.lines.push(JSON.stringify({ key: k, value: v }) + "\n");
-        batch.waiters.push({ resolve, reject });
-        setImmediate(flush);
+        waiters.push({ upTo: written, resolve, reject });
+        sync();
       });
     },
-    close: () => {
-      if (durable) fdatasyncSync(fd);
-      closeSync(fd);
+    close() {
+      if (closed) return;
+      try {
+        if (durable) fdatasyncSync(fd);
+        synced = written;
+      } finally {
+        closed = true;
+        closeSync(fd);
+        settle();
+      }
     },
   };
 }
