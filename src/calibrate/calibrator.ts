@@ -32,10 +32,13 @@ export interface Calibrator {
   readonly body: CalibratorBody;
 }
 
-/** Fewer pairs than this cannot place a monotone map with any confidence. */
+/**
+ * Fewer pairs than this cannot place a map with any confidence. A monotone map needs a handful
+ * of points whatever the scale; cut points need several items per category to be placed.
+ */
 export function minimumPairs(method: Method, scale: HumanScale): number {
   const k = Math.round((scale.max - scale.min) / scale.step) + 1;
-  return method === "thresholds" ? Math.max(20, 5 * k) : Math.max(10, 2 * k);
+  return method === "thresholds" ? Math.max(20, 5 * k) : 10;
 }
 
 function identity(j: Joined): { bundle: CalibratorBody["bundle"]; model: string | string[] } {

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   import: () => import("./commands/import.js"),
   batch: () => import("./commands/batch.js"),
   merge: () => import("./commands/merge.js"),
+  report: () => import("./commands/report.js"),
 };
 
 function usage(): string {

@@ -1,0 +1,75 @@
+import { readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { readCalibrator, readLabels } from "../../calibrate/index.js";
+import { buildReport, figures, renderHtml } from "../../report/index.js";
+import { writeFileAtomic } from "../../util/atomic.js";
+import { readJsonl } from "../../util/jsonl.js";
+import { guard } from "../calibrate-common.js";
+import { CliError, parseFlags, writeOut } from "../io.js";
+import type { Command } from "../main.js";
+
+const HELP = `usage: rulers report --run run.jsonl --out report.html [--labels FILE] [--calibrator FILE]
+                     [--drift drift.json] [--input rows.jsonl] [--figures DIR]
+
+One self-contained HTML file (no network): the run's header and failures, score distributions
+(raw, calibrated, human), the calibration map and reliability, the confusion matrix and agreement
+metrics with intervals, per-criterion results, drift (from \`rulers drift --json\` saved to a
+file), and a searchable, sortable table of items; clicking one shows its quotes highlighted in
+the judged text (the text is included when --input gives the rows). --figures also writes the
+charts as SVG files.`;
+
+export const command: Command = {
+  summary: "a self-contained HTML report of a run, its calibration and drift",
+  async run(argv) {
+    const { values } = parseFlags(argv, {
+      run: { type: "string" }, out: { type: "string" }, labels: { type: "string" }, calibrator: { type: "string" },
+      drift: { type: "string" }, input: { type: "string" }, figures: { type: "string" },
+    }, HELP);
+    if (!values.run || !values.out) throw new CliError(`\`--run\` and \`--out\` are required\n${HELP}`);
+    return guard(() => {
+      let modified: string | null = null;
+      try {
+        modified = statSync(values.run!).mtime.toISOString();
+      } catch {
+        throw new CliError(`cannot read run \`${values.run}\`: no such file`);
+      }
+      const { rows, problems } = readJsonl(values.run!);
+      if (problems.length) throw new CliError(`${values.run}:${problems[0]!.line}: ${problems[0]!.message}`);
+      const records = rows.map((r) => {
+        const v = r.value as Record<string, unknown> & { item_id: string };
+        if (!v || typeof v.item_id !== "string") throw new CliError(`${values.run}:${r.line}: not a run record (no \`item_id\`)`);
+        return v;
+      });
+      let drift: Record<string, unknown> | undefined;
+      if (values.drift) {
+        try {
+          drift = JSON.parse(readFileSync(values.drift, "utf8")) as Record<string, unknown>;
+        } catch (err) {
+          throw new CliError(`cannot read drift report \`${values.drift}\` (${(err as Error).message}); save \`rulers drift --json\` output to a file`);
+        }
+      }
+      let input: Map<string, Record<string, unknown>> | undefined;
+      if (values.input) {
+        const r = readJsonl(values.input);
+        input = new Map(r.rows.map((x) => [String((x.value as { id?: unknown }).id ?? x.line), x.value as Record<string, unknown>]));
+      }
+      const data = buildReport({
+        records, runFile: values.run!, runModified: modified,
+        ...(values.labels ? { labels: readLabels(values.labels) } : {}),
+        ...(values.calibrator ? { calibrator: readCalibrator(values.calibrator) } : {}),
+        ...(drift ? { drift } : {}),
+        ...(input ? { rows: input } : {}),
+      });
+      const html = renderHtml(data);
+      writeFileAtomic(values.out!, html);
+      writeOut(`wrote ${values.out} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB, ${data.items.length} items)`);
+      if (values.figures) {
+        for (const [name, svg] of Object.entries(figures(data))) {
+          writeFileAtomic(join(values.figures, name), svg);
+          writeOut(`wrote ${join(values.figures, name)}`);
+        }
+      }
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,79 @@
+/**
+ * End to end in a real headless browser: Debian's chromium driven by playwright-core. The
+ * report is generated from a judged run (local fake judge), with labels, a calibrator and a
+ * drift report; the test checks that charts render, search filters the items, and clicking an
+ * item highlights its quotes. A screenshot goes to tests/.output/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+import { startFakeOpenAI } from "../helpers/fake-openai.js";
+import { answerFor } from "../helpers/scripted-judge.js";
+
+const dir = mkdtempSync(join(tmpdir(), "rulers-report-"));
+const html = join(dir, "report.html");
+const figuresDir = join(dir, "figures");
+
+beforeAll(async () => {
+  const server = await startFakeOpenAI((r) => ({ json: answerFor(r.body, { decide: (id, v, inputs) => (id === "harmful_advice" || id === "overconfident" ? "unmet" : inputs.response!.length % 3 === 0 && id === "clear" ? "unmet" : v[0]!) }) }));
+  try {
+    const run = join(dir, "run.jsonl");
+    expect((await runCli(["judge", "--bundle", "bundles/health.answer-quality/1.0.0/bundle.json", "--input", "examples/health-answer.jsonl", "--out", run, "--model", "m", "--samples", "1", "--base-url", server.baseURL])).code).toBe(0);
+    const labels = join(dir, "labels.jsonl");
+    const recs = readFileSync(run, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    writeFileSync(labels, recs.map((r, i) => JSON.stringify({ item_id: r.item_id, label: [0.5, 0.75, 1, 0.8, 0.9][i % 5] })).join("\n") + "\n");
+    const cal = join(dir, "cal.json");
+    expect((await runCli(["calibrate", "--run", run, "--labels", labels, "--method", "isotonic", "--scale", "0..1:0.01", "--out", cal])).code).toBe(0);
+    const drift = join(dir, "drift.json");
+    const d = await runCli(["drift", "--from-runs", run, run, "--json"]);
+    writeFileSync(drift, d.stdout);
+    const r = await runCli(["report", "--run", run, "--labels", labels, "--calibrator", cal, "--drift", drift, "--input", "examples/health-answer.jsonl", "--out", html, "--figures", figuresDir]);
+    expect(r.code).toBe(0);
+  } finally {
+    await server.close();
+  }
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the HTML report in a browser", () => {
+  it("is self-contained: no external scripts, styles or images", () => {
+    const text = readFileSync(html, "utf8");
+    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/);
+    expect(existsSync(join(figuresDir, "distributions.svg"))).toBe(true);
+  });
+
+  it("renders charts, filters by search, and highlights quotes of a clicked item", async () => {
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto("file://" + resolve(html));
+      // 101 categories of the 0..1 step 0.01 scale × 3 series (raw, calibrated, human)
+      expect(await page.locator("#fig-distributions rect.bar").count()).toBe(303);
+      expect(await page.locator("#fig-calibration polyline").count()).toBe(1);
+      // a fine scale shows only the categories in use: a k × k grid
+      const cells = await page.locator("#fig-confusion rect.cell").count();
+      expect(Number.isInteger(Math.sqrt(cells)) && cells >= 4 && cells <= 20 * 20).toBe(true);
+      expect(await page.locator("#items-body tr").count()).toBe(10);
+      await page.fill("#items-search", "healthbench-1f548d5b");
+      expect(await page.locator("#items-body tr").count()).toBe(1);
+      await page.click("#items-body tr");
+      const marks = page.locator("#item-view .text mark");
+      expect(await marks.count()).toBeGreaterThan(0);
+      const first = await marks.first().textContent();
+      expect(readFileSync("examples/health-answer.jsonl", "utf8")).toContain(first!);
+      mkdirSync("tests/.output", { recursive: true });
+      await page.screenshot({ path: "tests/.output/report.png", fullPage: true });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
