@@ -3,6 +3,7 @@
  * drawn at build time (svg.ts); the script only drives the item table (search, sort, pages)
  * and the item view, where verified quotes are highlighted at their recorded offsets.
  */
+import { gzipSync } from "node:zlib";
 import type { ReportData } from "./data.js";
 import { heatmap, histogram, intervalBars, lineChart } from "./svg.js";
 
@@ -49,8 +50,18 @@ button { font: inherit; padding: 4px 10px; background: var(--card); color: var(-
 
 // The table shows one page at a time: a 50,000-item run stays responsive.
 const SCRIPT = `
-const data = JSON.parse(document.getElementById("report-data").textContent);
-const items = data.items; const texts = data.texts || {};
+async function load() {
+  const el = document.getElementById("report-data");
+  if (el.dataset.encoding !== "gzip-base64") return JSON.parse(el.textContent);
+  const bytes = Uint8Array.from(atob(JSON.parse(el.textContent)), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return JSON.parse(await new Response(stream).text());
+}
+(async () => {
+const data = await load();
+const items = data.items.map((a) => ({ id: a[0], raw: a[1], calibrated: a[2], human: a[3], preferred: a[4], error: a[5], flags: a[6] || [],
+  criteria: a[7].map((c) => ({ id: data.critIds[c[0]], verdict: c[1], evidence: c[2].map((e) => ({ quote: e[0], verified: e[1] === 1, input: e[2] < 0 ? null : data.inputs[e[2]], start: e[3] < 0 ? undefined : e[3], end: e[4] < 0 ? undefined : e[4], match: e[5] })) })) }));
+const texts = data.texts || {};
 let view = items.slice(), page = 0, sortKey = null, sortDir = 1; const PAGE = 100;
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;","\\"":"&quot;"}[c]));
 const fmt = (x) => x === null || x === undefined ? "–" : (typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : esc(x));
@@ -98,6 +109,7 @@ document.getElementById("items-prev").addEventListener("click", () => { if (page
 document.getElementById("items-next").addEventListener("click", () => { if ((page + 1) * PAGE < view.length) { page++; render(); } });
 document.getElementById("items-body").addEventListener("click", (e) => { const tr = e.target.closest("tr.item"); if (tr) show(tr.dataset.id); });
 render();
+})();
 `;
 
 function metricsTable(d: ReportData): string {
@@ -123,12 +135,46 @@ ${figs["drift.svg"] ?? ""}
 <table id="flipped"><thead><tr><th>item</th><th>base</th><th>candidate</th></tr></thead><tbody>${flipped.slice(0, 1000).map((f) => `<tr><td>${esc(f.item_id)}</td><td>${esc(String(f.base))}</td><td>${esc(String(f.candidate))}</td></tr>`).join("")}</tbody></table>`;
 }
 
+/**
+ * Items go into the page in a compact, columnar form (criterion ids and input names interned,
+ * arrays instead of objects), and for big runs quotes are cut to 48 characters: a 50,000-item
+ * run must stay a file a browser opens. Offsets are kept whole, so highlighting is exact
+ * whenever the text is included.
+ */
+function packItems(d: ReportData): unknown {
+  const critIds: string[] = [];
+  const inputs: string[] = [];
+  const intern = (list: string[], map: Map<string, number>, v: string) => {
+    let i = map.get(v);
+    if (i === undefined) {
+      i = list.length;
+      list.push(v);
+      map.set(v, i);
+    }
+    return i;
+  };
+  const cm = new Map<string, number>();
+  const im = new Map<string, number>();
+  const cut = d.items.length > 5000 ? 48 : Infinity;
+  const items = d.items.map((it) => [
+    it.id, it.raw, it.calibrated, it.human, it.preferred, it.error, it.flags.length ? it.flags : 0,
+    it.criteria.map((c) => [intern(critIds, cm, c.id), c.verdict, c.evidence.map((e) => [e.quote.length > cut ? e.quote.slice(0, cut) + "…" : e.quote, e.verified ? 1 : 0, e.input === null ? -1 : intern(inputs, im, e.input), e.start ?? -1, e.end ?? -1, e.match ?? ""])]),
+  ]);
+  return { critIds, inputs, items, texts: d.texts };
+}
+
 export function renderHtml(d: ReportData): string {
   const figs = figures(d);
   const h = d.header;
   const title = h.bundle ? `${h.bundle.id}@${h.bundle.version}` : "rulers run";
   // `</script` inside the data would end the script element; JSON allows escaping the slash.
-  const json = JSON.stringify({ items: d.items, texts: d.texts }).replace(/<\//g, "<\\/");
+  let json = JSON.stringify(packItems(d)).replace(/<\//g, "<\\/");
+  let encoding = "json";
+  if (json.length > 4_000_000) {
+    // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
+    json = gzipSync(json, { level: 6 }).toString("base64");
+    encoding = "gzip-base64";
+  }
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} — rulers report</title><style>${STYLE}</style></head>
@@ -151,7 +197,7 @@ ${driftSection(d, figs)}
 <div id="items-controls"><input type="search" id="items-search" placeholder="search ids, errors, flags, quotes"> <button id="items-prev">‹ prev</button> <button id="items-next">next ›</button> <span id="items-page" class="muted"></span></div>
 <table id="items"><thead><tr><th data-key="id">item</th><th data-key="score">score</th><th data-key="calibrated">calibrated</th><th data-key="human">human</th><th>quotes verified</th><th>error / flags</th></tr></thead><tbody id="items-body"></tbody></table>
 <div id="item-view"></div>
-<script type="application/json" id="report-data">${json}</script>
+<script type="application/json" id="report-data" data-encoding="${encoding}">${encoding === "json" ? json : `"${json}"`}</script>
 <script>${SCRIPT}</script>
 </body></html>
 `;

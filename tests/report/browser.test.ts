@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildReport, renderHtml } from "../../src/report/index.js";
 import { runCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
@@ -71,6 +72,19 @@ describe("the HTML report in a browser", () => {
       expect(readFileSync("examples/health-answer.jsonl", "utf8")).toContain(first!);
       mkdirSync("tests/.output", { recursive: true });
       await page.screenshot({ path: "tests/.output/report.png", fullPage: true });
+      expect(errors).toEqual([]);
+
+      // A big run's data is gzipped into the page and unpacked by the browser.
+      const big = Array.from({ length: 8000 }, (_, i) => ({ item_id: `big-${i}`, raw_score: 1 + (i % 5), scale: { kind: "numeric", min: 1, max: 5, step: 1 }, criteria: Array.from({ length: 10 }, (_, c) => ({ id: `c${c}`, verdict: "met", evidence: [{ quote: `quote ${c} of item ${i} with a few more words`, verified: true, input: "response", start: 0, end: 10 }] })) }));
+      const bigHtml = renderHtml(buildReport({ records: big, runFile: "big.jsonl" }));
+      expect(bigHtml).toContain('data-encoding="gzip-base64"');
+      const bigPath = join(dir, "big.html");
+      writeFileSync(bigPath, bigHtml);
+      await page.goto("file://" + bigPath);
+      await page.waitForSelector("#items-body tr");
+      expect(await page.locator("#items-page").textContent()).toBe("items 1–100 of 8000");
+      await page.fill("#items-search", "big-7999");
+      expect(await page.locator("#items-body tr").count()).toBe(1);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
