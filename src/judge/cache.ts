@@ -36,11 +36,6 @@ function formatHash(format: unknown): string {
   return h;
 }
 
-/**
- * `sha256:<hex>` over everything that decides the answer: canonical JSON (sorted keys) of the
- * bundle hash, model, settings and response format, then each message as length-prefixed text,
- * so no two different conversations can hash alike and large inputs are never re-encoded.
- */
 // Every request of a run starts with the same system message (the rubric, several KB): keep
 // the hash state after it and copy it, instead of hashing the rubric again for every call.
 const prefixStates = new Map<string, Hash>();
@@ -57,6 +52,11 @@ function prefixState(role: string, content: string): Hash {
   return h.copy();
 }
 
+/**
+ * `sha256:<hex>` over everything that decides the answer: canonical JSON (sorted keys) of the
+ * bundle hash, model, settings and response format, then each message as length-prefixed text,
+ * so no two different conversations can hash alike and large inputs are never re-encoded.
+ */
 export function cacheKey(parts: CacheKeyParts): string {
   const messages = parts.messages as { role?: unknown; content?: unknown }[];
   const first = messages[0];

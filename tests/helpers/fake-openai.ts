@@ -11,6 +11,7 @@
  *   { refusal: "I can't help" }           a refusal (content null)
  *   { hang: true }                        never answer (for timeouts)
  *   { destroy: true }                     drop the connection without a response
+ *   { partial: true }                     send the headers and half a body, then drop the connection
  * Every chat request is recorded in `requests` (body, index, headers) before the script runs.
  */
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
@@ -24,7 +25,8 @@ export type Reply =
   | { finishReason: "length" | "stop" | "content_filter"; content: string | null }
   | { refusal: string }
   | { hang: true }
-  | { destroy: true };
+  | { destroy: true }
+  | { partial: true };
 
 export interface RecordedRequest {
   readonly body: any;
@@ -111,6 +113,12 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
     if ("hang" in reply) return;
     if ("destroy" in reply) {
       res.socket?.destroy();
+      return;
+    }
+    if ("partial" in reply) {
+      const text = JSON.stringify(completion(model, fingerprint, body, '{"cut":"short"}', "stop", null));
+      res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+      res.write(text.slice(0, text.length >> 1), () => res.socket?.destroy());
       return;
     }
     if ("status" in reply) {
