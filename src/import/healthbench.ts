@@ -94,6 +94,6 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
     "aggregate points",
     "rounding half up",
   ], "healthbench");
-  if (tags.size) warnings.push({ where: "all rows", message: `criterion tags (${[...tags].slice(0, 4).join(", ")}${tags.size > 4 ? ", …" : ""}) are kept on each criterion; rulers does not yet report per-tag sub-scores` });
+  // Tags stay on each criterion; records report a sub-score per tag (`tag_scores`).
   return { rubrics: rows.length ? [{ name: "healthbench.rubric", source, rows }] : [], warnings, errors };
 }

@@ -10,7 +10,7 @@ import { expandItemCriterion, itemCriteria } from "../compile/items.js";
 import { prepareText, verifyEvidence, type PreparedText, type VerifiedEvidence } from "../evidence/index.js";
 import {
   applyEvidencePolicy, combineJudgments, combineOrders, preferenceOf, preferenceScore, runCheck, scoreHolistic,
-  scoreItem, strictMajority, unswap, type CheckResult, type CriterionOutcome, type Fired, type Spread,
+  scoreItem, strictMajority, tagScores, unswap, type BreakdownEntry, type CheckResult, type CriterionOutcome, type Fired, type Spread,
 } from "../score/index.js";
 import { checkAnswer, requestSchema, type JudgedCriterion, type ParsedAnswer } from "./answer.js";
 import type { Cache } from "./cache.js";
@@ -177,6 +177,7 @@ async function call(ctx: ItemContext, messages: Message[], model: string, sample
 
 interface Scored {
   outcomes: Map<string, CriterionOutcome>;
+  breakdown?: BreakdownEntry[];
   raw_score: number | null;
   preferred?: "A" | "B" | "tie";
   reason?: string;
@@ -236,7 +237,7 @@ function scoreJudgment(ctx: ItemContext, j: Judgment, criteria: readonly Criteri
     return { outcomes, raw_score: preferenceScore(preferred), preferred, criteria: records, caps, gates: [], evidenceFailed };
   }
   const scored = criteria.length ? scoreItem(ir, criteria, outcomes, checks, caps) : scoreHolistic(ir, j.answer.score ?? NaN, checks);
-  return { outcomes, raw_score: scored.raw_score, ...(scored.reason ? { reason: scored.reason } : {}), criteria: records, caps, gates: scored.fired, evidenceFailed };
+  return { outcomes, raw_score: scored.raw_score, breakdown: scored.breakdown, ...(scored.reason ? { reason: scored.reason } : {}), criteria: records, caps, gates: scored.fired, evidenceFailed };
 }
 
 export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, itemId: string, line: number): Promise<RunRecord> {
@@ -352,11 +353,14 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
     : firstScored.criteria;
   const raw = combined ? combined.raw_score : firstScored.raw_score;
   const spread: Spread | undefined = combined?.spread;
+  // Sub-scores per criterion tag (from the first judgment's breakdown), when criteria carry tags.
+  const tagged = criteria.some((c) => c.tags.length > 0) && firstScored.breakdown ? tagScores(criteria, firstScored.breakdown) : null;
   return {
     ...common,
     criteria: criteriaRecords,
     raw_score: raw,
     gates: firstScored.gates,
+    ...(tagged ? { tag_scores: tagged } : {}),
     ...(spread ? { spread } : {}),
     ...(settings.models.length > 1 ? { panel: { models: [...settings.models], judgments: perJudge.map((pj) => ({ model: pj.model, sample: pj.sample, raw_score: pj.scored[0]!.raw_score })) } } : {}),
     flags,

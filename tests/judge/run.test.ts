@@ -221,6 +221,8 @@ describe("rulers judge", () => {
     const possible = first.filter((c) => c.points > 0).reduce((a, c) => a + c.points, 0);
     expect(r.records[0].raw_score).toBeCloseTo(Math.round((Math.max(0, first[0]!.points) / possible) * 100) / 100, 5);
     expect(r.requests[0]!.body.messages[1].content).toContain("Criteria for this item (JSON):");
+    // HealthBench tags give sub-scores per tag
+    expect(Object.keys(r.records[0].tag_scores)).toContain("axis:completeness");
   });
 
   it("refuses oversize inputs by row, and times out a judge that never answers", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileSource } from "../../src/compile/index.js";
 import type { RubricIR } from "../../src/compile/ir.js";
-import { applyEvidencePolicy, combineJudgments, combineOrders, fromUnit, runCheck, scoreItem, toScale, type CriterionOutcome } from "../../src/score/index.js";
+import { applyEvidencePolicy, combineJudgments, combineOrders, fromUnit, runCheck, scoreItem, tagScores, toScale, type CriterionOutcome } from "../../src/score/index.js";
 
 function ir(src: string): RubricIR {
   const r = compileSource(src, "t.rubric");
@@ -147,5 +147,15 @@ describe("evidence policies", () => {
     expect(applyEvidencePolicy({ ...c, on_evidence_failure: { kind: "flag" } }, o, false)).toMatchObject({ fired: "flag", outcome: { verdict: "met" } });
     expect(applyEvidencePolicy({ ...c, on_evidence_failure: { kind: "cap", value: 0.5 } }, o, false).cap).toEqual({ id: "evidence:a", action: "cap", value: 0.5 });
     expect(applyEvidencePolicy(c, met("a"), false).fired).toBeNull();
+  });
+});
+
+describe("per-tag sub-scores", () => {
+  it("apply the aggregation to each tag's criteria alone", () => {
+    const crit = (id: string, points: number, tags: string[]) => ({ ...POINTS.criteria[0]!, id, points, weight: null, tags });
+    const cs = [crit("x", 10, ["axis:accuracy"]), crit("y", 5, ["axis:accuracy", "axis:completeness"]), crit("z", -5, ["axis:completeness"])];
+    const r = scoreItem({ ...POINTS, criteria: cs, gates: [], checks: [] }, cs, map(met("x"), unmet("y"), met("z")), []);
+    // accuracy: (10 + 0) / 15; completeness: (0 − 5) / 5 → clipped to 0
+    expect(tagScores(cs, r.breakdown)).toEqual({ "axis:accuracy": { score: 0.666667, criteria: 2 }, "axis:completeness": { score: 0, criteria: 2 } });
   });
 });
