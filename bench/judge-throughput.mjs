@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBundle } from "../dist/bundle/build.js";
 import { compileSource } from "../dist/compile/index.js";
-import { createJudgeClient, openCache, runJudge } from "../dist/judge/index.js";
+import { runJudge } from "../dist/execute/index.js";
+import { createJudgeClient, openCache } from "../dist/judge/index.js";
 
 const [baseURL, source] = process.argv.slice(2);
 const ir = compileSource(readFileSync(source, "utf8"), "bench.rubric").ir;

@@ -16,7 +16,8 @@ import { createInterface } from "node:readline";
 import { buildBundle } from "../dist/bundle/build.js";
 import { compileSource } from "../dist/compile/index.js";
 import { locateQuote, prepareText } from "../dist/evidence/index.js";
-import { cacheKey, createJudgeClient, memoryCache, renderPrompt, requestSchema, runJudge } from "../dist/judge/index.js";
+import { runJudge } from "../dist/execute/index.js";
+import { cacheKey, createJudgeClient, memoryCache, renderPrompt, requestSchema } from "../dist/judge/index.js";
 import type { Completion } from "../dist/judge/client.js";
 import { answerFor } from "../tests/helpers/scripted-judge.js";
 

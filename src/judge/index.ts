@@ -1,5 +1,3 @@
-export { runJudge, shardOf, type RunOptions, type RunResult, type RunSummary } from "./run.js";
-export { criteriaFor, judgeItem, requestFor, RowError, rowInputs, type JudgeSettings, type RunRecord } from "./item.js";
 export { createJudgeClient, complete, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type Completion, type JudgeClient } from "./client.js";
 export { cacheKey, memoryCache, openCache, type Cache } from "./cache.js";
 export { renderPrompt, shownInputs } from "./prompt.js";

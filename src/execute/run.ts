@@ -8,12 +8,12 @@
 import type { Bundle } from "../bundle/types.js";
 import { bucketOf } from "../util/buckets.js";
 import type { JsonlProblem, JsonlRow } from "../util/jsonl.js";
-import type { Cache } from "./cache.js";
-import type { JudgeClient } from "./client.js";
-import { JudgeCallError } from "./client.js";
+import type { Cache } from "../judge/cache.js";
+import type { JudgeClient } from "../judge/client.js";
+import { JudgeCallError } from "../judge/client.js";
 import { judgeItem, type JudgeSettings, type RunRecord, type RunStats } from "./item.js";
-import { runPool } from "./pool.js";
-import { createProgress } from "./progress.js";
+import { runPool } from "../judge/pool.js";
+import { createProgress } from "../judge/progress.js";
 
 export interface RunOptions {
   readonly bundle: Bundle;

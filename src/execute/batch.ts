@@ -8,10 +8,10 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import type { Bundle } from "../bundle/types.js";
-import { requestSchema } from "./answer.js";
-import type { Completion } from "./client.js";
+import { requestSchema } from "../judge/answer.js";
+import type { Completion } from "../judge/client.js";
 import { criteriaFor, requestFor, RowError, rowInputs, type JudgeSettings } from "./item.js";
-import { renderPrompt } from "./prompt.js";
+import { renderPrompt } from "../judge/prompt.js";
 
 export interface PlannedCall {
   readonly custom_id: string;

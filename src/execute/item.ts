@@ -12,11 +12,11 @@ import {
   applyEvidencePolicy, combineJudgments, combineOrders, preferenceOf, preferenceScore, runCheck, scoreHolistic,
   scoreItem, strictMajority, tagScores, unswap, type BreakdownEntry, type CheckResult, type CriterionOutcome, type Fired, type Spread,
 } from "../score/index.js";
-import { checkAnswer, requestSchema, type JudgedCriterion, type ParsedAnswer } from "./answer.js";
-import type { Cache } from "./cache.js";
-import { cacheKey } from "./cache.js";
-import { complete, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type ChatRequest, type Completion, type JudgeClient } from "./client.js";
-import { renderPrompt, type Message } from "./prompt.js";
+import { checkAnswer, requestSchema, type JudgedCriterion, type ParsedAnswer } from "../judge/answer.js";
+import type { Cache } from "../judge/cache.js";
+import { cacheKey } from "../judge/cache.js";
+import { complete, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type ChatRequest, type Completion, type JudgeClient } from "../judge/client.js";
+import { renderPrompt, type Message } from "../judge/prompt.js";
 import { sha256Hex } from "../util/canonical.js";
 
 export interface JudgeSettings {
