@@ -36,9 +36,14 @@ export interface ItemContext {
   readonly cache: Cache;
   readonly settings: JudgeSettings;
   readonly stats: RunStats;
-  /** Never call the judge: answers come only from the cache (batch ingest). */
-  readonly offline?: boolean;
+  /**
+   * Batch ingest: answers come from the provider's output files, looked up by what the request
+   * was (item, model, sample, order); the judge is never called.
+   */
+  readonly answers?: AnswerSource;
 }
+
+export type AnswerSource = (q: { itemId: string; model: string; sample: number; swapped: boolean }) => Completion | { error: string } | undefined;
 
 export interface RunStats {
   calls: number;
@@ -139,17 +144,25 @@ export function requestFor(bundleHash: string, s: JudgeSettings, messages: Messa
   };
 }
 
-async function call(ctx: ItemContext, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
+async function call(ctx: ItemContext, itemId: string, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
   const s = ctx.settings;
   const completions: Completion[] = [];
   let convo = messages;
   for (let repair = 0; ; repair++) {
-    const { request, key } = requestFor(ctx.bundle.hash, s, convo, model, sample, schema, tag);
-    let c = ctx.cache.get(key);
-    if (c) ctx.stats.cached++;
-    else if (ctx.offline) {
-      // Ingesting batch results: a request with no result is reported, never sent.
-      return { result: { ok: false, reason: `no batch result for this request (${tag || "first order"}, sample ${sample}${repair ? `, repair ${repair}` : ""}); prepare a follow-up batch with --retry-from` }, completions };
+    const planned = requestFor(ctx.bundle.hash, s, convo, model, sample, schema, tag);
+    let c: Completion | undefined;
+    if (ctx.answers) {
+      // Ingesting batch results: only first attempts were in the batch; nothing is ever sent.
+      const got = repair === 0 && (tag === "" || tag === "swapped") ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped" }) : undefined;
+      if (got === undefined) return { result: { ok: false, reason: `no batch result for this request (${tag || "first order"}, sample ${sample}${repair ? `, repair ${repair}` : ""}); prepare a follow-up batch with --retry-from` }, completions };
+      if ("error" in got) return { result: { ok: false, reason: `the batch request failed: ${got.error}` }, completions };
+      c = got;
+      // Filling an on-disk cache lets a later interactive run reuse the answer.
+      if (ctx.cache.path !== null) await ctx.cache.put(planned.key, c);
+    } else c = ctx.cache.get(planned.key);
+    const { request, key } = planned;
+    if (c) {
+      if (!ctx.answers) ctx.stats.cached++;
     } else {
       c = await complete(ctx.client, request);
       await ctx.cache.put(key, c);
@@ -273,7 +286,7 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
       const scoredOrders: Scored[] = [];
       for (const swapped of orders) {
         const p = prepared.get(swapped)!;
-        const first = await call(ctx, p.messages, model, sample, schema, items, swapped ? "swapped" : "");
+        const first = await call(ctx, itemId, p.messages, model, sample, schema, items, swapped ? "swapped" : "");
         completions.push(...first.completions);
         if (!first.result.ok) {
           failures.push(first.result.reason);
@@ -282,7 +295,7 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
         let scored = scoreJudgment(ctx, { ...first.result.judgment, swapped }, criteria, p.texts, checks, false);
         const needsRetry = scored.evidenceFailed.some((id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry");
         if (needsRetry) {
-          const again = await call(ctx, p.messages, model, sample, schema, items, swapped ? "swapped-retry" : "retry");
+          const again = await call(ctx, itemId, p.messages, model, sample, schema, items, swapped ? "swapped-retry" : "retry");
           completions.push(...again.completions);
           if (again.result.ok) scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
         }

@@ -11,7 +11,7 @@ import type { JsonlProblem, JsonlRow } from "../util/jsonl.js";
 import type { Cache } from "../judge/cache.js";
 import type { JudgeClient } from "../judge/client.js";
 import { JudgeCallError } from "../judge/client.js";
-import { judgeItem, type JudgeSettings, type RunRecord, type RunStats } from "./item.js";
+import { judgeItem, type AnswerSource, type JudgeSettings, type RunRecord, type RunStats } from "./item.js";
 import { runPool } from "../judge/pool.js";
 import { createProgress } from "../judge/progress.js";
 
@@ -25,8 +25,8 @@ export interface RunOptions {
   readonly concurrency: number;
   readonly limit?: number;
   readonly progress?: boolean;
-  /** Answers only from the cache; missing ones are recorded, never requested (batch ingest). */
-  readonly offline?: boolean;
+  /** Batch ingest: answers from the provider's files; missing ones are recorded, never requested. */
+  readonly answers?: AnswerSource;
   /** Judge only this deterministic slice of the rows: shard i of n (1-based), by item id. */
   readonly shard?: { readonly index: number; readonly count: number };
 }
@@ -97,7 +97,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   // that frees up finds the next request ready instead of waiting for scoring to finish.
   await runPool(pending, opts.concurrency * 2, async (slot) => {
     try {
-      slot.record = await judgeItem({ bundle: opts.bundle, client: opts.client, cache: opts.cache, settings: opts.settings, stats, ...(opts.offline ? { offline: true } : {}) }, slot.row!, slot.id, slot.line);
+      slot.record = await judgeItem({ bundle: opts.bundle, client: opts.client, cache: opts.cache, settings: opts.settings, stats, ...(opts.answers ? { answers: opts.answers } : {}) }, slot.row!, slot.id, slot.line);
       progress.tick(slot.record.error !== undefined);
     } catch (err) {
       if (err instanceof JudgeCallError && err.fatal) {

@@ -5,7 +5,7 @@ import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import type { Bundle } from "../../bundle/types.js";
 import { memoryCache, openCache, createJudgeClient, type Cache } from "../../judge/index.js";
-import { PartWriter, planCalls, ResultIndex, RowError, runJudge, type JudgeSettings } from "../../execute/index.js";
+import { customId, PartWriter, planCalls, ResultIndex, RowError, runJudge, type JudgeSettings } from "../../execute/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl, streamJsonl, type JsonlProblem, type JsonlRow } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
@@ -126,29 +126,22 @@ async function ingest(values: Record<string, any>): Promise<number> {
   const seen = new Set<string>();
   let chunk: JsonlRow[] = [];
   let problems: JsonlProblem[] = [];
-  const flushChunk = async () => {
-    const cache = memoryCache();
-    for (const r of chunk) {
-      const row = r.value as Record<string, unknown>;
-      const id = typeof row?.id === "string" || typeof row?.id === "number" ? String(row.id) : String(r.line);
-      let calls;
-      try {
-        calls = planCalls(bundle, settings, row, id);
-      } catch (err) {
-        if (err instanceof RowError) continue; // recorded as a row error by the run below
-        throw err;
-      }
-      for (const c of calls) {
-        const res = index.get(c.custom_id);
-        if (!res) missing++;
-        else if (res.completion === null) failed.push(`${c.custom_id}: ${res.error}`);
-        else {
-          await cache.put(c.key, res.completion);
-          if (disk) await disk.put(c.key, res.completion);
-        }
-      }
+  // Answers are looked up by what each request was; a result file is read only where needed.
+  const answers = (q: { itemId: string; model: string; sample: number; swapped: boolean }) => {
+    const id = customId(q.itemId, q.model, q.sample, q.swapped);
+    const res = index.get(id);
+    if (!res) {
+      missing++;
+      return undefined;
     }
-    const { records, summary } = await runJudge({ bundle, rows: chunk, problems, client, cache, settings, concurrency: 1, offline: true, progress: false });
+    if (res.completion === null) {
+      failed.push(`${id}: ${res.error}`);
+      return { error: res.error ?? "failed" };
+    }
+    return res.completion;
+  };
+  const flushChunk = async () => {
+    const { records, summary } = await runJudge({ bundle, rows: chunk, problems, client, cache: disk ?? memoryCache(), settings, concurrency: 1, answers, progress: false });
     for (const x of records) {
       if (typeof x.error === "string" && !/no batch result/.test(x.error) && invalid.length < 20) invalid.push(`${x.item_id}: ${x.error}`);
       if (!out.write(JSON.stringify(x) + "\n")) await once(out, "drain");
