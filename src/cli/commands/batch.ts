@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, renameSync } from "node:fs";
+import { createWriteStream, existsSync, renameSync, statSync } from "node:fs";
 import { once } from "node:events";
 import { BundleError } from "../../bundle/file.js";
 import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
@@ -68,6 +68,8 @@ async function prepare(values: Record<string, any>): Promise<number> {
     done = new Set(rows.filter((r) => (r.value as { error?: unknown }).error === undefined).map((r) => String((r.value as { item_id?: unknown }).item_id)));
   }
   if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
+  // Parts are written beside --out and renamed onto it: it has to be an ordinary file path.
+  if (existsSync(values.out) && !statSync(values.out).isFile()) throw new CliError(`\`--out ${values.out}\` is not a regular file; give a path for the requests file`);
   const writer = new PartWriter(values.out, numberFlag(values["max-lines"], "max-lines", 50_000, { integer: true, min: 1 }), numberFlag(values["max-bytes"], "max-bytes", 209_715_200, { integer: true, min: 1024 }));
   let items = 0, requests = 0, skipped = 0;
   for await (const r of streamJsonl(values.input)) {
