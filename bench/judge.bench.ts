@@ -5,7 +5,7 @@
  *    (so no HTTP): CPU time per judgment;
  * 2. throughput: a fake judge in another process answering after 50 ms, --concurrency 32,
  *    5,000 items, durable on-disk cache: judgments per second against the ideal 640/s;
- * 3. evidence: 1,000 quotes (a tenth paraphrased or invented) against 20 KB texts.
+ * (Evidence location on its own: bench/evidence.bench.ts.)
  * Run: npm run bench judge
  */
 import { spawn } from "node:child_process";
@@ -15,7 +15,6 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { buildBundle } from "../dist/bundle/build.js";
 import { compileSource } from "../dist/compile/index.js";
-import { locateQuote, prepareText } from "../dist/evidence/index.js";
 import { runJudge } from "../dist/execute/index.js";
 import { cacheKey, createJudgeClient, memoryCache, renderPrompt, requestSchema } from "../dist/judge/index.js";
 import type { Completion } from "../dist/judge/client.js";
@@ -83,28 +82,4 @@ aggregate weighted mean`;
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));
   rmSync(dir, { recursive: true, force: true });
-}
-
-// 3. Evidence verification.
-{
-  const texts = Array.from({ length: 50 }, (_, i) => prepareText(essay(i * 13, 3400).slice(0, 20_000)));
-  const quotes: [number, string][] = [];
-  for (let q = 0; q < 1000; q++) {
-    const t = q % texts.length;
-    const w = texts[t]!.original.split(" ");
-    const at = (q * 31) % (w.length - 30);
-    let quote = w.slice(at, at + 12 + (q % 15)).join(" ");
-    if (q % 20 === 0) quote = quote.replace(/\b(\w+)\b/, "$1s").toUpperCase(); // paraphrased
-    if (q % 20 === 1) quote = "the author never wrote these exact invented words in the essay at all";
-    quotes.push([t, quote]);
-  }
-  const t0 = performance.now();
-  const fresh = texts.map((t) => prepareText(t.original)); // include preparation in the time
-  const counts: Record<string, number> = {};
-  for (const [t, q] of quotes) {
-    const m = locateQuote(fresh[t]!, q, { fuzzyThreshold: 0.9 });
-    counts[m.match] = (counts[m.match] ?? 0) + 1;
-  }
-  const ms = performance.now() - t0;
-  console.log(`evidence: 1,000 quotes against ${texts.length} texts of 20 KB in ${ms.toFixed(1)} ms (target < 50 ms) — ${JSON.stringify(counts)}`);
 }
