@@ -28,12 +28,32 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import("./commands/report.js"),
 };
 
+// Listed here rather than read from each module, so `rulers --help` loads nothing.
+const SUMMARIES: Record<string, string> = {
+  compile: "compile .rubric sources into locked, content-hashed bundles",
+  fmt: "format .rubric sources canonically",
+  hash: "print the hash a part is pinned by, or a rubric's bundle hash",
+  lock: "pin bundles by hash in a lock file",
+  verify: "check bundles against their hashes, the lock and signatures",
+  sign: "sign bundles with an ed25519 key",
+  judge: "judge rows with a bundle through any OpenAI-compatible endpoint",
+  calibrate: "fit a calibrator from raw judge scores onto the human scale",
+  apply: "add calibrated scores to a run",
+  agree: "agreement with human labels, with bootstrap intervals",
+  diff: "semantic diff of two rubric versions, with a risk summary",
+  drift: "does a rubric edit move the judge's preferences, and where?",
+  import: "turn rubrics in other formats into .rubric sources",
+  batch: "prepare and ingest OpenAI / vLLM batch files",
+  merge: "join sharded runs into one",
+  report: "a self-contained HTML report of a run, its calibration and drift",
+};
+
 function usage(): string {
   return [
     "usage: rulers <command> [options]",
     "",
     "commands:",
-    ...Object.keys(COMMANDS).map((name) => `  ${name}`),
+    ...Object.keys(COMMANDS).map((name) => `  ${name.padEnd(10)} ${SUMMARIES[name] ?? ""}`),
     "",
     "run `rulers <command> --help` for a command's options",
   ].join("\n");

@@ -189,6 +189,10 @@ export const command: Command = {
   summary: "prepare and ingest OpenAI / vLLM batch files",
   async run(argv) {
     const [sub, ...rest] = argv;
+    if (sub === "--help" || sub === "-h") {
+      writeOut(HELP);
+      return 0;
+    }
     if (sub !== "prepare" && sub !== "ingest") throw new CliError(`give a subcommand: prepare or ingest\n${HELP}`);
     const { values } = parseFlags(rest, OPTIONS, HELP);
     return sub === "prepare" ? prepare(values) : ingest(values);
