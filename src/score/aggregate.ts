@@ -1,159 +1,173 @@
 /**
- * From criterion outcomes and check results to a score on the rubric's scale (grammar/spec.md
- * §Aggregation):
- * - each scored item gets v in [0, 1]: binary met 1 / unmet 0 (a sample tie 0.5); checklist
- *   0/1/2 → 0, ½, 1; levels → (level − lowest)/(highest − lowest); checks passed 1 / failed 0,
- *   counted only with a weight or points;
- * - weighted mean: x = (Σ w·v over positive weights − Σ |w|·v over penalties) / Σ positive w;
- *   points: x = earned / positive possible; both clipped to [0, 1]; minimum: the smallest v of the
- *   positively weighted items (penalties do not take part); sum: level values, met points and
- *   checklist values added and clamped to the scale;
- * - the score is min + x·(max − min) rounded to the step; then gates and evidence caps apply:
- *   every cap lowers to at most its value, and the lowest `set` (fix) wins over caps.
- * An item with nothing to score gets `raw_score: null` and a reason, never a made-up minimum.
+ * From criterion outcomes and check results to a score on the rubric's scale.
+ *
+ * Semantics (grammar/spec.md §Aggregation and §Gates):
+ * - Scored items are the criteria and the checks that have a weight or points. Each has a value
+ *   v in [0, 1]: binary met 1, unmet 0 (a split vote of samples ½); checklist 0/1/2 → 0, ½, 1;
+ *   levels → (level − lowest)/(highest − lowest) over the criterion's own levels; checks passed 1,
+ *   failed 0. Its weight w is its points when it has points, else its weight (default 1). Items
+ *   with w = 0 only feed gates.
+ * - `weighted_mean` and `points` compute the same ratio (they differ only in what the compiler
+ *   demands): x = (Σ_{w>0} w·v − Σ_{w<0} |w|·v) / Σ_{w>0} w, clipped to [0, 1]. A met penalty
+ *   subtracts its points; an unmet one costs nothing. No positive weight → no score.
+ * - `minimum`: x = the smallest of v over positively weighted items and 1 − v over penalties, so a
+ *   met penalty drives the score to the bottom, as the worst aspect of the response.
+ * - `sum`: s = Σ over items of level × w (levels, checklist 0/1/2) or w × v (binary, checks); the
+ *   raw sum is clamped to the scale and rounded; `normalized` is null.
+ * - Mapping: score = min + x·(max − min), rounded to the scale's step with the rubric's rounding
+ *   (`half_up`, `half_even`, `down`, `up`; `none` keeps the exact value), in whole units of the
+ *   step so 0.1 and 0.5 steps are exact. On a pass-or-fail scale x itself is rounded: under
+ *   `half_up` x ≥ 0.5 passes; `none` counts as `half_up`.
+ * - Gates: a condition `is met` is true for binary `met`, a levels or checklist criterion at its
+ *   top level, a passed check; `level` conditions compare the level value. A reference with
+ *   nothing to decide on never fires a gate. When gates fire, the lowest `set` replaces the score;
+ *   then every cap (gate caps and evidence-policy caps alike) lowers it to at most its value, so
+ *   nothing lifts a score above a cap that fired.
+ * - An item with a criterion (or weighted check) left without a usable outcome, or with nothing to
+ *   score, gets raw_score null and a reason, never a made-up minimum; gates are still reported.
+ * - Breakdown contributions add up to x before clipping (weighted mean, points); for minimum the
+ *   deciding item carries x and the others 0; for sum they add up to the raw sum.
  */
-import type { ConditionIR, CriterionIR, RubricIR } from "../compile/ir.js";
+import type { AggregationMethod, CriterionIR, RubricIR } from "../compile/ir.js";
+import { applyActions, firedGates } from "./gates.js";
 import { fromUnit, toScale } from "./scale.js";
+import { valueOf, weightOf } from "./value.js";
 import type { BreakdownEntry, CheckResult, CriterionOutcome, Fired, ScoreResult } from "./types.js";
 
-function levelRange(c: CriterionIR): [number, number] {
-  if (c.kind === "checklist") return [0, 2];
-  const values = c.levels.map((l) => l.value);
-  return [Math.min(...values), Math.max(...values)];
+interface Item {
+  readonly id: string;
+  readonly source: "criterion" | "check";
+  readonly value: number;
+  readonly weight: number;
+  /** What the item adds under `sum`. */
+  readonly amount: number;
 }
 
-/** v in [0, 1] for a criterion outcome, or null when the judge gave nothing usable. */
-export function valueOf(c: CriterionIR, o: CriterionOutcome | undefined): number | null {
-  if (!o) return null;
-  if (c.kind === "binary") return o.verdict === "met" ? 1 : o.verdict === "unmet" ? 0 : o.verdict === "tie" ? 0.5 : null;
-  if (o.level === null) return null;
-  const [lo, hi] = levelRange(c);
-  return hi > lo ? Math.min(1, Math.max(0, (o.level - lo) / (hi - lo))) : 1;
+type Aggregated = { x: number | null; sum: number | null; breakdown: BreakdownEntry[] } | { reason: string };
+
+function entry(i: Item, contribution: number): BreakdownEntry {
+  return { id: i.id, source: i.source, value: i.value, weight: i.weight, contribution };
 }
 
-function weightOf(x: { weight: number | null; points: number | null }): number {
-  return x.points ?? x.weight ?? 1;
-}
-
-function isMet(c: CriterionIR | undefined, o: CriterionOutcome | undefined, check: CheckResult | undefined): boolean {
-  if (check) return check.passed;
-  if (!c || !o) return false;
-  if (c.kind === "binary") return o.verdict === "met";
-  // A criterion with levels is "met" at its top level.
-  return o.level !== null && o.level >= levelRange(c)[1];
-}
-
-export function evaluateCondition(
-  cond: ConditionIR,
-  criteria: ReadonlyMap<string, CriterionIR>,
-  outcomes: ReadonlyMap<string, CriterionOutcome>,
-  checks: ReadonlyMap<string, CheckResult>,
-): boolean {
-  switch (cond.kind) {
-    case "and": return cond.operands.every((c) => evaluateCondition(c, criteria, outcomes, checks));
-    case "or": return cond.operands.some((c) => evaluateCondition(c, criteria, outcomes, checks));
-    case "met": {
-      const met = isMet(criteria.get(cond.ref), outcomes.get(cond.ref), checks.get(cond.ref));
-      // An unknown or unjudged reference never fires a gate by omission: it is neither met nor unmet.
-      if (!checks.has(cond.ref) && outcomes.get(cond.ref) === undefined) return false;
-      return cond.negate ? !met : met;
-    }
-    case "level": {
-      const level = outcomes.get(cond.ref)?.level;
-      if (level === null || level === undefined) return false;
-      switch (cond.op) {
-        case "<": return level < cond.value;
-        case "<=": return level <= cond.value;
-        case ">": return level > cond.value;
-        case ">=": return level >= cond.value;
-        case "==": return level === cond.value;
-      }
-    }
+function aggregate(method: AggregationMethod, all: readonly Item[]): Aggregated {
+  const items = all.filter((i) => i.weight !== 0);
+  if (items.length === 0) return { reason: "nothing to score: no criterion or weighted check has a non-zero weight" };
+  const zero = all.filter((i) => i.weight === 0).map((i) => entry(i, 0));
+  if (method === "sum") {
+    let sum = 0;
+    for (const i of items) sum += i.amount;
+    return { x: null, sum, breakdown: [...items.map((i) => entry(i, i.amount)), ...zero] };
   }
+  if (method === "minimum") {
+    let x = Infinity;
+    let decider = -1;
+    items.forEach((i, k) => {
+      const e = i.weight > 0 ? i.value : 1 - i.value;
+      if (e < x) [x, decider] = [e, k];
+    });
+    return { x, sum: null, breakdown: [...items.map((i, k) => entry(i, k === decider ? x : 0)), ...zero] };
+  }
+  let possible = 0;
+  for (const i of items) if (i.weight > 0) possible += i.weight;
+  if (possible === 0) return { reason: "nothing to score: no criterion or weighted check has a positive weight" };
+  let earned = 0;
+  const breakdown = items.map((i) => {
+    earned += i.weight * i.value;
+    return entry(i, (i.weight * i.value) / possible);
+  });
+  return { x: Math.min(1, Math.max(0, earned / possible)), sum: null, breakdown: [...breakdown, ...zero] };
 }
 
-function applyGates(ir: RubricIR, score: number, fired: Fired[], criteria: ReadonlyMap<string, CriterionIR>, outcomes: ReadonlyMap<string, CriterionOutcome>, checks: ReadonlyMap<string, CheckResult>): number {
-  for (const g of ir.gates) {
-    if (evaluateCondition(g.when, criteria, outcomes, checks)) fired.push({ id: g.id, action: g.action.kind, value: g.action.value });
-  }
-  const fixes = fired.filter((f) => f.action === "fix").map((f) => f.value);
-  if (fixes.length) return Math.min(...fixes);
-  const caps = fired.filter((f) => f.action === "cap").map((f) => f.value);
-  return caps.length ? Math.min(score, ...caps) : score;
+function asMap(outcomes: ReadonlyMap<string, CriterionOutcome> | readonly CriterionOutcome[]): ReadonlyMap<string, CriterionOutcome> {
+  return outcomes instanceof Map ? outcomes : new Map((outcomes as readonly CriterionOutcome[]).map((o) => [o.id, o]));
 }
 
-export function scoreItem(
-  ir: RubricIR,
-  criteria: readonly CriterionIR[],
-  outcomes: ReadonlyMap<string, CriterionOutcome>,
-  checkResults: readonly CheckResult[],
-  evidenceCaps: readonly Fired[] = [],
-): ScoreResult {
-  const checks = new Map(checkResults.map((c) => [c.id, c]));
-  const byId = new Map(criteria.map((c) => [c.id, c]));
-  const breakdown: BreakdownEntry[] = [];
-  const missing: string[] = [];
-  for (const c of criteria) {
-    const v = valueOf(c, outcomes.get(c.id));
-    if (v === null) missing.push(c.id);
-    else breakdown.push({ id: c.id, source: "criterion", value: v, weight: weightOf(c), contribution: 0 });
-  }
+function checkItems(ir: RubricIR, checks: ReadonlyMap<string, CheckResult>, missing: string[]): Item[] {
+  const items: Item[] = [];
   for (const ch of ir.checks) {
     if (ch.weight === null && ch.points === null) continue;
     const r = checks.get(ch.id);
-    if (r) breakdown.push({ id: ch.id, source: "check", value: r.passed ? 1 : 0, weight: weightOf(ch), contribution: 0 });
-  }
-  const fired: Fired[] = [...evidenceCaps];
-  if (missing.length) return { raw_score: null, reason: `no usable verdict for ${missing.map((m) => `\`${m}\``).join(", ")}`, normalized: null, breakdown, fired };
-  const positive = breakdown.filter((b) => b.weight > 0);
-  const { method, rounding } = ir.aggregation;
-  let score: number;
-  let x: number | null = null;
-  if (method === "sum") {
-    let s = 0;
-    for (const b of breakdown) {
-      const c = byId.get(b.id);
-      const o = outcomes.get(b.id);
-      const w = c ? (c.kind === "binary" ? weightOf(c) * b.value : (o?.level ?? 0) * (c.weight ?? 1)) : b.weight * b.value;
-      s += w;
-      (b as { contribution: number }).contribution = w;
+    if (!r) {
+      missing.push(ch.id);
+      continue;
     }
-    score = toScale(s, ir.scale, rounding);
-  } else {
-    if (positive.length === 0) return { raw_score: null, reason: "nothing to score: no criterion or check has a positive weight", normalized: null, breakdown, fired };
-    if (method === "minimum") x = Math.min(...positive.map((b) => b.value));
-    else {
-      const total = positive.reduce((a, b) => a + b.weight, 0);
-      let earned = 0;
-      for (const b of breakdown) {
-        const contribution = b.weight * b.value;
-        (b as { contribution: number }).contribution = contribution;
-        earned += contribution;
-      }
-      x = Math.min(1, Math.max(0, earned / total));
-    }
-    score = fromUnit(x, ir.scale, rounding);
+    const w = weightOf(ch);
+    items.push({ id: ch.id, source: "check", value: r.passed ? 1 : 0, weight: w, amount: r.passed ? w : 0 });
   }
-  const gated = applyGates(ir, score, fired, byId, outcomes, checks);
-  return { raw_score: gated, normalized: x, breakdown, fired };
+  return items;
 }
 
-/** A holistic rubric's score comes straight from the judge, snapped to the scale; gates still apply. */
-export function scoreHolistic(ir: RubricIR, judged: number, checkResults: readonly CheckResult[]): ScoreResult {
+function finish(ir: RubricIR, items: Item[], missing: string[], gates: Fired[], caps: readonly Fired[], flags: string[]): ScoreResult {
+  const fired = [...gates, ...caps];
+  const unscored = (reason: string, breakdown: BreakdownEntry[]): ScoreResult => ({ raw_score: null, reason, normalized: null, breakdown, fired, gates, caps: [...caps], flags });
+  const partial = items.map((i) => entry(i, 0));
+  if (missing.length) return unscored(`no usable verdict for ${missing.map((m) => `\`${m}\``).join(", ")}`, partial);
+  const a = aggregate(ir.aggregation.method, items);
+  if ("reason" in a) return unscored(a.reason, partial);
+  const { rounding } = ir.aggregation;
+  const base = a.sum !== null ? toScale(a.sum, ir.scale, rounding) : fromUnit(a.x ?? 0, ir.scale, rounding);
+  return { raw_score: applyActions(base, fired), normalized: a.x, breakdown: a.breakdown, fired, gates, caps: [...caps], flags };
+}
+
+/**
+ * Score one judgment of one item. `criteria` is `ir.criteria`, or with per-item criteria added for
+ * template rubrics; `evidenceCaps` are the caps `applyEvidencePolicy` returned for this judgment.
+ */
+export function scoreItem(
+  ir: RubricIR,
+  criteria: readonly CriterionIR[],
+  outcomes: ReadonlyMap<string, CriterionOutcome> | readonly CriterionOutcome[],
+  checkResults: readonly CheckResult[],
+  evidenceCaps: readonly Fired[] = [],
+): ScoreResult {
+  const outs = asMap(outcomes);
   const checks = new Map(checkResults.map((c) => [c.id, c]));
-  const fired: Fired[] = [];
-  const score = applyGates(ir, toScale(judged, ir.scale, ir.aggregation.rounding), fired, new Map(), new Map(), checks);
-  return { raw_score: score, normalized: null, breakdown: [], fired };
+  const missing: string[] = [];
+  const items: Item[] = [];
+  const flags: string[] = [];
+  for (const c of criteria) {
+    const o = outs.get(c.id);
+    if (o?.flags) flags.push(...o.flags);
+    const v = valueOf(c, o);
+    if (v === null) {
+      missing.push(c.id);
+      continue;
+    }
+    const w = weightOf(c);
+    items.push({ id: c.id, source: "criterion", value: v, weight: w, amount: c.kind === "binary" ? w * v : o!.level! * w });
+  }
+  items.push(...checkItems(ir, checks, missing));
+  const gates = firedGates(ir.gates, { criteria: new Map(criteria.map((c) => [c.id, c])), outcomes: outs, checks });
+  return finish(ir, items, missing, gates, evidenceCaps, flags);
 }
 
-/** Pairwise criteria vote with their weights: A +w, B −w; the sign decides. */
-export function preferenceOf(criteria: readonly CriterionIR[], outcomes: ReadonlyMap<string, CriterionOutcome>): "A" | "B" | "tie" {
-  let s = 0;
-  for (const c of criteria) {
-    const v = outcomes.get(c.id)?.verdict;
-    const w = Math.abs(weightOf(c));
-    if (v === "A") s += w;
-    else if (v === "B") s -= w;
+/**
+ * A holistic rubric's score comes straight from the judge, snapped to the scale; gates over checks
+ * still apply. Should the rubric also weigh checks, the judge's score is one more item (id
+ * `overall`, weight 1, v = its place on the scale) aggregated with them by the rubric's method.
+ */
+export function scoreHolistic(
+  ir: RubricIR,
+  judged: number | null | undefined,
+  checkResults: readonly CheckResult[],
+  outcomes: ReadonlyMap<string, CriterionOutcome> | readonly CriterionOutcome[] = [],
+  evidenceCaps: readonly Fired[] = [],
+): ScoreResult {
+  const outs = asMap(outcomes);
+  const checks = new Map(checkResults.map((c) => [c.id, c]));
+  const gates = firedGates(ir.gates, { criteria: new Map(ir.criteria.map((c) => [c.id, c])), outcomes: outs, checks });
+  const missing: string[] = [];
+  const weighted = checkItems(ir, checks, missing);
+  if (typeof judged !== "number" || !Number.isFinite(judged)) {
+    const fired = [...gates, ...evidenceCaps];
+    return { raw_score: null, reason: "the judge gave no usable score", normalized: null, breakdown: [], fired, gates, caps: [...evidenceCaps], flags: [] };
   }
-  return s > 0 ? "A" : s < 0 ? "B" : "tie";
+  const snapped = toScale(judged, ir.scale, ir.aggregation.rounding);
+  if (weighted.length === 0 && missing.length === 0) {
+    const fired = [...gates, ...evidenceCaps];
+    return { raw_score: applyActions(snapped, fired), normalized: null, breakdown: [], fired, gates, caps: [...evidenceCaps], flags: [] };
+  }
+  const [lo, hi] = ir.scale.kind === "pass_fail" ? [0, 1] : [ir.scale.min, ir.scale.max];
+  const overall: Item = { id: "overall", source: "criterion", value: (snapped - lo) / (hi - lo), weight: 1, amount: snapped };
+  return finish(ir, [overall, ...weighted], missing, gates, evidenceCaps, []);
 }

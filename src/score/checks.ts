@@ -1,35 +1,93 @@
-/** Deterministic checks, run locally on the row without the judge. */
-import { Ajv, type ValidateFunction } from "ajv";
+/**
+ * Deterministic checks, run locally on the row without the judge (grammar/spec.md §Deterministic
+ * checks). A check never throws: whatever goes wrong makes it fail with a one-line reason, so a
+ * bad row or pattern shows up in the record instead of stopping a run.
+ */
 import type { CheckIR, CheckTest } from "../compile/ir.js";
+import { schemaProblem } from "./json-schema.js";
+import { parseNumber } from "./numbers.js";
+import { isRisky, testPattern } from "./safe-regex.js";
 import type { CheckResult } from "./types.js";
 
-const ajv = new Ajv({ strict: false, allErrors: false });
-const validators = new WeakMap<object, ValidateFunction>();
+type RegexTest = Extract<CheckTest, { kind: "regex" }>;
+type Outcome = readonly [passed: boolean, detail: string];
 
-function text(v: unknown): string {
-  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+/** How a row value reads as text: strings as they are, numbers as written, anything else as JSON. */
+export function textOf(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "bigint") return String(v);
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }
 
-function parseNumber(s: string): number | null {
-  const m = /[-+]?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+/.exec(s.replace(/\u2212/g, "-"));
-  if (!m) return null;
-  const n = Number(m[0].replace(/,/g, ""));
-  return Number.isFinite(n) ? n : null;
+/** Whitespace-separated tokens, counted without splitting a long response into an array. */
+export function countWords(s: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // ASCII fast path; other code units go through the same \s the spec means.
+    const space = c < 128 ? c === 32 || (c >= 9 && c <= 13) : /\s/.test(s[i]!);
+    if (space) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      n++;
+    }
+  }
+  return n;
 }
 
-function test(t: CheckTest, row: Readonly<Record<string, unknown>>): [boolean, string] {
-  const raw = row[t.input];
-  if (raw === undefined || raw === null) return [false, `input \`${t.input}\` is missing`];
-  const value = text(raw);
+/** Unicode code points: a surrogate pair (an emoji) is one character. */
+export function countCodePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+const patterns = new WeakMap<RegexTest, { re: RegExp; risky: boolean } | { error: string }>();
+
+function compiled(t: RegexTest): { re: RegExp; risky: boolean } | { error: string } {
+  let p = patterns.get(t);
+  if (!p) {
+    try {
+      // `g` and `y` make `test` stateful (lastIndex); a check asks only whether the pattern occurs.
+      p = { re: new RegExp(t.pattern, t.flags.replace(/[gy]/g, "")), risky: isRisky(t.pattern) };
+    } catch (err) {
+      p = { error: (err as Error).message };
+    }
+    patterns.set(t, p);
+  }
+  return p;
+}
+
+function collapse(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
+}
+
+function other(t: { other: string }, row: Readonly<Record<string, unknown>>): string | null {
+  const v = row[t.other];
+  return v === undefined || v === null ? null : textOf(v);
+}
+
+function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unknown>>): Outcome {
   switch (t.kind) {
     case "regex": {
-      let re: RegExp;
-      try {
-        re = new RegExp(t.pattern, t.flags.replace(/[gy]/g, ""));
-      } catch (err) {
-        return [false, `invalid pattern: ${(err as Error).message}`];
-      }
-      const found = re.test(value);
+      const p = compiled(t);
+      if ("error" in p) return [false, `invalid pattern: ${p.error}`];
+      const found = testPattern(p.re, value, p.risky);
+      if (found === null) return [false, "the pattern took too long on this input (nested quantifiers?); simplify the pattern"];
       return [found !== t.negate, found ? "pattern found" : "pattern not found"];
     }
     case "contains": {
@@ -37,9 +95,10 @@ function test(t: CheckTest, row: Readonly<Record<string, unknown>>): [boolean, s
       return [found !== t.negate, found ? "text found" : "text not found"];
     }
     case "count": {
-      const n = t.unit === "words" ? (value.trim() === "" ? 0 : value.trim().split(/\s+/).length) : [...value].length;
+      const n = t.unit === "words" ? countWords(value) : countCodePoints(value);
       const ok = (t.min === null || n >= t.min) && (t.max === null || n <= t.max);
-      return [ok, `${n} ${t.unit}`];
+      const bound = t.min !== null && n < t.min ? `, fewer than ${t.min}` : t.max !== null && n > t.max ? `, more than ${t.max}` : "";
+      return [ok, `${n} ${t.unit}${bound}`];
     }
     case "json": {
       let parsed: unknown;
@@ -48,36 +107,42 @@ function test(t: CheckTest, row: Readonly<Record<string, unknown>>): [boolean, s
       } catch (err) {
         return [false, `not valid JSON: ${(err as Error).message}`];
       }
-      if (t.schema === null || typeof t.schema !== "object") return [true, "valid JSON"];
-      let v = validators.get(t.schema);
-      if (!v) {
-        v = ajv.compile(t.schema as object);
-        validators.set(t.schema, v);
-      }
-      return v(parsed) ? [true, "valid JSON matching the schema"] : [false, `does not match the schema: ${ajv.errorsText(v.errors)}`];
+      if (t.schema === null) return [true, "valid JSON"];
+      const problem = schemaProblem(t.schema, parsed);
+      return problem === null ? [true, "valid JSON matching the schema"] : [false, `does not match the schema: ${problem}`];
     }
     case "equals": {
-      const other = row[t.other];
-      if (other === undefined || other === null) return [false, `input \`${t.other}\` is missing`];
+      const o = other(t, row);
+      if (o === null) return [false, `input \`${t.other}\` is missing`];
       let a = value;
-      let b = text(other);
-      if (t.ignore_whitespace) [a, b] = [a.replace(/\s+/g, " ").trim(), b.replace(/\s+/g, " ").trim()];
+      let b = o;
+      if (t.ignore_whitespace) [a, b] = [collapse(a), collapse(b)];
       if (t.ignore_case) [a, b] = [a.toLowerCase(), b.toLowerCase()];
-      return [a === b, a === b ? "equal" : "different"];
+      return a === b ? [true, "equal"] : [false, "different"];
     }
     case "numeric": {
-      const other = row[t.other];
-      if (other === undefined || other === null) return [false, `input \`${t.other}\` is missing`];
+      const o = other(t, row);
+      if (o === null) return [false, `input \`${t.other}\` is missing`];
       const a = parseNumber(value);
-      const b = parseNumber(text(other));
-      if (a === null || b === null) return [false, `no number in \`${a === null ? t.input : t.other}\``];
-      const ok = Math.abs(a - b) <= t.tolerance + 1e-12;
-      return [ok, `${a} vs ${b}`];
+      if (a === null) return [false, `no number in \`${t.input}\``];
+      const b = parseNumber(o);
+      if (b === null) return [false, `no number in \`${t.other}\``];
+      // Slack of a few ulps, so 0.1 + 0.2 equals 0.3 within tolerance 0.
+      const slack = 4 * Number.EPSILON * Math.max(1, Math.abs(a), Math.abs(b));
+      const ok = Math.abs(a - b) <= t.tolerance + slack;
+      return [ok, `${a} vs ${b}${ok ? "" : `, off by more than ${t.tolerance}`}`];
     }
   }
 }
 
 export function runCheck(check: CheckIR, row: Readonly<Record<string, unknown>>): CheckResult {
-  const [passed, detail] = test(check.test, row);
-  return { id: check.id, passed, detail };
+  const t = check.test;
+  const raw = row[t.input];
+  if (raw === undefined || raw === null) return { id: check.id, passed: false, detail: `input \`${t.input}\` is missing` };
+  try {
+    const [passed, detail] = evaluate(t, textOf(raw), row);
+    return { id: check.id, passed, detail };
+  } catch (err) {
+    return { id: check.id, passed: false, detail: `the check could not run: ${(err as Error).message}` };
+  }
 }

@@ -1,7 +1,12 @@
 export * from "./types.js";
-export { fromUnit, roundWith, scaleSteps, toScale } from "./scale.js";
-export { runCheck } from "./checks.js";
-export { evaluateCondition, preferenceOf, scoreHolistic, scoreItem, valueOf } from "./aggregate.js";
-export { combineJudgments, combineOrders, median, preferenceScore, strictMajority, unswap, type Combined, type Spread } from "./combine.js";
+export { decimals, fromUnit, roundWith, scaleSteps, toScale } from "./scale.js";
+export { countCodePoints, countWords, runCheck, textOf } from "./checks.js";
+export { parseNumber } from "./numbers.js";
+export { isRisky, REGEX_TIME_LIMIT_MS } from "./safe-regex.js";
+export { isMet, levelRange, valueOf, weightOf } from "./value.js";
+export { applyActions, evaluateCondition, firedGates, type GateContext } from "./gates.js";
+export { scoreHolistic, scoreItem } from "./aggregate.js";
+export { combineOrders, preferenceOf, preferenceScore, unswap, type OrderResult } from "./pairwise.js";
+export { combineJudgments, combinePanel, combineSamples, median, strictMajority, type Combined, type Judged, type PanelResult, type Spread } from "./combine.js";
 export { applyEvidencePolicy, type PolicyResult } from "./policy.js";
 export { tagScores, type TagScore } from "./tags.js";

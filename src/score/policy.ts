@@ -1,27 +1,36 @@
-/** What a criterion whose required evidence did not verify becomes, under the rubric's policy. */
+/**
+ * What a criterion whose required evidence did not verify becomes, under its policy
+ * (grammar/spec.md §Evidence): `unmet` fails closed (binary unmet, lowest level, checklist 0; a
+ * pairwise verdict becomes a tie, as unsupported evidence prefers neither side); `flag` keeps the
+ * verdict and adds the flag `evidence-unverified:<id>`; `cap` keeps the verdict and caps the final
+ * score at the policy's value (applied by scoreItem like a gate cap); `retry` is the executor's job
+ * (it judges once more) and a criterion that reaches scoring still failing fails closed, reported
+ * as `retry-then-unmet` when the retry happened.
+ */
 import type { CriterionIR } from "../compile/ir.js";
+import { levelRange } from "./value.js";
 import type { CriterionOutcome, Fired } from "./types.js";
 
 export interface PolicyResult {
   readonly outcome: CriterionOutcome;
   /** Which policy fired, for the record; null when the evidence was fine. */
   readonly fired: "unmet" | "flag" | "cap" | "retry-then-unmet" | null;
+  /** For `cap`: the cap to pass to scoreItem, id `evidence:<criterion>`. */
   readonly cap?: Fired;
 }
 
 function failClosed(c: CriterionIR, o: CriterionOutcome): CriterionOutcome {
   if (c.kind === "binary") return { ...o, verdict: o.verdict === "A" || o.verdict === "B" || o.verdict === "tie" ? "tie" : "unmet" };
-  const lowest = c.kind === "checklist" ? 0 : Math.min(...c.levels.map((l) => l.value));
-  return { ...o, level: lowest };
+  return { ...o, level: levelRange(c)[0] };
 }
 
-/** `retry` is the executor's job (it judges once more); if it still fails we fail closed. */
-export function applyEvidencePolicy(c: CriterionIR, o: CriterionOutcome, retried: boolean): PolicyResult {
+export function applyEvidencePolicy(c: CriterionIR, o: CriterionOutcome, retried = false): PolicyResult {
   if (o.evidence_ok) return { outcome: o, fired: null };
-  switch (c.on_evidence_failure.kind) {
+  const policy = c.on_evidence_failure;
+  switch (policy.kind) {
     case "unmet": return { outcome: failClosed(c, o), fired: "unmet" };
     case "retry": return { outcome: failClosed(c, o), fired: retried ? "retry-then-unmet" : "unmet" };
-    case "flag": return { outcome: o, fired: "flag" };
-    case "cap": return { outcome: o, fired: "cap", cap: { id: `evidence:${c.id}`, action: "cap", value: c.on_evidence_failure.value } };
+    case "flag": return { outcome: { ...o, flags: [...(o.flags ?? []), `evidence-unverified:${c.id}`] }, fired: "flag" };
+    case "cap": return { outcome: o, fired: "cap", cap: { id: `evidence:${c.id}`, action: "cap", value: policy.value } };
   }
 }

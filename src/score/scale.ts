@@ -1,48 +1,92 @@
-/** Putting a number on the rubric's scale exactly: arithmetic in whole units of the step. */
+/**
+ * Putting a number on the rubric's scale exactly. Values are turned into whole units of the step
+ * over integers scaled by 10^decimals, so `0..1 step 0.1` never yields 0.30000000000000004 and a
+ * value that is meant to sit on a rounding boundary (3.25 on a 0.5 step) is treated as on it.
+ */
 import type { Rounding, Scale } from "../compile/ir.js";
 
-function decimals(n: number): number {
-  const s = String(n);
-  if (s.includes("e-")) return Number(s.split("e-")[1]);
-  const dot = s.indexOf(".");
-  return dot === -1 ? 0 : s.length - dot - 1;
+/** Float noise below this many units of the step is treated as exact. */
+const SNAP = 1e-9;
+
+/** Decimal places of a number as written (1.5e-7 has 8). */
+export function decimals(n: number): number {
+  const [mantissa = "", exp] = String(Math.abs(n)).split("e");
+  const dot = mantissa.indexOf(".");
+  const places = dot === -1 ? 0 : mantissa.length - dot - 1;
+  return Math.max(0, places - Number(exp ?? 0));
 }
 
-export function roundWith(x: number, rounding: Rounding): number {
+/**
+ * Round a non-negative count of units to a whole number; `none` returns it unchanged. `offset` is
+ * the number of steps from 0 to the scale's minimum, so `half_even` picks the value that is an even
+ * multiple of the step (2.5 on a 1..5 scale becomes 2, as banker's rounding of the value would).
+ */
+export function roundWith(x: number, rounding: Rounding, offset = 0): number {
+  if (rounding === "none") return x;
+  const near = Math.round(x);
+  if (Math.abs(x - near) < SNAP) return near;
+  const floor = Math.floor(x);
+  const half = Math.abs(x - floor - 0.5) < SNAP;
   switch (rounding) {
-    case "down": return Math.floor(x + 1e-9);
-    case "up": return Math.ceil(x - 1e-9);
-    case "half_even": {
-      const f = Math.floor(x);
-      const d = x - f;
-      if (Math.abs(d - 0.5) < 1e-9) return f % 2 === 0 ? f : f + 1;
-      return Math.round(x);
-    }
-    case "half_up": return Math.floor(x + 0.5 + 1e-9);
-    case "none": return x;
+    case "down": return floor;
+    case "up": return floor + 1;
+    case "half_up": return half ? floor + 1 : near;
+    case "half_even": return half ? ((floor + offset) % 2 === 0 ? floor : floor + 1) : near;
   }
 }
 
-/** Snap a value to the scale (clamped), rounding in steps. `none` keeps it, clamped. */
-export function toScale(value: number, scale: Scale, rounding: Rounding): number {
-  const { min, max, step } = scale.kind === "pass_fail" ? { min: 0, max: 1, step: 1 } : scale;
-  const clamped = Math.min(max, Math.max(min, value));
-  if (rounding === "none") return clamped;
-  const d = Math.max(decimals(step), decimals(min));
-  const units = roundWith((clamped - min) / step, rounding);
-  return Number((min + units * step).toFixed(d));
+interface Grid {
+  readonly factor: number;
+  readonly min: number;
+  readonly step: number;
+  /** Units of the step from min to max. */
+  readonly units: number;
+  /** Steps from 0 to min when min is a multiple of the step, else 0 (parity for `half_even`). */
+  readonly offset: number;
 }
 
-/** Map x in [0, 1] onto the scale. */
+function grid(scale: Scale): Grid {
+  const { min, max, step } = scale.kind === "pass_fail" ? { min: 0, max: 1, step: 1 } : scale;
+  const factor = 10 ** Math.min(15, Math.max(decimals(min), decimals(max), decimals(step)));
+  const g = { factor, min: Math.round(min * factor), step: Math.round(step * factor) };
+  const offset = g.min % g.step === 0 ? Math.abs(g.min / g.step) : 0;
+  return { ...g, units: Math.round((Math.round(max * factor) - g.min) / g.step), offset };
+}
+
+function onGrid(g: Grid, units: number): number {
+  return (g.min + units * g.step) / g.factor;
+}
+
+/** Strip float noise from an unrounded value (`rounding none`). */
+function clean(x: number): number {
+  return Number(x.toPrecision(15));
+}
+
+/** Snap a value to the scale: clamped, then rounded in whole steps; `none` only clamps. */
+export function toScale(value: number, scale: Scale, rounding: Rounding): number {
+  const g = grid(scale);
+  const lo = onGrid(g, 0);
+  const hi = onGrid(g, g.units);
+  const clamped = Math.min(hi, Math.max(lo, value));
+  if (rounding === "none") return clean(clamped);
+  const units = Math.min(g.units, roundWith((clamped * g.factor - g.min) / g.step, rounding, g.offset));
+  return onGrid(g, units);
+}
+
+/**
+ * Map x in [0, 1] onto the scale: min + x·(max − min), rounded in steps. On a pass-or-fail scale x
+ * itself is rounded (half up: pass from 0.5; `none` counts as half up, a verdict must be 0 or 1).
+ */
 export function fromUnit(x: number, scale: Scale, rounding: Rounding): number {
-  if (scale.kind === "pass_fail") return roundWith(x, rounding === "none" ? "half_up" : rounding) >= 1 ? 1 : 0;
-  return toScale(scale.min + x * (scale.max - scale.min), scale, rounding);
+  const clipped = Math.min(1, Math.max(0, x));
+  if (scale.kind === "pass_fail") return roundWith(clipped, rounding === "none" ? "half_up" : rounding) >= 1 ? 1 : 0;
+  const g = grid(scale);
+  if (rounding === "none") return clean(onGrid(g, clipped * g.units));
+  return onGrid(g, Math.min(g.units, roundWith(clipped * g.units, rounding, g.offset)));
 }
 
 /** Scale values as a list (for agreement over the scale's own categories). */
 export function scaleSteps(scale: Scale): number[] {
-  if (scale.kind === "pass_fail") return [0, 1];
-  const n = Math.round((scale.max - scale.min) / scale.step);
-  const d = Math.max(decimals(scale.step), decimals(scale.min));
-  return Array.from({ length: n + 1 }, (_, i) => Number((scale.min + i * scale.step).toFixed(d)));
+  const g = grid(scale);
+  return Array.from({ length: g.units + 1 }, (_, i) => onGrid(g, i));
 }
