@@ -29,7 +29,8 @@ function yAxis(max: number, toY: (v: number) => number): string {
 
 /** Grouped bars: one group per category, one bar per series. */
 export function histogram(title: string, categories: readonly number[], series: readonly { name: string; counts: readonly number[] }[], id = ""): string {
-  const max = Math.max(1, ...series.flatMap((s) => s.counts));
+  // Counts are whole numbers: round the top up so every gridline lands on one.
+  const max = Math.ceil(Math.max(1, ...series.flatMap((s) => s.counts)) / 4) * 4;
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const toY = (v: number) => M.top + plotH - (v / max) * plotH;

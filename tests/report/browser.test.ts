@@ -44,6 +44,8 @@ describe("the HTML report in a browser", () => {
     const text = readFileSync(html, "utf8");
     expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/);
     expect(existsSync(join(figuresDir, "distributions.svg"))).toBe(true);
+    // rendered by the same chromium; a PNG starts with its 8-byte signature
+    expect(readFileSync(join(figuresDir, "distributions.png")).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
   });
 
   it("renders charts, filters by search, and highlights quotes of a clicked item", async () => {

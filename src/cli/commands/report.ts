@@ -2,10 +2,11 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readCalibrator, readLabels } from "../../calibrate/index.js";
 import { buildReport, figures, renderHtml } from "../../report/index.js";
+import { findChromium, svgToPng } from "../../report/png.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl } from "../../util/jsonl.js";
 import { guard } from "../calibrate-common.js";
-import { CliError, parseFlags, writeOut } from "../io.js";
+import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers report --run run.jsonl --out report.html [--labels FILE] [--calibrator FILE]
@@ -16,7 +17,7 @@ One self-contained HTML file (no network): the run's header and failures, score 
 metrics with intervals, per-criterion results, drift (from \`rulers drift --json\` saved to a
 file), and a searchable, sortable table of items; clicking one shows its quotes highlighted in
 the judged text (the text is included when --input gives the rows). --figures also writes the
-charts as SVG files.`;
+charts as SVG files, and as PNG files when a chromium is installed.`;
 
 export const command: Command = {
   summary: "a self-contained HTML report of a run, its calibration and drift",
@@ -64,10 +65,17 @@ export const command: Command = {
       writeFileAtomic(values.out!, html);
       writeOut(`wrote ${values.out} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB, ${data.items.length} items)`);
       if (values.figures) {
+        const chromium = findChromium();
         for (const [name, svg] of Object.entries(figures(data))) {
           writeFileAtomic(join(values.figures, name), svg);
           writeOut(`wrote ${join(values.figures, name)}`);
+          if (chromium) {
+            const png = join(values.figures, name.replace(/\.svg$/, ".png"));
+            if (svgToPng(chromium, svg, png)) writeOut(`wrote ${png}`);
+            else writeErr(`could not render ${png} with ${chromium}; the SVG is there`);
+          }
         }
+        if (!chromium) writeErr("no chromium found (install Debian's `chromium` or set RULERS_CHROMIUM): figures written as SVG only");
       }
       return 0;
     });
