@@ -85,7 +85,7 @@ function printEvidence(e: A.EvidenceRuleNode): string {
   return `${parts.length ? head + "," : "evidence"} at most ${printValue(e.maxWords)} words`;
 }
 
-function printCondition(c: A.ConditionNode, top = true): string {
+function printCondition(c: A.ConditionNode): string {
   switch (c.kind) {
     case "MetCondition":
       return c.word === "fails" || c.word === "passes" ? `${c.ref.name} ${c.word}` : `${c.ref.name} is ${c.word}`;
@@ -94,8 +94,7 @@ function printCondition(c: A.ConditionNode, top = true): string {
       return `${c.ref.name} level ${op} ${printValue(c.value)}`;
     }
     case "LogicalCondition":
-      void top;
-      return c.operands.map((o) => printCondition(o, false)).join(` ${c.op} `);
+      return c.operands.map(printCondition).join(` ${c.op} `);
   }
 }
 

@@ -137,9 +137,8 @@ export const command: Command = {
     });
     if (report.overall.n === 0) throw new CliError(`no item was scored in both runs (${report.excluded} excluded); check that the runs share item ids`);
     if (values.report) writeFileAtomic(values.report, driftMarkdown(report));
-    const strip = (s: object) => s;
     if (values.json) {
-      writeOut(JSON.stringify({ mode: report.mode, score_field: report.score_field, excluded: report.excluded, overall: strip(report.overall), slices: report.slices, features: report.features, flipped: report.flipped.map((f) => ({ item_id: f.item_id, base: f.base, candidate: f.candidate })), drift: report.drift }));
+      writeOut(JSON.stringify({ mode: report.mode, score_field: report.score_field, excluded: report.excluded, overall: report.overall, slices: report.slices, features: report.features, flipped: report.flipped.map((f) => ({ item_id: f.item_id, base: f.base, candidate: f.candidate })), drift: report.drift }));
     } else {
       const o = report.overall;
       writeOut(`${report.mode}, ${o.n} items compared (${report.excluded} excluded): ${o.flips} flips (${((o.flip_rate ?? 0) * 100).toFixed(1)}%), toward base ${o.toward_base}, toward candidate ${o.toward_candidate}, mean shift ${o.mean_shift?.toFixed(3)}, p = ${o.p_value.toPrecision(3)}`);

@@ -1,10 +1,11 @@
 import type { RuleContext } from "../context.js";
 import { single } from "../context.js";
 
-/** spec.md §Inputs: a quotable input no evidence can come from is suspicious only in pairwise
- * rubrics that compare other inputs; every other input is shown to the judge, so none is unused.
- * What is worth a warning is a criterion asking for evidence when the rubric has several
- * quotable inputs and does not say which. */
+/**
+ * spec.md §Evidence: with several quotable inputs, a criterion that asks for evidence without
+ * saying from which one leaves the judge to choose (a warning). Pairwise rubrics are exempt:
+ * there the two compared inputs are the natural sources.
+ */
 export function ambiguousEvidence(ctx: RuleContext): void {
   const quotable = ctx.decls.inputs.filter((i) => i.quotable);
   if (quotable.length < 2 || single(ctx.decls, "Mode")?.mode === "pairwise") return;
