@@ -39,22 +39,32 @@ export function readRun(path: string): { items: RunItem[]; failed: number } {
   return { items, failed };
 }
 
-/** Labels as JSONL `{"item_id", "label"}` or CSV with an `item_id,label` header. */
-export function readLabels(path: string): Map<string, number> {
+/**
+ * Labels as JSONL `{"item_id", "label"}` or CSV with an `item_id,label` header. With `kind:
+ * "any"` a label may be text (pairwise labels are `A`, `B` or `tie`); numeric text becomes a
+ * number either way.
+ */
+export function readLabels(path: string): Map<string, number>;
+export function readLabels(path: string, opts: { kind: "any" }): Map<string, number | string>;
+export function readLabels(path: string, opts: { kind?: "number" | "any" } = {}): Map<string, number | string> {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     throw new DataError(`cannot read labels \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const labels = new Map<string, number>();
+  const labels = new Map<string, number | string>();
   const add = (id: unknown, label: unknown, line: number) => {
     if (id === undefined || id === null || id === "") throw new DataError(`${path}:${line}: missing \`item_id\``);
     const n = typeof label === "number" ? label : typeof label === "string" && label.trim() !== "" ? Number(label) : NaN;
-    if (!Number.isFinite(n)) throw new DataError(`${path}:${line}: label ${JSON.stringify(label)} is not a number`);
+    let value: number | string = n;
+    if (!Number.isFinite(n)) {
+      if (opts.kind !== "any" || typeof label !== "string" || label.trim() === "") throw new DataError(`${path}:${line}: label ${JSON.stringify(label)} is not a number`);
+      value = label.trim();
+    }
     const key = String(id);
     if (labels.has(key)) throw new DataError(`${path}:${line}: item \`${key}\` is labelled twice`);
-    labels.set(key, n);
+    labels.set(key, value);
   };
   if (/\.csv$/i.test(path)) {
     const lines = text.split(/\r?\n/);

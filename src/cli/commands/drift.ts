@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { DataError, readLabels } from "../../calibrate/index.js";
 import { BundleError } from "../../bundle/file.js";
 import { LockError, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
@@ -6,7 +7,7 @@ import { compareRuns, driftMarkdown, type Rec } from "../../drift/index.js";
 import { runJudge } from "../../execute/index.js";
 import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { parseJsonl, readJsonl } from "../../util/jsonl.js";
+import { readJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -33,32 +34,13 @@ function readRecords(path: string): Rec[] {
   });
 }
 
-function readLabelsAny(path: string): Map<string, number | string> {
-  const labels = new Map<string, number | string>();
-  const text = readFileSync(path, "utf8");
-  const parse = (v: unknown) => (typeof v === "number" ? v : /^-?\d+(\.\d+)?$/.test(String(v).trim()) ? Number(v) : String(v).trim());
-  if (/\.csv$/i.test(path)) {
-    const [head, ...lines] = text.split(/\r?\n/);
-    const cols = head!.split(",").map((c) => c.trim());
-    const i = cols.indexOf("item_id"), l = cols.indexOf("label");
-    if (i < 0 || l < 0) throw new CliError(`${path}:1: the header must name \`item_id\` and \`label\``);
-    lines.forEach((line, n) => {
-      if (!line.trim()) return;
-      const cells = line.split(",");
-      if (labels.has(cells[i]!)) throw new CliError(`${path}:${n + 2}: item \`${cells[i]}\` is labelled twice`);
-      labels.set(cells[i]!, parse(cells[l]));
-    });
-  } else {
-    const { rows, problems } = parseJsonl(text);
-    if (problems.length) throw new CliError(`${path}:${problems[0]!.line}: ${problems[0]!.message}`);
-    for (const r of rows) {
-      const v = r.value as { item_id?: unknown; label?: unknown };
-      if (v?.item_id === undefined || v.label === undefined) throw new CliError(`${path}:${r.line}: needs \`item_id\` and \`label\``);
-      if (labels.has(String(v.item_id))) throw new CliError(`${path}:${r.line}: item \`${v.item_id}\` is labelled twice`);
-      labels.set(String(v.item_id), parse(v.label));
-    }
+function labelsOf(path: string): Map<string, number | string> {
+  try {
+    return readLabels(path, { kind: "any" });
+  } catch (err) {
+    if (err instanceof DataError) throw new CliError(err.message);
+    throw err;
   }
-  return labels;
 }
 
 export const command: Command = {
@@ -127,7 +109,7 @@ export const command: Command = {
     const compare = values.compare ? (values.compare.split(",").map((s) => s.trim()) as [string, string]) : undefined;
     if (compare && compare.length !== 2) throw new CliError("`--compare` names two fields, e.g. response_a,response_b");
     const report = compareRuns(base, candidate, {
-      ...(values.labels ? { labels: readLabelsAny(values.labels) } : {}),
+      ...(values.labels ? { labels: labelsOf(values.labels) } : {}),
       ...(probe ? { probe } : {}),
       ...(values["slice-by"] ? { sliceBy: values["slice-by"] } : {}),
       maxFlipRate: numberFlag(values["max-flip-rate"], "max-flip-rate", 0.1, { min: 0 }),
