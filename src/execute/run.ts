@@ -7,7 +7,7 @@
  */
 import type { Bundle } from "../bundle/types.js";
 import { bucketOf } from "../util/buckets.js";
-import type { JsonlProblem, JsonlRow } from "../util/jsonl.js";
+import { rowId, type JsonlProblem, type JsonlRow } from "../util/jsonl.js";
 import type { Cache } from "../judge/cache.js";
 import type { JudgeClient } from "../judge/client.js";
 import { JudgeCallError } from "../judge/client.js";
@@ -56,11 +56,6 @@ export interface RunResult {
 /** Which of n shards an item belongs to: by a hash of its id, so row order never matters. */
 export const shardOf = bucketOf;
 
-function itemIdOf(value: unknown, line: number): string {
-  const id = value !== null && typeof value === "object" ? (value as Record<string, unknown>).id : undefined;
-  return typeof id === "string" || typeof id === "number" ? String(id) : String(line);
-}
-
 export async function runJudge(opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const stats: RunStats = {
@@ -75,7 +70,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   }
   const seen = new Map<string, number>();
   for (const r of opts.rows) {
-    const id = itemIdOf(r.value, r.line);
+    const id = rowId(r.value, r.line);
     const base = { item_id: id, line: r.line, bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash }, raw_score: null, flags: [] };
     if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
       slots.push({ line: r.line, id, record: { ...base, error: `row ${r.line}: must be a JSON object` } });

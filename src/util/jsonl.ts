@@ -66,3 +66,9 @@ export async function* streamJsonl(path: string): AsyncGenerator<JsonlRow | (Jso
     }
   }
 }
+
+/** A row's item id: its `id` field (string or number), else its line number. */
+export function rowId(value: unknown, line: number): string {
+  const id = value !== null && typeof value === "object" ? (value as Record<string, unknown>).id : undefined;
+  return typeof id === "string" || typeof id === "number" ? String(id) : String(line);
+}

@@ -7,7 +7,7 @@ import type { Bundle } from "../../bundle/types.js";
 import { memoryCache, openCache, createJudgeClient, type Cache } from "../../judge/index.js";
 import { customId, PartWriter, planCalls, ResultIndex, RowError, runJudge, type JudgeSettings } from "../../execute/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl, streamJsonl, type JsonlProblem, type JsonlRow } from "../../util/jsonl.js";
+import { readJsonl, rowId, streamJsonl, type JsonlProblem, type JsonlRow } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -79,7 +79,7 @@ async function prepare(values: Record<string, any>): Promise<number> {
       continue;
     }
     const row = r.value as Record<string, unknown>;
-    const id = typeof row?.id === "string" || typeof row?.id === "number" ? String(row.id) : String(r.line);
+    const id = rowId(row, r.line);
     if (done && done.has(id)) continue;
     try {
       for (const call of planCalls(bundle, settings, row, id)) {
@@ -161,7 +161,7 @@ async function ingest(values: Record<string, any>): Promise<number> {
       if (r.value === undefined) problems.push(r as JsonlProblem);
       else {
         const row = r.value as Record<string, unknown>;
-        const id = typeof row?.id === "string" || typeof row?.id === "number" ? String(row.id) : String(r.line);
+        const id = rowId(row, r.line);
         // Ids must be unique across the whole file, not only within a chunk.
         if (seen.has(id)) problems.push({ line: r.line, message: `item id \`${id}\` is used by an earlier row; ids must be unique` });
         else {

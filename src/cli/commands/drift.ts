@@ -7,7 +7,7 @@ import { compareRuns, driftMarkdown, type Rec } from "../../drift/index.js";
 import { runJudge } from "../../execute/index.js";
 import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl } from "../../util/jsonl.js";
+import { readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -56,7 +56,7 @@ export const command: Command = {
     }, HELP);
     const probeRows = values.probe ? readJsonl(values.probe) : null;
     if (values.probe && !existsSync(values.probe)) throw new CliError(`cannot read \`${values.probe}\`: no such file`);
-    const probe = probeRows ? new Map(probeRows.rows.map((r) => [String((r.value as { id?: unknown }).id ?? r.line), r.value as Record<string, unknown>])) : undefined;
+    const probe = probeRows ? new Map(probeRows.rows.map((r) => [rowId(r.value, r.line), r.value as Record<string, unknown>])) : undefined;
     let base: Rec[];
     let candidate: Rec[];
     if (values["from-runs"]) {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl } from "../../util/jsonl.js";
+import { readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -56,7 +56,7 @@ export const command: Command = {
       const { rows } = readJsonl(values.input);
       for (const r of rows) {
         const v = r.value as { id?: unknown };
-        const id = typeof v?.id === "string" || typeof v?.id === "number" ? String(v.id) : String(r.line);
+        const id = rowId(v, r.line);
         if (!byId.has(id)) {
           gaps++;
           if (gaps <= 20) writeErr(`gap: item \`${id}\` (${values.input}:${r.line}) is in no shard`);

@@ -4,7 +4,7 @@ import { readCalibrator, readLabels } from "../../calibrate/index.js";
 import { buildReport, figures, renderHtml } from "../../report/index.js";
 import { findChromium, svgToPng } from "../../report/png.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl } from "../../util/jsonl.js";
+import { readJsonl, rowId } from "../../util/jsonl.js";
 import { guard } from "../calibrate-common.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -52,7 +52,7 @@ export const command: Command = {
       let input: Map<string, Record<string, unknown>> | undefined;
       if (values.input) {
         const r = readJsonl(values.input);
-        input = new Map(r.rows.map((x) => [String((x.value as { id?: unknown }).id ?? x.line), x.value as Record<string, unknown>]));
+        input = new Map(r.rows.map((x) => [rowId(x.value, x.line), x.value as Record<string, unknown>]));
       }
       const data = buildReport({
         records, runFile: values.run!, runModified: modified,
