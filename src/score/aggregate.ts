@@ -49,33 +49,32 @@ function entry(i: Item, contribution: number): BreakdownEntry {
   return { id: i.id, source: i.source, value: i.value, weight: i.weight, contribution };
 }
 
-function aggregate(method: AggregationMethod, all: readonly Item[]): Aggregated {
-  const items = all.filter((i) => i.weight !== 0);
-  if (items.length === 0) return { reason: "nothing to score: no criterion or weighted check has a non-zero weight" };
-  const zero = all.filter((i) => i.weight === 0).map((i) => entry(i, 0));
+function aggregate(method: AggregationMethod, items: readonly Item[]): Aggregated {
+  // Weight-0 items stay in the breakdown (in order, contributing 0) but take no part.
+  if (!items.some((i) => i.weight !== 0)) return { reason: "nothing to score: no criterion or weighted check has a non-zero weight" };
+  const breakdown = (contribution: (i: Item, k: number) => number) => items.map((i, k) => entry(i, i.weight === 0 ? 0 : contribution(i, k)));
   if (method === "sum") {
     let sum = 0;
     for (const i of items) sum += i.amount;
-    return { x: null, sum, breakdown: [...items.map((i) => entry(i, i.amount)), ...zero] };
+    return { x: null, sum, breakdown: breakdown((i) => i.amount) };
   }
   if (method === "minimum") {
     let x = Infinity;
     let decider = -1;
     items.forEach((i, k) => {
       const e = i.weight > 0 ? i.value : 1 - i.value;
-      if (e < x) [x, decider] = [e, k];
+      if (i.weight !== 0 && e < x) [x, decider] = [e, k];
     });
-    return { x, sum: null, breakdown: [...items.map((i, k) => entry(i, k === decider ? x : 0)), ...zero] };
+    return { x, sum: null, breakdown: breakdown((_, k) => (k === decider ? x : 0)) };
   }
   let possible = 0;
-  for (const i of items) if (i.weight > 0) possible += i.weight;
-  if (possible === 0) return { reason: "nothing to score: no criterion or weighted check has a positive weight" };
   let earned = 0;
-  const breakdown = items.map((i) => {
+  for (const i of items) {
+    if (i.weight > 0) possible += i.weight;
     earned += i.weight * i.value;
-    return entry(i, (i.weight * i.value) / possible);
-  });
-  return { x: Math.min(1, Math.max(0, earned / possible)), sum: null, breakdown: [...breakdown, ...zero] };
+  }
+  if (possible === 0) return { reason: "nothing to score: no criterion or weighted check has a positive weight" };
+  return { x: Math.min(1, Math.max(0, earned / possible)), sum: null, breakdown: breakdown((i) => (i.weight * i.value) / possible) };
 }
 
 function asMap(outcomes: ReadonlyMap<string, CriterionOutcome> | readonly CriterionOutcome[]): ReadonlyMap<string, CriterionOutcome> {

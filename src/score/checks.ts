@@ -23,14 +23,18 @@ export function textOf(v: unknown): string {
   }
 }
 
-/** Whitespace-separated tokens, counted without splitting a long response into an array. */
+/** JavaScript's `\s` outside ASCII: the Unicode spaces, line separators and the BOM. */
+function isWideSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Whitespace-separated tokens (`\s` as in `trim().split(/\s+/)`), counted without an array. */
 export function countWords(s: string): number {
   let n = 0;
   let inWord = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    // ASCII fast path; other code units go through the same \s the spec means.
-    const space = c < 128 ? c === 32 || (c >= 9 && c <= 13) : /\s/.test(s[i]!);
+    const space = c < 128 ? c === 32 || (c >= 9 && c <= 13) : isWideSpace(c);
     if (space) inWord = false;
     else if (!inWord) {
       inWord = true;

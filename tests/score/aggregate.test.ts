@@ -86,9 +86,11 @@ describe("weighted mean", () => {
     expect(scoreItem(down, ir.criteria, outcomes(lvl("c", 1), met("b")), [fail("k"), pass("gate_only")]).raw_score).toBe(2);
   });
   it("leaves weight-0 criteria out of the ratio", () => {
-    const ir = base({ criteria: [criterion("a"), criterion("z", { weight: 0 })] });
-    // only a counts: x = 1 → 5, whatever z says
-    expect(scoreItem(ir, ir.criteria, outcomes(met("a"), unmet("z")), []).raw_score).toBe(5);
+    const ir = base({ criteria: [criterion("z", { weight: 0 }), criterion("a")] });
+    // only a counts: x = 1 → 5, whatever z says; z stays in the breakdown, in place, adding 0
+    const r = scoreItem(ir, ir.criteria, outcomes(met("a"), unmet("z")), []);
+    expect(r.raw_score).toBe(5);
+    expect(r.breakdown.map((b) => [b.id, b.contribution])).toEqual([["z", 0], ["a", 1]]);
   });
   it("maps onto pass or fail by rounding x", () => {
     const ir = base({ scale: { kind: "pass_fail" }, criteria: [criterion("a"), criterion("b")] });

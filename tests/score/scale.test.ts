@@ -9,7 +9,8 @@ describe("toScale", () => {
   it("rounds in units of the step with each rounding mode", () => {
     expect(toScale(3.25, half, "half_up")).toBe(3.5); // (3.25 − 1)/0.5 = 4.5 units → 5 → 3.5
     expect(toScale(3.25, half, "half_even")).toBe(3); // 4.5 → 4 (even) → 3
-    expect(toScale(3.75, half, "half_even")).toBe(4); // 5.5 → 6 (even) → 4
+    expect(toScale(3.75, half, "half_even")).toBe(4); // 3.5 or 4: 4 is 8 half-steps from 0, even
+    expect(toScale(2.5, { kind: "numeric", min: 1, max: 5, step: 1 }, "half_even")).toBe(2);
     expect(toScale(3.24, half, "half_up")).toBe(3); // 4.48 → 4
     expect(toScale(3.26, half, "down")).toBe(3); // 4.52 → 4
     expect(toScale(3.01, half, "up")).toBe(3.5); // 4.02 → 5
@@ -40,8 +41,10 @@ describe("toScale", () => {
 describe("fromUnit", () => {
   it("maps x onto min + x·(max − min)", () => {
     expect(fromUnit(0.5, { kind: "numeric", min: 0, max: 10, step: 0.5 }, "half_even")).toBe(5);
-    expect(fromUnit(0.625, { kind: "numeric", min: 1, max: 5, step: 1 }, "half_up")).toBe(4); // 2.5 units → 3 → 4
-    expect(fromUnit(0.625, { kind: "numeric", min: 1, max: 5, step: 1 }, "half_even")).toBe(3); // 2.5 → 2 → 3
+    expect(fromUnit(0.375, { kind: "numeric", min: 1, max: 5, step: 1 }, "half_up")).toBe(3); // 1 + 1.5 = 2.5 → 3
+    // half even rounds to the even value, not the even count of steps from min: 2.5 → 2, 3.5 → 4
+    expect(fromUnit(0.375, { kind: "numeric", min: 1, max: 5, step: 1 }, "half_even")).toBe(2);
+    expect(fromUnit(0.625, { kind: "numeric", min: 1, max: 5, step: 1 }, "half_even")).toBe(4);
     expect(fromUnit(1 / 3, { kind: "numeric", min: 0, max: 1, step: 0.01 }, "none")).toBeCloseTo(1 / 3, 12);
   });
   it("rounds x itself on a pass-or-fail scale", () => {
