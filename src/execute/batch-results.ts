@@ -6,17 +6,17 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { parseBatchLine, type BatchResult } from "./batch.js";
 
-interface Location {
-  readonly file: number;
-  readonly offset: number;
-  readonly length: number;
-}
 
 const CUSTOM_ID = /"custom_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
 export class ResultIndex {
   private readonly fds: number[] = [];
-  private readonly where = new Map<string, Location>();
+  // custom_id → slot; the slot's file, offset and length live in typed arrays, so a million
+  // results cost a map of small integers rather than a million small objects.
+  private readonly where = new Map<string, number>();
+  private file = new Uint16Array(1024);
+  private offset = new Float64Array(1024);
+  private length = new Uint32Array(1024);
   readonly problems: string[] = [];
 
   constructor(private readonly files: readonly string[]) {
@@ -47,7 +47,7 @@ export class ResultIndex {
           const head = data.toString("utf8", start, Math.min(end, start + 4096));
           const m = CUSTOM_ID.exec(head);
           if (!m) this.problems.push(`${path}:${line}: no \`custom_id\`; skipped`);
-          else this.where.set(JSON.parse(`"${m[1]}"`) as string, { file, offset: base + start, length: end - start });
+          else this.add(JSON.parse(`"${m[1]}"`) as string, file, base + start, end - start);
         } else if (nl !== -1) line++;
         if (nl === -1) break;
         start = nl + 1;
@@ -58,11 +58,29 @@ export class ResultIndex {
     }
   }
 
+  private add(id: string, file: number, offset: number, length: number): void {
+    const slot = this.where.get(id) ?? this.where.size;
+    if (slot >= this.offset.length) {
+      const file2 = new Uint16Array(this.file.length * 2);
+      file2.set(this.file);
+      const offset2 = new Float64Array(this.offset.length * 2);
+      offset2.set(this.offset);
+      const length2 = new Uint32Array(this.length.length * 2);
+      length2.set(this.length);
+      [this.file, this.offset, this.length] = [file2, offset2, length2];
+    }
+    this.file[slot] = file;
+    this.offset[slot] = offset;
+    this.length[slot] = length;
+    this.where.set(id, slot);
+  }
+
   get(customId: string): BatchResult | undefined {
-    const at = this.where.get(customId);
-    if (!at) return undefined;
-    const buf = Buffer.allocUnsafe(at.length);
-    readSync(this.fds[at.file]!, buf, 0, at.length, at.offset);
+    const slot = this.where.get(customId);
+    if (slot === undefined) return undefined;
+    const length = this.length[slot]!;
+    const buf = Buffer.allocUnsafe(length);
+    readSync(this.fds[this.file[slot]!]!, buf, 0, length, this.offset[slot]!);
     let value: unknown;
     try {
       value = JSON.parse(buf.toString("utf8"));
