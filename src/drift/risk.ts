@@ -1,82 +1,161 @@
 /**
- * The risk summary: edit patterns that read like refinements but are known to move a judge's
- * preferences (rubric-induced preference drift). Each finding quotes the text that triggered
- * it and, when the new source is at hand, points at its line.
+ * The risk summary of a rubric edit: wording patterns (patterns.ts) that appear in the new text
+ * and nowhere in the old one, bias guards that disappeared, added emphasis, large growth in
+ * length, and structural edits (re-weighting, removed criteria, scoring and gate changes). Each
+ * finding names the field it came from and, given the new source, its 1-based line and column.
+ *
+ * Thresholds: a criterion is re-weighted when its share of the total weight moves by at least
+ * 5 percentage points; a text has grown a lot when it at least doubles and gains 150 characters,
+ * the rubric as a whole when its texts grow by at least 25% and 300 characters.
  */
+import type { RubricIR } from "../compile/ir.js";
 import type { RubricDiff } from "./diff.js";
-import { locate, type SourcePosition } from "./text.js";
+import { SourceLocator, phraseAt, type Scope, type SourcePosition } from "./locate.js";
+import { BIAS_GUARD, CONDITIONAL, EMPHASIS, ONE_SIDED, TIE_BREAK, guardTopic, matchAll } from "./patterns.js";
+import { changedSpans, squash } from "./text.js";
 
 export type RiskPattern =
-  | "tie-break-rule" | "removed-bias-guard" | "one-sided-comparative" | "emphasis-added"
-  | "length-growth" | "conditional-branch" | "reweighting" | "criterion-removed" | "scale-or-aggregation-changed";
+  | "tie-break-rule" | "one-sided-comparative" | "conditional-branch" | "removed-bias-guard" | "emphasis-added"
+  | "length-growth" | "reweighting" | "criterion-added" | "criterion-removed" | "scoring-changed" | "gate-changed" | "judge-changed";
 
 export interface Finding {
   readonly pattern: RiskPattern;
-  readonly message: string;
+  /** The field it concerns: `instructions`, `criterion concise: description`, `scale`. */
   readonly where: string;
+  readonly message: string;
+  /** The wording that triggered it. */
   readonly text?: string;
   readonly line?: number;
   readonly column?: number;
 }
 
-const TIE_BREAK = /\b(?:prefer(?:s|red)?|favou?r(?:s|ed)?|tie[- ]?break\w*|break (?:the )?ties?|(?:when|if) (?:the )?(?:two )?(?:responses|replies|answers|both)[^.]{0,30}\b(?:equal|tied|similar|comparable))\b[^.\n]*/gi;
-const BIAS_GUARD = /\b(?:do not|don't|never|must not|should not)\b[^.\n]{0,60}\b(?:length|longer|shorter|order|position|presented|names?|verbos\w*|style)\b[^.\n]*|\b(?:regardless of|irrespective of)\b[^.\n]*|\b(?:avoid|without)\b[^.\n]{0,30}\bbias\w*[^.\n]*|\bposition(?:al)? bias\w*/gi;
-const COMPARATIVE = /\b[\w-]+ (?:is|are) (?:always |inherently |generally )?(?:safer|better|worse|preferable|superior|more \w+|less \w+) than (?:any|all|every|an?y?)\b[^.\n]*/gi;
-const EMPHASIS = /\b(?:only|always|never|penali[sz]\w*|favou?r\w*|must|strictly|under no circumstances)\b/gi;
-const CONDITIONAL = /\b(?:if|when(?:ever)?|unless|in case)\b[^.\n]{3,80}?(?:,|\bthen\b)[^.\n]*/gi;
+export const REWEIGHT_SHARE = 0.05;
+export const GROWTH = { unitFactor: 2, unitChars: 150, totalFactor: 1.25, totalChars: 300 } as const;
 
-function matches(re: RegExp, text: string): string[] {
-  return [...text.matchAll(re)].map((m) => m[0].trim());
+interface Unit {
+  readonly where: string;
+  readonly scope: Scope;
+  readonly text: string;
 }
 
-function count(re: RegExp, text: string): number {
-  return (text.match(re) ?? []).length;
+/** Every text of a rubric, keyed so the same text of both versions pairs up (criteria by new id). */
+function units(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<string, Unit> {
+  const out = new Map<string, Unit>();
+  const put = (key: string, where: string, scope: Scope, text: string) => {
+    if (text.trim() !== "") out.set(key, { where, scope, text: squash(text) });
+  };
+  put("title", "title", { kind: "header" }, r.title);
+  put("description", "description", { kind: "header" }, r.description);
+  put("instructions", "instructions", { kind: "instructions" }, r.instructions);
+  for (const i of r.inputs) put(`input ${i.name}`, `input ${i.name}`, { kind: "input", id: i.name }, i.description);
+  for (const c of r.criteria) {
+    const id = idOf(c.id);
+    const scope: Scope = { kind: "criterion", id: c.id };
+    put(`criterion ${id} title`, `criterion ${id}: title`, scope, c.title);
+    put(`criterion ${id} description`, `criterion ${id}: description`, scope, c.description);
+    for (const l of c.levels) put(`criterion ${id} level ${l.value}`, `criterion ${id}: level ${l.value}`, scope, l.anchor);
+  }
+  for (const c of r.checks) put(`check ${c.id} title`, `check ${c.id}: title`, { kind: "check", id: c.id }, c.title);
+  for (const g of r.gates) put(`gate ${g.id} title`, `gate ${g.id}: title`, { kind: "gate", id: g.id }, g.title);
+  return out;
 }
 
-export function riskFindings(diff: RubricDiff, newSource?: string): Finding[] {
+const NEGATED = /\b(?:not|n't|never|no|nor)\s+(?:\w+\s+)?$/i;
+
+export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "risk">, newSource?: string): Finding[] {
+  const loc = newSource ? new SourceLocator(newSource) : null;
   const findings: Finding[] = [];
-  const add = (pattern: RiskPattern, where: string, message: string, text?: string) => {
-    const pos: SourcePosition | null = text ? locate(newSource, text) : null;
+  const seen = new Set<string>();
+  const add = (pattern: RiskPattern, where: string, message: string, pos: SourcePosition | null, text?: string) => {
+    const key = `${pattern}|${where}|${text ?? message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
     findings.push({ pattern, where, message, ...(text ? { text } : {}), ...(pos ? { line: pos.line, column: pos.column } : {}) });
   };
-  const texts: { where: string; before: string; after: string; added: string; removed: string }[] = [];
-  const collect = (where: string, c: { text?: { before: string; after: string; added: string[]; removed: string[] } }) => {
-    if (c.text) texts.push({ where, before: c.text.before, after: c.text.after, added: c.text.added.join(" "), removed: c.text.removed.join(" ") });
-  };
-  for (const c of diff.changes) collect(c.field, c);
-  for (const cr of diff.criteria) {
-    for (const c of cr.changes) collect(`criterion ${cr.id}: ${c.field}`, c);
-  }
-  for (const t of texts) {
-    // A pattern counts as added when it occurs in the new text but not in the old one.
-    const fresh = (re: RegExp) => matches(re, t.after).filter((m) => !t.before.toLowerCase().includes(m.toLowerCase()));
-    for (const m of fresh(TIE_BREAK)) add("tie-break-rule", t.where, `new preference or tie-break rule: \`${m}\``, m);
-    for (const m of fresh(COMPARATIVE)) add("one-sided-comparative", t.where, `new one-sided comparison: \`${m}\``, m);
-    for (const m of fresh(CONDITIONAL)) add("conditional-branch", t.where, `new conditional branch: \`${m}\``, m);
-    for (const m of matches(BIAS_GUARD, t.before)) {
-      if (!t.after.toLowerCase().includes(m.toLowerCase())) add("removed-bias-guard", t.where, `bias guard removed: \`${m}\``);
+  const at = (u: Unit, offset: number) => loc?.find(phraseAt(u.text, offset), u.scope) ?? loc?.start(u.scope) ?? null;
+
+  const renamedTo = new Map(diff.criteria.filter((c) => c.renamed_from).map((c) => [c.renamed_from!, c.id]));
+  const before = units(a, (id) => renamedTo.get(id) ?? id);
+  const after = units(b);
+  const oldAll = [...before.values()].map((u) => u.text.toLowerCase()).join("\n");
+  const newAll = [...after.values()].map((u) => u.text.toLowerCase()).join("\n");
+
+  for (const [key, u] of after) {
+    const old = before.get(key)?.text ?? "";
+    if (old === u.text) continue;
+    // New wording: a match the old rubric has nowhere (moving a sentence is not adding it).
+    const fresh = (re: RegExp) => matchAll(re, u.text).filter((m) => !oldAll.includes(m.text.toLowerCase()));
+    for (const m of fresh(TIE_BREAK)) {
+      if (NEGATED.test(u.text.slice(Math.max(0, m.index - 20), m.index))) continue;
+      add("tie-break-rule", u.where, `new preference or tie-break rule: \`${m.text}\``, at(u, m.index), m.text);
     }
-    const emphBefore = count(EMPHASIS, t.before);
-    const emphAfter = count(EMPHASIS, t.after);
-    if (emphAfter > emphBefore) {
-      const words = [...new Set(matches(EMPHASIS, t.added).map((w) => w.toLowerCase()))];
-      add("emphasis-added", t.where, `emphasis words added (${emphBefore} → ${emphAfter}): ${words.map((w) => `\`${w}\``).join(", ")}`, matches(EMPHASIS, t.added)[0]);
+    for (const m of fresh(ONE_SIDED)) add("one-sided-comparative", u.where, `new one-sided comparison: \`${m.text}\``, at(u, m.index), m.text);
+    for (const m of fresh(CONDITIONAL)) add("conditional-branch", u.where, `new conditional branch: \`${m.text}\``, at(u, m.index), m.text);
+
+    const emphBefore = matchAll(EMPHASIS, old).length;
+    const emphAfter = matchAll(EMPHASIS, u.text);
+    if (emphAfter.length > emphBefore) {
+      // Point at emphasis inside the added words; the count decides, the diff only locates.
+      const spans = old ? changedSpans(old, u.text).filter((s) => s.kind === "added") : [{ value: u.text, at: 0 }];
+      const addedHits = spans.flatMap((s) => matchAll(EMPHASIS, s.value).map((m) => ({ text: m.text, index: s.at + m.index })));
+      const hits = addedHits.length ? addedHits : emphAfter;
+      const list = [...new Set(hits.map((h) => h.text.toLowerCase()))].map((w) => `\`${w}\``).join(", ");
+      add("emphasis-added", u.where, `emphasis words added (${emphBefore} → ${emphAfter.length}): ${list}`, at(u, hits[0]!.index), hits[0]!.text);
+    }
+    if (old && u.text.length >= GROWTH.unitFactor * old.length && u.text.length - old.length >= GROWTH.unitChars) {
+      const grown = changedSpans(old, u.text).filter((s) => s.kind === "added").sort((x, y) => y.value.length - x.value.length)[0];
+      add("length-growth", u.where, `grew from ${old.length} to ${u.text.length} characters`, at(u, grown?.at ?? 0));
     }
   }
-  const lengthOf = (side: "before" | "after") => texts.reduce((a, t) => a + t[side].length, 0);
-  const before = lengthOf("before");
-  const after = lengthOf("after");
-  if (after > before * 1.5 && after - before > 200) add("length-growth", "rubric text", `the changed texts grew from ${before} to ${after} characters (+${Math.round((after / before - 1) * 100)}%)`);
-  for (const cr of diff.criteria) {
-    if (cr.status === "removed") add("criterion-removed", `criterion ${cr.id}`, `criterion \`${cr.id}\` was removed (it carried ${((cr.share_before ?? 0) * 100).toFixed(0)}% of the weight)`);
-    const b = cr.share_before;
-    const a = cr.share_after;
-    if (b !== null && a !== null && Math.abs(a - b) >= 0.05) {
-      add("reweighting", `criterion ${cr.id}`, `\`${cr.id}\` now carries ${(a * 100).toFixed(0)}% of the weight, was ${(b * 100).toFixed(0)}%`, `criterion ${cr.id}`);
+
+  // Bias guards: gone when neither the phrase nor a guard on the same topic is left anywhere.
+  const newTopics = new Set(matchAll(BIAS_GUARD, newAll).map((m) => guardTopic(m.text)));
+  for (const [key, u] of before) {
+    const now = after.get(key);
+    if (now?.text === u.text) continue;
+    for (const m of matchAll(BIAS_GUARD, u.text)) {
+      if (newAll.includes(m.text.toLowerCase()) || newTopics.has(guardTopic(m.text))) continue;
+      let pos: SourcePosition | null = null;
+      if (now) {
+        const span = changedSpans(u.text, now.text).find((s) => s.kind === "removed" && s.beforeAt <= m.index + m.text.length && m.index < s.beforeAt + s.value.length);
+        pos = at(now, span?.at ?? 0);
+      }
+      add("removed-bias-guard", now ? now.where : `${u.where} (removed)`, `bias guard removed: \`${m.text}\``, pos, m.text);
+    }
+  }
+
+  const totalBefore = [...before.values()].reduce((s, u) => s + u.text.length, 0);
+  const totalAfter = [...after.values()].reduce((s, u) => s + u.text.length, 0);
+  if (totalAfter >= GROWTH.totalFactor * totalBefore && totalAfter - totalBefore >= GROWTH.totalChars) {
+    add("length-growth", "rubric text", `the rubric's text grew from ${totalBefore} to ${totalAfter} characters (+${Math.round((totalAfter / Math.max(1, totalBefore) - 1) * 100)}%)`, null);
+  }
+
+  const pct = (x: number | null) => `${((x ?? 0) * 100).toFixed(0)}%`;
+  const crit = (id: string): Scope => ({ kind: "criterion", id });
+  for (const c of diff.criteria) {
+    if (c.status === "removed") add("criterion-removed", `criterion ${c.id}`, `criterion \`${c.id}\` was removed; it carried ${pct(c.share_before)} of the weight`, null);
+    else if (c.status === "added") add("criterion-added", `criterion ${c.id}`, `criterion \`${c.id}\` was added with ${pct(c.share_after)} of the weight`, loc?.start(crit(c.id)) ?? null);
+    else if (c.share_before !== null && c.share_after !== null && Math.abs(c.share_after - c.share_before) >= REWEIGHT_SHARE - 1e-12) {
+      const pos = loc?.match(/^[ \t]*(?:weight|points)\b/m, crit(c.id)) ?? loc?.start(crit(c.id)) ?? null;
+      add("reweighting", `criterion ${c.id}`, `\`${c.id}\` now carries ${pct(c.share_after)} of the weight, was ${pct(c.share_before)}`, pos);
     }
   }
   for (const c of diff.changes) {
-    if (c.field === "scale" || c.field === "aggregation" || c.field === "mode") add("scale-or-aggregation-changed", c.field, `${c.field} changed: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`);
+    const head = c.field.split(".")[0]!;
+    if (head === "scale" || head === "mode" || head === "aggregation") {
+      const scope: Scope = { kind: head === "aggregation" ? "aggregate" : head };
+      add("scoring-changed", c.field, `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`, loc?.start(scope) ?? null);
+    } else if (head === "judge" && /^judge\.(?:temperature|samples|order|quote_match|on_evidence_failure)/.test(c.field)) {
+      add("judge-changed", c.field, `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`, loc?.start({ kind: "judge" }) ?? null);
+    }
   }
-  return findings;
+  for (const g of diff.gates) {
+    // A re-worded title changes nothing the judge or the score sees.
+    const fields = g.changes.map((c) => c.field).filter((f) => f !== "title");
+    if (g.status === "changed" && fields.length === 0) continue;
+    const what = g.status === "changed" ? `${fields.join(", ")} changed` : g.status;
+    add("gate-changed", `gate ${g.id}`, `gate \`${g.id}\` ${what}`, g.status === "removed" ? null : loc?.start({ kind: "gate", id: g.id }) ?? null);
+  }
+  // Findings with a position in source order; the rest after them, as found.
+  return findings.map((f, i) => ({ f, i })).sort((x, y) => (x.f.line ?? Infinity) - (y.f.line ?? Infinity) || (x.f.column ?? 0) - (y.f.column ?? 0) || x.i - y.i).map((x) => x.f);
 }

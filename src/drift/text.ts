@@ -1,4 +1,4 @@
-/** Word-level text changes (the `diff` package) and locating a phrase in the new source. */
+/** Word-level text changes (the `diff` package) and word-bag similarity for matching renames. */
 import { diffWords } from "diff";
 
 export interface TextChange {
@@ -10,13 +10,13 @@ export interface TextChange {
   readonly removed: string[];
 }
 
+/** Word-level change between two texts; null when they are equal. */
 export function textChange(before: string, after: string): TextChange | null {
   if (before === after) return null;
-  const parts = diffWords(before, after);
   let inline = "";
   const added: string[] = [];
   const removed: string[] = [];
-  for (const p of parts) {
+  for (const p of diffWords(before, after)) {
     if (p.added) {
       inline += `{+${p.value}+}`;
       added.push(p.value);
@@ -28,39 +28,56 @@ export function textChange(before: string, after: string): TextChange | null {
   return { before, after, inline, added, removed };
 }
 
-/** Similarity of two texts in [0, 1]: shared words over all words (Dice on word multisets). */
-export function similarity(a: string, b: string): number {
-  const words = (s: string) => s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const wa = words(a);
-  const wb = words(b);
-  if (wa.length === 0 && wb.length === 0) return 1;
-  const counts = new Map<string, number>();
-  for (const w of wa) counts.set(w, (counts.get(w) ?? 0) + 1);
-  let shared = 0;
-  for (const w of wb) {
-    const c = counts.get(w) ?? 0;
-    if (c > 0) {
-      shared++;
-      counts.set(w, c - 1);
+/**
+ * Where each removed or added piece sits in the *new* text: `after` offsets of added parts, and
+ * for removed parts the offset in the new text where they used to be. Lets a finding about a
+ * deletion point at the place it happened.
+ */
+export function changedSpans(before: string, after: string): { kind: "added" | "removed"; value: string; at: number; beforeAt: number }[] {
+  const out: { kind: "added" | "removed"; value: string; at: number; beforeAt: number }[] = [];
+  let a = 0;
+  let b = 0;
+  for (const p of diffWords(before, after)) {
+    if (p.added) {
+      out.push({ kind: "added", value: p.value, at: a, beforeAt: b });
+      a += p.value.length;
+    } else if (p.removed) {
+      out.push({ kind: "removed", value: p.value, at: a, beforeAt: b });
+      b += p.value.length;
+    } else {
+      a += p.value.length;
+      b += p.value.length;
     }
   }
-  return (2 * shared) / (wa.length + wb.length);
+  return out;
 }
 
-export interface SourcePosition {
-  readonly line: number;
-  readonly column: number;
+export function words(s: string): string[] {
+  return s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** Where a phrase first appears in the source, ignoring differences in whitespace. */
-export function locate(source: string | undefined, phrase: string): SourcePosition | null {
-  if (!source) return null;
-  const words = phrase.trim().split(/\s+/).filter(Boolean).slice(0, 8);
-  if (words.length === 0) return null;
-  const pattern = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("\\s+"), "i");
-  const m = pattern.exec(source);
-  if (!m) return null;
-  const before = source.slice(0, m.index);
-  const line = before.split("\n").length;
-  return { line, column: m.index - before.lastIndexOf("\n") };
+/** A text's word multiset, built once so a rename search over n × m criteria tokenises n + m texts. */
+export function wordBag(s: string): { readonly counts: ReadonlyMap<string, number>; readonly size: number } {
+  const counts = new Map<string, number>();
+  const ws = words(s);
+  for (const w of ws) counts.set(w, (counts.get(w) ?? 0) + 1);
+  return { counts, size: ws.length };
+}
+
+/** Dice coefficient on word multisets, in [0, 1]: 2·shared / (|a| + |b|). */
+export function bagSimilarity(a: ReturnType<typeof wordBag>, b: ReturnType<typeof wordBag>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let shared = 0;
+  const [small, large] = a.counts.size <= b.counts.size ? [a, b] : [b, a];
+  for (const [w, n] of small.counts) shared += Math.min(n, large.counts.get(w) ?? 0);
+  return (2 * shared) / (a.size + b.size);
+}
+
+export function similarity(a: string, b: string): number {
+  return bagSimilarity(wordBag(a), wordBag(b));
+}
+
+/** Collapse runs of whitespace: text blocks wrap sentences over lines, patterns should not care. */
+export function squash(s: string): string {
+  return s.replace(/\s+/g, " ").trim();
 }

@@ -1,101 +1,166 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { binomialTwoSided, compareRuns, mcnemarExact, type Rec } from "../../src/drift/index.js";
-import { runCli } from "../helpers/cli.js";
-import { startFakeOpenAI } from "../helpers/fake-openai.js";
-import { answerFor } from "../helpers/scripted-judge.js";
-
-const dir = mkdtempSync(join(tmpdir(), "rulers-drift-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+import { describe, expect, it } from "vitest";
+import { binomialTwoSided, compareRuns, DriftError, featuresOf, labelCorrect, mcnemarExact, pearson } from "../../src/drift/index.js";
+import { pairRec, pointRec } from "./fixtures.js";
 
 describe("exact tests", () => {
   it("match binomial tails computed by hand", () => {
-    // k = 1 of n = 5 at p = ½: P(X ≤ 1) = (1 + 5)/32 = 6/32 → two-sided 12/32 = 0.375
-    expect(binomialTwoSided(1, 5)).toBeCloseTo(0.375, 12);
-    // k = 0 of 10: 2/1024
-    expect(binomialTwoSided(0, 10)).toBeCloseTo(2 / 1024, 12);
-    // symmetric, capped at 1, and 1 with no discordant pairs
-    expect(binomialTwoSided(9, 10)).toBeCloseTo(binomialTwoSided(1, 10), 12);
+    // k = 1 of n = 5 at p = ½: P(X ≤ 1) = (1 + 5)/32 → two-sided 12/32 = 0.375
+    expect(binomialTwoSided(1, 5)).toBeCloseTo(0.375, 14);
+    // k = 0 of 10: 2·1/1024
+    expect(binomialTwoSided(0, 10)).toBeCloseTo(2 / 1024, 14);
+    // k = 9 of 10 is the mirror of k = 1: 2·(1 + 10)/1024
+    expect(binomialTwoSided(9, 10)).toBeCloseTo(22 / 1024, 14);
+    // the middle is capped at 1; no discordant pairs gives 1
     expect(binomialTwoSided(5, 10)).toBe(1);
     expect(binomialTwoSided(0, 0)).toBe(1);
-    // McNemar exact on b = 2, c = 8: 2·P(X ≤ 2 | n = 10) = 2·(1 + 10 + 45)/1024 = 112/1024
-    expect(mcnemarExact(2, 8)).toBeCloseTo(112 / 1024, 12);
-    expect(binomialTwoSided(49_000, 100_000)).toBeLessThan(1e-9);
+    // McNemar on b = 2, c = 8: 2·P(X ≤ 2 | n = 10) = 2·(1 + 10 + 45)/1024 = 112/1024
+    expect(mcnemarExact(2, 8)).toBeCloseTo(112 / 1024, 14);
+    expect(mcnemarExact(8, 2)).toBeCloseTo(112 / 1024, 14);
+  });
+
+  it("stays exact at n = 100,000", () => {
+    // 0 of 100,000: 2·2^−100000 underflows to 0; 50,000 is the centre → 1
+    expect(binomialTwoSided(0, 100_000)).toBe(0);
+    expect(binomialTwoSided(50_000, 100_000)).toBe(1);
+    // Normal approximation with continuity: z = (49,500.5 − 50,000)/√25,000 = −3.1591 → 2·Φ(z) ≈ 0.001583
+    expect(binomialTwoSided(49_500, 100_000)).toBeCloseTo(0.001583, 4);
+  });
+
+  it("pearson against a hand computation", () => {
+    // x = 1,2,3; y = 2,4,7: mx = 2, my = 13/3; Σdxdy = (−1)(−7/3) + 0 + (1)(8/3) = 5; Σdx² = 2; Σdy² = 49/9 + 1/9 + 64/9 = 114/9
+    expect(pearson([1, 2, 3], [2, 4, 7])).toBeCloseTo(5 / Math.sqrt(2 * (114 / 9)), 12);
+    expect(pearson([1, 1, 1], [2, 4, 7])).toBeNull();
   });
 });
 
-const rec = (id: string, extra: Record<string, unknown>): Rec => ({ item_id: id, scale: { kind: "numeric", min: 1, max: 5, step: 1 }, ...extra });
-
-describe("compareRuns", () => {
-  it("counts pointwise flips of at least one step, their direction and the mean shift", () => {
-    const base = [1, 2, 3, 4, 5, 3].map((s, i) => rec(`i${i}`, { raw_score: s }));
-    const cand = [2, 2, 3.5, 3, 5, 4].map((s, i) => rec(`i${i}`, { raw_score: s }));
+describe("compareRuns, pointwise", () => {
+  it("counts flips of at least one step, their direction, the mean shift and the sign test", () => {
+    const base = [1, 2, 3, 4, 5, 3].map((s, i) => pointRec(`i${i}`, s));
+    const cand = [2, 2, 3.5, 3, 5, 4].map((s, i) => pointRec(`i${i}`, s));
     const r = compareRuns(base, cand, { maxFlipRate: 0.4, alpha: 0.05 });
-    // i0 +1, i2 +0.5 (not a flip), i3 −1, i5 +1 → 3 flips: 2 up, 1 down; mean shift (1+0.5−1+1)/6
-    expect(r.overall).toMatchObject({ n: 6, flips: 3, toward_candidate: 2, toward_base: 1, drift: true });
-    expect(r.overall.mean_shift).toBeCloseTo(1.5 / 6, 9);
-    expect(r.overall.p_value).toBeCloseTo(binomialTwoSided(2, 3), 12);
+    // i0 +1, i2 +0.5 (under a step: no flip), i3 −1, i5 +1 → 3 flips: 2 up, 1 down; mean (1 + 0.5 − 1 + 1)/6
+    expect(r.overall).toMatchObject({ n: 6, flips: 3, flip_rate: 0.5, toward_candidate: 2, toward_base: 1, up: 2, down: 1, test: "sign", drift: true });
+    expect(r.overall.mean_shift).toBeCloseTo(1.5 / 6, 12);
+    // 1 of 3: 2·P(X ≤ 1 | 3) = 2·(1 + 3)/8 = 1 → capped at 1
+    expect(r.overall.p_value).toBe(1);
+    expect(r.flipped.map((f) => [f.item_id, f.base, f.candidate])).toEqual([["i0", 1, 2], ["i3", 4, 3], ["i5", 3, 4]]);
   });
 
-  it("uses McNemar on correct→wrong vs wrong→correct when labels are given, per slice too", () => {
-    const prefs = [["A", "B"], ["A", "A"], ["B", "A"], ["B", "B"], ["tie", "A"], ["A", "B"]];
-    const base = prefs.map(([b], i) => rec(`p${i}`, { preferred: b }));
-    const cand = prefs.map(([, c], i) => rec(`p${i}`, { preferred: c }));
+  it("a one-sided shift is significant: 9 up, 1 down of 10 gives 22/1024", () => {
+    const base = Array.from({ length: 12 }, (_, i) => pointRec(`i${i}`, 3));
+    const cand = [4, 4, 4, 4, 4, 4, 4, 4, 4, 2, 3, 3].map((s, i) => pointRec(`i${i}`, s));
+    const r = compareRuns(base, cand, { maxFlipRate: 0.9, alpha: 0.05 });
+    expect(r.overall).toMatchObject({ n: 12, flips: 10, up: 9, down: 1, drift: true });
+    expect(r.overall.p_value).toBeCloseTo(22 / 1024, 14);
+  });
+
+  it("uses the scale's step: on a 0.5-step scale a half-point change is a flip", () => {
+    const scale = { kind: "numeric", min: 0, max: 10, step: 0.5 };
+    const r = compareRuns([pointRec("a", 5, { scale }), pointRec("b", 5, { scale })], [pointRec("a", 5.5, { scale }), pointRec("b", 5.25, { scale })]);
+    expect(r.step).toBe(0.5);
+    expect(r.overall.flips).toBe(1);
+  });
+
+  it("compares calibrated scores only when every paired record of both runs has one", () => {
+    const base = [pointRec("a", 3, { calibrated_score: 2 }), pointRec("b", 3, { calibrated_score: 3 })];
+    expect(compareRuns(base, [pointRec("a", 3, { calibrated_score: 4 }), pointRec("b", 3, { calibrated_score: 3 })])).toMatchObject({ score_field: "calibrated_score", overall: { flips: 1 } });
+    expect(compareRuns(base, [pointRec("a", 3, { calibrated_score: 4 }), pointRec("b", 3)])).toMatchObject({ score_field: "raw_score", overall: { flips: 0 } });
+  });
+
+  it("uses McNemar with labels; correct means equal after snapping to the step", () => {
+    // s7: 4.5 snaps (half up) to 5, label 4 → wrong
+    expect(labelCorrect("pointwise", { min: 1, step: 1 }, 1, 4.5, undefined, 4)).toBe(false);
+    expect(labelCorrect("pointwise", { min: 1, step: 1 }, 1, 4.4, undefined, 4)).toBe(true);
+    expect(labelCorrect("pointwise", { min: 0, step: 1 }, 1, 1, undefined, "pass")).toBe(true);
+    expect(labelCorrect("pairwise", null, 1, 0.5, "tie", "tie")).toBe(true);
+    expect(labelCorrect("pairwise", null, 1, 1, "A", "left")).toBeNull();
+    const base = [3, 3, 3, 3, 3].map((s, i) => pointRec(`i${i}`, s));
+    const cand = [4, 4, 4, 2, 3].map((s, i) => pointRec(`i${i}`, s));
+    const labels = new Map<string, number>([["i0", 4], ["i1", 4], ["i2", 3], ["i3", 3], ["i4", 3]]);
+    const r = compareRuns(base, cand, { labels });
+    // base correct: i2, i3, i4 → 3/5; candidate correct: i0, i1, i4 → 3/5
+    // correct→wrong: i2, i3; wrong→correct: i0, i1 → McNemar(2, 2) = min(1, 2·11/16) = 1
+    expect(r.overall).toMatchObject({ test: "mcnemar", labelled: 5, accuracy_base: 0.6, accuracy_candidate: 0.6, correct_to_wrong: 2, wrong_to_correct: 2, p_value: 1 });
+  });
+
+  it("excludes failed, unmatched and duplicate records, and counts each", () => {
+    const base = [pointRec("a", 1), pointRec("b", null, { error: "timeout" }), pointRec("c", 2), pointRec("c", null, { error: "item id `c` already used" })];
+    const cand = [pointRec("a", 1), pointRec("b", 3), pointRec("c", 2), pointRec("d", 2)];
+    const r = compareRuns(base, cand);
+    // paired: a, c; failed: b (base); unmatched: b (candidate side only), d; duplicate: the second c
+    expect(r.overall.n).toBe(2);
+    expect(r.excluded_detail).toEqual({ failed: 1, unmatched: 2, duplicate: 1 });
+    expect(r.excluded).toBe(4);
+  });
+
+  it("warns when both runs used the same bundle, or different judges", () => {
+    const r = compareRuns([pointRec("a", 1)], [pointRec("a", 1, { judge: { model: "other" } })]);
+    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings[0]).toMatch(/same bundle/);
+    expect(r.warnings[1]).toMatch(/different judge models/);
+  });
+
+  it("refuses to compare a pairwise run with a pointwise one", () => {
+    expect(() => compareRuns([pairRec("a", "A")], [pointRec("a", 3)])).toThrow(DriftError);
+  });
+
+  it("correlates the score shift with response features", () => {
+    const base = [3, 3, 3, 3, 3, 3].map((s, i) => pointRec(`i${i}`, s));
+    const cand = [1, 2, 4, 4, 4, 4].map((s, i) => pointRec(`i${i}`, s));
+    const probe = new Map(["I cannot help with that.", "I won't answer.", "Sure: here it is.", "Yes.", "Fine.", "Here."].map((t, i) => [`i${i}`, { id: `i${i}`, response: t }]));
+    const r = compareRuns(base, cand, { probe });
+    const refusal = r.features.find((f) => f.feature === "refusal")!;
+    // x = 1,1,0,0,0,0 (mx = 1/3); y = −2,−1,1,1,1,1 (my = 1/6)
+    // Σdxdy = Σxy − n·mx·my = −3 − 6·(1/3)(1/6) = −10/3; Σdx² = 2 − 6/9 = 4/3; Σdy² = 9 − 6/36 = 53/6
+    expect(refusal.correlation).toBeCloseTo(-10 / 3 / Math.sqrt((4 / 3) * (53 / 6)), 12);
+    expect(refusal).toMatchObject({ mean_up: 0, mean_down: 1, follows: true, items: 6 });
+  });
+});
+
+describe("compareRuns, pairwise", () => {
+  it("flips on any change of the preferred side; McNemar and slices with labels", () => {
+    const prefs = [["A", "B"], ["A", "A"], ["B", "A"], ["B", "B"], ["tie", "A"], ["A", "B"]] as const;
+    const base = prefs.map(([b], i) => pairRec(`p${i}`, b));
+    const cand = prefs.map(([, c], i) => pairRec(`p${i}`, c));
     const labels = new Map<string, string>([["p0", "A"], ["p1", "A"], ["p2", "A"], ["p3", "A"], ["p4", "A"], ["p5", "B"]]);
     const probe = new Map(prefs.map((_, i) => [`p${i}`, { id: `p${i}`, domain: i < 3 ? "code" : "chat" }]));
     const r = compareRuns(base, cand, { labels, probe, sliceBy: "domain", maxFlipRate: 0.9 });
-    // base correct: p0, p1, p5(no: base A, label B) → p0, p1 → 2/6; candidate correct: p1, p2, p4, p5 → 4/6
-    // correct→wrong: p0; wrong→correct: p2, p4, p5 → McNemar(1, 3)
-    expect(r.overall).toMatchObject({ n: 6, flips: 4, accuracy_base: 2 / 6, accuracy_candidate: 4 / 6, correct_to_wrong: 1, wrong_to_correct: 3 });
-    expect(r.overall.p_value).toBeCloseTo(mcnemarExact(1, 3), 12);
+    // flips: p0 A→B (toward B), p2 B→A, p4 tie→A (toward A), p5 A→B → 4; shift (−1 + 1 + 0.5 − 1)/6
+    // base correct: p0, p1 → 2/6; candidate correct: p1, p2, p4, p5 → 4/6
+    // correct→wrong: p0; wrong→correct: p2, p4, p5 → McNemar(1, 3) = 2·(1 + 4)/16 = 0.625
+    expect(r.overall).toMatchObject({ n: 6, flips: 4, toward_a: 2, toward_b: 2, accuracy_base: 2 / 6, accuracy_candidate: 4 / 6, correct_to_wrong: 1, wrong_to_correct: 3 });
+    expect(r.overall.mean_shift).toBeCloseTo(-0.5 / 6, 12);
+    expect(r.overall.p_value).toBeCloseTo(0.625, 14);
     expect(Object.keys(r.slices)).toEqual(["chat", "code"]);
-    expect(r.slices.code!.n).toBe(3);
+    // code: p0 A→B, p2 B→A → 2 flips of 3; chat: p4, p5 → 2 of 3
+    expect(r.slices.code).toMatchObject({ n: 3, flips: 2, correct_to_wrong: 1, wrong_to_correct: 1 });
+    expect(r.slices.chat).toMatchObject({ n: 3, flips: 2, correct_to_wrong: 0, wrong_to_correct: 2 });
   });
 
-  it("excludes failed and unmatched items and counts them", () => {
-    const r = compareRuns([rec("a", { raw_score: 1 }), rec("b", { raw_score: null, error: "x" })], [rec("a", { raw_score: 1 }), rec("c", { raw_score: 2 })]);
-    expect(r.overall.n).toBe(1);
-    expect(r.excluded).toBe(2);
+  it("identical runs: zero flips, p = 1, no drift", () => {
+    const recs = ["A", "B", "tie"].map((p, i) => pairRec(`p${i}`, p as "A"));
+    const r = compareRuns(recs, recs, { maxFlipRate: 0, alpha: 0.05 });
+    expect(r.overall).toMatchObject({ n: 3, flips: 0, flip_rate: 0, p_value: 1, drift: false });
+    expect(r.drift).toBe(false);
+  });
+
+  it("a slice can drift when the whole does not", () => {
+    const base = Array.from({ length: 20 }, (_, i) => pairRec(`p${i}`, "A"));
+    const cand = base.map((r, i) => pairRec(r.item_id, i < 2 ? "B" : "A"));
+    const probe = new Map(base.map((r, i) => [r.item_id, { id: r.item_id, domain: i < 4 ? "small" : "big" }]));
+    const r = compareRuns(base, cand, { probe, sliceBy: "domain", maxFlipRate: 0.25 });
+    // overall 2/20 = 10%; slice small 2/4 = 50% > 25%
+    expect(r.overall.drift).toBe(false);
+    expect(r.slices.small!.drift).toBe(true);
+    expect(r.drift).toBe(true);
   });
 });
 
-describe("rulers drift", () => {
-  it("from recorded runs: known flips, exit 3 past the threshold, a Markdown report", async () => {
-    const base = join(dir, "base.jsonl"), cand = join(dir, "cand.jsonl");
-    writeFileSync(base, [1, 2, 3, 4].map((s, i) => JSON.stringify(rec(`i${i}`, { raw_score: s }))).join("\n") + "\n");
-    writeFileSync(cand, [1, 3, 3, 5].map((s, i) => JSON.stringify(rec(`i${i}`, { raw_score: s, criteria: [{ id: "c", verdict: "met", evidence: [{ quote: "a cited passage", verified: true }] }] }))).join("\n") + "\n");
-    const report = join(dir, "drift.md");
-    const r = await runCli(["drift", "--from-runs", base, cand, "--json", "--max-flip-rate", "0.25", "--report", report]);
-    expect(r.code).toBe(3);
-    const out = JSON.parse(r.stdout);
-    expect(out.overall).toMatchObject({ n: 4, flips: 2, flip_rate: 0.5, toward_candidate: 2, toward_base: 0 });
-    expect(out.drift).toBe(true);
-    expect(readFileSync(report, "utf8")).toContain("### i1: 2 → 3");
-    expect(readFileSync(report, "utf8")).toContain("a cited passage");
-    expect((await runCli(["drift", "--from-runs", base, base, "--json"])).code).toBe(0);
-  });
-
-  it("live: names length as the feature the flips follow when an edit flips the judge from longer to shorter", async () => {
-    // The scripted judge prefers the longer reply, unless the rubric asks for concision.
-    const server = await startFakeOpenAI((req) => {
-      const concise = req.body.messages[0].content.includes("more concise");
-      return { json: answerFor(req.body, { decide: (_id, _v, inputs) => ((inputs.response_a!.length > inputs.response_b!.length) !== concise ? "A" : "B") }) };
-    });
-    try {
-      const r = await runCli(["drift", "--base", "bundles/chat.helpfulness-pairwise/1.0.0/bundle.json", "--candidate", "bundles/chat.helpfulness-pairwise/1.1.0/bundle.json", "--probe", "examples/pairwise-helpfulness.jsonl", "--model", "m", "--base-url", server.baseURL, "--cache", join(dir, "drift.cache.jsonl"), "--json"]);
-      expect(r.code).toBe(3);
-      const out = JSON.parse(r.stdout);
-      expect(out.overall.flips).toBe(out.overall.n);
-      const length = out.features.find((f: { feature: string }) => f.feature === "length");
-      expect(length.follows).toBe(true);
-      // the judge decides on characters, the feature counts words: nearly every flip goes to the shorter reply
-      expect(length.share_toward_more).toBeLessThan(0.25);
-      // the base side was judged once: both orders × 15 rows per bundle
-      expect(server.requests).toHaveLength(60);
-    } finally {
-      await server.close();
-    }
+describe("featuresOf", () => {
+  it("counts words, refusal, hedges and list items as documented", () => {
+    // tokens: 6 + 4 + 4 + 2 = 16 (list markers are whitespace-separated tokens too);
+    // hedges: may, however, perhaps; list items and headings: 3 lines
+    expect(featuresOf("I'm sorry, but I can't help.\n- It may work\n- however, perhaps not\n# Notes")).toEqual({ length: 16, refusal: 1, hedging: 3, formatting: 3 });
+    expect(featuresOf("")).toEqual({ length: 0, refusal: 0, hedging: 0, formatting: 0 });
   });
 });

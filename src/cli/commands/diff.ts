@@ -1,19 +1,20 @@
-import { readFileSync } from "node:fs";
 import { BundleError, readBundle } from "../../bundle/file.js";
 import { compileFile, type RubricIR } from "../../compile/index.js";
 import { hasErrors } from "../../diagnostics/index.js";
-import { diffRubrics, diffText, riskFindings } from "../../drift/index.js";
+import { diffRubrics, diffText } from "../../drift/index.js";
 import { printDiagnostics } from "../diagnostics.js";
 import { CliError, parseFlags, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers diff <a> <b> [--json]
 
-The semantic diff of two rubrics (sources or bundle.json files): criteria added, removed and
-renamed, weights with each criterion's share before and after, levels, scale, gates,
-aggregation, mode, judge settings and evidence rules, word-level text changes, and a risk
-summary of edit patterns known to move a judge's preferences (pointing at lines of <b> when it
-is a source).`;
+The semantic diff of two rubrics, each a .rubric source or a bundle.json: criteria added,
+removed and renamed (matched by id, then by text), weights and points with each criterion's
+share of the total before and after, levels and anchors, scale, gates, checks, aggregation,
+mode, judge settings and evidence rules, word-level text changes, and a risk summary of edits
+known to move a judge's preferences (tie-break rules, removed bias guards, one-sided
+comparisons, emphasis, growth in length, conditional branches, re-weighting), each pointing at
+its line in <b> when <b> is a source. --json prints the same as data. Exit 0 either way.`;
 
 function load(path: string): { ir: RubricIR; source?: string } {
   if (path.endsWith(".json")) {
@@ -27,9 +28,10 @@ function load(path: string): { ir: RubricIR; source?: string } {
   const r = compileFile(path);
   if (!r.ir || hasErrors(r.diagnostics)) {
     printDiagnostics(r.diagnostics, r.sources);
-    throw new CliError(`\`${path}\` does not compile`);
+    throw new CliError(`\`${path}\` does not compile; fix the errors above or give its bundle.json`);
   }
-  return { ir: r.ir, source: readFileSync(path, "utf8") };
+  const source = r.sources.get(path);
+  return { ir: r.ir, ...(source !== undefined ? { source } : {}) };
 }
 
 export const command: Command = {
@@ -39,10 +41,8 @@ export const command: Command = {
     if (positionals.length !== 2) throw new CliError(`give exactly two rubrics to compare\n${HELP}`);
     const a = load(positionals[0]!);
     const b = load(positionals[1]!);
-    const diff = diffRubrics(a.ir, b.ir);
-    const findings = riskFindings(diff, b.source);
-    if (values.json) writeOut(JSON.stringify({ ...diff, risk: findings }));
-    else writeOut(diffText(diff, findings));
+    const diff = diffRubrics(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
+    writeOut(values.json ? JSON.stringify(diff) : diffText(diff));
     return 0;
   },
 };
