@@ -2,8 +2,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { contentHash, prettyCanonicalJson } from "../util/canonical.js";
 import { writeFileAtomic } from "../util/atomic.js";
+import { prettyCanonicalJson } from "./canonical.js";
+import { contentHash } from "./hash.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
 export class BundleError extends Error {

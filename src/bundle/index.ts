@@ -6,3 +6,5 @@ export * from "./verify.js";
 export { buildBundle, buildBundleBody } from "./build.js";
 export { answerSchema, orderedSchema } from "./answer-schema.js";
 export { renderPrompt, renderSystemPrompt, renderUserTemplate } from "./prompt.js";
+export * from "./canonical.js";
+export * from "./hash.js";

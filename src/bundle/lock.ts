@@ -2,12 +2,12 @@
  * The lock file pins rubric id → version → hash for an experiment. Paths are stored relative
  * to the lock file, with forward slashes, so a lock works in any clone of the repository.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
-import { prettyCanonicalJson } from "../util/canonical.js";
 import { writeFileAtomic } from "../util/atomic.js";
-import { bundleIntact, bundlePath, readBundle } from "./file.js";
+import { prettyCanonicalJson } from "./canonical.js";
+import { BundleError, bundleIntact, bundlePath, readBundle } from "./file.js";
 import type { Bundle } from "./types.js";
 
 export const LOCK_FORMAT = "rulers-lock/1";
@@ -15,6 +15,7 @@ export const DEFAULT_LOCK = "rulers.lock";
 
 export interface LockEntry {
   readonly hash: string;
+  /** Relative to the lock file's folder, with forward slashes. */
   readonly path: string;
 }
 
@@ -25,10 +26,22 @@ export interface Lock {
 
 const LockSchema = z.object({
   format: z.literal(LOCK_FORMAT),
-  rubrics: z.record(z.string(), z.record(z.string(), z.object({ hash: z.string(), path: z.string() }))),
+  rubrics: z.record(z.string(), z.record(z.string(), z.object({
+    hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
+    path: z.string().min(1),
+  }))),
 });
 
-export class LockError extends Error {}
+/** One line per problem, so a command can print them all rather than the first. */
+export class LockError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === "string" ? [problems] : problems;
+    super(list.join("\n"));
+    this.name = "LockError";
+    this.problems = list;
+  }
+}
 
 export function readLock(path: string): Lock {
   let json: unknown;
@@ -36,7 +49,7 @@ export function readLock(path: string): Lock {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new LockError(`${path}: ${code === "ENOENT" ? "no such lock file" : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`}`);
+    throw new LockError(`${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`}`);
   }
   const parsed = LockSchema.safeParse(json);
   if (!parsed.success) {
@@ -56,21 +69,38 @@ function toLockPath(lockPath: string, file: string): string {
 
 /** The absolute path of a lock entry's bundle. */
 export function entryPath(lockPath: string, entry: LockEntry): string {
-  return isAbsolute(entry.path) ? entry.path : join(dirname(resolve(lockPath)), entry.path);
+  return isAbsolute(entry.path) ? entry.path : join(dirname(resolve(lockPath)), ...entry.path.split("/"));
 }
 
-/** Pin the given bundles; refuses any bundle whose bytes no longer match its hash. */
+/** Pin the given bundles; refuses (naming every one) bundles that are unreadable, altered or clash. */
 export function lockBundles(bundlePaths: readonly string[], lockPath: string): Lock {
   const rubrics: Record<string, Record<string, LockEntry>> = {};
+  const problems: string[] = [];
   for (const p of bundlePaths) {
-    const b = readBundle(p);
-    if (!bundleIntact(b)) throw new LockError(`${p}: the bundle was altered after compiling (its content no longer matches ${b.hash}); recompile it`);
+    let b: Bundle;
+    try {
+      b = readBundle(p);
+    } catch (err) {
+      if (err instanceof BundleError) {
+        problems.push(err.message);
+        continue;
+      }
+      throw err;
+    }
+    if (!bundleIntact(b)) {
+      problems.push(`${p}: the bundle was altered after compiling (its content no longer matches ${b.hash}); recompile it`);
+      continue;
+    }
     const { id, version } = b.body.rubric;
     const byVersion = (rubrics[id] ??= {});
     const existing = byVersion[version];
-    if (existing && existing.hash !== b.hash) throw new LockError(`${p}: \`${id}@${version}\` is given twice with different hashes; bump the version of one`);
+    if (existing && existing.hash !== b.hash) {
+      problems.push(`${p}: \`${id}@${version}\` is also ${existing.path} with a different hash; bump the version of one`);
+      continue;
+    }
     byVersion[version] = { hash: b.hash, path: toLockPath(lockPath, p) };
   }
+  if (problems.length) throw new LockError(problems);
   return { format: LOCK_FORMAT, rubrics };
 }
 
@@ -79,13 +109,19 @@ export interface LockProblem {
   readonly message: string;
 }
 
+function versionList(versions: Record<string, LockEntry>): string {
+  const vs = Object.keys(versions).sort();
+  return `${vs.length === 1 ? "version" : "versions"} ${vs.join(", ")}`;
+}
+
+/** Is this bundle the one the lock pins for its own id and version? */
 export function checkAgainstLock(bundle: Bundle, lock: Lock): LockProblem[] {
   const { id, version } = bundle.body.rubric;
   const versions = lock.rubrics[id];
   if (!versions) return [{ kind: "not-in-lock", message: `rubric \`${id}\` is not in the lock; run \`rulers lock\` to pin it` }];
   const entry = versions[version];
   if (!entry) {
-    return [{ kind: "version-mismatch", message: `the lock pins \`${id}\` at version ${Object.keys(versions).join(", ")}, not ${version}` }];
+    return [{ kind: "version-mismatch", message: `the lock pins \`${id}\` at ${versionList(versions)}, not ${version}; use a pinned version or run \`rulers lock\` again` }];
   }
   if (entry.hash !== bundle.hash) {
     return [{ kind: "lock-hash-mismatch", message: `\`${id}@${version}\` hashes to ${bundle.hash} but the lock pins ${entry.hash}; the rubric changed without a new version` }];
@@ -93,28 +129,56 @@ export function checkAgainstLock(bundle: Bundle, lock: Lock): LockProblem[] {
   return [];
 }
 
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * A bundle reference as users type it: a path to bundle.json, `id@version`, or `id` when the
- * lock pins exactly one version of it.
+ * The lock's file for `id@version`, after checking that it holds that rubric: otherwise a file
+ * swapped for another locked bundle would pass the lock check under the other bundle's name.
+ * Unreadable or altered files are returned as they are, for the verifier to report.
+ */
+function lockedFile(ref: string, lockPath: string, id: string, version: string, entry: LockEntry): string {
+  const path = entryPath(lockPath, entry);
+  let held: Bundle;
+  try {
+    held = readBundle(path);
+  } catch (err) {
+    if (err instanceof BundleError) return path;
+    throw err;
+  }
+  const r = held.body.rubric;
+  if (r.id !== id || r.version !== version) {
+    throw new LockError(`\`${ref}\`: the lock pins it to ${path}, which holds \`${r.id}@${r.version}\`; run \`rulers lock\` again`);
+  }
+  return path;
+}
+
+/**
+ * A bundle reference as users type it: a path to bundle.json, `id@version` (looked up in the
+ * lock, else under `bundles/`), or `id` when the lock pins exactly one version of it.
  */
 export function resolveBundleRef(ref: string, lockPath?: string): string {
-  if (ref.endsWith(".json") || existsSync(ref)) return ref;
+  if (ref.endsWith(".json") || ref.includes("/") || ref.includes(sep) || isFile(ref)) return ref;
   const at = ref.lastIndexOf("@");
   const id = at > 0 ? ref.slice(0, at) : ref;
   const version = at > 0 ? ref.slice(at + 1) : undefined;
   const lp = lockPath ?? (existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
   if (lp) {
-    const lock = readLock(lp);
-    const versions = lock.rubrics[id];
+    const versions = readLock(lp).rubrics[id];
     if (versions) {
       if (version !== undefined) {
         const e = versions[version];
-        if (!e) throw new LockError(`\`${ref}\`: the lock ${lp} pins \`${id}\` only at ${Object.keys(versions).join(", ")}`);
-        return entryPath(lp, e);
+        if (!e) throw new LockError(`\`${ref}\`: the lock ${lp} pins \`${id}\` only at ${versionList(versions)}; use one of them or run \`rulers lock\` again`);
+        return lockedFile(ref, lp, id, version, e);
       }
-      const all = Object.values(versions);
-      if (all.length === 1) return entryPath(lp, all[0]!);
-      throw new LockError(`\`${ref}\`: the lock pins several versions (${Object.keys(versions).join(", ")}); say which with \`${id}@<version>\``);
+      const [only, ...more] = Object.entries(versions);
+      if (only && more.length === 0) return lockedFile(ref, lp, id, only[0], only[1]);
+      throw new LockError(`\`${ref}\`: the lock pins several versions (${Object.keys(versions).sort().join(", ")}); say which with \`${id}@<version>\``);
     }
   }
   if (version !== undefined) {

@@ -1,31 +1,39 @@
 import { DEFAULT_LOCK, LockError, lockBundles, writeLock } from "../../bundle/lock.js";
-import { BundleError } from "../../bundle/file.js";
 import { findBundles } from "../bundle-paths.js";
-import { CliError, parseFlags, writeOut } from "../io.js";
+import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
-const HELP = `usage: rulers lock <bundles or dirs…> [--out rulers.lock]
+const HELP = `usage: rulers lock [bundles or dirs…] [--out rulers.lock]
 
-Pins each bundle's id → version → hash in a lock file (directories are searched for bundle.json).`;
+Pins each bundle's id → version → hash in a lock file, written fresh from the given bundles
+(directories are searched for bundle.json; default: bundles/). Refuses altered bundles.`;
 
 export const command: Command = {
   summary: "pin bundles by hash in a lock file",
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { out: { type: "string" } }, HELP);
-    const paths = findBundles(positionals.length ? positionals : ["bundles"]);
-    if (paths.length === 0) throw new CliError("no bundle.json found to lock");
+    const paths = [...new Set(findBundles(positionals.length ? positionals : ["bundles"]))];
+    if (paths.length === 0) throw new CliError(`no bundle.json found under ${(positionals.length ? positionals : ["bundles"]).map((p) => `\`${p}\``).join(", ")}; compile rubrics first`);
     const out = values.out ?? DEFAULT_LOCK;
+    let lock;
     try {
-      const lock = lockBundles(paths, out);
-      writeLock(out, lock);
-      for (const [id, versions] of Object.entries(lock.rubrics).sort()) {
-        for (const [version, e] of Object.entries(versions).sort()) writeOut(`locked ${id}@${version} ${e.hash}`);
-      }
-      writeOut(`wrote ${out}`);
-      return 0;
+      lock = lockBundles(paths, out);
     } catch (err) {
-      if (err instanceof LockError || err instanceof BundleError) throw new CliError(err.message);
-      throw err;
+      if (!(err instanceof LockError)) throw err;
+      for (const line of err.problems) writeErr(line);
+      writeErr(`${out} not written`);
+      return 1;
     }
+    try {
+      writeLock(out, lock);
+    } catch (err) {
+      throw new CliError(`cannot write \`${out}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a writable file path with --out`);
+    }
+    for (const id of Object.keys(lock.rubrics).sort()) {
+      const versions = lock.rubrics[id]!;
+      for (const version of Object.keys(versions).sort()) writeOut(`locked ${id}@${version} ${versions[version]!.hash}`);
+    }
+    writeOut(`wrote ${out}`);
+    return 0;
   },
 };

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_LOCK, entryPath, LockError, readLock, type Lock } from "../../bundle/lock.js";
-import { missingFromLock, verifyBundleFile, type Problem } from "../../bundle/verify.js";
+import { DEFAULT_LOCK, LockError, readLock, type Lock } from "../../bundle/lock.js";
+import { parsePublicKey, SignError } from "../../bundle/sign.js";
+import { verifyBundleFile, verifyLock, type Verified } from "../../bundle/verify.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -9,7 +10,38 @@ const HELP = `usage: rulers verify [bundles or dirs…] [--lock FILE] [--public-
 
 Recomputes every bundle's hash and checks it against the bundle's own hash, the lock and,
 with --public-key, its .sig signature. With no paths: the lock's bundles (rulers.lock, or
---lock), else every bundle.json under bundles/. Exit 0 when all match, 1 otherwise.`;
+--lock), else every bundle.json under bundles/. Exit 0 when all match, 1 otherwise.
+
+  --lock FILE         the lock to check against (default with no paths: rulers.lock if present)
+  --public-key PEM    require a .sig beside every bundle that verifies with this key
+  --json              print {ok, bundles, problems} as JSON instead of lines`;
+
+function loadLock(path: string | undefined): Lock | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readLock(path);
+  } catch (err) {
+    if (err instanceof LockError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+function loadPublicKey(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new CliError(`cannot read public key \`${path}\` (${(err as NodeJS.ErrnoException).code ?? "error"}); give the path of a .pub.pem file`);
+  }
+  try {
+    parsePublicKey(pem);
+  } catch (err) {
+    if (err instanceof SignError) throw new CliError(`\`${path}\`: ${err.message}`);
+    throw err;
+  }
+  return pem;
+}
 
 export const command: Command = {
   summary: "check bundles against their hashes, the lock and signatures",
@@ -17,40 +49,41 @@ export const command: Command = {
     const { values, positionals } = parseFlags(argv, {
       lock: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" },
     }, HELP);
-    const lockPath = values.lock ?? (existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
-    let lock: Lock | undefined;
-    try {
-      lock = lockPath ? readLock(lockPath) : undefined;
-    } catch (err) {
-      if (err instanceof LockError) throw new CliError(err.message);
-      throw err;
+    // Named bundles are held against a lock only when asked; with no names the working
+    // folder's lock says what to verify.
+    const lockPath = values.lock ?? (positionals.length === 0 && existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
+    const lock = loadLock(lockPath);
+    const publicKeyPem = loadPublicKey(values["public-key"]);
+    const opts = publicKeyPem !== undefined ? { publicKeyPem } : {};
+
+    let results: Verified[];
+    if (positionals.length) {
+      const paths = [...new Set(findBundles(positionals))];
+      if (paths.length === 0) throw new CliError(`no bundle.json under ${positionals.map((p) => `\`${p}\``).join(", ")}`);
+      results = paths.map((p) => verifyBundleFile(p, { ...opts, ...(lock ? { lock } : {}) }));
+    } else if (lock && lockPath) {
+      results = verifyLock(lock, lockPath, opts);
+    } else {
+      const paths = existsSync("bundles") ? findBundles(["bundles"]) : [];
+      if (paths.length === 0) throw new CliError("no bundles to verify; give paths, a lock file with --lock, or run it where rulers.lock or bundles/ is");
+      results = paths.map((p) => verifyBundleFile(p, opts));
     }
-    let publicKeyPem: string | undefined;
-    if (values["public-key"]) {
-      try {
-        publicKeyPem = readFileSync(values["public-key"], "utf8");
-      } catch {
-        throw new CliError(`cannot read public key \`${values["public-key"]}\``);
-      }
-    }
-    const problems: Problem[] = [];
-    let paths: string[];
-    if (positionals.length) paths = findBundles(positionals);
-    else if (lock && lockPath) {
-      problems.push(...missingFromLock(lock, lockPath));
-      paths = Object.values(lock.rubrics).flatMap((vs) => Object.values(vs).map((e) => entryPath(lockPath, e))).filter((p) => existsSync(p));
-    } else paths = existsSync("bundles") ? findBundles(["bundles"]) : [];
-    if (paths.length === 0 && problems.length === 0) throw new CliError("no bundles to verify; give paths or a lock file");
-    const bundles = [];
-    for (const p of paths) {
-      const v = verifyBundleFile(p, { ...(lock ? { lock } : {}), ...(publicKeyPem !== undefined ? { publicKeyPem } : {}) });
-      problems.push(...v.problems);
-      bundles.push({ path: p, id: v.bundle?.body.rubric.id ?? null, version: v.bundle?.body.rubric.version ?? null, hash: v.bundle?.hash ?? null, ok: v.problems.length === 0 });
-    }
+
+    const problems = results.flatMap((r) => r.problems);
     const ok = problems.length === 0;
-    if (values.json) writeOut(JSON.stringify({ ok, bundles, problems }));
-    else if (ok) writeOut(`ok: ${bundles.length} bundle${bundles.length === 1 ? "" : "s"} verified${lock ? ` against ${lockPath}` : ""}`);
-    else for (const p of problems) writeErr(`${p.path}: ${p.kind}: ${p.message}`);
+    if (values.json) {
+      const bundles = results.map((r) => ({
+        path: r.path,
+        id: r.bundle?.body.rubric.id ?? null,
+        version: r.bundle?.body.rubric.version ?? null,
+        hash: r.bundle?.hash ?? null,
+        ok: r.problems.length === 0,
+      }));
+      writeOut(JSON.stringify({ ok, bundles, problems: problems.map(({ path, kind, message }) => ({ path, kind, message })) }));
+    } else if (ok) {
+      const what = `${results.length} bundle${results.length === 1 ? "" : "s"}`;
+      writeOut(`ok: ${what} verified${lock ? ` against ${lockPath}` : ""}${publicKeyPem !== undefined ? ", signatures valid" : ""}`);
+    } else for (const p of problems) writeErr(`${p.path}: ${p.kind}: ${p.message}`);
     return ok ? 0 : 1;
   },
 };
