@@ -8,8 +8,17 @@
  * sentence of corpus words); the fabricated tenth all reach the fuzzy stage, the slow path.
  * Run: `npx tsx bench/evidence.bench.ts` (or `npm run bench evidence`).
  *
- * Figures on this project's 2-core machine (Node 20), median of 15 rounds after 3 warm-up rounds:
- *   50 texts × 20 quotes:   see the printed table (filled in below by the author)
+ * Figures on this project's 2-core machine (Node 20.20, through tsx), median of 15 rounds after
+ * 3 warm-up rounds (the first, cold round pays for JIT warm-up):
+ *   50 texts × 20 quotes  (1,000 quotes, 50 prepared 21 KB texts)   median 39–43 ms, cold ~130–280 ms
+ *   10 texts × 100 quotes (1,000 quotes, 10 prepared texts)          median 14 ms
+ *    1 text  × 1,000 quotes                                          median 7.5 ms
+ *   huge: one 5 MB text × 100 quotes (prepare ≈ all of it)           median ~450 ms
+ * Fabricated quotes verified: 0 in every case. Verbatim, re-typed and elided quotes: all found.
+ * Misquoted: 47–48 of 50 found fuzzy; the rest dropped a guarded word (`no`, `not`, or a token
+ * with a digit such as `@CAPS4`), which fuzzy matching refuses on purpose.
+ * Where the time goes: preparing a 20 KB text (normalise + word index) ≈ 0.6 ms; a verbatim quote
+ * ≈ 2 µs; a quote reaching the fuzzy stage ≈ 20–60 µs.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -62,10 +71,11 @@ function quotesFor(text: string, count: number, vocabulary: readonly string[], r
   const own = new Set(text.toLowerCase().match(/[a-z']+/g) ?? []);
   // Replacement words the text never uses, so a "fabricated" quote is never a real passage.
   const foreign = () => {
-    for (;;) {
+    for (let tries = 0; tries < 50; tries++) {
       const w = vocabulary[int(vocabulary.length)]!;
       if (!own.has(w)) return w;
     }
+    return "florbish"; // a huge text may use every corpus word
   };
   const out: Quote[] = [];
   for (let k = 0; k < count; k++) {

@@ -15,7 +15,7 @@ const QUOTES: Readonly<Record<number, number>> = {
   0x201c: 34, 0x201d: 34, 0x201e: 34, 0x201f: 34, 0x2033: 34, 0x00ab: 34, 0x00bb: 34, 0x301d: 34, 0x301e: 34,
 };
 
-export function isSpace(c: number): boolean {
+function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
