@@ -5,7 +5,8 @@
  * Run: npm run bench batch
  */
 import { spawnSync } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,18 +49,14 @@ const requests = join(dir, "requests.jsonl");
 const p = run(["batch", "prepare", "--bundle", bundlePath, "--input", rowsPath, "--out", requests, "--model", "m", "--max-lines", "1000000000", "--max-bytes", "100000000000"]);
 console.log(`prepare: ${N} items in ${p.secs.toFixed(1)} s = ${(N / p.secs).toFixed(0)} items/s (target ≥ 20,000/s), peak RSS ${p.rssMb.toFixed(0)} MB (target < 1 GB)`);
 
-// The provider's answers, written outside the timed part.
+// The provider's answers, written outside the timed part (streamed: the requests file is GBs).
 const results = join(dir, "results.jsonl");
 {
   const out = createWriteStream(results);
-  const text = readFileSync(requests, "utf8");
-  let start = 0;
   let i = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    const req = JSON.parse(text.slice(start, end));
-    start = end + 1;
+  for await (const text of createInterface({ input: createReadStream(requests), crlfDelay: Infinity })) {
+    if (!text) continue;
+    const req = JSON.parse(text);
     const content = JSON.stringify(answerFor(req.body, { quote: (_id, inputs) => ({ input: "response", quote: inputs.response!.split(" ").slice(10, 30).join(" ") }) }));
     const line = JSON.stringify({ id: `b${i++}`, custom_id: req.custom_id, response: { status_code: 200, body: { model: "m", choices: [{ message: { content }, finish_reason: "stop" }], usage: { prompt_tokens: 1, completion_tokens: 1 } } }, error: null });
     if (!out.write(line + "\n")) await once(out, "drain");
@@ -70,4 +67,3 @@ const results = join(dir, "results.jsonl");
 const ing = run(["batch", "ingest", "--bundle", bundlePath, "--input", rowsPath, "--results", results, "--out", join(dir, "run.jsonl"), "--model", "m"]);
 console.log(`ingest: ${N} items in ${ing.secs.toFixed(1)} s = ${(N / ing.secs).toFixed(0)} items/s with evidence verification (target ≥ 5,000/s), peak RSS ${ing.rssMb.toFixed(0)} MB (target < 1 GB)`);
 rmSync(dir, { recursive: true, force: true });
-void writeFileSync;
