@@ -18,7 +18,8 @@ import { canonicalJson as writerOnly } from "../dist/util/canonical.js";
 
 const ITEMS = 2500;
 const CRITERIA = 10;
-const words = "accurate complete safe concise clear relevant specific grounded polite correct timely ünïcödé — “quoted”".split(" ");
+const words =
+  "accurate complete safe concise clear relevant specific grounded polite correct timely ünïcödé — “quoted”".split(" ");
 
 /**
  * `sorted`: item criteria built with their keys in sorted order, as compile/items.ts builds them
@@ -40,19 +41,47 @@ function body(sorted: boolean): BundleBody {
     });
   }
   const rubric = {
-    id: "bench.per-item", version: "1.0.0", title: "Per-item bench", description: "", tags: [], mode: { kind: "pointwise" },
+    id: "bench.per-item",
+    version: "1.0.0",
+    title: "Per-item bench",
+    description: "",
+    tags: [],
+    mode: { kind: "pointwise" },
     inputs: [{ name: "response", description: "The answer", quotable: true }],
-    scale: { kind: "numeric", min: 0, max: 1, step: 0.01 }, instructions: "",
-    judge: { temperature: 0, samples: 1, seed: null, max_tokens: null, order: "evidence_first", quote_match: 0.85, on_evidence_failure: { kind: "unmet" } },
-    sections: [], criteria: [], checks: [], gates: [], aggregation: { method: "points", rounding: "none" },
-    template: { field: "rubrics", kind: "binary", evidence: { min_quotes: 1, max_quotes: null, max_words: 40, from: ["response"] }, on_evidence_failure: { kind: "unmet" } },
+    scale: { kind: "numeric", min: 0, max: 1, step: 0.01 },
+    instructions: "",
+    judge: {
+      temperature: 0,
+      samples: 1,
+      seed: null,
+      max_tokens: null,
+      order: "evidence_first",
+      quote_match: 0.85,
+      on_evidence_failure: { kind: "unmet" },
+    },
+    sections: [],
+    criteria: [],
+    checks: [],
+    gates: [],
+    aggregation: { method: "points", rounding: "none" },
+    template: {
+      field: "rubrics",
+      kind: "binary",
+      evidence: { min_quotes: 1, max_quotes: null, max_words: 40, from: ["response"] },
+      on_evidence_failure: { kind: "unmet" },
+    },
     imports: [],
   };
   return {
     format: BUNDLE_FORMAT,
     rubric: rubric as unknown as BundleBody["rubric"],
     prompt: { system: "You grade answers against per-item criteria.", user: "{{criteria}}\n{{inputs}}" },
-    answer_schema: { type: "object", additionalProperties: false, required: ["criteria"], properties: { criteria: { type: "array" } } },
+    answer_schema: {
+      type: "object",
+      additionalProperties: false,
+      required: ["criteria"],
+      properties: { criteria: { type: "array" } },
+    },
     items: items as unknown as BundleBody["items"],
   };
 }
@@ -90,12 +119,19 @@ const rows: [string, number, number][] = [
   ["canonical JSON as bundles use it (check + writer)", measure(() => canonicalJson(b)), mb],
   ["sha256 of the canonical text", measure(() => sha256Hex(text)), mb],
   ["contentHash (check + writer + sha256)", measure(() => contentHash(b)), mb],
-  ["pretty canonical JSON (bundle.json text)", measure(() => prettyCanonicalJson({ hash: bundle.hash, body: b })), fileMb],
+  [
+    "pretty canonical JSON (bundle.json text)",
+    measure(() => prettyCanonicalJson({ hash: bundle.hash, body: b })),
+    fileMb,
+  ],
   ["verify a file: read + parse + shape + recomputed hash", measure(() => bundleIntact(readBundle(path))), fileMb],
 ];
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`bundle body: ${ITEMS} items × ${CRITERIA} criteria, ${mb.toFixed(2)} MB canonical, ${fileMb.toFixed(2)} MB as bundle.json\n`);
+console.log(
+  `bundle body: ${ITEMS} items × ${CRITERIA} criteria, ${mb.toFixed(2)} MB canonical, ${fileMb.toFixed(2)} MB as bundle.json\n`,
+);
 console.log("| what | median time | throughput |");
 console.log("|---|---|---|");
-for (const [what, ms, size] of rows) console.log(`| ${what} | ${ms.toFixed(1)} ms | ${(size / (ms / 1000)).toFixed(0)} MB/s |`);
+for (const [what, ms, size] of rows)
+  console.log(`| ${what} | ${ms.toFixed(1)} ms | ${(size / (ms / 1000)).toFixed(0)} MB/s |`);

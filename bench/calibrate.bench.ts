@@ -5,27 +5,44 @@
  * Run: npm run bench calibrate
  */
 import { readFileSync } from "node:fs";
-import { agreement, fitCalibrator, prng, snap, type Joined, type Method } from "../dist/calibrate/index.js";
+import { agreement, fitCalibrator, type Joined, type Method, prng, snap } from "../dist/calibrate/index.js";
 import { parseCsv } from "../tests/helpers/csv.js";
 
-const rows = parseCsv(readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"))
-  .filter((r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? ""));
+const rows = parseCsv(
+  readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"),
+).filter((r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? ""));
 const N = 100_000;
 const rand = prng(7);
 const data: Joined[] = Array.from({ length: N }, (_, i) => {
   const r = rows[Math.floor(rand() * rows.length)]!;
   const raw = Number(r.domain1_Score_gpt) + (rand() - 0.5) * 0.9;
-  return { item: { item_id: `i${i}`, line: i + 1, record: { item_id: `i${i}`, raw_score: raw, bundle: { id: "b", version: "1", hash: "sha256:x" }, judge: { model: "gpt-3.5" } } }, label: Number(r.rater1_domain1) };
+  return {
+    item: {
+      item_id: `i${i}`,
+      line: i + 1,
+      record: {
+        item_id: `i${i}`,
+        raw_score: raw,
+        bundle: { id: "b", version: "1", hash: "sha256:x" },
+        judge: { model: "gpt-3.5" },
+      },
+    },
+    label: Number(r.rater1_domain1),
+  };
 });
 const scale = { min: 0, max: 3, step: 1 };
 
 for (const method of ["ot", "isotonic", "thresholds"] as Method[]) {
   const t0 = performance.now();
   const cal = fitCalibrator(data, method, scale);
-  console.log(`fit ${method.padEnd(10)} on ${N} pairs: ${(performance.now() - t0).toFixed(0)} ms (target < 1000 ms); map has ${cal.body.map.kind === "piecewise" ? cal.body.map.xs.length + " points" : cal.body.map.cuts.length + " cuts"}`);
+  console.log(
+    `fit ${method.padEnd(10)} on ${N} pairs: ${(performance.now() - t0).toFixed(0)} ms (target < 1000 ms); map has ${cal.body.map.kind === "piecewise" ? `${cal.body.map.xs.length} points` : `${cal.body.map.cuts.length} cuts`}`,
+  );
 }
 const pred = data.map((d) => snap(scale, d.item.record.raw_score as number));
 const gold = data.map((d) => d.label);
 const t0 = performance.now();
 const rep = agreement(pred, gold, scale, { resamples: 1000, seed: 1 });
-console.log(`agree: ${N} items, 10 metrics, 1,000 bootstrap resamples: ${(performance.now() - t0).toFixed(0)} ms (target < 5000 ms); QWK ${rep.metrics.qwk.value!.toFixed(3)} [${rep.metrics.qwk.ci![0].toFixed(3)}, ${rep.metrics.qwk.ci![1].toFixed(3)}]`);
+console.log(
+  `agree: ${N} items, 10 metrics, 1,000 bootstrap resamples: ${(performance.now() - t0).toFixed(0)} ms (target < 5000 ms); QWK ${rep.metrics.qwk.value!.toFixed(3)} [${rep.metrics.qwk.ci![0].toFixed(3)}, ${rep.metrics.qwk.ci![1].toFixed(3)}]`,
+);

@@ -30,15 +30,22 @@ aggregate points
 `;
 const rowsJson = Array.from({ length: ITEMS }, (_, i) => ({
   id: `item-${i}`,
-  rubrics: Array.from({ length: CRITERIA }, (_, j) => ({ criterion: sentence(i, j), points: j === 9 ? -5 : 1 + (j % 5), tags: [`axis:${words[j]}`] })),
+  rubrics: Array.from({ length: CRITERIA }, (_, j) => ({
+    criterion: sentence(i, j),
+    points: j === 9 ? -5 : 1 + (j % 5),
+    tags: [`axis:${words[j]}`],
+  })),
 }));
-const rowsText = rowsJson.map((r) => JSON.stringify(r)).join("\n") + "\n";
+const rowsText = `${rowsJson.map((r) => JSON.stringify(r)).join("\n")}\n`;
 const sources = rowsJson.map((r) =>
   [
     `rubric bench.item-${r.id} version 1.0.0`,
     `input response "The answer", quotable`,
     `scale 0 to 1 step 0.01`,
-    ...r.rubrics.map((c, j) => `criterion c${j + 1}\n  binary\n  "${c.criterion}"\n  points ${c.points}\n  tags ${c.tags[0]}\n  evidence at least 1 quote, at most 40 words\nend`),
+    ...r.rubrics.map(
+      (c, j) =>
+        `criterion c${j + 1}\n  binary\n  "${c.criterion}"\n  points ${c.points}\n  tags ${c.tags[0]}\n  evidence at least 1 quote, at most 40 words\nend`,
+    ),
     `aggregate points`,
   ].join("\n"),
 );
@@ -57,15 +64,23 @@ function best(f: () => unknown, runs = 5): number {
   return b;
 }
 
-
 const rowSchema = {
   type: "object",
   required: ["id", "rubrics"],
   properties: {
     id: { type: "string" },
     rubrics: {
-      type: "array", minItems: 1,
-      items: { type: "object", required: ["criterion"], properties: { criterion: { type: "string", minLength: 1 }, points: { type: "number" }, tags: { type: "array", items: { type: "string" } } } },
+      type: "array",
+      minItems: 1,
+      items: {
+        type: "object",
+        required: ["criterion"],
+        properties: {
+          criterion: { type: "string", minLength: 1 },
+          points: { type: "number" },
+          tags: { type: "array", items: { type: "string" } },
+        },
+      },
     },
   },
 };
@@ -92,8 +107,16 @@ const pathB = best(() => {
 }, 3);
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
-console.log(`corpus: ${ITEMS} items × ${CRITERIA} criteria; rows JSONL ${mb(rowsText.length)} MB, sources ${mb(sources.reduce((a, s) => a + s.length, 0))} MB`);
+console.log(
+  `corpus: ${ITEMS} items × ${CRITERIA} criteria; rows JSONL ${mb(rowsText.length)} MB, sources ${mb(sources.reduce((a, s) => a + s.length, 0))} MB`,
+);
 console.log(`baseline JSON.parse + ajv validate:          ${baseline.toFixed(0)} ms`);
-console.log(`A. template + rows → one bundle (hash, JSON): ${pathA.toFixed(0)} ms  (${(pathA / baseline).toFixed(1)}× baseline; target < 2000 ms and < 10×)`);
-console.log(`B. 5,000 .rubric sources → 5,000 bundles:      ${pathB.toFixed(0)} ms  (${(pathB / baseline).toFixed(1)}× baseline)`);
-console.log(`peak RSS of the whole benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target < 500 MB)`);
+console.log(
+  `A. template + rows → one bundle (hash, JSON): ${pathA.toFixed(0)} ms  (${(pathA / baseline).toFixed(1)}× baseline; target < 2000 ms and < 10×)`,
+);
+console.log(
+  `B. 5,000 .rubric sources → 5,000 bundles:      ${pathB.toFixed(0)} ms  (${(pathB / baseline).toFixed(1)}× baseline)`,
+);
+console.log(
+  `peak RSS of the whole benchmark process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (target < 500 MB)`,
+);

@@ -24,9 +24,35 @@ for (let i = 0; i < N; i++) {
   const b = words.slice(0, 3 + ((i * 7) % 11)).join(" ");
   const pb = i % 3 === 0 ? "A" : i % 3 === 1 ? "B" : "tie";
   const pc = i % 10 === 0 ? (pb === "A" ? "B" : "A") : pb;
-  const crit = (v: string) => [{ id: "helpful", verdict: v, rationale: "because", evidence: [{ quote: a.slice(0, 20), verified: true, match: "exact", start: 0, end: 20 }], status: "ok" }];
-  base.push(JSON.stringify({ item_id: `i${i}`, bundle: { id: "b", version: "1.0.0", hash: "sha256:a" }, judge: { model: "m" }, preferred: pb, raw_score: pb === "A" ? 1 : pb === "B" ? 0 : 0.5, criteria: crit(pb) }));
-  cand.push(JSON.stringify({ item_id: `i${i}`, bundle: { id: "b", version: "1.1.0", hash: "sha256:b" }, judge: { model: "m" }, preferred: pc, raw_score: pc === "A" ? 1 : pc === "B" ? 0 : 0.5, criteria: crit(pc) }));
+  const crit = (v: string) => [
+    {
+      id: "helpful",
+      verdict: v,
+      rationale: "because",
+      evidence: [{ quote: a.slice(0, 20), verified: true, match: "exact", start: 0, end: 20 }],
+      status: "ok",
+    },
+  ];
+  base.push(
+    JSON.stringify({
+      item_id: `i${i}`,
+      bundle: { id: "b", version: "1.0.0", hash: "sha256:a" },
+      judge: { model: "m" },
+      preferred: pb,
+      raw_score: pb === "A" ? 1 : pb === "B" ? 0 : 0.5,
+      criteria: crit(pb),
+    }),
+  );
+  cand.push(
+    JSON.stringify({
+      item_id: `i${i}`,
+      bundle: { id: "b", version: "1.1.0", hash: "sha256:b" },
+      judge: { model: "m" },
+      preferred: pc,
+      raw_score: pc === "A" ? 1 : pc === "B" ? 0 : 0.5,
+      criteria: crit(pc),
+    }),
+  );
   probe.push(JSON.stringify({ id: `i${i}`, domain: `d${i % 10}`, response_a: a, response_b: b }));
 }
 const paths = ["base", "cand", "probe"].map((n) => join(dir, `${n}.jsonl`));
@@ -46,22 +72,25 @@ for (let run = 0; run < 3; run++) {
   const t2 = performance.now();
   const json = JSON.stringify(driftJson(report));
   const t3 = performance.now();
-  console.log(`drift --from-runs, ${N} paired items, ${Object.keys(report.slices).length} slices, features, JSON: ${(t3 - t0).toFixed(0)} ms (read ${(t1 - t0).toFixed(0)}, compare ${(t2 - t1).toFixed(0)}, JSON ${(t3 - t2).toFixed(0)}; ${(json.length / 1e6).toFixed(1)} MB) — target < 3000 ms; ${report.overall.flips} flips`);
+  console.log(
+    `drift --from-runs, ${N} paired items, ${Object.keys(report.slices).length} slices, features, JSON: ${(t3 - t0).toFixed(0)} ms (read ${(t1 - t0).toFixed(0)}, compare ${(t2 - t1).toFixed(0)}, JSON ${(t3 - t2).toFixed(0)}; ${(json.length / 1e6).toFixed(1)} MB) — target < 3000 ms; ${report.overall.flips} flips`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });
 
-const rubric = (n: number, edit: "none" | "some" | "all") => [
-  `rubric bench.big version ${edit === "none" ? "1.0.0" : "1.1.0"}`,
-  `input response "The answer", quotable`,
-  `scale 1 to 10`,
-  `instructions "Judge each criterion on its own. Do not let the length of the answer influence you.${edit !== "none" ? " Prefer the more concise answer when tied." : ""}"`,
-  ...Array.from({ length: n }, (_, i) => {
-    const id = edit === "all" ? `k${i}` : `c${i}`;
-    const always = (edit === "some" && i % 50 === 0) || edit === "all" ? "always " : "";
-    const weight = edit === "some" && i % 100 === 0 ? 3 : 1;
-    return `criterion ${id} "Criterion ${i}"\n  binary\n  "The response ${always}addresses requirement ${i} of the task with specific, correct detail${edit === "all" ? ", and if the user asks, cites a source" : ""}."\n  weight ${weight}\nend`;
-  }),
-].join("\n");
+const rubric = (n: number, edit: "none" | "some" | "all") =>
+  [
+    `rubric bench.big version ${edit === "none" ? "1.0.0" : "1.1.0"}`,
+    `input response "The answer", quotable`,
+    `scale 1 to 10`,
+    `instructions "Judge each criterion on its own. Do not let the length of the answer influence you.${edit !== "none" ? " Prefer the more concise answer when tied." : ""}"`,
+    ...Array.from({ length: n }, (_, i) => {
+      const id = edit === "all" ? `k${i}` : `c${i}`;
+      const always = (edit === "some" && i % 50 === 0) || edit === "all" ? "always " : "";
+      const weight = edit === "some" && i % 100 === 0 ? 3 : 1;
+      return `criterion ${id} "Criterion ${i}"\n  binary\n  "The response ${always}addresses requirement ${i} of the task with specific, correct detail${edit === "all" ? ", and if the user asks, cites a source" : ""}."\n  weight ${weight}\nend`;
+    }),
+  ].join("\n");
 const a = compileSource(rubric(500, "none"), "a.rubric").ir!;
 for (const edit of ["some", "all"] as const) {
   const src = rubric(500, edit);
@@ -69,6 +98,8 @@ for (const edit of ["some", "all"] as const) {
   for (let run = 0; run < 3; run++) {
     const t = performance.now();
     const d = diffRubrics(a, bIr, { newSource: src });
-    console.log(`diff of two 500-criterion rubrics (${edit === "some" ? "5 re-weighted, 10 re-worded" : "all renamed and re-worded"}) with risk scan and source lines: ${(performance.now() - t).toFixed(0)} ms — target < 1000 ms; ${d.criteria.filter((x) => x.status !== "unchanged").length} criteria changed, ${d.risk.length} findings`);
+    console.log(
+      `diff of two 500-criterion rubrics (${edit === "some" ? "5 re-weighted, 10 re-worded" : "all renamed and re-worded"}) with risk scan and source lines: ${(performance.now() - t).toFixed(0)} ms — target < 1000 ms; ${d.criteria.filter((x) => x.status !== "unchanged").length} criteria changed, ${d.risk.length} findings`,
+    );
   }
 }

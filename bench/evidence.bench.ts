@@ -23,7 +23,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { locateQuote, prepareText, type MatchKind } from "../src/evidence/index.js";
+import { locateQuote, type MatchKind, prepareText } from "../src/evidence/index.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TSV = join(here, "../../shared/data/asap/folds/fold_0_test.tsv");
@@ -46,7 +46,10 @@ function essays(tsv: string): string[] {
     else field += c;
   }
   const col = rows[0]!.indexOf("essay");
-  return rows.slice(1).map((r) => r[col] ?? "").filter((e) => e.length > 200);
+  return rows
+    .slice(1)
+    .map((r) => r[col] ?? "")
+    .filter((e) => e.length > 200);
 }
 
 function rng(seed: number): () => number {
@@ -59,14 +62,20 @@ function rng(seed: number): () => number {
 }
 
 type Kind = "verbatim" | "retyped" | "elided" | "misquoted" | "fabricated";
-interface Quote { readonly kind: Kind; readonly quote: string }
+interface Quote {
+  readonly kind: Kind;
+  readonly quote: string;
+}
 
 function quotesFor(text: string, count: number, vocabulary: readonly string[], rand: () => number): Quote[] {
   const words = [...text.matchAll(/\S+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length, text: m[0] }));
   const int = (n: number) => Math.floor(rand() * n);
   const span = (len: number) => {
     const from = int(words.length - len);
-    return { text: text.slice(words[from]!.start, words[from + len - 1]!.end), words: words.slice(from, from + len).map((w) => w.text) };
+    return {
+      text: text.slice(words[from]!.start, words[from + len - 1]!.end),
+      words: words.slice(from, from + len).map((w) => w.text),
+    };
   };
   const own = new Set(text.toLowerCase().match(/[a-z']+/g) ?? []);
   // Replacement words the text never uses, so a "fabricated" quote is never a real passage.
@@ -83,7 +92,13 @@ function quotesFor(text: string, count: number, vocabulary: readonly string[], r
     if (slot < 14) out.push({ kind: "verbatim", quote: span(6 + int(20)).text });
     else if (slot < 16) {
       const s = span(8 + int(12)).words;
-      out.push({ kind: "retyped", quote: `\u201c${s.join(rand() < 0.5 ? "  " : "\n").toLowerCase().replace(/'/g, "\u2019")}\u201d` });
+      out.push({
+        kind: "retyped",
+        quote: `\u201c${s
+          .join(rand() < 0.5 ? "  " : "\n")
+          .toLowerCase()
+          .replace(/'/g, "\u2019")}\u201d`,
+      });
     } else if (slot === 16) {
       const s = span(20).words;
       out.push({ kind: "elided", quote: `${s.slice(0, 5).join(" ")} \u2026 ${s.slice(15).join(" ")}` });
@@ -93,12 +108,22 @@ function quotesFor(text: string, count: number, vocabulary: readonly string[], r
       out.push({ kind: "misquoted", quote: s.join(" ") });
     } else {
       const variant = int(3);
-      if (variant === 0) out.push({ kind: "fabricated", quote: span(12).words.sort(() => rand() - 0.5).join(" ") });
+      if (variant === 0)
+        out.push({
+          kind: "fabricated",
+          quote: span(12)
+            .words.sort(() => rand() - 0.5)
+            .join(" "),
+        });
       else if (variant === 1) {
         const s = span(12).words;
         for (const i of [2, 6, 9]) s[i] = foreign();
         out.push({ kind: "fabricated", quote: s.join(" ") });
-      } else out.push({ kind: "fabricated", quote: Array.from({ length: 10 + int(10) }, () => vocabulary[int(vocabulary.length)]!).join(" ") }); // corpus words, some in the text
+      } else
+        out.push({
+          kind: "fabricated",
+          quote: Array.from({ length: 10 + int(10) }, () => vocabulary[int(vocabulary.length)]!).join(" "),
+        }); // corpus words, some in the text
     }
   }
   return out;
@@ -118,7 +143,11 @@ function textsOf(count: number, size: number, offset: number): string[] {
   return out;
 }
 
-interface Case { readonly name: string; readonly texts: string[]; readonly quotes: Quote[][] }
+interface Case {
+  readonly name: string;
+  readonly texts: string[];
+  readonly quotes: Quote[][];
+}
 
 function makeCase(name: string, texts: number, size: number, perText: number, seed: number): Case {
   const rand = rng(seed);
@@ -135,10 +164,12 @@ function round(c: Case): { ms: number; tally: Map<string, number> } {
     results.push(c.quotes[i]!.map((q) => locateQuote(p, q.quote, { fuzzyThreshold: 0.9 }).match));
   });
   const ms = performance.now() - t0;
-  results.forEach((r, i) => r.forEach((m, j) => {
-    const key = `${c.quotes[i]![j]!.kind} → ${m}`;
-    tally.set(key, (tally.get(key) ?? 0) + 1);
-  }));
+  results.forEach((r, i) =>
+    r.forEach((m, j) => {
+      const key = `${c.quotes[i]![j]!.kind} → ${m}`;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    }),
+  );
   return { ms, tally };
 }
 
@@ -159,8 +190,15 @@ function run(c: Case, rounds = 15): void {
     `${c.name.padEnd(28)} ${String(quotes).padStart(5)} quotes, ${c.texts.length} text(s) of ~${kb} KB: ` +
       `median ${times[times.length >> 1]!.toFixed(1)} ms, min ${times[0]!.toFixed(1)} ms, cold ${cold.toFixed(1)} ms`,
   );
-  const fabricatedVerified = [...tally].filter(([k]) => k.startsWith("fabricated") && !k.endsWith("none")).reduce((n, [, v]) => n + v, 0);
-  console.log(`  ${[...tally].sort().map(([k, v]) => `${k}: ${v}`).join(", ")}; fabricated verified: ${fabricatedVerified}`);
+  const fabricatedVerified = [...tally]
+    .filter(([k]) => k.startsWith("fabricated") && !k.endsWith("none"))
+    .reduce((n, [, v]) => n + v, 0);
+  console.log(
+    `  ${[...tally]
+      .sort()
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ")}; fabricated verified: ${fabricatedVerified}`,
+  );
 }
 
 run(makeCase("50 texts × 20 quotes", 50, 20_000, 20, 1));

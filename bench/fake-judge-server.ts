@@ -10,9 +10,12 @@ const server = await startFakeOpenAI((r) => {
   const json = answerFor(r.body);
   return delay > 0 ? { delayMs: delay, then: { json } } : { json };
 });
-process.stdout.write(server.baseURL + "\n");
+process.stdout.write(`${server.baseURL}\n`);
 process.on("SIGTERM", () => {
   const cpu = process.cpuUsage();
-  if (process.env.REPORT_CPU) process.stderr.write(`  fake judge process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s for ${server.requests.length} requests\n`);
+  if (process.env.REPORT_CPU)
+    process.stderr.write(
+      `  fake judge process CPU: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s for ${server.requests.length} requests\n`,
+    );
   void server.close().then(() => process.exit(0));
 });

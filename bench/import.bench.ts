@@ -11,13 +11,23 @@ import { compileItems, compileSource } from "../dist/compile/index.js";
 import { importHealthbench } from "../dist/import/index.js";
 
 const dirPath = "../shared/data/healthbench-examples";
-const examples = readdirSync(dirPath).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(`${dirPath}/${f}`, "utf8")) as { prompt: unknown; rubrics: { criterion: string; points: number; tags: string[] }[] });
+const examples = readdirSync(dirPath)
+  .filter((f) => f.endsWith(".json"))
+  .map(
+    (f) =>
+      JSON.parse(readFileSync(`${dirPath}/${f}`, "utf8")) as {
+        prompt: unknown;
+        rubrics: { criterion: string; points: number; tags: string[] }[];
+      },
+  );
 const pool = examples.flatMap((e) => e.rubrics);
-const rows = Array.from({ length: 5000 }, (_, i) => JSON.stringify({
-  prompt_id: `hb-${i}`,
-  prompt: examples[i % examples.length]!.prompt,
-  rubrics: Array.from({ length: 10 }, (_, j) => pool[(i * 10 + j) % pool.length]),
-})).join("\n");
+const rows = Array.from({ length: 5000 }, (_, i) =>
+  JSON.stringify({
+    prompt_id: `hb-${i}`,
+    prompt: examples[i % examples.length]!.prompt,
+    rubrics: Array.from({ length: 10 }, (_, j) => pool[(i * 10 + j) % pool.length]),
+  }),
+).join("\n");
 
 const t0 = performance.now();
 const imported = importHealthbench(rows, { prefix: "" });
@@ -27,4 +37,6 @@ const ir = compileSource(rubric.source, "healthbench.rubric").ir!;
 const items = compileItems(ir, "healthbench.jsonl", rubric.rows!.join("\n"));
 const text = serializeBundle(buildBundle(ir, items.items));
 const t2 = performance.now();
-console.log(`import 5,000 HealthBench rows (50,000 criteria): ${(t1 - t0).toFixed(0)} ms; compile them into one bundle (${(text.length / 1e6).toFixed(1)} MB): ${(t2 - t1).toFixed(0)} ms; total ${(t2 - t0).toFixed(0)} ms (compile budget: < 2000 ms); ${items.diagnostics.length} problems`);
+console.log(
+  `import 5,000 HealthBench rows (50,000 criteria): ${(t1 - t0).toFixed(0)} ms; compile them into one bundle (${(text.length / 1e6).toFixed(1)} MB): ${(t2 - t1).toFixed(0)} ms; total ${(t2 - t0).toFixed(0)} ms (compile budget: < 2000 ms); ${items.diagnostics.length} problems`,
+);

@@ -8,18 +8,34 @@ import { buildReport, renderHtml } from "../dist/report/index.js";
 const N = 50_000;
 const records = Array.from({ length: N }, (_, i) => ({
   item_id: `item-${i}`,
-  bundle: { id: "bench", version: "1.0.0", hash: "sha256:" + "0".repeat(64) },
+  bundle: { id: "bench", version: "1.0.0", hash: `sha256:${"0".repeat(64)}` },
   judge: { model: "m", temperature: 0, samples: 1 },
   scale: { kind: "numeric", min: 1, max: 6, step: 1 },
   usage: { prompt_tokens: 900, completion_tokens: 300 },
   latency_ms: 800,
   raw_score: 1 + (i % 6),
   flags: [],
-  criteria: Array.from({ length: 10 }, (_, c) => ({ id: `c${c}`, verdict: (i + c) % 3 ? "met" : "unmet", rationale: "because", evidence: [{ quote: `the essay says thing ${c} about item ${i}`, verified: (i + c) % 7 !== 0, input: "essay", start: c * 40, end: c * 40 + 30, match: "exact" }] })),
+  criteria: Array.from({ length: 10 }, (_, c) => ({
+    id: `c${c}`,
+    verdict: (i + c) % 3 ? "met" : "unmet",
+    rationale: "because",
+    evidence: [
+      {
+        quote: `the essay says thing ${c} about item ${i}`,
+        verified: (i + c) % 7 !== 0,
+        input: "essay",
+        start: c * 40,
+        end: c * 40 + 30,
+        match: "exact",
+      },
+    ],
+  })),
 }));
 const labels = new Map(records.map((r, i) => [r.item_id, 1 + ((i * 7) % 6)]));
 const t0 = performance.now();
 const data = buildReport({ records, runFile: "run.jsonl", labels, resamples: 1000 });
 const html = renderHtml(data);
 const ms = performance.now() - t0;
-console.log(`report: ${N} items, 10 criteria each, labels + 1,000 bootstrap resamples: ${ms.toFixed(0)} ms (target < 5000 ms), ${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB (target < 25 MB)`);
+console.log(
+  `report: ${N} items, 10 criteria each, labels + 1,000 bootstrap resamples: ${ms.toFixed(0)} ms (target < 5000 ms), ${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB (target < 25 MB)`,
+);

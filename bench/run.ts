@@ -2,8 +2,9 @@
  * `npm run bench [name…]`: runs every bench/*.bench.ts (or the named ones) one after another,
  * each in its own process so one benchmark's heap never skews the next.
  */
-import { readdirSync } from "node:fs";
+
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 

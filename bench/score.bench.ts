@@ -7,10 +7,14 @@
  * Run: npm run bench score
  */
 import { compileSource } from "../dist/compile/index.js";
-import { applyEvidencePolicy, runCheck, scoreItem, type CriterionOutcome, type Fired } from "../dist/score/index.js";
+import { applyEvidencePolicy, type CriterionOutcome, type Fired, runCheck, scoreItem } from "../dist/score/index.js";
 
-const vocabulary = "the essay argues that libraries should keep every book because readers choose what they read and censorship harms learning".split(" ");
-const response = (i: number) => Array.from({ length: 2000 }, (_, k) => vocabulary[(k * 7 + i) % vocabulary.length]).join(i % 2 ? " " : "\n");
+const vocabulary =
+  "the essay argues that libraries should keep every book because readers choose what they read and censorship harms learning".split(
+    " ",
+  );
+const response = (i: number) =>
+  Array.from({ length: 2000 }, (_, k) => vocabulary[(k * 7 + i) % vocabulary.length]).join(i % 2 ? " " : "\n");
 
 function rubric(regex: string) {
   const src = `rubric bench.score version 1.0.0
@@ -33,12 +37,14 @@ function bench(label: string, regex: string, n: number): void {
   const ir = rubric(regex);
   const rows = Array.from({ length: 64 }, (_, i) => ({ response: response(i) }));
   const judged = Array.from({ length: 64 }, (_, i) =>
-    ir.criteria.map((c, k): CriterionOutcome => ({
-      id: c.id,
-      verdict: c.kind === "binary" ? ((i + k) % 3 ? "met" : "unmet") : null,
-      level: c.kind === "levels" ? 1 + ((i + k) % 4) : null,
-      evidence_ok: (i + k) % 11 !== 0,
-    })),
+    ir.criteria.map(
+      (c, k): CriterionOutcome => ({
+        id: c.id,
+        verdict: c.kind === "binary" ? ((i + k) % 3 ? "met" : "unmet") : null,
+        level: c.kind === "levels" ? 1 + ((i + k) % 4) : null,
+        evidence_ok: (i + k) % 11 !== 0,
+      }),
+    ),
   );
   let sink = 0;
   const run = (count: number) => {
@@ -62,7 +68,9 @@ function bench(label: string, regex: string, n: number): void {
   run(n);
   const cpu = process.cpuUsage(t0);
   const wall = performance.now() - w0;
-  console.log(`score: ${label}: ${((cpu.user + cpu.system) / n).toFixed(1)} µs CPU per item (${((wall * 1000) / n).toFixed(1)} µs wall), ${n} items (checksum ${sink})`);
+  console.log(
+    `score: ${label}: ${((cpu.user + cpu.system) / n).toFixed(1)} µs CPU per item (${((wall * 1000) / n).toFixed(1)} µs wall), ${n} items (checksum ${sink})`,
+  );
 }
 
 bench("10 criteria + 3 checks (2,000-word count, regex, contains)", "/\\b(because|since)\\b/i", 20_000);

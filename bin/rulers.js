@@ -3,9 +3,11 @@
 import { main } from "../dist/cli/main.js";
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err) => {
-    process.stderr.write(`rulers: internal error: ${err && err.stack ? err.stack : err}\n`);
+    process.stderr.write(`rulers: internal error: ${err?.stack ? err.stack : err}\n`);
     process.exitCode = 2;
   },
 );

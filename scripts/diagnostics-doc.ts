@@ -6,13 +6,28 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 
 const DIR = "tests/conformance/failure";
 const EXTRA: [string, string, string][] = [
-  ["source-too-large", "error", "a source over 20,000,000 characters is refused before it is read: `source is 25000000 characters, over the limit of 20000000; split it into parts and \\`import\\` them`"],
-  ["unreadable-file", "error", "`rulers compile missing.rubric` → `missing.rubric: error[unreadable-file]: cannot read \\`missing.rubric\\`: no such file`"],
-  ["invalid-item", "error", "`rulers compile t.rubric --items rows.jsonl` with a bad row → `rows.jsonl:2:1: error[invalid-item]: row 2: \\`rubrics[0]\\`.points must be a number, got \"five\"`"],
+  [
+    "source-too-large",
+    "error",
+    "a source over 20,000,000 characters is refused before it is read: `source is 25000000 characters, over the limit of 20000000; split it into parts and \\`import\\` them`",
+  ],
+  [
+    "unreadable-file",
+    "error",
+    "`rulers compile missing.rubric` → `missing.rubric: error[unreadable-file]: cannot read \\`missing.rubric\\`: no such file`",
+  ],
+  [
+    "invalid-item",
+    "error",
+    '`rulers compile t.rubric --items rows.jsonl` with a bad row → `rows.jsonl:2:1: error[invalid-item]: row 2: \\`rubrics[0]\\`.points must be a number, got "five"`',
+  ],
   ["not-a-template", "error", "`--items` given for a rubric without `per item criteria from …`"],
 ];
 
-const cases = readdirSync(DIR).filter((f) => f.endsWith(".rubric")).map((f) => f.slice(0, -7)).sort();
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith(".rubric"))
+  .map((f) => f.slice(0, -7))
+  .sort();
 const out: string[] = [
   "# Diagnostics",
   "",

@@ -31,7 +31,8 @@ function evidenceSchema(sources: readonly string[]): Schema {
 }
 
 function verdictSchema(ir: RubricIR, c: Pick<CriterionIR, "kind" | "levels">): [string, Schema] {
-  if (ir.mode.kind === "pairwise") return ["verdict", { type: "string", enum: ir.mode.ties ? ["A", "B", "tie"] : ["A", "B"] }];
+  if (ir.mode.kind === "pairwise")
+    return ["verdict", { type: "string", enum: ir.mode.ties ? ["A", "B", "tie"] : ["A", "B"] }];
   if (c.kind === "binary") return ["verdict", { type: "string", enum: ["met", "unmet"] }];
   const values = c.kind === "checklist" ? [0, 1, 2] : c.levels.map((l) => l.value);
   return ["level", { type: "integer", enum: values }];
@@ -64,19 +65,32 @@ export function answerSchema(ir: RubricIR): Schema {
   const sources = quotableSources(ir);
   if (ir.template) {
     // Per-item criteria differ per row: the judge narrows `id` to the row's criterion ids.
-    const item = object([["id", { type: "string" }], ...judgedParts(ir, verdictSchema(ir, { kind: ir.template.kind, levels: [] }), sources)]);
+    const item = object([
+      ["id", { type: "string" }],
+      ...judgedParts(ir, verdictSchema(ir, { kind: ir.template.kind, levels: [] }), sources),
+    ]);
     return object([["criteria", { type: "array", items: item }]]);
   }
   if (ir.criteria.length === 0) {
     if (ir.mode.kind === "pairwise") {
-      return object(judgedParts(ir, ["preferred", { type: "string", enum: ir.mode.ties ? ["A", "B", "tie"] : ["A", "B"] }], sources));
+      return object(
+        judgedParts(
+          ir,
+          ["preferred", { type: "string", enum: ir.mode.ties ? ["A", "B", "tie"] : ["A", "B"] }],
+          sources,
+        ),
+      );
     }
     const values = scaleValues(ir);
     const s = ir.scale;
-    const score: Schema = values ? { type: "number", enum: values } : { type: "number", minimum: s.kind === "numeric" ? s.min : 0, maximum: s.kind === "numeric" ? s.max : 1 };
+    const score: Schema = values
+      ? { type: "number", enum: values }
+      : { type: "number", minimum: s.kind === "numeric" ? s.min : 0, maximum: s.kind === "numeric" ? s.max : 1 };
     return object(judgedParts(ir, ["score", score], sources));
   }
-  const criteria = object(ir.criteria.map((c) => [c.id, object(judgedParts(ir, verdictSchema(ir, c), c.evidence.from))]));
+  const criteria = object(
+    ir.criteria.map((c) => [c.id, object(judgedParts(ir, verdictSchema(ir, c), c.evidence.from))]),
+  );
   return object([["criteria", criteria]]);
 }
 

@@ -8,13 +8,13 @@
  * never silently cover something other than what was given, so bundles check first and name the
  * offending place. For plain JSON data both give the same text, hence the same hashes.
  */
-import {
-  canonicalJson as writeCompact,
-  prettyCanonicalJson as writePretty,
-} from "../util/canonical.js";
+import { canonicalJson as writeCompact, prettyCanonicalJson as writePretty } from "../util/canonical.js";
 
 export class CanonicalJsonError extends TypeError {
-  constructor(readonly where: string, what: string) {
+  constructor(
+    readonly where: string,
+    what: string,
+  ) {
     super(`cannot write canonical JSON: ${what} at \`${where}\`; only plain JSON data can be hashed`);
     this.name = "CanonicalJsonError";
   }
@@ -22,7 +22,8 @@ export class CanonicalJsonError extends TypeError {
 
 function where(path: readonly (string | number)[]): string {
   let out = "$";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
+  for (const p of path)
+    out += typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`;
   return out;
 }
 

@@ -8,7 +8,11 @@ import { contentHash } from "./hash.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
 export class BundleError extends Error {
-  constructor(readonly path: string, readonly kind: "unreadable" | "not-json" | "bad-shape" | "unknown-format", message: string) {
+  constructor(
+    readonly path: string,
+    readonly kind: "unreadable" | "not-json" | "bad-shape" | "unknown-format",
+    message: string,
+  ) {
     super(`${path}: ${message}`);
     this.name = "BundleError";
   }
@@ -18,13 +22,15 @@ export class BundleError extends Error {
 // is the compiler's business. Enough to give a clear error for a file that is not a bundle.
 const BundleFile = z.object({
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
-  body: z.object({
-    format: z.string(),
-    rubric: z.object({ id: z.string(), version: z.string() }).passthrough(),
-    prompt: z.object({ system: z.string(), user: z.string() }),
-    answer_schema: z.record(z.string(), z.unknown()),
-    items: z.record(z.string(), z.array(z.unknown())).nullable(),
-  }).passthrough(),
+  body: z
+    .object({
+      format: z.string(),
+      rubric: z.object({ id: z.string(), version: z.string() }).passthrough(),
+      prompt: z.object({ system: z.string(), user: z.string() }),
+      answer_schema: z.record(z.string(), z.unknown()),
+      items: z.record(z.string(), z.array(z.unknown())).nullable(),
+    })
+    .passthrough(),
 });
 
 export function makeBundle(body: BundleBody): Bundle {
@@ -55,10 +61,18 @@ export function parseBundle(text: string, path: string): Bundle {
   const parsed = BundleFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new BundleError(path, "bad-shape", `not a rulers bundle: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`);
+    throw new BundleError(
+      path,
+      "bad-shape",
+      `not a rulers bundle: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`,
+    );
   }
   if (parsed.data.body.format !== BUNDLE_FORMAT) {
-    throw new BundleError(path, "unknown-format", `bundle format \`${parsed.data.body.format}\` is not \`${BUNDLE_FORMAT}\`; recompile it with this version of rulers`);
+    throw new BundleError(
+      path,
+      "unknown-format",
+      `bundle format \`${parsed.data.body.format}\` is not \`${BUNDLE_FORMAT}\`; recompile it with this version of rulers`,
+    );
   }
   return json as Bundle;
 }
@@ -70,7 +84,11 @@ export function readBundle(path: string): Bundle {
     text = readFileSync(path, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BundleError(path, "unreadable", code === "ENOENT" ? "no such bundle file" : `cannot read (${code ?? (err as Error).message})`);
+    throw new BundleError(
+      path,
+      "unreadable",
+      code === "ENOENT" ? "no such bundle file" : `cannot read (${code ?? (err as Error).message})`,
+    );
   }
   return parseBundle(text, path);
 }

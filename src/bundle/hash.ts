@@ -5,5 +5,5 @@ import { canonicalJson } from "./canonical.js";
 export { sha256Hex };
 
 export function contentHash(value: unknown): string {
-  return "sha256:" + sha256Hex(canonicalJson(value));
+  return `sha256:${sha256Hex(canonicalJson(value))}`;
 }

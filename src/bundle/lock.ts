@@ -26,10 +26,16 @@ export interface Lock {
 
 const LockSchema = z.object({
   format: z.literal(LOCK_FORMAT),
-  rubrics: z.record(z.string(), z.record(z.string(), z.object({
-    hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
-    path: z.string().min(1),
-  }))),
+  rubrics: z.record(
+    z.string(),
+    z.record(
+      z.string(),
+      z.object({
+        hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
+        path: z.string().min(1),
+      }),
+    ),
+  ),
 });
 
 /** One line per problem, so a command can print them all rather than the first. */
@@ -49,12 +55,16 @@ export function readLock(path: string): Lock {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new LockError(`${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`}`);
+    throw new LockError(
+      `${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`}`,
+    );
   }
   const parsed = LockSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new LockError(`${path}: not a rulers lock file: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`);
+    throw new LockError(
+      `${path}: not a rulers lock file: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`,
+    );
   }
   return parsed.data;
 }
@@ -64,7 +74,9 @@ export function writeLock(path: string, lock: Lock): void {
 }
 
 function toLockPath(lockPath: string, file: string): string {
-  return relative(dirname(resolve(lockPath)), resolve(file)).split(sep).join("/");
+  return relative(dirname(resolve(lockPath)), resolve(file))
+    .split(sep)
+    .join("/");
 }
 
 /** The absolute path of a lock entry's bundle. */
@@ -88,14 +100,18 @@ export function lockBundles(bundlePaths: readonly string[], lockPath: string): L
       throw err;
     }
     if (!bundleIntact(b)) {
-      problems.push(`${p}: the bundle was altered after compiling (its content no longer matches ${b.hash}); recompile it`);
+      problems.push(
+        `${p}: the bundle was altered after compiling (its content no longer matches ${b.hash}); recompile it`,
+      );
       continue;
     }
     const { id, version } = b.body.rubric;
     const byVersion = (rubrics[id] ??= {});
     const existing = byVersion[version];
     if (existing && existing.hash !== b.hash) {
-      problems.push(`${p}: \`${id}@${version}\` is also ${existing.path} with a different hash; bump the version of one`);
+      problems.push(
+        `${p}: \`${id}@${version}\` is also ${existing.path} with a different hash; bump the version of one`,
+      );
       continue;
     }
     byVersion[version] = { hash: b.hash, path: toLockPath(lockPath, p) };
@@ -118,13 +134,24 @@ function versionList(versions: Record<string, LockEntry>): string {
 export function checkAgainstLock(bundle: Bundle, lock: Lock): LockProblem[] {
   const { id, version } = bundle.body.rubric;
   const versions = lock.rubrics[id];
-  if (!versions) return [{ kind: "not-in-lock", message: `rubric \`${id}\` is not in the lock; run \`rulers lock\` to pin it` }];
+  if (!versions)
+    return [{ kind: "not-in-lock", message: `rubric \`${id}\` is not in the lock; run \`rulers lock\` to pin it` }];
   const entry = versions[version];
   if (!entry) {
-    return [{ kind: "version-mismatch", message: `the lock pins \`${id}\` at ${versionList(versions)}, not ${version}; use a pinned version or run \`rulers lock\` again` }];
+    return [
+      {
+        kind: "version-mismatch",
+        message: `the lock pins \`${id}\` at ${versionList(versions)}, not ${version}; use a pinned version or run \`rulers lock\` again`,
+      },
+    ];
   }
   if (entry.hash !== bundle.hash) {
-    return [{ kind: "lock-hash-mismatch", message: `\`${id}@${version}\` hashes to ${bundle.hash} but the lock pins ${entry.hash}; the rubric changed without a new version` }];
+    return [
+      {
+        kind: "lock-hash-mismatch",
+        message: `\`${id}@${version}\` hashes to ${bundle.hash} but the lock pins ${entry.hash}; the rubric changed without a new version`,
+      },
+    ];
   }
   return [];
 }
@@ -153,7 +180,9 @@ function lockedFile(ref: string, lockPath: string, id: string, version: string, 
   }
   const r = held.body.rubric;
   if (r.id !== id || r.version !== version) {
-    throw new LockError(`\`${ref}\`: the lock pins it to ${path}, which holds \`${r.id}@${r.version}\`; run \`rulers lock\` again`);
+    throw new LockError(
+      `\`${ref}\`: the lock pins it to ${path}, which holds \`${r.id}@${r.version}\`; run \`rulers lock\` again`,
+    );
   }
   return path;
 }
@@ -173,17 +202,24 @@ export function resolveBundleRef(ref: string, lockPath?: string): string {
     if (versions) {
       if (version !== undefined) {
         const e = versions[version];
-        if (!e) throw new LockError(`\`${ref}\`: the lock ${lp} pins \`${id}\` only at ${versionList(versions)}; use one of them or run \`rulers lock\` again`);
+        if (!e)
+          throw new LockError(
+            `\`${ref}\`: the lock ${lp} pins \`${id}\` only at ${versionList(versions)}; use one of them or run \`rulers lock\` again`,
+          );
         return lockedFile(ref, lp, id, version, e);
       }
       const [only, ...more] = Object.entries(versions);
       if (only && more.length === 0) return lockedFile(ref, lp, id, only[0], only[1]);
-      throw new LockError(`\`${ref}\`: the lock pins several versions (${Object.keys(versions).sort().join(", ")}); say which with \`${id}@<version>\``);
+      throw new LockError(
+        `\`${ref}\`: the lock pins several versions (${Object.keys(versions).sort().join(", ")}); say which with \`${id}@<version>\``,
+      );
     }
   }
   if (version !== undefined) {
     const p = bundlePath("bundles", id, version);
     if (existsSync(p)) return p;
   }
-  throw new LockError(`cannot find bundle \`${ref}\`: give a path to bundle.json or \`id@version\` of a locked or compiled rubric`);
+  throw new LockError(
+    `cannot find bundle \`${ref}\`: give a path to bundle.json or \`id@version\` of a locked or compiled rubric`,
+  );
 }

@@ -2,7 +2,7 @@
  * Detached ed25519 signatures over a bundle's hash (node:crypto). Signing the hash signs the
  * exact content, since the hash is recomputed from the body on every verify.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { sha256Hex } from "./hash.js";
@@ -45,7 +45,9 @@ export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: st
 // node:crypto would happily sign with an RSA or EC key too; the file format promises ed25519.
 function ed25519(key: KeyObject, what: string): KeyObject {
   if (key.asymmetricKeyType !== "ed25519") {
-    throw new SignError(`the ${what} has type \`${key.asymmetricKeyType ?? "secret"}\`, not ed25519; make an ed25519 pair with \`rulers sign --generate-key <prefix>\``);
+    throw new SignError(
+      `the ${what} has type \`${key.asymmetricKeyType ?? "secret"}\`, not ed25519; make an ed25519 pair with \`rulers sign --generate-key <prefix>\``,
+    );
   }
   return key;
 }
@@ -66,7 +68,9 @@ export function parsePublicKey(pem: string): KeyObject {
   try {
     key = createPublicKey(pem);
   } catch {
-    throw new SignError("not a public key in PEM form; give the `<prefix>.pub.pem` that `rulers sign --generate-key` wrote");
+    throw new SignError(
+      "not a public key in PEM form; give the `<prefix>.pub.pem` that `rulers sign --generate-key` wrote",
+    );
   }
   return ed25519(key, "public key");
 }
@@ -74,7 +78,7 @@ export function parsePublicKey(pem: string): KeyObject {
 /** `sha256:` over the public key's DER (SPKI), so a signature names the key that made it. */
 export function keyId(publicKey: string | KeyObject): string {
   const key = typeof publicKey === "string" ? parsePublicKey(publicKey) : publicKey;
-  return "sha256:" + sha256Hex(key.export({ type: "spki", format: "der" }));
+  return `sha256:${sha256Hex(key.export({ type: "spki", format: "der" }))}`;
 }
 
 export function signBundle(bundle: Bundle, privateKeyPem: string): Signature {
@@ -91,9 +95,20 @@ export function signBundle(bundle: Bundle, privateKeyPem: string): Signature {
 /** False for any signature that is not by this key over this bundle's hash, never an exception. */
 export function verifySignature(bundle: Bundle, sig: Signature, publicKeyPem: string): boolean {
   if (sig === null || typeof sig !== "object") return false;
-  if (sig.format !== SIG_FORMAT || sig.alg !== "ed25519" || sig.hash !== bundle.hash || typeof sig.signature !== "string") return false;
+  if (
+    sig.format !== SIG_FORMAT ||
+    sig.alg !== "ed25519" ||
+    sig.hash !== bundle.hash ||
+    typeof sig.signature !== "string"
+  )
+    return false;
   try {
-    return verify(null, Buffer.from(bundle.hash, "utf8"), parsePublicKey(publicKeyPem), Buffer.from(sig.signature, "base64"));
+    return verify(
+      null,
+      Buffer.from(bundle.hash, "utf8"),
+      parsePublicKey(publicKeyPem),
+      Buffer.from(sig.signature, "base64"),
+    );
   } catch {
     return false;
   }
@@ -110,12 +125,16 @@ export function readSignature(path: string): Signature {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new SignError(`${path}: ${code === "ENOENT" ? "no such signature file" : code ? `cannot read (${code})` : "not valid JSON"}`);
+    throw new SignError(
+      `${path}: ${code === "ENOENT" ? "no such signature file" : code ? `cannot read (${code})` : "not valid JSON"}`,
+    );
   }
   const parsed = SignatureFile.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new SignError(`${path}: not a rulers signature: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`);
+    throw new SignError(
+      `${path}: not a rulers signature: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`,
+    );
   }
   return parsed.data;
 }

@@ -55,7 +55,12 @@ function percentile(sorted: Float64Array, q: number): number {
 }
 
 /** `pred` and `gold` must already be values on `scale` (snapped); others throw. */
-export function agreement(pred: readonly number[], gold: readonly number[], scale: HumanScale, opts: AgreementOptions = {}): AgreementReport {
+export function agreement(
+  pred: readonly number[],
+  gold: readonly number[],
+  scale: HumanScale,
+  opts: AgreementOptions = {},
+): AgreementReport {
   if (pred.length !== gold.length) throw new Error("pred and gold differ in length");
   const k = categoryCount(scale);
   const values = Array.from({ length: k }, (_, i) => valueOf(scale, i));
@@ -64,7 +69,10 @@ export function agreement(pred: readonly number[], gold: readonly number[], scal
   for (let i = 0; i < gold.length; i++) {
     h[i] = categoryOf(scale, gold[i]!);
     p[i] = categoryOf(scale, pred[i]!);
-    if (h[i]! < 0 || p[i]! < 0) throw new Error(`value ${h[i]! < 0 ? gold[i] : pred[i]} is not on the scale ${scale.min}..${scale.max} step ${scale.step}`);
+    if (h[i]! < 0 || p[i]! < 0)
+      throw new Error(
+        `value ${h[i]! < 0 ? gold[i] : pred[i]} is not on the scale ${scale.min}..${scale.max} step ${scale.step}`,
+      );
   }
   const full = table(k, values, h, p);
   const names = Object.keys(METRICS) as MetricName[];
@@ -98,13 +106,17 @@ export function agreement(pred: readonly number[], gold: readonly number[], scal
     }
     const d = draws[name]!.subarray(0, filled[name]!).sort();
     // An interval from a handful of defined resamples would be noise; require most of them.
-    metrics[name] = { value: m.value, ci: d.length >= Math.max(2, resamples * 0.5) ? [percentile(d, 0.025), percentile(d, 0.975)] : null };
+    metrics[name] = {
+      value: m.value,
+      ci: d.length >= Math.max(2, resamples * 0.5) ? [percentile(d, 0.025), percentile(d, 0.975)] : null,
+    };
   }
   const confusion: Record<string, Record<string, number>> = {};
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    const c = full.counts[i * k + j]!;
-    if (!c) continue;
-    (confusion[String(values[i])] ??= {})[String(values[j])] = c;
-  }
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const c = full.counts[i * k + j]!;
+      if (!c) continue;
+      (confusion[String(values[i])] ??= {})[String(values[j])] = c;
+    }
   return { n: gold.length, scale, metrics, confusion };
 }

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { contentHash, prettyCanonicalJson } from "../util/canonical.js";
-import { snap, type HumanScale } from "./categories.js";
-import { DataError, featuresOf, type FeatureSet, type Joined } from "./data.js";
-import { fitLinear, predictLinear, type LinearModel } from "./linear.js";
-import { applyMap, fitIsotonic, fitOt, fitThresholds, type CalibrationMap, type Pair } from "./maps.js";
+import { type HumanScale, snap } from "./categories.js";
+import { DataError, type FeatureSet, featuresOf, type Joined } from "./data.js";
+import { fitLinear, type LinearModel, predictLinear } from "./linear.js";
+import { applyMap, type CalibrationMap, fitIsotonic, fitOt, fitThresholds, type Pair } from "./maps.js";
 
 export const CALIBRATOR_FORMAT = "rulers-calibrator/1";
 export type Method = "ot" | "isotonic" | "thresholds";
@@ -52,21 +52,34 @@ export function inputOf(body: Pick<CalibratorBody, "features" | "linear">, recor
   const raw = record.raw_score as number;
   if (!body.linear) return raw;
   const [names, values] = featuresOf(record, body.features);
-  const row = body.linear.names.map((n) => (n === "raw_score" ? raw : values[names.indexOf(n)] ?? 0));
+  const row = body.linear.names.map((n) => (n === "raw_score" ? raw : (values[names.indexOf(n)] ?? 0)));
   return predictLinear(body.linear, row);
 }
 
-export function fitCalibrator(data: readonly Joined[], method: Method, scale: HumanScale, features: readonly FeatureSet[] = []): Calibrator {
+export function fitCalibrator(
+  data: readonly Joined[],
+  method: Method,
+  scale: HumanScale,
+  features: readonly FeatureSet[] = [],
+): Calibrator {
   const need = minimumPairs(method, scale);
-  if (data.length < need) throw new DataError(`${data.length} labelled pairs are too few to fit \`${method}\` on a ${Math.round((scale.max - scale.min) / scale.step) + 1}-category scale; at least ${need} are needed`);
+  if (data.length < need)
+    throw new DataError(
+      `${data.length} labelled pairs are too few to fit \`${method}\` on a ${Math.round((scale.max - scale.min) / scale.step) + 1}-category scale; at least ${need} are needed`,
+    );
   const first = identity(data[0]!);
   for (const d of data) {
     const id = identity(d);
-    if (id.bundle.hash !== first.bundle.hash) throw new DataError(`the run mixes bundles (${first.bundle.hash} and ${id.bundle.hash}); calibrate one bundle at a time`);
+    if (id.bundle.hash !== first.bundle.hash)
+      throw new DataError(
+        `the run mixes bundles (${first.bundle.hash} and ${id.bundle.hash}); calibrate one bundle at a time`,
+      );
   }
   for (const d of data) {
     if (snap(scale, d.label) !== d.label || d.label < scale.min || d.label > scale.max) {
-      throw new DataError(`label ${d.label} of \`${d.item.item_id}\` is not on the human scale ${scale.min}..${scale.max} step ${scale.step}`);
+      throw new DataError(
+        `label ${d.label} of \`${d.item.item_id}\` is not on the human scale ${scale.min}..${scale.max} step ${scale.step}`,
+      );
     }
   }
   let linear: LinearModel | null = null;
@@ -77,11 +90,20 @@ export function fitCalibrator(data: readonly Joined[], method: Method, scale: Hu
     });
     const names = [...new Set(rows.flatMap((r) => r.names))];
     const matrix = rows.map((r) => names.map((n) => r.values[r.names.indexOf(n)] ?? 0));
-    linear = fitLinear(names, matrix, data.map((d) => d.label));
+    linear = fitLinear(
+      names,
+      matrix,
+      data.map((d) => d.label),
+    );
   }
-  const pairs: Pair[] = data.map((d) => ({ x: inputOf({ features: [...features], linear }, d.item.record), y: d.label }));
+  const pairs: Pair[] = data.map((d) => ({
+    x: inputOf({ features: [...features], linear }, d.item.record),
+    y: d.label,
+  }));
   const map = method === "ot" ? fitOt(pairs) : method === "isotonic" ? fitIsotonic(pairs) : fitThresholds(pairs, scale);
-  const fitData = data.map((d) => [d.item.item_id, d.item.record.raw_score as number, d.label] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const fitData = data
+    .map((d) => [d.item.item_id, d.item.record.raw_score as number, d.label] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const body: CalibratorBody = {
     format: CALIBRATOR_FORMAT,
     bundle: first.bundle,
@@ -103,9 +125,11 @@ export function calibrate(cal: Calibrator, record: Record<string, unknown>): num
 /** Refuse records from another bundle or judge model, unless the user forces it. */
 export function checkCompatible(cal: Calibrator, record: Record<string, unknown>): string | null {
   const b = record.bundle as { hash?: string } | undefined;
-  if (b?.hash !== cal.body.bundle.hash) return `the calibrator was fitted for bundle ${cal.body.bundle.hash} but the run used ${b?.hash ?? "an unknown bundle"}`;
+  if (b?.hash !== cal.body.bundle.hash)
+    return `the calibrator was fitted for bundle ${cal.body.bundle.hash} but the run used ${b?.hash ?? "an unknown bundle"}`;
   const model = (record.judge as { model?: unknown } | undefined)?.model;
-  if (JSON.stringify(model) !== JSON.stringify(cal.body.judge_model)) return `the calibrator was fitted for judge ${JSON.stringify(cal.body.judge_model)} but the run used ${JSON.stringify(model)}`;
+  if (JSON.stringify(model) !== JSON.stringify(cal.body.judge_model))
+    return `the calibrator was fitted for judge ${JSON.stringify(cal.body.judge_model)} but the run used ${JSON.stringify(model)}`;
   return null;
 }
 
@@ -118,9 +142,13 @@ export function readCalibrator(path: string): Calibrator {
   try {
     json = JSON.parse(readFileSync(path, "utf8")) as Calibrator;
   } catch (err) {
-    throw new DataError(`cannot read calibrator \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new DataError(
+      `cannot read calibrator \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
-  if (!json || typeof json !== "object" || json.body?.format !== CALIBRATOR_FORMAT) throw new DataError(`\`${path}\` is not a rulers calibrator`);
-  if (contentHash(json.body) !== json.hash) throw new DataError(`\`${path}\` was altered after fitting (its content does not match ${json.hash})`);
+  if (!json || typeof json !== "object" || json.body?.format !== CALIBRATOR_FORMAT)
+    throw new DataError(`\`${path}\` is not a rulers calibrator`);
+  if (contentHash(json.body) !== json.hash)
+    throw new DataError(`\`${path}\` was altered after fitting (its content does not match ${json.hash})`);
   return json;
 }

@@ -37,7 +37,8 @@ export function parseScale(text: string): HumanScale {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*(?:\.\.|to)\s*(-?\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$/.exec(text);
   if (!m) throw new Error(`scale \`${text}\` is not MIN..MAX[:STEP], e.g. \`1..5:0.5\``);
   const scale = { min: Number(m[1]), max: Number(m[2]), step: m[3] ? Number(m[3]) : 1 };
-  if (!(scale.max > scale.min) || !(scale.step > 0)) throw new Error(`scale \`${text}\` needs MIN below MAX and a positive STEP`);
+  if (!(scale.max > scale.min) || !(scale.step > 0))
+    throw new Error(`scale \`${text}\` needs MIN below MAX and a positive STEP`);
   return scale;
 }
 

@@ -4,13 +4,19 @@
  * item id, so they do not depend on row order.
  */
 import { bucketOf } from "../util/buckets.js";
-import type { HumanScale } from "./categories.js";
 import { calibrate, fitCalibrator, type Method } from "./calibrator.js";
+import type { HumanScale } from "./categories.js";
 import type { FeatureSet, Joined } from "./data.js";
 
 export const foldOf = bucketOf;
 
-export function crossValidated(data: readonly Joined[], k: number, method: Method, scale: HumanScale, features: readonly FeatureSet[] = []): number[] {
+export function crossValidated(
+  data: readonly Joined[],
+  k: number,
+  method: Method,
+  scale: HumanScale,
+  features: readonly FeatureSet[] = [],
+): number[] {
   const fold = data.map((d) => foldOf(d.item.item_id, k));
   const out = new Array<number>(data.length);
   for (let f = 0; f < k; f++) {

@@ -1,8 +1,8 @@
-export * from "./categories.js";
-export * from "./metrics.js";
-export { agreement, prng, type AgreementOptions, type AgreementReport, type MetricWithCi } from "./agreement.js";
-export * from "./maps.js";
-export * from "./linear.js";
-export * from "./data.js";
+export { type AgreementOptions, type AgreementReport, agreement, type MetricWithCi, prng } from "./agreement.js";
 export * from "./calibrator.js";
+export * from "./categories.js";
+export * from "./data.js";
 export * from "./folds.js";
+export * from "./linear.js";
+export * from "./maps.js";
+export * from "./metrics.js";

@@ -34,9 +34,17 @@ function solve(a: number[][], b: number[]): number[] {
 export function fitLinear(names: string[], rows: readonly number[][], y: readonly number[]): LinearModel {
   const d = names.length;
   const mean = Array.from({ length: d }, (_, j) => rows.reduce((a, r) => a + r[j]!, 0) / rows.length);
-  const sd = Array.from({ length: d }, (_, j) => Math.sqrt(rows.reduce((a, r) => a + (r[j]! - mean[j]!) ** 2, 0) / rows.length) || 1);
+  const sd = Array.from(
+    { length: d },
+    (_, j) => Math.sqrt(rows.reduce((a, r) => a + (r[j]! - mean[j]!) ** 2, 0) / rows.length) || 1,
+  );
   const z = rows.map((r) => [1, ...r.map((v, j) => (v - mean[j]!) / sd[j]!)]);
-  const xtx = Array.from({ length: d + 1 }, (_, i) => Array.from({ length: d + 1 }, (_, j) => z.reduce((a, r) => a + r[i]! * r[j]!, 0) + (i === j && i > 0 ? RIDGE_LAMBDA : 0)));
+  const xtx = Array.from({ length: d + 1 }, (_, i) =>
+    Array.from(
+      { length: d + 1 },
+      (_, j) => z.reduce((a, r) => a + r[i]! * r[j]!, 0) + (i === j && i > 0 ? RIDGE_LAMBDA : 0),
+    ),
+  );
   const xty = Array.from({ length: d + 1 }, (_, i) => z.reduce((a, r, n) => a + r[i]! * y[n]!, 0));
   return { names, mean, sd, beta: solve(xtx, xty) };
 }

@@ -9,7 +9,7 @@
  * Piecewise maps interpolate linearly between their points and clamp outside them; every
  * output is snapped to the human scale's step.
  */
-import { categoryCount, snap, valueOf, type HumanScale } from "./categories.js";
+import { categoryCount, type HumanScale, snap, valueOf } from "./categories.js";
 import { kappa } from "./metrics.js";
 
 export type CalibrationMap =
@@ -58,8 +58,12 @@ export function fitIsotonic(pairs: readonly Pair[]): CalibrationMap {
     sum.push(g.ys.reduce((a, b) => a + b, 0));
     weight.push(g.ys.length);
     start.push(i);
-    while (sum.length > 1 && sum[sum.length - 2]! / weight[weight.length - 2]! > sum[sum.length - 1]! / weight[weight.length - 1]!) {
-      const s = sum.pop()!, w = weight.pop()!;
+    while (
+      sum.length > 1 &&
+      sum[sum.length - 2]! / weight[weight.length - 2]! > sum[sum.length - 1]! / weight[weight.length - 1]!
+    ) {
+      const s = sum.pop()!,
+        w = weight.pop()!;
       start.pop();
       sum[sum.length - 1]! += s;
       weight[weight.length - 1]! += w;
@@ -144,7 +148,11 @@ export function fitThresholds(pairs: readonly Pair[], scale: HumanScale): Calibr
   }
   // Infinity cannot be written as JSON: a cut no raw score reaches becomes max + 1.
   const ceiling = (raw[raw.length - 1] ?? 0) + 1;
-  return { kind: "thresholds", cuts: cuts.map((c) => (Number.isFinite(c) ? c : ceiling)), values: Array.from({ length: k }, (_, i) => valueOf(scale, i)) };
+  return {
+    kind: "thresholds",
+    cuts: cuts.map((c) => (Number.isFinite(c) ? c : ceiling)),
+    values: Array.from({ length: k }, (_, i) => valueOf(scale, i)),
+  };
 }
 
 export function applyMap(map: CalibrationMap, x: number, scale: HumanScale): number {

@@ -20,11 +20,12 @@ export interface Table {
 function marginals(t: Table): { rows: Float64Array; cols: Float64Array } {
   const rows = new Float64Array(t.k);
   const cols = new Float64Array(t.k);
-  for (let h = 0; h < t.k; h++) for (let p = 0; p < t.k; p++) {
-    const c = t.counts[h * t.k + p]!;
-    rows[h]! += c;
-    cols[p]! += c;
-  }
+  for (let h = 0; h < t.k; h++)
+    for (let p = 0; p < t.k; p++) {
+      const c = t.counts[h * t.k + p]!;
+      rows[h]! += c;
+      cols[p]! += c;
+    }
   return { rows, cols };
 }
 
@@ -40,53 +41,62 @@ export function kappa(t: Table, weighting: "none" | "linear" | "quadratic"): Met
   };
   let observed = 0;
   let expected = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    const wij = w(i, j);
-    if (wij === 0) continue;
-    observed += wij * t.counts[i * k + j]!;
-    expected += (wij * rows[i]! * cols[j]!) / t.n;
-  }
-  if (expected === 0) return undef("chance disagreement is zero (all ratings fall in one category on at least one side)");
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const wij = w(i, j);
+      if (wij === 0) continue;
+      observed += wij * t.counts[i * k + j]!;
+      expected += (wij * rows[i]! * cols[j]!) / t.n;
+    }
+  if (expected === 0)
+    return undef("chance disagreement is zero (all ratings fall in one category on at least one side)");
   return ok(1 - observed / expected);
 }
 
 export function accuracy(t: Table, within: number): Metric {
   if (t.n === 0) return undef("no items");
   let hit = 0;
-  for (let i = 0; i < t.k; i++) for (let j = 0; j < t.k; j++) if (Math.abs(i - j) <= within) hit += t.counts[i * t.k + j]!;
+  for (let i = 0; i < t.k; i++)
+    for (let j = 0; j < t.k; j++) if (Math.abs(i - j) <= within) hit += t.counts[i * t.k + j]!;
   return ok(hit / t.n);
 }
 
 export function meanError(t: Table, power: 1 | 2): Metric {
   if (t.n === 0) return undef("no items");
   let s = 0;
-  for (let i = 0; i < t.k; i++) for (let j = 0; j < t.k; j++) {
-    const c = t.counts[i * t.k + j]!;
-    if (c) s += c * Math.abs(t.values[i]! - t.values[j]!) ** power;
-  }
+  for (let i = 0; i < t.k; i++)
+    for (let j = 0; j < t.k; j++) {
+      const c = t.counts[i * t.k + j]!;
+      if (c) s += c * Math.abs(t.values[i]! - t.values[j]!) ** power;
+    }
   return ok(power === 1 ? s / t.n : Math.sqrt(s / t.n));
 }
 
 function pearsonOf(t: Table, xs: ArrayLike<number>, ys: ArrayLike<number>): Metric {
   if (t.n < 2) return undef("fewer than two items");
-  let sx = 0, sy = 0;
-  for (let i = 0; i < t.k; i++) for (let j = 0; j < t.k; j++) {
-    const c = t.counts[i * t.k + j]!;
-    sx += c * xs[i]!;
-    sy += c * ys[j]!;
-  }
+  let sx = 0,
+    sy = 0;
+  for (let i = 0; i < t.k; i++)
+    for (let j = 0; j < t.k; j++) {
+      const c = t.counts[i * t.k + j]!;
+      sx += c * xs[i]!;
+      sy += c * ys[j]!;
+    }
   const mx = sx / t.n;
   const my = sy / t.n;
-  let cov = 0, vx = 0, vy = 0;
-  for (let i = 0; i < t.k; i++) for (let j = 0; j < t.k; j++) {
-    const c = t.counts[i * t.k + j]!;
-    if (!c) continue;
-    const dx = xs[i]! - mx;
-    const dy = ys[j]! - my;
-    cov += c * dx * dy;
-    vx += c * dx * dx;
-    vy += c * dy * dy;
-  }
+  let cov = 0,
+    vx = 0,
+    vy = 0;
+  for (let i = 0; i < t.k; i++)
+    for (let j = 0; j < t.k; j++) {
+      const c = t.counts[i * t.k + j]!;
+      if (!c) continue;
+      const dx = xs[i]! - mx;
+      const dy = ys[j]! - my;
+      cov += c * dx * dy;
+      vx += c * dx * dx;
+      vy += c * dy * dy;
+    }
   if (vx === 0 || vy === 0) return undef(`${vx === 0 ? "human" : "judge"} scores are constant`);
   return ok(cov / Math.sqrt(vx * vy));
 }
@@ -117,21 +127,28 @@ export function kendallTauB(t: Table): Metric {
   const k = t.k;
   // below[i][j] = count of cells with row < i and col < j; above-right similarly.
   const pre = new Float64Array((k + 1) * (k + 1));
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    pre[(i + 1) * (k + 1) + j + 1] = t.counts[i * k + j]! + pre[i * (k + 1) + j + 1]! + pre[(i + 1) * (k + 1) + j]! - pre[i * (k + 1) + j]!;
-  }
-  const rect = (i0: number, i1: number, j0: number, j1: number) => (i1 <= i0 || j1 <= j0 ? 0 : pre[i1 * (k + 1) + j1]! - pre[i0 * (k + 1) + j1]! - pre[i1 * (k + 1) + j0]! + pre[i0 * (k + 1) + j0]!);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      pre[(i + 1) * (k + 1) + j + 1] =
+        t.counts[i * k + j]! + pre[i * (k + 1) + j + 1]! + pre[(i + 1) * (k + 1) + j]! - pre[i * (k + 1) + j]!;
+    }
+  const rect = (i0: number, i1: number, j0: number, j1: number) =>
+    i1 <= i0 || j1 <= j0
+      ? 0
+      : pre[i1 * (k + 1) + j1]! - pre[i0 * (k + 1) + j1]! - pre[i1 * (k + 1) + j0]! + pre[i0 * (k + 1) + j0]!;
   let concordant = 0;
   let discordant = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) {
-    const c = t.counts[i * k + j]!;
-    if (!c) continue;
-    concordant += c * rect(i + 1, k, j + 1, k);
-    discordant += c * rect(i + 1, k, 0, j);
-  }
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) {
+      const c = t.counts[i * k + j]!;
+      if (!c) continue;
+      concordant += c * rect(i + 1, k, j + 1, k);
+      discordant += c * rect(i + 1, k, 0, j);
+    }
   const { rows, cols } = marginals(t);
   const n0 = (t.n * (t.n - 1)) / 2;
-  let tiesX = 0, tiesY = 0;
+  let tiesX = 0,
+    tiesY = 0;
   for (let i = 0; i < k; i++) {
     tiesX += (rows[i]! * (rows[i]! - 1)) / 2;
     tiesY += (cols[i]! * (cols[i]! - 1)) / 2;

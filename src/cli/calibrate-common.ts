@@ -1,16 +1,32 @@
-import { DataError, FEATURE_SETS, inferScale, METHODS, parseScale, type FeatureSet, type HumanScale, type Joined, type Method } from "../calibrate/index.js";
+import {
+  DataError,
+  FEATURE_SETS,
+  type FeatureSet,
+  type HumanScale,
+  inferScale,
+  type Joined,
+  METHODS,
+  type Method,
+  parseScale,
+} from "../calibrate/index.js";
 import { CliError } from "./io.js";
 
 export function methodFlag(v: string | undefined, fallback?: Method): Method {
   if (v === undefined && fallback) return fallback;
-  if (!METHODS.includes(v as Method)) throw new CliError(`\`--method\` must be one of ${METHODS.join(", ")}, got \`${v ?? ""}\``);
+  if (!METHODS.includes(v as Method))
+    throw new CliError(`\`--method\` must be one of ${METHODS.join(", ")}, got \`${v ?? ""}\``);
   return v as Method;
 }
 
 export function featuresFlag(v: string | undefined): FeatureSet[] {
   if (!v) return [];
-  const list = v.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const f of list) if (!FEATURE_SETS.includes(f as FeatureSet)) throw new CliError(`unknown feature \`${f}\`; use ${FEATURE_SETS.join(", ")}`);
+  const list = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const f of list)
+    if (!FEATURE_SETS.includes(f as FeatureSet))
+      throw new CliError(`unknown feature \`${f}\`; use ${FEATURE_SETS.join(", ")}`);
   return list as FeatureSet[];
 }
 

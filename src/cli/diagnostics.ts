@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostic } from "../diagnostics/index.js";
+import { type Diagnostic, formatDiagnostic } from "../diagnostics/index.js";
 import { writeErr } from "./io.js";
 
 /** Print diagnostics with their source lines; `sources` maps file names to text. */

@@ -1,21 +1,26 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
 
 /** An expected failure (bad flag, unreadable file): printed as one line, never as a stack. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = "CliError";
   }
 }
 
 export function writeErr(line: string): void {
-  process.stderr.write(line.endsWith("\n") ? line : line + "\n");
+  process.stderr.write(line.endsWith("\n") ? line : `${line}\n`);
 }
 
 export function writeOut(line: string): void {
-  process.stdout.write(line.endsWith("\n") ? line : line + "\n");
+  process.stdout.write(line.endsWith("\n") ? line : `${line}\n`);
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -34,11 +39,18 @@ export function parseFlags<O extends Options>(argv: string[], options: O, help: 
 }
 
 /** Parse a numeric flag, naming the flag in the error. */
-export function numberFlag(value: string | undefined, flag: string, fallback: number, opts: { integer?: boolean; min?: number } = {}): number {
+export function numberFlag(
+  value: string | undefined,
+  flag: string,
+  fallback: number,
+  opts: { integer?: boolean; min?: number } = {},
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min)) {
-    throw new CliError(`\`--${flag}\` must be ${opts.integer ? "an integer" : "a number"}${opts.min !== undefined ? ` ≥ ${opts.min}` : ""}, got \`${value}\``);
+    throw new CliError(
+      `\`--${flag}\` must be ${opts.integer ? "an integer" : "a number"}${opts.min !== undefined ? ` ≥ ${opts.min}` : ""}, got \`${value}\``,
+    );
   }
   return n;
 }

@@ -4,12 +4,12 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { error, hasErrors, type Diagnostic } from "../diagnostics/index.js";
+import { type Diagnostic, error, hasErrors } from "../diagnostics/index.js";
 import type { RubricFile } from "../syntax/ast.js";
 import { MAX_SOURCE_CHARS, parseRubric } from "../syntax/parse.js";
 import { collectDeclarations, createContext, type Declarations } from "./context.js";
 import type { RubricIR } from "./ir.js";
-import { lowerRubric, type ImportedPart } from "./lower.js";
+import { type ImportedPart, lowerRubric } from "./lower.js";
 import { partHash } from "./part-hash.js";
 import { RULES } from "./rules.js";
 
@@ -46,7 +46,12 @@ interface State {
   readonly done: Map<string, { file: RubricFile; hash: string; imports: ImportedPart[] } | null>;
 }
 
-function check(file: RubricFile, name: string | undefined, imported: readonly Declarations[], sink: Diagnostic[]): void {
+function check(
+  file: RubricFile,
+  name: string | undefined,
+  imported: readonly Declarations[],
+  sink: Diagnostic[],
+): void {
   const ctx = createContext(file, name, sink, imported);
   for (const rule of RULES) rule(ctx);
 }
@@ -59,29 +64,63 @@ function resolveImports(file: RubricFile, name: string | undefined, st: State): 
     const path = resolve(base, d.path);
     if (st.stack.includes(path)) {
       const chain = [...st.stack.slice(st.stack.indexOf(path)), path].map((p) => `\`${p}\``).join(" → ");
-      st.diagnostics.push(error("import-cycle", `import cycle: ${chain}; a part cannot import itself, directly or through others`, d.pathLoc, name));
+      st.diagnostics.push(
+        error(
+          "import-cycle",
+          `import cycle: ${chain}; a part cannot import itself, directly or through others`,
+          d.pathLoc,
+          name,
+        ),
+      );
       continue;
     }
     const part = loadPart(path, d.path, name, d.pathLoc, st);
     if (!part) continue;
     if (d.hash === null) {
-      st.diagnostics.push(error("import-unpinned", `import \`${d.path}\` is not pinned; add its hash: \`import "${d.path}" ${part.hash}\``, d.pathLoc, name));
+      st.diagnostics.push(
+        error(
+          "import-unpinned",
+          `import \`${d.path}\` is not pinned; add its hash: \`import "${d.path}" ${part.hash}\``,
+          d.pathLoc,
+          name,
+        ),
+      );
     } else if (d.hash !== part.hash) {
-      st.diagnostics.push(error("import-hash-mismatch", `\`${d.path}\` has changed: it is pinned to \`${d.hash.slice(0, 19)}…\` but its content hashes to \`${part.hash}\`; review the change, then update the pin`, d.hashLoc ?? d.pathLoc, name));
+      st.diagnostics.push(
+        error(
+          "import-hash-mismatch",
+          `\`${d.path}\` has changed: it is pinned to \`${d.hash.slice(0, 19)}…\` but its content hashes to \`${part.hash}\`; review the change, then update the pin`,
+          d.hashLoc ?? d.pathLoc,
+          name,
+        ),
+      );
     }
     parts.push(...part.imports, { hash: part.hash, file: part.file });
   }
   return parts;
 }
 
-function loadPart(path: string, written: string, from: string | undefined, at: { start: number; end: number }, st: State) {
+function loadPart(
+  path: string,
+  written: string,
+  from: string | undefined,
+  at: { start: number; end: number },
+  st: State,
+) {
   if (st.done.has(path)) return st.done.get(path) ?? null;
   let text: string;
   try {
     text = st.read(path);
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
-    st.diagnostics.push(error("import-not-found", `cannot read import \`${written}\` (${why}); the path is relative to the importing file`, at, from));
+    st.diagnostics.push(
+      error(
+        "import-not-found",
+        `cannot read import \`${written}\` (${why}); the path is relative to the importing file`,
+        at,
+        from,
+      ),
+    );
     st.done.set(path, null);
     return null;
   }
@@ -93,14 +132,26 @@ function loadPart(path: string, written: string, from: string | undefined, at: {
     return null;
   }
   if (parsed.ast.header?.form !== "part") {
-    st.diagnostics.push(error("import-not-part", `\`${written}\` is a rubric, not a part; only files starting with \`part <id> version <x.y.z>\` can be imported`, at, from));
+    st.diagnostics.push(
+      error(
+        "import-not-part",
+        `\`${written}\` is a rubric, not a part; only files starting with \`part <id> version <x.y.z>\` can be imported`,
+        at,
+        from,
+      ),
+    );
     st.done.set(path, null);
     return null;
   }
   st.stack.push(path);
   const imports = resolveImports(parsed.ast, path, st);
   st.stack.pop();
-  check(parsed.ast, path, imports.map((p) => collectDeclarations(p.file)), st.diagnostics);
+  check(
+    parsed.ast,
+    path,
+    imports.map((p) => collectDeclarations(p.file)),
+    st.diagnostics,
+  );
   const result = { file: parsed.ast, hash: partHash(parsed.ast, imports), imports };
   st.done.set(path, result);
   return result;
@@ -119,10 +170,15 @@ export function compileSource(text: string, file?: string, opts: CompileOptions 
   const ast = parsed.ast;
   let ir: RubricIR | null = null;
   let hash: string | null = null;
-  if (ast && ast.header) {
+  if (ast?.header) {
     const imports = resolveImports(ast, file, st);
     if (!hasErrors(parsed.diagnostics)) {
-      check(ast, file, imports.map((p) => collectDeclarations(p.file)), st.diagnostics);
+      check(
+        ast,
+        file,
+        imports.map((p) => collectDeclarations(p.file)),
+        st.diagnostics,
+      );
       if (!hasErrors(st.diagnostics)) {
         if (ast.header.form === "part") hash = partHash(ast, imports);
         else ir = lowerRubric(ast, imports);
@@ -143,13 +199,32 @@ export function compileFile(path: string, opts: CompileOptions = {}): CompileRes
   try {
     const size = statSync(path).size;
     if (size > MAX_SOURCE_CHARS * 4) {
-      return { ir: null, ast: null, diagnostics: [error("source-too-large", `file is ${size} bytes, over the limit of ${MAX_SOURCE_CHARS} characters; split it into parts`, undefined, path)], sources: new Map(), partHash: null };
+      return {
+        ir: null,
+        ast: null,
+        diagnostics: [
+          error(
+            "source-too-large",
+            `file is ${size} bytes, over the limit of ${MAX_SOURCE_CHARS} characters; split it into parts`,
+            undefined,
+            path,
+          ),
+        ],
+        sources: new Map(),
+        partHash: null,
+      };
     }
     text = readFileSync(path, "utf8");
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
-    return { ir: null, ast: null, diagnostics: [error("unreadable-file", `cannot read \`${path}\`: ${why}`, undefined, path)], sources: new Map(), partHash: null };
+    return {
+      ir: null,
+      ast: null,
+      diagnostics: [error("unreadable-file", `cannot read \`${path}\`: ${why}`, undefined, path)],
+      sources: new Map(),
+      partHash: null,
+    };
   }
   return compileSource(text, path, opts);
 }

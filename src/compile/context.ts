@@ -2,7 +2,7 @@
  * What every check rule sees: the AST, a flattened view of its declarations (criteria inside
  * sections included), and `report`. Rules only read; the lowering runs after them.
  */
-import { error, warning, type Diagnostic, type Span } from "../diagnostics/index.js";
+import { type Diagnostic, error, type Span, warning } from "../diagnostics/index.js";
 import type * as A from "../syntax/ast.js";
 
 export interface Declarations {
@@ -55,7 +55,12 @@ export function collectDeclarations(file: A.RubricFile): Declarations {
  * `imported` are the declarations of imported parts: rules may refer to them (a gate on an
  * imported criterion) but never report on them — each part is checked in its own file.
  */
-export function createContext(file: A.RubricFile, fileName: string | undefined, sink: Diagnostic[], imported: readonly Declarations[] = []): RuleContext {
+export function createContext(
+  file: A.RubricFile,
+  fileName: string | undefined,
+  sink: Diagnostic[],
+  imported: readonly Declarations[] = [],
+): RuleContext {
   const decls = collectDeclarations(file);
   const scored = new Map<string, A.CriterionDecl | A.CheckDecl>();
   const importedIds = new Set<string>();
@@ -77,6 +82,9 @@ export function createContext(file: A.RubricFile, fileName: string | undefined, 
 }
 
 /** The one declaration of a kind that may appear once (the first, if repeated). */
-export function single<K extends A.Declaration["kind"]>(decls: Declarations, kind: K): Extract<A.Declaration, { kind: K }> | undefined {
+export function single<K extends A.Declaration["kind"]>(
+  decls: Declarations,
+  kind: K,
+): Extract<A.Declaration, { kind: K }> | undefined {
   return decls.byKind.get(kind)?.[0] as Extract<A.Declaration, { kind: K }> | undefined;
 }

@@ -1,5 +1,11 @@
+export { type CompileOptions, type CompileResult, compileFile, compileSource, type ImportReader } from "./compile.js";
 export type * from "./ir.js";
-export { compileSource, compileFile, type CompileOptions, type CompileResult, type ImportReader } from "./compile.js";
-export { lowerRubric, DEFAULT_JUDGE } from "./lower.js";
+export {
+  type CompiledItems,
+  compileItems,
+  expandItemCriterion,
+  type ItemCriteriaResult,
+  itemCriteria,
+} from "./items.js";
+export { DEFAULT_JUDGE, lowerRubric } from "./lower.js";
 export { RULES } from "./rules.js";
-export { compileItems, expandItemCriterion, itemCriteria, type CompiledItems, type ItemCriteriaResult } from "./items.js";

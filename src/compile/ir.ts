@@ -80,11 +80,35 @@ export interface CriterionIR {
 }
 
 export type CheckTest =
-  | { readonly kind: "regex"; readonly input: string; readonly pattern: string; readonly flags: string; readonly negate: boolean }
-  | { readonly kind: "contains"; readonly input: string; readonly text: string; readonly ignore_case: boolean; readonly negate: boolean }
-  | { readonly kind: "count"; readonly input: string; readonly unit: "words" | "characters"; readonly min: number | null; readonly max: number | null }
+  | {
+      readonly kind: "regex";
+      readonly input: string;
+      readonly pattern: string;
+      readonly flags: string;
+      readonly negate: boolean;
+    }
+  | {
+      readonly kind: "contains";
+      readonly input: string;
+      readonly text: string;
+      readonly ignore_case: boolean;
+      readonly negate: boolean;
+    }
+  | {
+      readonly kind: "count";
+      readonly input: string;
+      readonly unit: "words" | "characters";
+      readonly min: number | null;
+      readonly max: number | null;
+    }
   | { readonly kind: "json"; readonly input: string; readonly schema: unknown | null }
-  | { readonly kind: "equals"; readonly input: string; readonly other: string; readonly ignore_case: boolean; readonly ignore_whitespace: boolean }
+  | {
+      readonly kind: "equals";
+      readonly input: string;
+      readonly other: string;
+      readonly ignore_case: boolean;
+      readonly ignore_whitespace: boolean;
+    }
   | { readonly kind: "numeric"; readonly input: string; readonly other: string; readonly tolerance: number };
 
 export interface CheckIR {
@@ -99,7 +123,12 @@ export interface CheckIR {
 
 export type ConditionIR =
   | { readonly kind: "met"; readonly ref: string; readonly negate: boolean }
-  | { readonly kind: "level"; readonly ref: string; readonly op: "<" | "<=" | ">" | ">=" | "=="; readonly value: number }
+  | {
+      readonly kind: "level";
+      readonly ref: string;
+      readonly op: "<" | "<=" | ">" | ">=" | "==";
+      readonly value: number;
+    }
   | { readonly kind: "and" | "or"; readonly operands: readonly ConditionIR[] };
 
 export interface GateIR {

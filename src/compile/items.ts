@@ -4,7 +4,7 @@
  * rows at once, hashed into the bundle) and the judge (one row at a time).
  */
 import { readFileSync } from "node:fs";
-import { error, type Diagnostic } from "../diagnostics/index.js";
+import { type Diagnostic, error } from "../diagnostics/index.js";
 import type { CriterionIR, ItemCriterionIR, RubricIR, TemplateIR } from "./ir.js";
 
 export interface ItemCriteriaResult {
@@ -16,7 +16,7 @@ export interface ItemCriteriaResult {
 export function expandItemCriterion(template: TemplateIR, c: ItemCriterionIR): CriterionIR {
   return {
     id: c.id,
-    title: c.title ?? (c.description.length > 80 ? c.description.slice(0, 77) + "..." : c.description),
+    title: c.title ?? (c.description.length > 80 ? `${c.description.slice(0, 77)}...` : c.description),
     description: c.description,
     section: null,
     kind: template.kind,
@@ -35,9 +35,15 @@ const TEXT_KEYS = ["criterion", "text", "description"] as const;
 export function itemCriteria(template: TemplateIR, value: unknown): ItemCriteriaResult {
   const problems: string[] = [];
   if (!Array.isArray(value)) {
-    return { criteria: [], problems: [`field \`${template.field}\` must be a list of criteria, got ${value === undefined ? "nothing" : typeof value}`] };
+    return {
+      criteria: [],
+      problems: [
+        `field \`${template.field}\` must be a list of criteria, got ${value === undefined ? "nothing" : typeof value}`,
+      ],
+    };
   }
-  if (value.length === 0) problems.push(`field \`${template.field}\` is an empty list; an item needs at least one criterion`);
+  if (value.length === 0)
+    problems.push(`field \`${template.field}\` is an empty list; an item needs at least one criterion`);
   const criteria: ItemCriterionIR[] = [];
   const ids = new Set<string>();
   value.forEach((raw, i) => {
@@ -68,7 +74,8 @@ export function itemCriteria(template: TemplateIR, value: unknown): ItemCriteria
     if (points !== null && weight !== null) problems.push(`${where} has both points and weight; keep one`);
     let tags: string[] = [];
     if (o.tags !== undefined) {
-      if (!Array.isArray(o.tags) || o.tags.some((t) => typeof t !== "string")) problems.push(`${where}.tags must be a list of strings`);
+      if (!Array.isArray(o.tags) || o.tags.some((t) => typeof t !== "string"))
+        problems.push(`${where}.tags must be a list of strings`);
       else tags = [...new Set(o.tags as string[])];
     }
     const text = o[textKey] as string;
@@ -87,20 +94,43 @@ export interface CompiledItems {
 export function compileItems(ir: RubricIR, path: string, text?: string): CompiledItems {
   const diagnostics: Diagnostic[] = [];
   if (!ir.template) {
-    return { items: null, count: 0, diagnostics: [error("not-a-template", `\`${ir.id}\` has no \`per item criteria from …\` block, so it takes no --items file`, undefined, path)] };
+    return {
+      items: null,
+      count: 0,
+      diagnostics: [
+        error(
+          "not-a-template",
+          `\`${ir.id}\` has no \`per item criteria from …\` block, so it takes no --items file`,
+          undefined,
+          path,
+        ),
+      ],
+    };
   }
   let body: string;
   try {
     body = text ?? readFileSync(path, "utf8");
   } catch (err) {
-    return { items: null, count: 0, diagnostics: [error("unreadable-file", `cannot read \`${path}\`: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, undefined, path)] };
+    return {
+      items: null,
+      count: 0,
+      diagnostics: [
+        error(
+          "unreadable-file",
+          `cannot read \`${path}\`: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+          undefined,
+          path,
+        ),
+      ],
+    };
   }
   const items: Record<string, ItemCriterionIR[]> = Object.create(null);
   let line = 0;
   let start = 0;
   let count = 0;
   const report = (message: string, at: number) => {
-    if (diagnostics.length < 100) diagnostics.push(error("invalid-item", `row ${line}: ${message}`, { start: at, end: at + 1 }, path));
+    if (diagnostics.length < 100)
+      diagnostics.push(error("invalid-item", `row ${line}: ${message}`, { start: at, end: at + 1 }, path));
   };
   while (start < body.length) {
     let end = body.indexOf("\n", start);

@@ -4,8 +4,8 @@
  * something odd it takes the documented default rather than guessing.
  */
 import type * as A from "../syntax/ast.js";
+import { collectDeclarations, type Declarations, single } from "./context.js";
 import type * as I from "./ir.js";
-import { collectDeclarations, single, type Declarations } from "./context.js";
 import { AGGREGATIONS, ROUNDINGS } from "./rules/aggregation.js";
 import { integerOf, numberOf } from "./values.js";
 
@@ -43,7 +43,12 @@ function settingValue(settings: readonly (A.CriterionSetting | A.Setting)[], key
   return s ? (numberOf(s.value) ?? null) : null;
 }
 
-function lowerCriterion(c: A.CriterionDecl, section: string | null, quotable: readonly string[], defaultPolicy: I.EvidencePolicy): I.CriterionIR {
+function lowerCriterion(
+  c: A.CriterionDecl,
+  section: string | null,
+  quotable: readonly string[],
+  defaultPolicy: I.EvidencePolicy,
+): I.CriterionIR {
   const find = <K extends A.CriterionSetting["kind"]>(kind: K) =>
     c.settings.find((s): s is Extract<A.CriterionSetting, { kind: K }> => s.kind === kind);
   const levelsBlock = find("Levels");
@@ -78,7 +83,13 @@ function lowerTest(t: A.CheckTestNode): I.CheckTest {
   const input = t.input.name;
   switch (t.kind) {
     case "CountTest":
-      return { kind: "count", input, unit: t.unit, min: t.min ? (numberOf(t.min) ?? null) : null, max: t.max ? (numberOf(t.max) ?? null) : null };
+      return {
+        kind: "count",
+        input,
+        unit: t.unit,
+        min: t.min ? (numberOf(t.min) ?? null) : null,
+        max: t.max ? (numberOf(t.max) ?? null) : null,
+      };
     case "RegexTest":
       return { kind: "regex", input, ...regexParts(t.regex), negate: t.negate };
     case "ContainsTest":
@@ -86,7 +97,13 @@ function lowerTest(t: A.CheckTestNode): I.CheckTest {
     case "JsonTest":
       return { kind: "json", input, schema: t.schema ? (JSON.parse(t.schema.value) as unknown) : null };
     case "EqualsTest":
-      return { kind: "equals", input, other: t.other.name, ignore_case: t.ignoreCase, ignore_whitespace: t.ignoreWhitespace };
+      return {
+        kind: "equals",
+        input,
+        other: t.other.name,
+        ignore_case: t.ignoreCase,
+        ignore_whitespace: t.ignoreWhitespace,
+      };
     case "NumericTest":
       return { kind: "numeric", input, other: t.other.name, tolerance: t.tolerance ? (numberOf(t.tolerance) ?? 0) : 0 };
   }
@@ -119,7 +136,8 @@ function lowerJudge(d: A.JudgeDecl | undefined): I.JudgeSettingsIR {
   let j: I.JudgeSettingsIR = { ...DEFAULT_JUDGE };
   for (const s of d.settings) {
     if (s.kind === "Order") j = { ...j, order: s.order };
-    else if (s.kind === "EvidencePolicy") j = { ...j, on_evidence_failure: policy(s, DEFAULT_JUDGE.on_evidence_failure) };
+    else if (s.kind === "EvidencePolicy")
+      j = { ...j, on_evidence_failure: policy(s, DEFAULT_JUDGE.on_evidence_failure) };
     else {
       const n = numberOf(s.value);
       if (n !== undefined) j = { ...j, [s.key]: n };
@@ -147,10 +165,19 @@ function lowerScale(d: A.ScaleDecl | undefined, mode: I.Mode): I.Scale {
   // A pairwise rubric's score is its preference share (A = 1, tie = 0.5, B = 0).
   if (!d) return mode.kind === "pairwise" ? { kind: "numeric", min: 0, max: 1, step: 0.5 } : { kind: "pass_fail" };
   if (d.passFail) return { kind: "pass_fail" };
-  return { kind: "numeric", min: numberOf(d.min) ?? 0, max: numberOf(d.max) ?? 1, step: d.step ? (numberOf(d.step) ?? 1) : 1 };
+  return {
+    kind: "numeric",
+    min: numberOf(d.min) ?? 0,
+    max: numberOf(d.max) ?? 1,
+    step: d.step ? (numberOf(d.step) ?? 1) : 1,
+  };
 }
 
-function lowerTemplate(d: A.TemplateDecl | undefined, quotable: readonly string[], defaultPolicy: I.EvidencePolicy): I.TemplateIR | null {
+function lowerTemplate(
+  d: A.TemplateDecl | undefined,
+  quotable: readonly string[],
+  defaultPolicy: I.EvidencePolicy,
+): I.TemplateIR | null {
   if (!d) return null;
   const kind = d.settings.find((s) => s.kind === "Kind");
   const rule = d.settings.find((s): s is A.EvidenceRuleNode => s.kind === "EvidenceRule");
@@ -184,7 +211,12 @@ export function lowerRubric(file: A.RubricFile, imports: readonly ImportedPart[]
       if (d.kind === "Criterion") criteria.push(lowerCriterion(d, null, quotable, judge.on_evidence_failure));
       else if (d.kind === "Check") checks.push(lowerCheck(d, null));
       else if (d.kind === "Gate") {
-        gates.push({ id: d.id.name, title: d.title?.value ?? d.id.name, when: lowerCondition(d.when), action: { kind: d.action, value: numberOf(d.value) ?? 0 } });
+        gates.push({
+          id: d.id.name,
+          title: d.title?.value ?? d.id.name,
+          when: lowerCondition(d.when),
+          action: { kind: d.action, value: numberOf(d.value) ?? 0 },
+        });
       } else if (d.kind === "Section") {
         const title = d.title.value;
         const ids: string[] = [];
@@ -209,7 +241,11 @@ export function lowerRubric(file: A.RubricFile, imports: readonly ImportedPart[]
     description: single(decls, "Description")?.text.value ?? "",
     tags: [...new Set((single(decls, "Tags")?.tags ?? []).map((t) => t.name))],
     mode,
-    inputs: decls.inputs.map((i) => ({ name: i.name.name, description: i.description?.value ?? "", quotable: i.quotable })),
+    inputs: decls.inputs.map((i) => ({
+      name: i.name.name,
+      description: i.description?.value ?? "",
+      quotable: i.quotable,
+    })),
     scale: lowerScale(single(decls, "Scale"), mode),
     instructions: single(decls, "Instructions")?.text.value ?? "",
     judge,

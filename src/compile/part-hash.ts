@@ -1,6 +1,6 @@
 import type { RubricFile } from "../syntax/ast.js";
 import { contentHash } from "../util/canonical.js";
-import { lowerRubric, type ImportedPart } from "./lower.js";
+import { type ImportedPart, lowerRubric } from "./lower.js";
 
 /**
  * The pin of an imported part: a hash over what the part means (its criteria, checks, gates
@@ -8,5 +8,13 @@ import { lowerRubric, type ImportedPart } from "./lower.js";
  */
 export function partHash(file: RubricFile, imports: readonly ImportedPart[]): string {
   const ir = lowerRubric(file, imports);
-  return contentHash({ format: "rulers-part/1", id: ir.id, version: ir.version, criteria: ir.criteria, checks: ir.checks, gates: ir.gates, sections: ir.sections });
+  return contentHash({
+    format: "rulers-part/1",
+    id: ir.id,
+    version: ir.version,
+    criteria: ir.criteria,
+    checks: ir.checks,
+    gates: ir.gates,
+    sections: ir.sections,
+  });
 }

@@ -7,6 +7,7 @@ import { aggregationKnown } from "./rules/aggregation.js";
 import { checkTests } from "./rules/check-tests.js";
 import { criterionShape } from "./rules/criterion-shape.js";
 import { evidenceInputs } from "./rules/evidence-inputs.js";
+import { ambiguousEvidence } from "./rules/evidence-source.js";
 import { gateReferences } from "./rules/gate-references.js";
 import { headerVersion } from "./rules/header-version.js";
 import { levelAnchors } from "./rules/levels.js";
@@ -19,7 +20,6 @@ import { singleDeclarations } from "./rules/single-declarations.js";
 import { templateField } from "./rules/template.js";
 import { uniqueIds } from "./rules/unique-ids.js";
 import { uniqueInputs } from "./rules/unique-inputs.js";
-import { ambiguousEvidence } from "./rules/evidence-source.js";
 
 export const RULES: readonly Rule[] = [
   headerVersion,

@@ -2,7 +2,7 @@
 import type { Value } from "../syntax/ast.js";
 
 export function numberOf(v: Value | null | undefined): number | undefined {
-  if (!v || v.type !== "number") return undefined;
+  if (v?.type !== "number") return undefined;
   const n = Number(v.raw);
   return Number.isFinite(n) ? n : undefined;
 }

@@ -1,3 +1,3 @@
 export * from "./diagnostic.js";
-export * from "./location.js";
 export * from "./format.js";
+export * from "./location.js";

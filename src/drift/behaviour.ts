@@ -6,9 +6,9 @@
  * (without labels the exact sign test on the flip directions; with labels the exact McNemar test
  * on correct→wrong vs wrong→correct), the response features in features.ts.
  */
-import { featureFindings, type FeatureFinding } from "./features.js";
-import { pairRuns, type Pair, type PairOptions, type Rec } from "./records.js";
-import { sliceStats, type SliceStats, type Thresholds } from "./slices.js";
+import { type FeatureFinding, featureFindings } from "./features.js";
+import { type Pair, type PairOptions, pairRuns, type Rec } from "./records.js";
+import { type SliceStats, sliceStats, type Thresholds } from "./slices.js";
 
 export interface FlippedItem {
   readonly item_id: string;
@@ -62,7 +62,10 @@ export function compareRuns(base: readonly Rec[], candidate: readonly Rec[], opt
     }
     for (const key of [...groups.keys()].sort()) slices[key] = sliceStats(groups.get(key)!, paired, opts, opts.labels);
   }
-  const fields = paired.mode === "pairwise" ? (opts.compare ?? ["response_a", "response_b"] as const) : ([opts.textField ?? "response"] as const);
+  const fields =
+    paired.mode === "pairwise"
+      ? (opts.compare ?? (["response_a", "response_b"] as const))
+      : ([opts.textField ?? "response"] as const);
   const e = paired.excluded;
   return {
     mode: paired.mode,
@@ -74,14 +77,16 @@ export function compareRuns(base: readonly Rec[], candidate: readonly Rec[], opt
     overall,
     slices,
     features: opts.probe ? featureFindings(paired.pairs, paired.mode, { probe: opts.probe, fields }) : [],
-    flipped: paired.pairs.filter((p) => p.flip !== 0).map((p) => ({
-      item_id: p.id,
-      slice: p.slice,
-      base: paired.mode === "pairwise" ? p.base.preferred : p.b,
-      candidate: paired.mode === "pairwise" ? p.cand.preferred : p.c,
-      base_record: p.base,
-      candidate_record: p.cand,
-    })),
+    flipped: paired.pairs
+      .filter((p) => p.flip !== 0)
+      .map((p) => ({
+        item_id: p.id,
+        slice: p.slice,
+        base: paired.mode === "pairwise" ? p.base.preferred : p.b,
+        candidate: paired.mode === "pairwise" ? p.cand.preferred : p.c,
+        base_record: p.base,
+        candidate_record: p.cand,
+      })),
     warnings: paired.warnings,
     drift: overall.drift || Object.values(slices).some((s) => s.drift),
   };

@@ -4,7 +4,9 @@ import type { FieldChange, RubricDiff } from "./diff.js";
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${(x * 100).toFixed(1)}%`);
 
 function changeLine(c: FieldChange, indent: string): string {
-  const body = c.text ? c.text.inline.replace(/\n/g, `\n${indent}  `) : `${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`;
+  const body = c.text
+    ? c.text.inline.replace(/\n/g, `\n${indent}  `)
+    : `${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`;
   return `${indent}${c.field}: ${body}`;
 }
 
@@ -15,8 +17,10 @@ export function diffText(d: RubricDiff): string {
       (d.identical ? " (no change of meaning)" : d.text_only ? " (wording only)" : ""),
   ];
   if (!d.identical) {
-    out.push(`  criteria: ${s.criteria_added} added, ${s.criteria_removed} removed, ${s.criteria_renamed} renamed, ${s.criteria_changed} changed; ` +
-      `${s.checks_changed} checks and ${s.gates_changed} gates changed; ${s.settings_changed} settings, ${s.text_changes} texts changed`);
+    out.push(
+      `  criteria: ${s.criteria_added} added, ${s.criteria_removed} removed, ${s.criteria_renamed} renamed, ${s.criteria_changed} changed; ` +
+        `${s.checks_changed} checks and ${s.gates_changed} gates changed; ${s.settings_changed} settings, ${s.text_changes} texts changed`,
+    );
   }
   for (const c of d.changes) out.push(changeLine(c, "  "));
   for (const cr of d.criteria) {
@@ -25,13 +29,17 @@ export function diffText(d: RubricDiff): string {
     out.push(`  criterion ${cr.id}: ${cr.status}${cr.renamed_from ? ` from \`${cr.renamed_from}\`` : ""} (${share})`);
     for (const c of cr.changes) out.push(changeLine(c, "    "));
   }
-  for (const [kind, parts] of [["check", d.checks], ["gate", d.gates]] as const) {
+  for (const [kind, parts] of [
+    ["check", d.checks],
+    ["gate", d.gates],
+  ] as const) {
     for (const p of parts) {
       out.push(`  ${kind} ${p.id}: ${p.status}`);
       for (const c of p.changes) out.push(changeLine(c, "    "));
     }
   }
   out.push(d.risk.length ? `risk (${d.risk.length}):` : "risk: no drift-prone edit patterns found");
-  for (const f of d.risk) out.push(`  ${f.line ? `line ${f.line}:${f.column}: ` : ""}[${f.pattern}] ${f.where}: ${f.message}`);
+  for (const f of d.risk)
+    out.push(`  ${f.line ? `line ${f.line}:${f.column}: ` : ""}[${f.pattern}] ${f.where}: ${f.message}`);
   return out.join("\n");
 }

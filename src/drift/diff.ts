@@ -7,8 +7,8 @@
  */
 import type { CheckIR, CriterionIR, GateIR, RubricIR } from "../compile/ir.js";
 import { weightOf } from "../score/value.js";
-import { riskFindings, type Finding } from "./risk.js";
-import { bagSimilarity, textChange, wordBag, type TextChange } from "./text.js";
+import { type Finding, riskFindings } from "./risk.js";
+import { bagSimilarity, type TextChange, textChange, wordBag } from "./text.js";
 
 export interface FieldChange {
   /** Dotted path inside the rubric, criterion, check or gate: `judge.temperature`, `level 3`. */
@@ -107,8 +107,13 @@ function compare(changes: FieldChange[], name: string, before: unknown, after: u
     }
     return;
   }
-  const textual = (typeof before === "string" || before == null) && (typeof after === "string" || after == null) && (before != null || after != null);
-  const text = textual ? textChange((before as string | null | undefined) ?? "", (after as string | null | undefined) ?? "") : null;
+  const textual =
+    (typeof before === "string" || before == null) &&
+    (typeof after === "string" || after == null) &&
+    (before != null || after != null);
+  const text = textual
+    ? textChange((before as string | null | undefined) ?? "", (after as string | null | undefined) ?? "")
+    : null;
   changes.push({ field: name, before: before ?? null, after: after ?? null, ...(text ? { text } : {}) });
 }
 
@@ -122,7 +127,13 @@ function criterionChanges(a: CriterionIR, b: CriterionIR): FieldChange[] {
   compare(changes, "weight", a.weight, b.weight);
   compare(changes, "points", a.points, b.points);
   const values = [...new Set([...a.levels, ...b.levels].map((l) => l.value))].sort((x, y) => x - y);
-  for (const v of values) compare(changes, `level ${v}`, a.levels.find((l) => l.value === v)?.anchor ?? null, b.levels.find((l) => l.value === v)?.anchor ?? null);
+  for (const v of values)
+    compare(
+      changes,
+      `level ${v}`,
+      a.levels.find((l) => l.value === v)?.anchor ?? null,
+      b.levels.find((l) => l.value === v)?.anchor ?? null,
+    );
   compare(changes, "evidence", a.evidence, b.evidence);
   compare(changes, "on_evidence_failure", a.on_evidence_failure, b.on_evidence_failure);
   compare(changes, "tags", a.tags, b.tags);
@@ -165,21 +176,42 @@ function diffCriteria(a: RubricIR, b: RubricIR): CriterionDiff[] {
     const r = rename.get(ca.id);
     if (cb) {
       const changes = criterionChanges(ca, cb);
-      out.push({ id: ca.id, status: changes.length ? "changed" : "unchanged", share_before: sa.get(ca.id)!, share_after: sb.get(cb.id)!, changes });
+      out.push({
+        id: ca.id,
+        status: changes.length ? "changed" : "unchanged",
+        share_before: sa.get(ca.id)!,
+        share_after: sb.get(cb.id)!,
+        changes,
+      });
     } else if (r) {
-      out.push({ id: r.to.id, status: "renamed", renamed_from: ca.id, similarity: Math.round(r.sim * 1000) / 1000, share_before: sa.get(ca.id)!, share_after: sb.get(r.to.id)!, changes: criterionChanges(ca, r.to) });
+      out.push({
+        id: r.to.id,
+        status: "renamed",
+        renamed_from: ca.id,
+        similarity: Math.round(r.sim * 1000) / 1000,
+        share_before: sa.get(ca.id)!,
+        share_after: sb.get(r.to.id)!,
+        changes: criterionChanges(ca, r.to),
+      });
     } else {
       out.push({ id: ca.id, status: "removed", share_before: sa.get(ca.id)!, share_after: null, changes: [] });
     }
   }
-  for (const cb of newB) if (!renamedTo.has(cb.id)) out.push({ id: cb.id, status: "added", share_before: null, share_after: sb.get(cb.id)!, changes: [] });
+  for (const cb of newB)
+    if (!renamedTo.has(cb.id))
+      out.push({ id: cb.id, status: "added", share_before: null, share_after: sb.get(cb.id)!, changes: [] });
   return out;
 }
 
-function diffParts<T extends CheckIR | GateIR>(as: readonly T[], bs: readonly T[], shares?: [Map<string, number>, Map<string, number>]): PartDiff[] {
+function diffParts<T extends CheckIR | GateIR>(
+  as: readonly T[],
+  bs: readonly T[],
+  shares?: [Map<string, number>, Map<string, number>],
+): PartDiff[] {
   const byIdB = new Map(bs.map((x) => [x.id, x]));
   const idsA = new Set(as.map((x) => x.id));
-  const share = (x: T, side: 0 | 1) => (shares ? { [side ? "share_after" : "share_before"]: shares[side].get(x.id) ?? null } : {});
+  const share = (x: T, side: 0 | 1) =>
+    shares ? { [side ? "share_after" : "share_before"]: shares[side].get(x.id) ?? null } : {};
   const out: PartDiff[] = [];
   for (const x of as) {
     const y = byIdB.get(x.id);
@@ -207,10 +239,21 @@ function rubricChanges(a: RubricIR, b: RubricIR): FieldChange[] {
   compare(changes, "mode", a.mode, b.mode);
   compare(changes, "scale", a.scale, b.scale);
   const inputs = new Set([...a.inputs, ...b.inputs].map((i) => i.name));
-  for (const name of inputs) compare(changes, `input ${name}`, a.inputs.find((i) => i.name === name) ?? null, b.inputs.find((i) => i.name === name) ?? null);
+  for (const name of inputs)
+    compare(
+      changes,
+      `input ${name}`,
+      a.inputs.find((i) => i.name === name) ?? null,
+      b.inputs.find((i) => i.name === name) ?? null,
+    );
   compare(changes, "judge", a.judge, b.judge);
   compare(changes, "aggregation", a.aggregation, b.aggregation);
-  compare(changes, "sections", a.sections.map((s) => s.title), b.sections.map((s) => s.title));
+  compare(
+    changes,
+    "sections",
+    a.sections.map((s) => s.title),
+    b.sections.map((s) => s.title),
+  );
   compare(changes, "template", a.template, b.template);
   compare(changes, "imports", a.imports, b.imports);
   return changes;
@@ -222,10 +265,19 @@ export function diffRubrics(a: RubricIR, b: RubricIR, opts: DiffOptions = {}): R
   const checks = diffParts(a.checks, b.checks, [effectiveShares(a), effectiveShares(b)]);
   const gates = diffParts(a.gates, b.gates);
   const meaningful = changes.filter((c) => c.field !== "version");
-  const all = [...meaningful, ...criteria.flatMap((c) => c.changes), ...checks.flatMap((c) => c.changes), ...gates.flatMap((g) => g.changes)];
+  const all = [
+    ...meaningful,
+    ...criteria.flatMap((c) => c.changes),
+    ...checks.flatMap((c) => c.changes),
+    ...gates.flatMap((g) => g.changes),
+  ];
   const count = (s: DiffStatus) => criteria.filter((c) => c.status === s).length;
-  const structural = criteria.some((c) => c.status === "added" || c.status === "removed" || c.status === "renamed") || [...checks, ...gates].some((p) => p.status !== "changed");
-  const textChanges = all.filter((c) => c.text !== undefined && typeof c.before === "string" && typeof c.after === "string").length;
+  const structural =
+    criteria.some((c) => c.status === "added" || c.status === "removed" || c.status === "renamed") ||
+    [...checks, ...gates].some((p) => p.status !== "changed");
+  const textChanges = all.filter(
+    (c) => c.text !== undefined && typeof c.before === "string" && typeof c.after === "string",
+  ).length;
   const diff: Omit<RubricDiff, "risk"> = {
     before: { id: a.id, version: a.version },
     after: { id: b.id, version: b.version },

@@ -38,8 +38,10 @@ export const FEATURE_DEFINITIONS: Readonly<Record<FeatureName, string>> = {
   formatting: "number of list items and headings (lines starting with -, *, •, 1. or #)",
 };
 
-const REFUSAL = /\b(?:i can(?:'|’)?not|i can(?:'|’)t|i(?:'|’)m (?:not able|unable)|i am (?:not able|unable)|i won(?:'|’)t|i will not|as an ai\b|i(?:'|’)m sorry, but|i must decline|please consult (?:a|your) (?:doctor|professional|lawyer|physician))/i;
-const HEDGES = /\b(?:may|might|could|possibly|perhaps|it depends|not sure|generally|in some cases|consult|however|likely|typically)\b/gi;
+const REFUSAL =
+  /\b(?:i can(?:'|’)?not|i can(?:'|’)t|i(?:'|’)m (?:not able|unable)|i am (?:not able|unable)|i won(?:'|’)t|i will not|as an ai\b|i(?:'|’)m sorry, but|i must decline|please consult (?:a|your) (?:doctor|professional|lawyer|physician))/i;
+const HEDGES =
+  /\b(?:may|might|could|possibly|perhaps|it depends|not sure|generally|in some cases|consult|however|likely|typically)\b/gi;
 const FORMAT = /^\s*(?:[-*•]|\d+[.)]|#{1,6})\s+/gm;
 
 export function featuresOf(text: string): ResponseFeatures {
@@ -83,7 +85,11 @@ const textOf = (v: unknown) => (typeof v === "string" ? v : v === undefined || v
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 const fmt = (x: number | null) => (x === null ? "–" : Number.isInteger(x) ? String(x) : x.toFixed(2));
 
-export function featureFindings(pairs: readonly Pair[], mode: "pairwise" | "pointwise", src: FeatureSource): FeatureFinding[] {
+export function featureFindings(
+  pairs: readonly Pair[],
+  mode: "pairwise" | "pointwise",
+  src: FeatureSource,
+): FeatureFinding[] {
   // Features of each item's texts, computed once for all four findings.
   const rows: { pair: Pair; f: ResponseFeatures[] }[] = [];
   for (const p of pairs) {
@@ -108,19 +114,30 @@ export function featureFindings(pairs: readonly Pair[], mode: "pairwise" | "poin
       const share = considered ? toward / considered : null;
       const p = binomialTwoSided(toward, considered);
       const follows = share !== null && considered >= 5 && p < 0.05 && Math.abs(share - 0.5) >= 0.15;
-      const summary = share === null
-        ? `no flip separates the two responses by ${name}`
-        : `${toward} of ${considered} flips (${Math.round(share * 100)}%) went toward the response with more ${name} (p = ${p.toPrecision(2)})`;
-      return { ...base, correlation, flips_considered: considered, toward_more: toward, share_toward_more: share, p_value: p, follows, summary };
+      const summary =
+        share === null
+          ? `no flip separates the two responses by ${name}`
+          : `${toward} of ${considered} flips (${Math.round(share * 100)}%) went toward the response with more ${name} (p = ${p.toPrecision(2)})`;
+      return {
+        ...base,
+        correlation,
+        flips_considered: considered,
+        toward_more: toward,
+        share_toward_more: share,
+        p_value: p,
+        follows,
+        summary,
+      };
     }
     const x = rows.map((r) => r.f[0]![name]);
     const correlation = pearson(x, shifts);
     const up = mean(flips.filter((r) => r.pair.flip > 0).map((r) => r.f[0]![name]));
     const down = mean(flips.filter((r) => r.pair.flip < 0).map((r) => r.f[0]![name]));
     const follows = correlation !== null && flips.length >= 5 && Math.abs(correlation) >= 0.3;
-    const summary = correlation === null
-      ? `${name} or the score shift does not vary`
-      : `score shift correlates ${correlation >= 0 ? "+" : ""}${correlation.toFixed(2)} with ${name}; mean ${name} of flips up ${fmt(up)}, down ${fmt(down)}`;
+    const summary =
+      correlation === null
+        ? `${name} or the score shift does not vary`
+        : `score shift correlates ${correlation >= 0 ? "+" : ""}${correlation.toFixed(2)} with ${name}; mean ${name} of flips up ${fmt(up)}, down ${fmt(down)}`;
     return { ...base, correlation, mean_up: up, mean_down: down, follows, summary };
   });
 }

@@ -1,13 +1,31 @@
-export { diffRubrics, effectiveShares, RENAME_SIMILARITY, type CriterionDiff, type DiffOptions, type DiffStatus, type FieldChange, type PartDiff, type RubricDiff } from "./diff.js";
-export { riskFindings, GROWTH, REWEIGHT_SHARE, type Finding, type RiskPattern } from "./risk.js";
+export { compareRuns, type DriftOptions, type DriftReport, type FlippedItem, NO_SLICE } from "./behaviour.js";
+export {
+  type CriterionDiff,
+  type DiffOptions,
+  type DiffStatus,
+  diffRubrics,
+  effectiveShares,
+  type FieldChange,
+  type PartDiff,
+  RENAME_SIMILARITY,
+  type RubricDiff,
+} from "./diff.js";
 export { diffText } from "./diff-text.js";
-export { SourceLocator, phraseAt, type Scope, type SourcePosition } from "./locate.js";
-export { changedSpans, similarity, textChange, type TextChange } from "./text.js";
-export { compareRuns, NO_SLICE, type DriftOptions, type DriftReport, type FlippedItem } from "./behaviour.js";
-export { DriftError, labelCorrect, pairRuns, PREFERENCE, type Pair, type Paired, type Rec } from "./records.js";
-export { sliceStats, type SliceStats, type Thresholds } from "./slices.js";
-export { binomialTwoSided, mcnemarExact, pearson, signTest } from "./stats.js";
-export { FEATURE_DEFINITIONS, FEATURE_NAMES, featureFindings, featuresOf, type FeatureFinding, type FeatureName, type ResponseFeatures } from "./features.js";
-export { verdictsOf, type CitedEvidence, type CriterionVerdict } from "./verdicts.js";
+export {
+  FEATURE_DEFINITIONS,
+  FEATURE_NAMES,
+  type FeatureFinding,
+  type FeatureName,
+  featureFindings,
+  featuresOf,
+  type ResponseFeatures,
+} from "./features.js";
 export { driftJson } from "./json.js";
+export { phraseAt, type Scope, SourceLocator, type SourcePosition } from "./locate.js";
 export { driftMarkdown, MARKDOWN_FLIP_LIMIT } from "./markdown.js";
+export { DriftError, labelCorrect, type Pair, type Paired, PREFERENCE, pairRuns, type Rec } from "./records.js";
+export { type Finding, GROWTH, REWEIGHT_SHARE, type RiskPattern, riskFindings } from "./risk.js";
+export { type SliceStats, sliceStats, type Thresholds } from "./slices.js";
+export { binomialTwoSided, mcnemarExact, pearson, signTest } from "./stats.js";
+export { changedSpans, similarity, type TextChange, textChange } from "./text.js";
+export { type CitedEvidence, type CriterionVerdict, verdictsOf } from "./verdicts.js";

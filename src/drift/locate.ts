@@ -14,7 +14,8 @@ export type Scope =
   | { readonly kind: "criterion" | "check" | "gate" | "input"; readonly id: string }
   | { readonly kind: "instructions" | "judge" | "mode" | "scale" | "aggregate" | "header" };
 
-const STATEMENT = /^[ \t]*(?:criterion|check|gate|section|aggregate|rounding|instructions|judge|input|scale|mode|per item|import|title|description|tags)\b/gm;
+const STATEMENT =
+  /^[ \t]*(?:criterion|check|gate|section|aggregate|rounding|instructions|judge|input|scale|mode|per item|import|title|description|tags)\b/gm;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 

@@ -1,7 +1,7 @@
 /** The Markdown drift report for people reviewing a rubric edit: the table, the features, and every flipped item with both sides' verdicts and cited evidence. */
 import type { DriftReport } from "./behaviour.js";
 import type { SliceStats } from "./slices.js";
-import { verdictsOf, type CriterionVerdict } from "./verdicts.js";
+import { type CriterionVerdict, verdictsOf } from "./verdicts.js";
 
 /** Flipped items listed in full; the rest are counted (all of them are in the JSON). */
 export const MARKDOWN_FLIP_LIMIT = 500;
@@ -10,7 +10,9 @@ const pct = (x: number | null | undefined) => (x === null || x === undefined ? "
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
 
 function sliceRow(name: string, s: SliceStats, labels: boolean): string {
-  const lab = labels ? ` ${pct(s.accuracy_base)} | ${pct(s.accuracy_candidate)} | ${s.correct_to_wrong ?? 0} | ${s.wrong_to_correct ?? 0} |` : "";
+  const lab = labels
+    ? ` ${pct(s.accuracy_base)} | ${pct(s.accuracy_candidate)} | ${s.correct_to_wrong ?? 0} | ${s.wrong_to_correct ?? 0} |`
+    : "";
   return `| ${cell(name)} | ${s.n} | ${s.flips} | ${pct(s.flip_rate)} | ${s.toward_base} | ${s.toward_candidate} | ${s.mean_shift === null ? "–" : s.mean_shift.toFixed(3)} | ${s.p_value.toPrecision(3)} |${lab} ${s.drift ? "**drift**" : ""} |`;
 }
 
@@ -18,8 +20,11 @@ function side(name: string, verdict: unknown, criteria: CriterionVerdict[]): str
   const out = [`**${name}**: ${String(verdict)}`, ""];
   if (criteria.length === 0) return [...out, "(the record carries no criteria)", ""];
   for (const c of criteria) {
-    out.push(`- \`${c.id}\`: ${c.verdict ?? "–"}${c.status && c.status !== "ok" ? ` (${c.status})` : ""}${c.rationale ? ` — ${cell(c.rationale).slice(0, 400)}` : ""}`);
-    for (const e of c.evidence) out.push(`  - ${e.verified === true ? "✓" : e.verified === false ? "✗" : "?"} “${cell(e.quote).slice(0, 300)}”`);
+    out.push(
+      `- \`${c.id}\`: ${c.verdict ?? "–"}${c.status && c.status !== "ok" ? ` (${c.status})` : ""}${c.rationale ? ` — ${cell(c.rationale).slice(0, 400)}` : ""}`,
+    );
+    for (const e of c.evidence)
+      out.push(`  - ${e.verified === true ? "✓" : e.verified === false ? "✗" : "?"} “${cell(e.quote).slice(0, 300)}”`);
   }
   out.push("");
   return out;
@@ -48,16 +53,26 @@ export function driftMarkdown(r: DriftReport, title = "Rubric drift"): string {
     "## What the flips follow",
     "",
     ...(r.features.length
-      ? r.features.map((f) => `- ${f.follows ? "**" : ""}${f.feature}${f.follows ? "** (followed)" : ""}: ${f.summary}. _${f.definition}_`)
+      ? r.features.map(
+          (f) =>
+            `- ${f.follows ? "**" : ""}${f.feature}${f.follows ? "** (followed)" : ""}: ${f.summary}. _${f.definition}_`,
+        )
       : ["(no probe rows with response texts, so no response features)"]),
     "",
     `## Flipped items (${r.flipped.length})`,
     "",
   ];
   for (const f of r.flipped.slice(0, MARKDOWN_FLIP_LIMIT)) {
-    out.push(`### ${f.item_id}: ${String(f.base)} → ${String(f.candidate)}${f.slice !== null ? ` (${f.slice})` : ""}`, "");
-    out.push(...side("base", f.base, verdictsOf(f.base_record)), ...side("candidate", f.candidate, verdictsOf(f.candidate_record)));
+    out.push(
+      `### ${f.item_id}: ${String(f.base)} → ${String(f.candidate)}${f.slice !== null ? ` (${f.slice})` : ""}`,
+      "",
+    );
+    out.push(
+      ...side("base", f.base, verdictsOf(f.base_record)),
+      ...side("candidate", f.candidate, verdictsOf(f.candidate_record)),
+    );
   }
-  if (r.flipped.length > MARKDOWN_FLIP_LIMIT) out.push(`(${r.flipped.length - MARKDOWN_FLIP_LIMIT} more flipped items in the \`--json\` output)`, "");
-  return out.join("\n").trimEnd() + "\n";
+  if (r.flipped.length > MARKDOWN_FLIP_LIMIT)
+    out.push(`(${r.flipped.length - MARKDOWN_FLIP_LIMIT} more flipped items in the \`--json\` output)`, "");
+  return `${out.join("\n").trimEnd()}\n`;
 }

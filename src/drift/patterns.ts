@@ -21,29 +21,37 @@ const CLAUSE = "(?:(?!, (?:and|but|or) )[^.;:\\n])*";
 export const TIE_BREAK = new RegExp(
   "\\b(?:prefer(?:s|red|ring|ence for)?|favou?r(?:s|ed|ing)?|tie[- ]?break\\w*|break(?:s|ing)? (?:a |the )?ties?|in (?:the )?case of (?:a )?tie|" +
     "(?:when|if|where) (?:the )?(?:two |both )?(?:responses|replies|answers|both|they|scores)\\b[^.;:\\n]{0,40}?\\b(?:equal|tied|tie|similar|comparable|equivalent|close)|" +
-    "give (?:the )?(?:edge|benefit of the doubt)|rank (?:\\w+ ){0,3}(?:higher|above|first))\\b" + CLAUSE,
+    "give (?:the )?(?:edge|benefit of the doubt)|rank (?:\\w+ ){0,3}(?:higher|above|first))\\b" +
+    CLAUSE,
   "gi",
 );
 
 export const ONE_SIDED = new RegExp(
   "\\b(?:[\\w-]+ ){0,2}(?:is|are|counts as|should be (?:considered|rated|treated as|seen as)) (?:(?:always|inherently|generally|usually|categorically|automatically|far|much) )?" +
-    "(?:safer|better|worse|preferable|superior|inferior|more \\w+|less \\w+) (?:than|to) (?:any|all|every|each|a|an)\\b" + CLAUSE +
-    "|\\b(?:always|never) (?:prefer|favou?r|choose|rank|rate|pick)\\b[^.;:\\n]*?\\b(?:over|above|to|than)\\b" + CLAUSE +
-    "|\\b(?:any|every) [\\w-]+ (?:beats|outranks|trumps|outweighs|wins over)\\b" + CLAUSE,
+    "(?:safer|better|worse|preferable|superior|inferior|more \\w+|less \\w+) (?:than|to) (?:any|all|every|each|a|an)\\b" +
+    CLAUSE +
+    "|\\b(?:always|never) (?:prefer|favou?r|choose|rank|rate|pick)\\b[^.;:\\n]*?\\b(?:over|above|to|than)\\b" +
+    CLAUSE +
+    "|\\b(?:any|every) [\\w-]+ (?:beats|outranks|trumps|outweighs|wins over)\\b" +
+    CLAUSE,
   "gi",
 );
 
 export const CONDITIONAL = new RegExp(
   "\\b(?:if|unless|whenever|otherwise|except (?:when|if|for)|only (?:when|if)|in case(?: of)?|" +
     "when(?= (?:the|a|an|it|its|they|both|either|neither|there|one|asked|answering)\\b)|" +
-    "for (?:\\w+ ){0,3}(?:questions|prompts|requests|topics|tasks|queries|users|domains))\\b" + CLAUSE,
+    "for (?:\\w+ ){0,3}(?:questions|prompts|requests|topics|tasks|queries|users|domains))\\b" +
+    CLAUSE,
   "gi",
 );
 
 export const BIAS_GUARD = new RegExp(
-  "\\b(?:do not|don't|never|must not|should not|shouldn't|without)\\b[^.;:\\n]{0,60}?\\b(?:length|longer|shorter|order|position|presented|verbos\\w*|wordy|style|formatting|tone|confiden\\w*|names?|identity)\\b" + CLAUSE +
-    "|\\b(?:regardless of|irrespective of|independent(?:ly)? of|ignore|ignoring|disregard)\\b" + CLAUSE +
-    "|\\b(?:length|position(?:al)?|order|verbosity|self-enhancement|style) bias\\w*" + CLAUSE,
+  "\\b(?:do not|don't|never|must not|should not|shouldn't|without)\\b[^.;:\\n]{0,60}?\\b(?:length|longer|shorter|order|position|presented|verbos\\w*|wordy|style|formatting|tone|confiden\\w*|names?|identity)\\b" +
+    CLAUSE +
+    "|\\b(?:regardless of|irrespective of|independent(?:ly)? of|ignore|ignoring|disregard)\\b" +
+    CLAUSE +
+    "|\\b(?:length|position(?:al)?|order|verbosity|self-enhancement|style) bias\\w*" +
+    CLAUSE,
   "gi",
 );
 
@@ -57,7 +65,8 @@ export function guardTopic(guard: string): string {
   return g;
 }
 
-export const EMPHASIS = /\b(?:only|always|never|penali[sz]\w*|favou?r\w*|must|strictly|solely|heavily|under no circumstances|at all costs)\b/gi;
+export const EMPHASIS =
+  /\b(?:only|always|never|penali[sz]\w*|favou?r\w*|must|strictly|solely|heavily|under no circumstances|at all costs)\b/gi;
 
 /** Every match of a global pattern, with its offset. */
 export function matchAll(re: RegExp, text: string): { text: string; index: number }[] {

@@ -51,7 +51,10 @@ const hasPreference = (r: Rec) => typeof r.preferred === "string" && r.preferred
 const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
 
 /** The first record of each id; later ones with the same id are duplicates (e.g. a repeated row). */
-function byId(records: readonly Rec[], usable: (r: Rec) => boolean): { map: Map<string, Rec>; duplicate: number; failed: number } {
+function byId(
+  records: readonly Rec[],
+  usable: (r: Rec) => boolean,
+): { map: Map<string, Rec>; duplicate: number; failed: number } {
   const map = new Map<string, Rec>();
   const bad = new Map<string, number>();
   let duplicate = 0;
@@ -100,7 +103,9 @@ export function pairRuns(base: readonly Rec[], candidate: readonly Rec[], opts: 
   const pb = sideIsPairwise(base);
   const pc = sideIsPairwise(candidate);
   if (pb !== null && pc !== null && pb !== pc) {
-    throw new DriftError("one run is pairwise (records carry `preferred`) and the other is not; compare runs of the same mode");
+    throw new DriftError(
+      "one run is pairwise (records carry `preferred`) and the other is not; compare runs of the same mode",
+    );
   }
   const pairwise = pb ?? pc ?? false;
   const usable = pairwise ? (r: Rec) => !failed(r) && hasPreference(r) : (r: Rec) => !failed(r) && finite(r.raw_score);
@@ -112,7 +117,10 @@ export function pairRuns(base: readonly Rec[], candidate: readonly Rec[], opts: 
     if (c) shared.push([b, c]);
   }
   const unmatched = bs.map.size + cs.map.size - 2 * shared.length;
-  const useCal = !pairwise && shared.length > 0 && shared.every(([b, c]) => finite(b.calibrated_score) && finite(c.calibrated_score));
+  const useCal =
+    !pairwise &&
+    shared.length > 0 &&
+    shared.every(([b, c]) => finite(b.calibrated_score) && finite(c.calibrated_score));
   const field = pairwise ? "preferred" : useCal ? "calibrated_score" : "raw_score";
   const scale = scaleOf(shared[0]?.[0]);
   const step = opts.step ?? scale?.step ?? 1;
@@ -123,19 +131,39 @@ export function pairRuns(base: readonly Rec[], candidate: readonly Rec[], opts: 
     const sb = scoreOf(b);
     const sc = scoreOf(c);
     const changed = pairwise ? b.preferred !== c.preferred : Math.abs(sc - sb) >= step - 1e-9;
-    pairs[i] = { id: b.item_id, base: b, cand: c, b: sb, c: sc, flip: changed ? (sc > sb ? 1 : -1) : 0, slice: sliceOf(b, opts) ?? sliceOf(c, opts) };
+    pairs[i] = {
+      id: b.item_id,
+      base: b,
+      cand: c,
+      b: sb,
+      c: sc,
+      flip: changed ? (sc > sb ? 1 : -1) : 0,
+      slice: sliceOf(b, opts) ?? sliceOf(c, opts),
+    };
   }
 
   const warnings: string[] = [];
-  const hashes = (m: Map<string, Rec>) => new Set([...m.values()].map((r) => (r.bundle as { hash?: unknown } | undefined)?.hash).filter((h) => typeof h === "string"));
+  const hashes = (m: Map<string, Rec>) =>
+    new Set(
+      [...m.values()]
+        .map((r) => (r.bundle as { hash?: unknown } | undefined)?.hash)
+        .filter((h) => typeof h === "string"),
+    );
   const hb = hashes(bs.map);
   const hc = hashes(cs.map);
-  if (hb.size === 1 && hc.size === 1 && [...hb][0] === [...hc][0]) warnings.push(`both runs were judged with the same bundle (${[...hb][0]}): any flip is judge noise`);
+  if (hb.size === 1 && hc.size === 1 && [...hb][0] === [...hc][0])
+    warnings.push(`both runs were judged with the same bundle (${[...hb][0]}): any flip is judge noise`);
   const mb = modelsOf(bs.map.values());
   const mc = modelsOf(cs.map.values());
-  if (mb && mc && mb !== mc) warnings.push(`the runs used different judge models (base: ${mb}; candidate: ${mc}): flips mix the rubric edit with the judge change`);
+  if (mb && mc && mb !== mc)
+    warnings.push(
+      `the runs used different judge models (base: ${mb}; candidate: ${mc}): flips mix the rubric edit with the judge change`,
+    );
   const sc = scaleOf(shared[0]?.[1]);
-  if (scale && sc && (scale.min !== sc.min || scale.step !== sc.step)) warnings.push(`the runs use different scales (base step ${scale.step} from ${scale.min}, candidate step ${sc.step} from ${sc.min}); flips are counted in base steps`);
+  if (scale && sc && (scale.min !== sc.min || scale.step !== sc.step))
+    warnings.push(
+      `the runs use different scales (base step ${scale.step} from ${scale.min}, candidate step ${sc.step} from ${sc.min}); flips are counted in base steps`,
+    );
   return {
     mode: pairwise ? "pairwise" : "pointwise",
     score_field: field,
@@ -153,13 +181,21 @@ export function pairRuns(base: readonly Rec[], candidate: readonly Rec[], opts: 
  * snapped to the nearest scale step, equals the label snapped the same way; on a pass/fail scale
  * "pass" and "fail" read as 1 and 0. An unusable label gives null (the item is unlabelled).
  */
-export function labelCorrect(mode: Paired["mode"], scale: Paired["scale"], step: number, verdict: number, preferred: unknown, label: number | string | undefined): boolean | null {
+export function labelCorrect(
+  mode: Paired["mode"],
+  scale: Paired["scale"],
+  step: number,
+  verdict: number,
+  preferred: unknown,
+  label: number | string | undefined,
+): boolean | null {
   if (label === undefined) return null;
   if (mode === "pairwise") {
     if (typeof label === "string") return label in PREFERENCE ? preferred === label : null;
     return Math.abs(verdict - label) < 1e-9;
   }
-  const value = typeof label === "number" ? label : label.toLowerCase() === "pass" ? 1 : label.toLowerCase() === "fail" ? 0 : null;
+  const value =
+    typeof label === "number" ? label : label.toLowerCase() === "pass" ? 1 : label.toLowerCase() === "fail" ? 0 : null;
   if (value === null) return null;
   const min = scale?.min ?? 0;
   const snap = (x: number) => Math.round((x - min) / step);

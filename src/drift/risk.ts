@@ -10,13 +10,23 @@
  */
 import type { RubricIR } from "../compile/ir.js";
 import type { RubricDiff } from "./diff.js";
-import { SourceLocator, phraseAt, type Scope, type SourcePosition } from "./locate.js";
-import { BIAS_GUARD, CONDITIONAL, EMPHASIS, ONE_SIDED, TIE_BREAK, guardTopic, matchAll } from "./patterns.js";
+import { phraseAt, type Scope, SourceLocator, type SourcePosition } from "./locate.js";
+import { BIAS_GUARD, CONDITIONAL, EMPHASIS, guardTopic, matchAll, ONE_SIDED, TIE_BREAK } from "./patterns.js";
 import { changedSpans, squash } from "./text.js";
 
 export type RiskPattern =
-  | "tie-break-rule" | "one-sided-comparative" | "conditional-branch" | "removed-bias-guard" | "emphasis-added"
-  | "length-growth" | "reweighting" | "criterion-added" | "criterion-removed" | "scoring-changed" | "gate-changed" | "judge-changed";
+  | "tie-break-rule"
+  | "one-sided-comparative"
+  | "conditional-branch"
+  | "removed-bias-guard"
+  | "emphasis-added"
+  | "length-growth"
+  | "reweighting"
+  | "criterion-added"
+  | "criterion-removed"
+  | "scoring-changed"
+  | "gate-changed"
+  | "judge-changed";
 
 export interface Finding {
   readonly pattern: RiskPattern;
@@ -53,7 +63,8 @@ function units(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<stri
     const scope: Scope = { kind: "criterion", id: c.id };
     put(`criterion ${id} title`, `criterion ${id}: title`, scope, c.title);
     put(`criterion ${id} description`, `criterion ${id}: description`, scope, c.description);
-    for (const l of c.levels) put(`criterion ${id} level ${l.value}`, `criterion ${id}: level ${l.value}`, scope, l.anchor);
+    for (const l of c.levels)
+      put(`criterion ${id} level ${l.value}`, `criterion ${id}: level ${l.value}`, scope, l.anchor);
   }
   for (const c of r.checks) put(`check ${c.id} title`, `check ${c.id}: title`, { kind: "check", id: c.id }, c.title);
   for (const g of r.gates) put(`gate ${g.id} title`, `gate ${g.id}: title`, { kind: "gate", id: g.id }, g.title);
@@ -70,7 +81,13 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
     const key = `${pattern}|${where}|${text ?? message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    findings.push({ pattern, where, message, ...(text ? { text } : {}), ...(pos ? { line: pos.line, column: pos.column } : {}) });
+    findings.push({
+      pattern,
+      where,
+      message,
+      ...(text ? { text } : {}),
+      ...(pos ? { line: pos.line, column: pos.column } : {}),
+    });
   };
   const at = (u: Unit, offset: number) => loc?.find(phraseAt(u.text, offset), u.scope) ?? loc?.start(u.scope) ?? null;
 
@@ -89,21 +106,33 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
       if (NEGATED.test(u.text.slice(Math.max(0, m.index - 20), m.index))) continue;
       add("tie-break-rule", u.where, `new preference or tie-break rule: \`${m.text}\``, at(u, m.index), m.text);
     }
-    for (const m of fresh(ONE_SIDED)) add("one-sided-comparative", u.where, `new one-sided comparison: \`${m.text}\``, at(u, m.index), m.text);
-    for (const m of fresh(CONDITIONAL)) add("conditional-branch", u.where, `new conditional branch: \`${m.text}\``, at(u, m.index), m.text);
+    for (const m of fresh(ONE_SIDED))
+      add("one-sided-comparative", u.where, `new one-sided comparison: \`${m.text}\``, at(u, m.index), m.text);
+    for (const m of fresh(CONDITIONAL))
+      add("conditional-branch", u.where, `new conditional branch: \`${m.text}\``, at(u, m.index), m.text);
 
     const emphBefore = matchAll(EMPHASIS, old).length;
     const emphAfter = matchAll(EMPHASIS, u.text);
     if (emphAfter.length > emphBefore) {
       // Point at emphasis inside the added words; the count decides, the diff only locates.
       const spans = old ? changedSpans(old, u.text).filter((s) => s.kind === "added") : [{ value: u.text, at: 0 }];
-      const addedHits = spans.flatMap((s) => matchAll(EMPHASIS, s.value).map((m) => ({ text: m.text, index: s.at + m.index })));
+      const addedHits = spans.flatMap((s) =>
+        matchAll(EMPHASIS, s.value).map((m) => ({ text: m.text, index: s.at + m.index })),
+      );
       const hits = addedHits.length ? addedHits : emphAfter;
       const list = [...new Set(hits.map((h) => h.text.toLowerCase()))].map((w) => `\`${w}\``).join(", ");
-      add("emphasis-added", u.where, `emphasis words added (${emphBefore} → ${emphAfter.length}): ${list}`, at(u, hits[0]!.index), hits[0]!.text);
+      add(
+        "emphasis-added",
+        u.where,
+        `emphasis words added (${emphBefore} → ${emphAfter.length}): ${list}`,
+        at(u, hits[0]!.index),
+        hits[0]!.text,
+      );
     }
     if (old && u.text.length >= GROWTH.unitFactor * old.length && u.text.length - old.length >= GROWTH.unitChars) {
-      const grown = changedSpans(old, u.text).filter((s) => s.kind === "added").sort((x, y) => y.value.length - x.value.length)[0];
+      const grown = changedSpans(old, u.text)
+        .filter((s) => s.kind === "added")
+        .sort((x, y) => y.value.length - x.value.length)[0];
       add("length-growth", u.where, `grew from ${old.length} to ${u.text.length} characters`, at(u, grown?.at ?? 0));
     }
   }
@@ -117,36 +146,83 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
       if (newAll.includes(m.text.toLowerCase()) || newTopics.has(guardTopic(m.text))) continue;
       let pos: SourcePosition | null = null;
       if (now) {
-        const span = changedSpans(u.text, now.text).find((s) => s.kind === "removed" && s.beforeAt <= m.index + m.text.length && m.index < s.beforeAt + s.value.length);
+        const span = changedSpans(u.text, now.text).find(
+          (s) => s.kind === "removed" && s.beforeAt <= m.index + m.text.length && m.index < s.beforeAt + s.value.length,
+        );
         pos = at(now, span?.at ?? 0);
       }
-      add("removed-bias-guard", now ? now.where : `${u.where} (removed)`, `bias guard removed: \`${m.text}\``, pos, m.text);
+      add(
+        "removed-bias-guard",
+        now ? now.where : `${u.where} (removed)`,
+        `bias guard removed: \`${m.text}\``,
+        pos,
+        m.text,
+      );
     }
   }
 
   const totalBefore = [...before.values()].reduce((s, u) => s + u.text.length, 0);
   const totalAfter = [...after.values()].reduce((s, u) => s + u.text.length, 0);
   if (totalAfter >= GROWTH.totalFactor * totalBefore && totalAfter - totalBefore >= GROWTH.totalChars) {
-    add("length-growth", "rubric text", `the rubric's text grew from ${totalBefore} to ${totalAfter} characters (+${Math.round((totalAfter / Math.max(1, totalBefore) - 1) * 100)}%)`, null);
+    add(
+      "length-growth",
+      "rubric text",
+      `the rubric's text grew from ${totalBefore} to ${totalAfter} characters (+${Math.round((totalAfter / Math.max(1, totalBefore) - 1) * 100)}%)`,
+      null,
+    );
   }
 
   const pct = (x: number | null) => `${((x ?? 0) * 100).toFixed(0)}%`;
   const crit = (id: string): Scope => ({ kind: "criterion", id });
   for (const c of diff.criteria) {
-    if (c.status === "removed") add("criterion-removed", `criterion ${c.id}`, `criterion \`${c.id}\` was removed; it carried ${pct(c.share_before)} of the weight`, null);
-    else if (c.status === "added") add("criterion-added", `criterion ${c.id}`, `criterion \`${c.id}\` was added with ${pct(c.share_after)} of the weight`, loc?.start(crit(c.id)) ?? null);
-    else if (c.share_before !== null && c.share_after !== null && Math.abs(c.share_after - c.share_before) >= REWEIGHT_SHARE - 1e-12) {
+    if (c.status === "removed")
+      add(
+        "criterion-removed",
+        `criterion ${c.id}`,
+        `criterion \`${c.id}\` was removed; it carried ${pct(c.share_before)} of the weight`,
+        null,
+      );
+    else if (c.status === "added")
+      add(
+        "criterion-added",
+        `criterion ${c.id}`,
+        `criterion \`${c.id}\` was added with ${pct(c.share_after)} of the weight`,
+        loc?.start(crit(c.id)) ?? null,
+      );
+    else if (
+      c.share_before !== null &&
+      c.share_after !== null &&
+      Math.abs(c.share_after - c.share_before) >= REWEIGHT_SHARE - 1e-12
+    ) {
       const pos = loc?.match(/^[ \t]*(?:weight|points)\b/m, crit(c.id)) ?? loc?.start(crit(c.id)) ?? null;
-      add("reweighting", `criterion ${c.id}`, `\`${c.id}\` now carries ${pct(c.share_after)} of the weight, was ${pct(c.share_before)}`, pos);
+      add(
+        "reweighting",
+        `criterion ${c.id}`,
+        `\`${c.id}\` now carries ${pct(c.share_after)} of the weight, was ${pct(c.share_before)}`,
+        pos,
+      );
     }
   }
   for (const c of diff.changes) {
     const head = c.field.split(".")[0]!;
     if (head === "scale" || head === "mode" || head === "aggregation") {
       const scope: Scope = { kind: head === "aggregation" ? "aggregate" : head };
-      add("scoring-changed", c.field, `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`, loc?.start(scope) ?? null);
-    } else if (head === "judge" && /^judge\.(?:temperature|samples|order|quote_match|on_evidence_failure)/.test(c.field)) {
-      add("judge-changed", c.field, `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`, loc?.start({ kind: "judge" }) ?? null);
+      add(
+        "scoring-changed",
+        c.field,
+        `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`,
+        loc?.start(scope) ?? null,
+      );
+    } else if (
+      head === "judge" &&
+      /^judge\.(?:temperature|samples|order|quote_match|on_evidence_failure)/.test(c.field)
+    ) {
+      add(
+        "judge-changed",
+        c.field,
+        `${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`,
+        loc?.start({ kind: "judge" }) ?? null,
+      );
     }
   }
   for (const g of diff.gates) {
@@ -154,8 +230,18 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
     const fields = g.changes.map((c) => c.field).filter((f) => f !== "title");
     if (g.status === "changed" && fields.length === 0) continue;
     const what = g.status === "changed" ? `${fields.join(", ")} changed` : g.status;
-    add("gate-changed", `gate ${g.id}`, `gate \`${g.id}\` ${what}`, g.status === "removed" ? null : loc?.start({ kind: "gate", id: g.id }) ?? null);
+    add(
+      "gate-changed",
+      `gate ${g.id}`,
+      `gate \`${g.id}\` ${what}`,
+      g.status === "removed" ? null : (loc?.start({ kind: "gate", id: g.id }) ?? null),
+    );
   }
   // Findings with a position in source order; the rest after them, as found.
-  return findings.map((f, i) => ({ f, i })).sort((x, y) => (x.f.line ?? Infinity) - (y.f.line ?? Infinity) || (x.f.column ?? 0) - (y.f.column ?? 0) || x.i - y.i).map((x) => x.f);
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (x, y) => (x.f.line ?? Infinity) - (y.f.line ?? Infinity) || (x.f.column ?? 0) - (y.f.column ?? 0) || x.i - y.i,
+    )
+    .map((x) => x.f);
 }

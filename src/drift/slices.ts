@@ -38,12 +38,21 @@ export interface Thresholds {
   readonly alpha?: number;
 }
 
-export function sliceStats(pairs: readonly Pair[], paired: Paired, thresholds: Thresholds, labels?: ReadonlyMap<string, number | string>): SliceStats {
+export function sliceStats(
+  pairs: readonly Pair[],
+  paired: Paired,
+  thresholds: Thresholds,
+  labels?: ReadonlyMap<string, number | string>,
+): SliceStats {
   const n = pairs.length;
   let up = 0;
   let down = 0;
   let shift = 0;
-  let labelled = 0, cb = 0, cc = 0, c2w = 0, w2c = 0;
+  let labelled = 0,
+    cb = 0,
+    cc = 0,
+    c2w = 0,
+    w2c = 0;
   for (const p of pairs) {
     if (p.flip > 0) up++;
     else if (p.flip < 0) down++;
@@ -62,7 +71,9 @@ export function sliceStats(pairs: readonly Pair[], paired: Paired, thresholds: T
   const flips = up + down;
   const rate = n ? flips / n : null;
   const p = labels ? mcnemarExact(c2w, w2c) : signTest(up, flips);
-  const drift = (thresholds.maxFlipRate !== undefined && rate !== null && rate > thresholds.maxFlipRate) || (thresholds.alpha !== undefined && p < thresholds.alpha);
+  const drift =
+    (thresholds.maxFlipRate !== undefined && rate !== null && rate > thresholds.maxFlipRate) ||
+    (thresholds.alpha !== undefined && p < thresholds.alpha);
   const named = paired.mode === "pairwise" ? { toward_a: up, toward_b: down } : { up, down };
   return {
     n,
@@ -75,7 +86,13 @@ export function sliceStats(pairs: readonly Pair[], paired: Paired, thresholds: T
     test: labels ? "mcnemar" : "sign",
     p_value: p,
     ...(labels
-      ? { labelled, accuracy_base: labelled ? cb / labelled : null, accuracy_candidate: labelled ? cc / labelled : null, correct_to_wrong: c2w, wrong_to_correct: w2c }
+      ? {
+          labelled,
+          accuracy_base: labelled ? cb / labelled : null,
+          accuracy_candidate: labelled ? cc / labelled : null,
+          correct_to_wrong: c2w,
+          wrong_to_correct: w2c,
+        }
       : {}),
     drift,
   };

@@ -36,7 +36,9 @@ export function pearson(xs: readonly number[], ys: readonly number[]): number | 
   if (n < 2) return null;
   const mx = xs.reduce((a, b) => a + b, 0) / n;
   const my = ys.reduce((a, b) => a + b, 0) / n;
-  let c = 0, vx = 0, vy = 0;
+  let c = 0,
+    vx = 0,
+    vy = 0;
   for (let i = 0; i < n; i++) {
     c += (xs[i]! - mx) * (ys[i]! - my);
     vx += (xs[i]! - mx) ** 2;

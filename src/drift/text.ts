@@ -33,7 +33,10 @@ export function textChange(before: string, after: string): TextChange | null {
  * for removed parts the offset in the new text where they used to be. Lets a finding about a
  * deletion point at the place it happened.
  */
-export function changedSpans(before: string, after: string): { kind: "added" | "removed"; value: string; at: number; beforeAt: number }[] {
+export function changedSpans(
+  before: string,
+  after: string,
+): { kind: "added" | "removed"; value: string; at: number; beforeAt: number }[] {
   const out: { kind: "added" | "removed"; value: string; at: number; beforeAt: number }[] = [];
   let a = 0;
   let b = 0;

@@ -14,12 +14,17 @@ export const MIN_SEGMENT_WORDS = 2;
 
 /** The quote's parts around ellipses, empty parts (a leading or trailing ellipsis) dropped. */
 export function segmentsOf(normalizedQuote: string): string[] {
-  return normalizedQuote.split(ELLIPSIS).map((s) => s.trim()).filter((s) => s.length > 0);
+  return normalizedQuote
+    .split(ELLIPSIS)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** The quote with every ellipsis (and quote marks left at its ends) removed, for length checks and fuzzy matching. */
 export function withoutEllipses(normalizedQuote: string): string {
-  return segmentsOf(normalizedQuote).join(" ").replace(/^["'\s]+|["'\s]+$/g, "");
+  return segmentsOf(normalizedQuote)
+    .join(" ")
+    .replace(/^["'\s]+|["'\s]+$/g, "");
 }
 
 function onBoundaries(text: string, at: number, seg: string): boolean {

@@ -17,7 +17,7 @@
  */
 import { meaningKey } from "./meaning.js";
 import type { PreparedText } from "./prepare.js";
-import { wordsOf, type WordIndex } from "./tokens.js";
+import { type WordIndex, wordsOf } from "./tokens.js";
 
 /** Longer quotes are not matched fuzzily: the DP is quadratic in the quote's length. */
 export const MAX_FUZZY_WORDS = 1000;
@@ -55,7 +55,12 @@ function anchorDiagonals(q: Int32Array, index: WordIndex, maxEdits: number): num
  * Text windows around the anchored diagonals, overlapping ones merged: a match whose start s lies
  * within ±e of a diagonal d lies inside [d − 2e, d + n + 2e).
  */
-function windowsAround(diagonals: readonly number[], n: number, maxEdits: number, length: number): Array<[number, number]> {
+function windowsAround(
+  diagonals: readonly number[],
+  n: number,
+  maxEdits: number,
+  length: number,
+): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
   for (const d of diagonals) {
     const lo = Math.max(0, d - 2 * maxEdits);
@@ -96,7 +101,12 @@ function sharedWords(q: Int32Array, ids: Int32Array, lo: number, hi: number, spa
  * Sellers' approximate-substring DP of `q` within ids[lo, hi): least word edit distance, and the
  * earliest, tightest span reaching it (unmatched words at either edge are left out).
  */
-function bestSubstring(q: Int32Array, ids: Int32Array, lo: number, hi: number): { dist: number; start: number; end: number } {
+function bestSubstring(
+  q: Int32Array,
+  ids: Int32Array,
+  lo: number,
+  hi: number,
+): { dist: number; start: number; end: number } {
   const m = q.length;
   let prevD = new Int32Array(m + 1);
   let curD = new Int32Array(m + 1);
@@ -163,9 +173,12 @@ export function locateFuzzy(p: PreparedText, normalizedQuote: string, threshold:
   const key = meaningKey(words);
   const { starts, ends } = p.words();
   const text = p.normalized().text;
-  const wordsAt = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => text.slice(starts[from + k], ends[from + k]));
+  const wordsAt = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => text.slice(starts[from + k], ends[from + k]));
   let best: FuzzyMatch | null = null;
-  for (const { w: [lo, hi] } of windows) {
+  for (const {
+    w: [lo, hi],
+  } of windows) {
     const r = bestSubstring(q, ids, lo, hi);
     if (r.end <= r.start) continue;
     const similarity = 1 - r.dist / n;

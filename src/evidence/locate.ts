@@ -8,7 +8,7 @@
 import { locateSegments, segmentsOf, withoutEllipses } from "./elision.js";
 import { locateFuzzy } from "./fuzzy.js";
 import { normalizeQuote } from "./normalize.js";
-import { toOriginal, type PreparedText } from "./prepare.js";
+import { type PreparedText, toOriginal } from "./prepare.js";
 
 export type MatchKind = "exact" | "normalized" | "fuzzy" | "none";
 
@@ -50,7 +50,8 @@ function splitsCharacter(text: string, i: number): boolean {
  */
 function indexOfWhole(text: string, quote: string): number {
   let at = text.indexOf(quote);
-  while (at !== -1 && (splitsCharacter(text, at) || splitsCharacter(text, at + quote.length))) at = text.indexOf(quote, at + 1);
+  while (at !== -1 && (splitsCharacter(text, at) || splitsCharacter(text, at + quote.length)))
+    at = text.indexOf(quote, at + 1);
   return at;
 }
 
@@ -61,7 +62,8 @@ export function locateQuote(p: PreparedText, quote: string, opts: LocateOptions)
   const exact = quote.length >= minChars ? indexOfWhole(p.original, quote) : -1;
   // Most quotes are verbatim; one with a letter or digit needs no normalising to know it is not
   // empty, unless a minimum length asks for the normalised count.
-  if (exact !== -1 && minChars <= 1 && HAS_CONTENT.test(quote)) return { match: "exact", start: exact, end: exact + quote.length, similarity: 1 };
+  if (exact !== -1 && minChars <= 1 && HAS_CONTENT.test(quote))
+    return { match: "exact", start: exact, end: exact + quote.length, similarity: 1 };
 
   const nq = normalizeQuote(quote);
   const core = withoutEllipses(nq);
@@ -78,5 +80,9 @@ export function locateQuote(p: PreparedText, quote: string, opts: LocateOptions)
   const fuzzy = locateFuzzy(p, core, threshold);
   if (!fuzzy) return NONE;
   const words = p.words();
-  return { match: "fuzzy", ...toOriginal(p, words.starts[fuzzy.startWord]!, words.ends[fuzzy.endWord - 1]!), similarity: fuzzy.similarity };
+  return {
+    match: "fuzzy",
+    ...toOriginal(p, words.starts[fuzzy.startWord]!, words.ends[fuzzy.endWord - 1]!),
+    similarity: fuzzy.similarity,
+  };
 }

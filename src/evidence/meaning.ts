@@ -4,9 +4,35 @@
  * is a different claim, not a copying slip; so a fuzzy match must keep these words exactly.
  */
 const NEGATIONS = new Set([
-  "not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "nowhere", "cannot", "without",
-  "dont", "doesnt", "didnt", "isnt", "wasnt", "arent", "werent", "cant", "couldnt", "wouldnt", "shouldnt",
-  "wont", "hasnt", "havent", "hadnt", "mustnt", "neednt", "aint",
+  "not",
+  "no",
+  "never",
+  "none",
+  "nor",
+  "neither",
+  "nobody",
+  "nothing",
+  "nowhere",
+  "cannot",
+  "without",
+  "dont",
+  "doesnt",
+  "didnt",
+  "isnt",
+  "wasnt",
+  "arent",
+  "werent",
+  "cant",
+  "couldnt",
+  "wouldnt",
+  "shouldnt",
+  "wont",
+  "hasnt",
+  "havent",
+  "hadnt",
+  "mustnt",
+  "neednt",
+  "aint",
 ]);
 
 export function isMeaningWord(word: string): boolean {

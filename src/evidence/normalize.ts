@@ -11,16 +11,52 @@
  * boundaries (e.g. conjoining Hangul jamo) is not applied, which is the "safe for offsets" part.
  */
 const QUOTES: Readonly<Record<number, number>> = {
-  0x2018: 39, 0x2019: 39, 0x201a: 39, 0x201b: 39, 0x2032: 39, 0x2039: 39, 0x203a: 39, 0x0060: 39, 0x00b4: 39,
-  0x201c: 34, 0x201d: 34, 0x201e: 34, 0x201f: 34, 0x2033: 34, 0x00ab: 34, 0x00bb: 34, 0x301d: 34, 0x301e: 34,
+  8216: 39,
+  8217: 39,
+  8218: 39,
+  8219: 39,
+  8242: 39,
+  8249: 39,
+  8250: 39,
+  96: 39,
+  180: 39,
+  8220: 34,
+  8221: 34,
+  8222: 34,
+  8223: 34,
+  8243: 34,
+  171: 34,
+  187: 34,
+  12317: 34,
+  12318: 34,
 };
 
 function isSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+  return (
+    c === 32 ||
+    (c >= 9 && c <= 13) ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
 function isDash(c: number): boolean {
-  return (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0x2e3a || c === 0x2e3b || c === 0xfe58 || c === 0xfe63 || c === 0xff0d;
+  return (
+    (c >= 0x2010 && c <= 0x2015) ||
+    c === 0x2212 ||
+    c === 0x2e3a ||
+    c === 0x2e3b ||
+    c === 0xfe58 ||
+    c === 0xfe63 ||
+    c === 0xff0d
+  );
 }
 
 /** Characters that render as nothing; a judge copying text never reproduces them. */
@@ -145,7 +181,7 @@ export function normalize(original: string): Normalized {
         c = next;
       } while (c > 32 && c < 127 && c !== 96);
       out.n = n;
-      if (i >= length || c > 32 && c < 127 && c !== 96 && original.charCodeAt(i + 1) < 0x300) continue;
+      if (i >= length || (c > 32 && c < 127 && c !== 96 && original.charCodeAt(i + 1) < 0x300)) continue;
     }
     if (c < 128 && !(original.charCodeAt(i + 1) >= 0x300)) {
       out.emit(c >= 65 && c <= 90 ? c + 32 : c, i, i + 1);
@@ -165,9 +201,10 @@ export function normalize(original: string): Normalized {
       continue;
     }
     const cluster = original.slice(i, end);
-    const folded = end - i === 1 && (isSpace(c) || isInvisible(c) || isDash(c) || QUOTES[c] !== undefined || c === 0x2026)
-      ? cluster
-      : cluster.normalize("NFKC").toLowerCase();
+    const folded =
+      end - i === 1 && (isSpace(c) || isInvisible(c) || isDash(c) || QUOTES[c] !== undefined || c === 0x2026)
+        ? cluster
+        : cluster.normalize("NFKC").toLowerCase();
     for (let k = 0; k < folded.length; k++) out.emit(folded.charCodeAt(k), i, end);
     i = end;
   }

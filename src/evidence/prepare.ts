@@ -3,7 +3,7 @@
  * on first use: most quotes match exactly and never pay for normalisation, and most of the rest
  * match after normalisation and never pay for the word index.
  */
-import { normalize, type Normalized } from "./normalize.js";
+import { type Normalized, normalize } from "./normalize.js";
 import { indexText, type WordIndex, type Words } from "./tokens.js";
 
 export interface PreparedText {

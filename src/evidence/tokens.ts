@@ -111,7 +111,8 @@ export function indexText(normalized: string): { words: Words; index: WordIndex 
     let id = table[slot]!;
     while (id !== -1) {
       const f = first[id]!;
-      if (ends[f]! - starts[f]! === end - start && sameRange(normalized, starts[f]!, normalized, start, end - start)) break;
+      if (ends[f]! - starts[f]! === end - start && sameRange(normalized, starts[f]!, normalized, start, end - start))
+        break;
       slot = (slot + 1) & mask;
       id = table[slot]!;
     }
@@ -138,7 +139,8 @@ export function indexText(normalized: string): { words: Words; index: WordIndex 
     let slot = hashRange(word, 0, word.length) & mask;
     for (let id = table[slot]!; id !== -1; id = table[slot]!) {
       const f = first[id]!;
-      if (wordEnds[f]! - wordStarts[f]! === word.length && sameRange(normalized, wordStarts[f]!, word, 0, word.length)) return id;
+      if (wordEnds[f]! - wordStarts[f]! === word.length && sameRange(normalized, wordStarts[f]!, word, 0, word.length))
+        return id;
       slot = (slot + 1) & mask;
     }
     return -1;

@@ -9,7 +9,7 @@
  * - citing more quotes than `max_quotes` (verified or not) leaves the rule unsatisfied, because
  *   the rubric asked for a bounded citation; every entry is still verified and reported.
  */
-import { locateQuote, type LocateOptions, type MatchKind } from "./locate.js";
+import { type LocateOptions, locateQuote, type MatchKind } from "./locate.js";
 import type { PreparedText } from "./prepare.js";
 import { countWords } from "./tokens.js";
 
@@ -46,9 +46,20 @@ export interface EvidenceResult {
 
 const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
 
-function verifyOne(c: CitedQuote, inputs: Readonly<Record<string, PreparedText>>, rule: EvidenceRule, opts: LocateOptions): VerifiedEvidence {
+function verifyOne(
+  c: CitedQuote,
+  inputs: Readonly<Record<string, PreparedText>>,
+  rule: EvidenceRule,
+  opts: LocateOptions,
+): VerifiedEvidence {
   const named = c.input === undefined || c.input === "" ? null : c.input;
-  const rejected = (reason: string): VerifiedEvidence => ({ quote: c.quote, input: named, verified: false, match: "none", reason });
+  const rejected = (reason: string): VerifiedEvidence => ({
+    quote: c.quote,
+    input: named,
+    verified: false,
+    match: "none",
+    reason,
+  });
   if (named !== null && !rule.from.includes(named)) {
     return rejected(`input \`${named}\` is not one evidence may come from (${list(rule.from)})`);
   }
@@ -77,8 +88,11 @@ export function verifyEvidence(
   const passages = new Set(entries.filter((e) => e.verified).map((e) => `${e.input}\u0000${e.start}\u0000${e.end}`));
   const reasons: string[] = [];
   if (passages.size < rule.min_quotes) {
-    reasons.push(`${passages.size} of the ${rule.min_quotes} required quote${rule.min_quotes === 1 ? "" : "s"} verified`);
+    reasons.push(
+      `${passages.size} of the ${rule.min_quotes} required quote${rule.min_quotes === 1 ? "" : "s"} verified`,
+    );
   }
-  if (rule.max_quotes !== null && cited.length > rule.max_quotes) reasons.push(`${cited.length} quotes cited, at most ${rule.max_quotes} allowed`);
+  if (rule.max_quotes !== null && cited.length > rule.max_quotes)
+    reasons.push(`${cited.length} quotes cited, at most ${rule.max_quotes} allowed`);
   return { entries, satisfied: reasons.length === 0, reasons };
 }

@@ -4,8 +4,7 @@
  * read an answer only when the row that asked for it is ingested.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { parseBatchLine, type BatchResult } from "./batch.js";
-
+import { type BatchResult, parseBatchLine } from "./batch.js";
 
 const CUSTOM_ID = /"custom_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
@@ -19,7 +18,7 @@ export class ResultIndex {
   private length = new Uint32Array(1024);
   readonly problems: string[] = [];
 
-  constructor(private readonly files: readonly string[]) {
+  constructor(files: readonly string[]) {
     files.forEach((f, i) => this.scan(f, i));
   }
 
@@ -85,7 +84,11 @@ export class ResultIndex {
     try {
       value = JSON.parse(buf.toString("utf8"));
     } catch (err) {
-      return { custom_id: customId, completion: null, error: `the result line is not valid JSON (${(err as Error).message})` };
+      return {
+        custom_id: customId,
+        completion: null,
+        error: `the result line is not valid JSON (${(err as Error).message})`,
+      };
     }
     const r = parseBatchLine(value);
     return typeof r === "string" ? { custom_id: customId, completion: null, error: r } : r;

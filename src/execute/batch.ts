@@ -5,13 +5,14 @@
  * ingesting goes through the same judging code with the answers placed in the cache, so the
  * records come out the same as from a direct run.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
+
 import { once } from "node:events";
+import { createWriteStream, type WriteStream } from "node:fs";
 import type { Bundle } from "../bundle/types.js";
 import { requestSchema } from "../judge/answer.js";
 import type { Completion } from "../judge/client.js";
-import { criteriaFor, requestFor, RowError, rowInputs, type JudgeSettings } from "./item.js";
 import { renderPrompt } from "../judge/prompt.js";
+import { criteriaFor, type JudgeSettings, RowError, requestFor, rowInputs } from "./item.js";
 
 export interface PlannedCall {
   readonly custom_id: string;
@@ -39,11 +40,23 @@ export function customId(itemId: string, model: string, sample: number, swapped:
 
 export function parseCustomId(id: string): { itemId: string; model: string; sample: number; swapped: boolean } | null {
   const m = /^rulers:([^:]*):([^:]*):s(\d+):(AB|BA)$/.exec(id);
-  return m ? { itemId: decodeURIComponent(m[1]!), model: decodeURIComponent(m[2]!), sample: Number(m[3]), swapped: m[4] === "BA" } : null;
+  return m
+    ? {
+        itemId: decodeURIComponent(m[1]!),
+        model: decodeURIComponent(m[2]!),
+        sample: Number(m[3]),
+        swapped: m[4] === "BA",
+      }
+    : null;
 }
 
 /** Every first-attempt call `rulers judge` would make for one row. */
-export function planCalls(bundle: Bundle, settings: JudgeSettings, row: Record<string, unknown>, itemId: string): PlannedCall[] {
+export function planCalls(
+  bundle: Bundle,
+  settings: JudgeSettings,
+  row: Record<string, unknown>,
+  itemId: string,
+): PlannedCall[] {
   const ir = bundle.body.rubric;
   const { inputs } = rowInputs(ir, row, settings.maxInputChars);
   const { items } = criteriaFor(bundle, row, itemId);
@@ -51,12 +64,21 @@ export function planCalls(bundle: Bundle, settings: JudgeSettings, row: Record<s
   const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
   const calls: PlannedCall[] = [];
   for (const swapped of orders) {
-    const { messages } = renderPrompt(bundle, inputs, { swapped, ...(items ? { criteria: items } : {}), ...(settings.format === "json" ? { schemaHint: schema } : {}) });
+    const { messages } = renderPrompt(bundle, inputs, {
+      swapped,
+      ...(items ? { criteria: items } : {}),
+      ...(settings.format === "json" ? { schemaHint: schema } : {}),
+    });
     for (const model of settings.models) {
       for (let sample = 0; sample < settings.samples; sample++) {
         const planned = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
         const request = planned.request;
-        const body: Record<string, unknown> = { model: request.model, messages: request.messages, temperature: request.temperature, response_format: request.response_format };
+        const body: Record<string, unknown> = {
+          model: request.model,
+          messages: request.messages,
+          temperature: request.temperature,
+          response_format: request.response_format,
+        };
         if (request.seed !== undefined) body.seed = request.seed;
         if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
         const id = customId(itemId, model, sample, swapped);
@@ -90,7 +112,11 @@ export class PartWriter {
   private lines = 0;
   private bytes = 0;
   readonly parts: { path: string; lines: number; bytes: number }[] = [];
-  constructor(private readonly path: string, private readonly maxLines: number, private readonly maxBytes: number) {}
+  constructor(
+    private readonly path: string,
+    private readonly maxLines: number,
+    private readonly maxBytes: number,
+  ) {}
 
   private partPath(n: number): string {
     return this.path.replace(/(\.jsonl)?$/, `.part-${String(n).padStart(3, "0")}.jsonl`);
@@ -112,7 +138,7 @@ export class PartWriter {
 
   private async flush(): Promise<void> {
     if (!this.stream || this.pending.length === 0) return;
-    const chunk = this.pending.join("\n") + "\n";
+    const chunk = `${this.pending.join("\n")}\n`;
     this.pending = [];
     this.pendingBytes = 0;
     if (!this.stream.write(chunk)) await once(this.stream, "drain");
@@ -148,12 +174,21 @@ export interface BatchResult {
 }
 
 export function parseBatchLine(value: unknown): BatchResult | string {
-  const v = value as { custom_id?: unknown; response?: { status_code?: number; body?: any } | null; error?: { message?: string; code?: string } | null };
+  const v = value as {
+    custom_id?: unknown;
+    response?: { status_code?: number; body?: any } | null;
+    error?: { message?: string; code?: string } | null;
+  };
   if (!v || typeof v.custom_id !== "string") return "no `custom_id`";
   if (v.error) return { custom_id: v.custom_id, completion: null, error: v.error.message ?? v.error.code ?? "error" };
   const status = v.response?.status_code ?? 200;
   const body = v.response?.body;
-  if (status !== 200 || !body) return { custom_id: v.custom_id, completion: null, error: `status ${status}${body?.error?.message ? `: ${body.error.message}` : ""}` };
+  if (status !== 200 || !body)
+    return {
+      custom_id: v.custom_id,
+      completion: null,
+      error: `status ${status}${body?.error?.message ? `: ${body.error.message}` : ""}`,
+    };
   const choice = body.choices?.[0];
   return {
     custom_id: v.custom_id,

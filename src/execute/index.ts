@@ -1,4 +1,12 @@
-export { runJudge, shardOf, type RunOptions, type RunResult, type RunSummary } from "./run.js";
-export { criteriaFor, judgeItem, requestFor, RowError, rowInputs, type JudgeSettings, type RunRecord } from "./item.js";
-export { customId, parseBatchLine, parseCustomId, PartWriter, planCalls, type BatchResult, type PlannedCall } from "./batch.js";
+export {
+  type BatchResult,
+  customId,
+  PartWriter,
+  type PlannedCall,
+  parseBatchLine,
+  parseCustomId,
+  planCalls,
+} from "./batch.js";
 export { ResultIndex } from "./batch-results.js";
+export { criteriaFor, type JudgeSettings, judgeItem, RowError, type RunRecord, requestFor, rowInputs } from "./item.js";
+export { type RunOptions, type RunResult, type RunSummary, runJudge, shardOf } from "./run.js";

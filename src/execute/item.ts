@@ -7,16 +7,38 @@
 import type { Bundle } from "../bundle/types.js";
 import type { CriterionIR, ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { expandItemCriterion, itemCriteria } from "../compile/items.js";
-import { prepareText, verifyEvidence, type PreparedText, type VerifiedEvidence } from "../evidence/index.js";
-import {
-  applyEvidencePolicy, combineJudgments, combineOrders, preferenceOf, preferenceScore, runCheck, scoreHolistic,
-  scoreItem, strictMajority, tagScores, unswap, type BreakdownEntry, type CheckResult, type CriterionOutcome, type Fired, type Spread,
-} from "../score/index.js";
-import { checkAnswer, requestSchema, type JudgedCriterion, type ParsedAnswer } from "../judge/answer.js";
+import { type PreparedText, prepareText, type VerifiedEvidence, verifyEvidence } from "../evidence/index.js";
+import { checkAnswer, type JudgedCriterion, type ParsedAnswer, requestSchema } from "../judge/answer.js";
 import type { Cache } from "../judge/cache.js";
 import { cacheKey } from "../judge/cache.js";
-import { complete, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type ChatRequest, type Completion, type JudgeClient } from "../judge/client.js";
-import { renderPrompt, type Message } from "../judge/prompt.js";
+import {
+  type ChatRequest,
+  type Completion,
+  complete,
+  JudgeCallError,
+  type JudgeClient,
+  jsonObjectFormat,
+  jsonSchemaFormat,
+} from "../judge/client.js";
+import { type Message, renderPrompt } from "../judge/prompt.js";
+import {
+  applyEvidencePolicy,
+  type BreakdownEntry,
+  type CheckResult,
+  type CriterionOutcome,
+  combineJudgments,
+  combineOrders,
+  type Fired,
+  preferenceOf,
+  preferenceScore,
+  runCheck,
+  type Spread,
+  scoreHolistic,
+  scoreItem,
+  strictMajority,
+  tagScores,
+  unswap,
+} from "../score/index.js";
 import { sha256Hex } from "../util/canonical.js";
 
 export interface JudgeSettings {
@@ -43,7 +65,12 @@ export interface ItemContext {
   readonly answers?: AnswerSource;
 }
 
-export type AnswerSource = (q: { itemId: string; model: string; sample: number; swapped: boolean }) => Completion | { error: string } | undefined;
+export type AnswerSource = (q: {
+  itemId: string;
+  model: string;
+  sample: number;
+  swapped: boolean;
+}) => Completion | { error: string } | undefined;
 
 export interface RunStats {
   calls: number;
@@ -76,21 +103,31 @@ export interface RunRecord {
 /** A problem with the row itself: reported with its line, never sent to the judge. */
 export class RowError extends Error {}
 
-export function rowInputs(ir: RubricIR, row: Record<string, unknown>, maxChars: number): { inputs: Record<string, string>; flags: string[] } {
+export function rowInputs(
+  ir: RubricIR,
+  row: Record<string, unknown>,
+  maxChars: number,
+): { inputs: Record<string, string>; flags: string[] } {
   const inputs: Record<string, string> = {};
   const flags: string[] = [];
   for (const i of ir.inputs) {
     const v = row[i.name];
     if (v === undefined || v === null) throw new RowError(`missing input \`${i.name}\``);
-    const text = typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
-    if (text.length > maxChars) throw new RowError(`input \`${i.name}\` is ${text.length} characters, over --max-input-chars ${maxChars}`);
+    const text =
+      typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+    if (text.length > maxChars)
+      throw new RowError(`input \`${i.name}\` is ${text.length} characters, over --max-input-chars ${maxChars}`);
     if (text.trim() === "") flags.push(`empty-input:${i.name}`);
     inputs[i.name] = text;
   }
   return { inputs, flags };
 }
 
-export function criteriaFor(bundle: Bundle, row: Record<string, unknown>, itemId: string): { criteria: CriterionIR[]; items?: ItemCriterionIR[] } {
+export function criteriaFor(
+  bundle: Bundle,
+  row: Record<string, unknown>,
+  itemId: string,
+): { criteria: CriterionIR[]; items?: ItemCriterionIR[] } {
   const ir = bundle.body.rubric;
   if (!ir.template) return { criteria: [...ir.criteria] };
   let items = bundle.body.items?.[itemId];
@@ -129,22 +166,52 @@ type CallOutcome = { ok: true; judgment: Judgment } | { ok: false; reason: strin
  * The one place a judge request and its cache key are made: `rulers judge` and
  * `rulers batch prepare` both call it, so a batch holds exactly the requests a run would send.
  */
-export function requestFor(bundleHash: string, s: JudgeSettings, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, tag: string): { request: ChatRequest; readonly key: string } {
+export function requestFor(
+  bundleHash: string,
+  s: JudgeSettings,
+  messages: Message[],
+  model: string,
+  sample: number,
+  schema: Record<string, unknown>,
+  tag: string,
+): { request: ChatRequest; readonly key: string } {
   const response_format = responseFormat(s.format, schema);
   const seed = s.seed === null ? undefined : s.seed + sample;
-  const request: ChatRequest = { model, messages, temperature: s.temperature, seed, max_tokens: s.max_tokens ?? undefined, response_format };
+  const request: ChatRequest = {
+    model,
+    messages,
+    temperature: s.temperature,
+    seed,
+    max_tokens: s.max_tokens ?? undefined,
+    response_format,
+  };
   let key: string | undefined;
   return {
     request,
     // Computed on first use: `batch prepare` writes requests and never needs the key.
     get key() {
       // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
-      return (key ??= cacheKey({ bundle_hash: bundleHash, model, settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag }, messages, response_format }));
+      return (key ??= cacheKey({
+        bundle_hash: bundleHash,
+        model,
+        settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag },
+        messages,
+        response_format,
+      }));
     },
   };
 }
 
-async function call(ctx: ItemContext, itemId: string, messages: Message[], model: string, sample: number, schema: Record<string, unknown>, items: readonly ItemCriterionIR[] | undefined, tag: string): Promise<{ result: CallOutcome; completions: Completion[] }> {
+async function call(
+  ctx: ItemContext,
+  itemId: string,
+  messages: Message[],
+  model: string,
+  sample: number,
+  schema: Record<string, unknown>,
+  items: readonly ItemCriterionIR[] | undefined,
+  tag: string,
+): Promise<{ result: CallOutcome; completions: Completion[] }> {
   const s = ctx.settings;
   const completions: Completion[] = [];
   let convo = messages;
@@ -153,9 +220,20 @@ async function call(ctx: ItemContext, itemId: string, messages: Message[], model
     let c: Completion | undefined;
     if (ctx.answers) {
       // Ingesting batch results: only first attempts were in the batch; nothing is ever sent.
-      const got = repair === 0 && (tag === "" || tag === "swapped") ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped" }) : undefined;
-      if (got === undefined) return { result: { ok: false, reason: `no batch result for this request (${tag || "first order"}, sample ${sample}${repair ? `, repair ${repair}` : ""}); prepare a follow-up batch with --retry-from` }, completions };
-      if ("error" in got) return { result: { ok: false, reason: `the batch request failed: ${got.error}` }, completions };
+      const got =
+        repair === 0 && (tag === "" || tag === "swapped")
+          ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped" })
+          : undefined;
+      if (got === undefined)
+        return {
+          result: {
+            ok: false,
+            reason: `no batch result for this request (${tag || "first order"}, sample ${sample}${repair ? `, repair ${repair}` : ""}); prepare a follow-up batch with --retry-from`,
+          },
+          completions,
+        };
+      if ("error" in got)
+        return { result: { ok: false, reason: `the batch request failed: ${got.error}` }, completions };
       c = got;
       // Filling an on-disk cache lets a later interactive run reuse the answer.
       if (ctx.cache.path !== null) await ctx.cache.put(planned.key, c);
@@ -174,16 +252,29 @@ async function call(ctx: ItemContext, itemId: string, messages: Message[], model
     ctx.stats.completion_tokens += c.usage.completion_tokens;
     ctx.stats.models.add(c.model);
     if (c.system_fingerprint) ctx.stats.fingerprints.add(c.system_fingerprint);
-    if (c.refusal) return { result: { ok: false, reason: `the judge refused: ${c.refusal.slice(0, 200)}` }, completions };
-    if (c.finish_reason === "length") return { result: { ok: false, reason: "the answer was cut off (finish_reason length); raise the rubric's `max tokens`" }, completions };
+    if (c.refusal)
+      return { result: { ok: false, reason: `the judge refused: ${c.refusal.slice(0, 200)}` }, completions };
+    if (c.finish_reason === "length")
+      return {
+        result: { ok: false, reason: "the answer was cut off (finish_reason length); raise the rubric's `max tokens`" },
+        completions,
+      };
     const checked = checkAnswer(c.content, schema, items);
-    if (checked.ok) return { result: { ok: true, judgment: { answer: checked.answer, completion: c, swapped: false } }, completions };
-    if (repair >= s.maxRepairs) return { result: { ok: false, reason: `${checked.reason} (after ${repair} repair${repair === 1 ? "" : "s"})` }, completions };
+    if (checked.ok)
+      return { result: { ok: true, judgment: { answer: checked.answer, completion: c, swapped: false } }, completions };
+    if (repair >= s.maxRepairs)
+      return {
+        result: { ok: false, reason: `${checked.reason} (after ${repair} repair${repair === 1 ? "" : "s"})` },
+        completions,
+      };
     ctx.stats.repairs++;
     convo = [
       ...convo,
       { role: "assistant", content: c.content ?? "" },
-      { role: "user", content: `Your answer could not be used: ${checked.reason}. Answer again with one JSON object that satisfies the schema exactly.` },
+      {
+        role: "user",
+        content: `Your answer could not be used: ${checked.reason}. Answer again with one JSON object that satisfies the schema exactly.`,
+      },
     ];
   }
 }
@@ -211,27 +302,52 @@ function flipVerdict(v: JudgedCriterion["verdict"], swapped: boolean): JudgedCri
 }
 
 /** Verify evidence and score one judgment, in the original (unswapped) labels. */
-function scoreJudgment(ctx: ItemContext, j: Judgment, criteria: readonly CriterionIR[], shown: Record<string, PreparedText>, checks: CheckResult[], retried: boolean): Scored {
+function scoreJudgment(
+  ctx: ItemContext,
+  j: Judgment,
+  criteria: readonly CriterionIR[],
+  shown: Record<string, PreparedText>,
+  checks: CheckResult[],
+  retried: boolean,
+): Scored {
   const ir = ctx.bundle.body.rubric;
   const outcomes = new Map<string, CriterionOutcome>();
   const records: CriterionRecord[] = [];
   const caps: Fired[] = [];
   const evidenceFailed: string[] = [];
-  const holisticRule = { from: ir.inputs.filter((i) => i.quotable).map((i) => i.name), max_words: null, min_quotes: 0, max_quotes: null };
+  const holisticRule = {
+    from: ir.inputs.filter((i) => i.quotable).map((i) => i.name),
+    max_words: null,
+    min_quotes: 0,
+    max_quotes: null,
+  };
   const judgedList: [CriterionIR | null, string, JudgedCriterion][] = criteria.length
     ? criteria.map((c) => [c, c.id, j.answer.criteria.get(c.id)!] as [CriterionIR, string, JudgedCriterion])
     : [[null, "overall", j.answer.criteria.get("overall")!]];
   for (const [c, id, judged] of judgedList) {
     if (!judged) continue;
     const rule = c?.evidence ?? holisticRule;
-    const ev = verifyEvidence(judged.evidence.map((e) => ({ quote: e.quote, input: e.input })), shown, rule, { fuzzyThreshold: ir.judge.quote_match });
+    const ev = verifyEvidence(
+      judged.evidence.map((e) => ({ quote: e.quote, input: e.input })),
+      shown,
+      rule,
+      { fuzzyThreshold: ir.judge.quote_match },
+    );
     // Offsets refer to the text the judge saw; in the swapped order that is the other input.
-    const evidence = ev.entries.map((e) => ({ ...e, input: e.input === null ? null : mapInput(ir, e.input, j.swapped) }));
+    const evidence = ev.entries.map((e) => ({
+      ...e,
+      input: e.input === null ? null : mapInput(ir, e.input, j.swapped),
+    }));
     ctx.stats.evidence_verified += evidence.filter((e) => e.verified).length;
     ctx.stats.evidence_rejected += evidence.filter((e) => !e.verified).length;
     let status = ev.satisfied ? "ok" : "evidence-unverified";
     if (c) {
-      let o: CriterionOutcome = { id, verdict: judged.verdict === undefined ? null : flipVerdict(judged.verdict, j.swapped) ?? null, level: judged.level ?? null, evidence_ok: ev.satisfied };
+      let o: CriterionOutcome = {
+        id,
+        verdict: judged.verdict === undefined ? null : (flipVerdict(judged.verdict, j.swapped) ?? null),
+        level: judged.level ?? null,
+        evidence_ok: ev.satisfied,
+      };
       const p = applyEvidencePolicy(c, o, retried);
       o = p.outcome;
       if (p.fired) {
@@ -240,20 +356,52 @@ function scoreJudgment(ctx: ItemContext, j: Judgment, criteria: readonly Criteri
       }
       if (p.cap) caps.push(p.cap);
       outcomes.set(id, o);
-      records.push({ id, ...(c.kind === "binary" ? { verdict: o.verdict } : { level: o.level }), rationale: judged.rationale, evidence, status });
+      records.push({
+        id,
+        ...(c.kind === "binary" ? { verdict: o.verdict } : { level: o.level }),
+        rationale: judged.rationale,
+        evidence,
+        status,
+      });
     } else {
       records.push({ id, rationale: judged.rationale, evidence, status });
     }
   }
   if (ir.mode.kind === "pairwise") {
-    const preferred = criteria.length ? preferenceOf(criteria, outcomes) : flipVerdict(j.answer.preferred, j.swapped) as "A" | "B" | "tie";
-    return { outcomes, raw_score: preferenceScore(preferred), preferred, criteria: records, caps, gates: [], evidenceFailed };
+    const preferred = criteria.length
+      ? preferenceOf(criteria, outcomes)
+      : (flipVerdict(j.answer.preferred, j.swapped) as "A" | "B" | "tie");
+    return {
+      outcomes,
+      raw_score: preferenceScore(preferred),
+      preferred,
+      criteria: records,
+      caps,
+      gates: [],
+      evidenceFailed,
+    };
   }
-  const scored = criteria.length ? scoreItem(ir, criteria, outcomes, checks, caps) : scoreHolistic(ir, j.answer.score ?? NaN, checks);
-  return { outcomes, raw_score: scored.raw_score, breakdown: scored.breakdown, ...(scored.reason ? { reason: scored.reason } : {}), criteria: records, caps, gates: scored.fired, evidenceFailed };
+  const scored = criteria.length
+    ? scoreItem(ir, criteria, outcomes, checks, caps)
+    : scoreHolistic(ir, j.answer.score ?? NaN, checks);
+  return {
+    outcomes,
+    raw_score: scored.raw_score,
+    breakdown: scored.breakdown,
+    ...(scored.reason ? { reason: scored.reason } : {}),
+    criteria: records,
+    caps,
+    gates: scored.fired,
+    evidenceFailed,
+  };
 }
 
-export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, itemId: string, line: number): Promise<RunRecord> {
+export async function judgeItem(
+  ctx: ItemContext,
+  row: Record<string, unknown>,
+  itemId: string,
+  line: number,
+): Promise<RunRecord> {
   const { bundle, settings } = ctx;
   const ir = bundle.body.rubric;
   const base = { item_id: itemId, line, bundle: { id: ir.id, version: ir.version, hash: bundle.hash } };
@@ -273,7 +421,11 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
   const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
   const prepared = new Map<boolean, { messages: Message[]; texts: Record<string, PreparedText> }>();
   for (const swapped of orders) {
-    const r = renderPrompt(bundle, inputs, { swapped, ...(items ? { criteria: items } : {}), ...(settings.format === "json" ? { schemaHint: schema } : {}) });
+    const r = renderPrompt(bundle, inputs, {
+      swapped,
+      ...(items ? { criteria: items } : {}),
+      ...(settings.format === "json" ? { schemaHint: schema } : {}),
+    });
     const texts: Record<string, PreparedText> = {};
     for (const [k, v] of Object.entries(r.shown)) texts[k] = prepareText(v);
     prepared.set(swapped, { messages: r.messages, texts });
@@ -293,23 +445,50 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
           continue;
         }
         let scored = scoreJudgment(ctx, { ...first.result.judgment, swapped }, criteria, p.texts, checks, false);
-        const needsRetry = scored.evidenceFailed.some((id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry");
+        const needsRetry = scored.evidenceFailed.some(
+          (id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry",
+        );
         if (needsRetry) {
-          const again = await call(ctx, itemId, p.messages, model, sample, schema, items, swapped ? "swapped-retry" : "retry");
+          const again = await call(
+            ctx,
+            itemId,
+            p.messages,
+            model,
+            sample,
+            schema,
+            items,
+            swapped ? "swapped-retry" : "retry",
+          );
           completions.push(...again.completions);
-          if (again.result.ok) scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
+          if (again.result.ok)
+            scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
         }
         scoredOrders.push(scored);
       }
       if (scoredOrders.length === orders.length) perJudge.push({ model, sample, scored: scoredOrders });
     }
   }
-  const usage = completions.reduce((a, c) => ({ prompt_tokens: a.prompt_tokens + c.usage.prompt_tokens, completion_tokens: a.completion_tokens + c.usage.completion_tokens }), { prompt_tokens: 0, completion_tokens: 0 });
+  const usage = completions.reduce(
+    (a, c) => ({
+      prompt_tokens: a.prompt_tokens + c.usage.prompt_tokens,
+      completion_tokens: a.completion_tokens + c.usage.completion_tokens,
+    }),
+    { prompt_tokens: 0, completion_tokens: 0 },
+  );
   const reported = [...new Set(completions.map((c) => c.model))];
-  const fingerprints = [...new Set(completions.map((c) => c.system_fingerprint).filter((f): f is string => f !== null))];
+  const fingerprints = [
+    ...new Set(completions.map((c) => c.system_fingerprint).filter((f): f is string => f !== null)),
+  ];
   const judge = {
     base_url_host: hostOf(ctx.client.baseURL),
-    model: reported.length === 1 ? reported[0]! : reported.length ? reported : settings.models.length === 1 ? settings.models[0]! : [...settings.models],
+    model:
+      reported.length === 1
+        ? reported[0]!
+        : reported.length
+          ? reported
+          : settings.models.length === 1
+            ? settings.models[0]!
+            : [...settings.models],
     requested_model: settings.models.length === 1 ? settings.models[0]! : [...settings.models],
     system_fingerprint: fingerprints.length === 1 ? fingerprints[0]! : fingerprints.length ? fingerprints : null,
     temperature: settings.temperature,
@@ -328,7 +507,14 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
     checks,
   };
   if (perJudge.length === 0) {
-    return { ...common, criteria: [], raw_score: null, flags: rowFlags, error: failures[0] ?? "no judgment", ...(failures.length > 1 ? { errors: failures } : {}) };
+    return {
+      ...common,
+      criteria: [],
+      raw_score: null,
+      flags: rowFlags,
+      error: failures[0] ?? "no judgment",
+      ...(failures.length > 1 ? { errors: failures } : {}),
+    };
   }
   const flags = [...rowFlags];
   if (failures.length) flags.push(`judgments-failed:${failures.length}`);
@@ -351,23 +537,43 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
       criteria: firstScored.criteria,
       preferred: majority,
       raw_score: preferenceScore(majority),
-      ...(orders.length === 2 ? { position: { consistent: prefs.length - inconsistent, inconsistent, orders: perJudge.map((pj) => pj.scored.map((s) => s.preferred)) } } : {}),
+      ...(orders.length === 2
+        ? {
+            position: {
+              consistent: prefs.length - inconsistent,
+              inconsistent,
+              orders: perJudge.map((pj) => pj.scored.map((s) => s.preferred)),
+            },
+          }
+        : {}),
       ...(perJudge.length > 1 ? { votes: prefs.map((p) => p.preferred) } : {}),
       flags: [...new Set(flags)],
     };
   }
   const judgments = perJudge.map((pj) => pj.scored[0]!);
-  const combined = perJudge.length > 1 ? combineJudgments(judgments.map((j) => ({ outcomes: j.outcomes, raw_score: j.raw_score })), ir.scale, ir.aggregation.rounding) : null;
+  const combined =
+    perJudge.length > 1
+      ? combineJudgments(
+          judgments.map((j) => ({ outcomes: j.outcomes, raw_score: j.raw_score })),
+          ir.scale,
+          ir.aggregation.rounding,
+        )
+      : null;
   const criteriaRecords = combined
     ? firstScored.criteria.map((c) => {
         const o = combined.outcomes.get(c.id);
-        return o ? { ...c, ...("verdict" in c ? { verdict: o.verdict } : {}), ...("level" in c ? { level: o.level } : {}) } : c;
+        return o
+          ? { ...c, ...("verdict" in c ? { verdict: o.verdict } : {}), ...("level" in c ? { level: o.level } : {}) }
+          : c;
       })
     : firstScored.criteria;
   const raw = combined ? combined.raw_score : firstScored.raw_score;
   const spread: Spread | undefined = combined?.spread;
   // Sub-scores per criterion tag (from the first judgment's breakdown), when criteria carry tags.
-  const tagged = criteria.some((c) => c.tags.length > 0) && firstScored.breakdown ? tagScores(criteria, firstScored.breakdown) : null;
+  const tagged =
+    criteria.some((c) => c.tags.length > 0) && firstScored.breakdown
+      ? tagScores(criteria, firstScored.breakdown)
+      : null;
   return {
     ...common,
     criteria: criteriaRecords,
@@ -375,7 +581,18 @@ export async function judgeItem(ctx: ItemContext, row: Record<string, unknown>, 
     gates: firstScored.gates,
     ...(tagged ? { tag_scores: tagged } : {}),
     ...(spread ? { spread } : {}),
-    ...(settings.models.length > 1 ? { panel: { models: [...settings.models], judgments: perJudge.map((pj) => ({ model: pj.model, sample: pj.sample, raw_score: pj.scored[0]!.raw_score })) } } : {}),
+    ...(settings.models.length > 1
+      ? {
+          panel: {
+            models: [...settings.models],
+            judgments: perJudge.map((pj) => ({
+              model: pj.model,
+              sample: pj.sample,
+              raw_score: pj.scored[0]!.raw_score,
+            })),
+          },
+        }
+      : {}),
     flags,
     ...(raw === null ? { error: firstScored.reason ?? "no score" } : {}),
   };

@@ -6,14 +6,14 @@
  * cache, so rerunning (`--resume`) repeats none of them.
  */
 import type { Bundle } from "../bundle/types.js";
-import { bucketOf } from "../util/buckets.js";
-import { rowId, type JsonlProblem, type JsonlRow } from "../util/jsonl.js";
 import type { Cache } from "../judge/cache.js";
 import type { JudgeClient } from "../judge/client.js";
 import { JudgeCallError } from "../judge/client.js";
-import { judgeItem, type AnswerSource, type JudgeSettings, type RunRecord, type RunStats } from "./item.js";
 import { runPool } from "../judge/pool.js";
 import { createProgress } from "../judge/progress.js";
+import { bucketOf } from "../util/buckets.js";
+import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
+import { type AnswerSource, type JudgeSettings, judgeItem, type RunRecord, type RunStats } from "./item.js";
 
 export interface RunOptions {
   readonly bundle: Bundle;
@@ -59,23 +59,55 @@ export const shardOf = bucketOf;
 export async function runJudge(opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
   const stats: RunStats = {
-    calls: 0, cached: 0, retries: 0, repairs: 0, prompt_tokens: 0, completion_tokens: 0,
-    evidence_verified: 0, evidence_rejected: 0, models: new Set(), fingerprints: new Set(),
+    calls: 0,
+    cached: 0,
+    retries: 0,
+    repairs: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    evidence_verified: 0,
+    evidence_rejected: 0,
+    models: new Set(),
+    fingerprints: new Set(),
   };
   const ir = opts.bundle.body.rubric;
   type Slot = { line: number; record?: RunRecord; row?: Record<string, unknown>; id: string };
   const slots: Slot[] = [];
   for (const p of opts.problems) {
-    slots.push({ line: p.line, id: String(p.line), record: { item_id: String(p.line), line: p.line, bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash }, raw_score: null, flags: [], error: `row ${p.line}: ${p.message}` } });
+    slots.push({
+      line: p.line,
+      id: String(p.line),
+      record: {
+        item_id: String(p.line),
+        line: p.line,
+        bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash },
+        raw_score: null,
+        flags: [],
+        error: `row ${p.line}: ${p.message}`,
+      },
+    });
   }
   const seen = new Map<string, number>();
   for (const r of opts.rows) {
     const id = rowId(r.value, r.line);
-    const base = { item_id: id, line: r.line, bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash }, raw_score: null, flags: [] };
+    const base = {
+      item_id: id,
+      line: r.line,
+      bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash },
+      raw_score: null,
+      flags: [],
+    };
     if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
       slots.push({ line: r.line, id, record: { ...base, error: `row ${r.line}: must be a JSON object` } });
     } else if (seen.has(id)) {
-      slots.push({ line: r.line, id, record: { ...base, error: `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique` } });
+      slots.push({
+        line: r.line,
+        id,
+        record: {
+          ...base,
+          error: `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
+        },
+      });
     } else {
       seen.set(id, r.line);
       slots.push({ line: r.line, id, row: r.value as Record<string, unknown> });
@@ -90,30 +122,56 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   let fatal: JudgeCallError | null = null;
   // Items are prepared and scored by twice as many lanes as there are call slots, so a slot
   // that frees up finds the next request ready instead of waiting for scoring to finish.
-  await runPool(pending, opts.concurrency * 2, async (slot) => {
-    try {
-      slot.record = await judgeItem({ bundle: opts.bundle, client: opts.client, cache: opts.cache, settings: opts.settings, stats, ...(opts.answers ? { answers: opts.answers } : {}) }, slot.row!, slot.id, slot.line);
-      progress.tick(slot.record.error !== undefined);
-    } catch (err) {
-      if (err instanceof JudgeCallError && err.fatal) {
-        fatal ??= err;
-        controller.abort();
-        return;
+  await runPool(
+    pending,
+    opts.concurrency * 2,
+    async (slot) => {
+      try {
+        slot.record = await judgeItem(
+          {
+            bundle: opts.bundle,
+            client: opts.client,
+            cache: opts.cache,
+            settings: opts.settings,
+            stats,
+            ...(opts.answers ? { answers: opts.answers } : {}),
+          },
+          slot.row!,
+          slot.id,
+          slot.line,
+        );
+        progress.tick(slot.record.error !== undefined);
+      } catch (err) {
+        if (err instanceof JudgeCallError && err.fatal) {
+          fatal ??= err;
+          controller.abort();
+          return;
+        }
+        if (err instanceof JudgeCallError) {
+          // Out of retries for this item only (rate limit, server error, timeout): record it.
+          slot.record = {
+            item_id: slot.id,
+            line: slot.line,
+            bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash },
+            raw_score: null,
+            flags: [],
+            error: err.message,
+          };
+          progress.tick(true);
+          return;
+        }
+        throw err;
       }
-      if (err instanceof JudgeCallError) {
-        // Out of retries for this item only (rate limit, server error, timeout): record it.
-        slot.record = { item_id: slot.id, line: slot.line, bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash }, raw_score: null, flags: [], error: err.message };
-        progress.tick(true);
-        return;
-      }
-      throw err;
-    }
-  }, controller.signal);
+    },
+    controller.signal,
+  );
   progress.done();
   if (fatal) throw fatal;
   const records = chosen.map((s) => s.record!).filter((r) => r !== undefined);
   const failed = records.filter((r) => r.error !== undefined).length;
-  const sds = records.map((r) => (r.spread as { raw_score_sd?: number | null } | undefined)?.raw_score_sd).filter((x): x is number => typeof x === "number");
+  const sds = records
+    .map((r) => (r.spread as { raw_score_sd?: number | null } | undefined)?.raw_score_sd)
+    .filter((x): x is number => typeof x === "number");
   return {
     records,
     summary: {
@@ -130,7 +188,9 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       completion_tokens: stats.completion_tokens,
       wall_ms: Math.round(performance.now() - started),
       models: [...stats.models],
-      ...(sds.length ? { mean_raw_score_sd: Math.round((sds.reduce((a, b) => a + b, 0) / sds.length) * 1e6) / 1e6 } : {}),
+      ...(sds.length
+        ? { mean_raw_score_sd: Math.round((sds.reduce((a, b) => a + b, 0) / sds.length) * 1e6) / 1e6 }
+        : {}),
     },
   };
 }

@@ -5,7 +5,7 @@
  * and a rows file carrying each example's conversation and criteria. Rows have no response:
  * HealthBench grades the responses of the model under test, which the user adds.
  */
-import { ImportError, finish, slug, type ImportResult, type ImportWarning } from "./source.js";
+import { finish, ImportError, type ImportResult, type ImportWarning, slug } from "./source.js";
 
 export function readRecords(text: string, what: string): { line: number; value: unknown }[] {
   const t = text.trim();
@@ -58,7 +58,10 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
         errors.push({ where: `${where}, rubrics[${i}]`, message: "field `criterion` must be a non-empty string" });
         bad = true;
       } else if (typeof r.points !== "number" || !Number.isFinite(r.points)) {
-        errors.push({ where: `${where}, rubrics[${i}]`, message: `field \`points\` must be a number, got ${JSON.stringify(r.points)}` });
+        errors.push({
+          where: `${where}, rubrics[${i}]`,
+          message: `field \`points\` must be a number, got ${JSON.stringify(r.points)}`,
+        });
         bad = true;
       } else {
         const t = Array.isArray(r.tags) ? r.tags.filter((x): x is string => typeof x === "string") : [];
@@ -67,33 +70,51 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
       }
     });
     if (bad) continue;
-    if (!criteria.some((c) => (c.points as number) > 0)) warnings.push({ where, message: "no criterion has positive points, so every response scores 0" });
+    if (!criteria.some((c) => (c.points as number) > 0))
+      warnings.push({ where, message: "no criterion has positive points, so every response scores 0" });
     const id = typeof v.prompt_id === "string" ? v.prompt_id : String(line);
-    const conversation = (prompt as { role?: string; content: string }[]).map((m) => `${m.role ?? "user"}: ${m.content}`).join("\n\n");
-    rows.push(JSON.stringify({ id, conversation, ...(typeof v.completion === "string" ? { response: v.completion } : {}), rubrics: criteria, ...(Array.isArray(v.example_tags) ? { example_tags: v.example_tags } : {}) }));
+    const conversation = (prompt as { role?: string; content: string }[])
+      .map((m) => `${m.role ?? "user"}: ${m.content}`)
+      .join("\n\n");
+    rows.push(
+      JSON.stringify({
+        id,
+        conversation,
+        ...(typeof v.completion === "string" ? { response: v.completion } : {}),
+        rubrics: criteria,
+        ...(Array.isArray(v.example_tags) ? { example_tags: v.example_tags } : {}),
+      }),
+    );
   }
-  if (rows.length && !rows.some((r) => r.includes('"response":'))) warnings.push({ where: "all rows", message: "HealthBench rows carry no response; add each response to judge as a `response` field" });
+  if (rows.length && !rows.some((r) => r.includes('"response":')))
+    warnings.push({
+      where: "all rows",
+      message: "HealthBench rows carry no response; add each response to judge as a `response` field",
+    });
   const id = `${opts.prefix}healthbench.per-item`;
-  const source = finish([
-    "# Imported from HealthBench: each row carries its own physician-written criteria.",
-    `rubric ${slug(id, "healthbench.per-item")} version 1.0.0`,
-    'title "HealthBench (per-item criteria)"',
-    "tags healthbench, per-item",
-    "mode pointwise",
-    'input conversation "The conversation so far; the last turn is the user\'s"',
-    'input response "The reply being graded", quotable',
-    "scale 0 to 1 step 0.01",
-    'instructions """',
-    "  You are grading a reply in a health conversation against criteria written by physicians",
-    "  for this conversation. Judge each criterion on its own. A criterion with negative points",
-    "  describes something the reply should not do: mark it met only if the reply does it.",
-    '"""',
-    "per item criteria from rubrics",
-    "  binary",
-    "end",
-    "aggregate points",
-    "rounding half up",
-  ], "healthbench");
+  const source = finish(
+    [
+      "# Imported from HealthBench: each row carries its own physician-written criteria.",
+      `rubric ${slug(id, "healthbench.per-item")} version 1.0.0`,
+      'title "HealthBench (per-item criteria)"',
+      "tags healthbench, per-item",
+      "mode pointwise",
+      'input conversation "The conversation so far; the last turn is the user\'s"',
+      'input response "The reply being graded", quotable',
+      "scale 0 to 1 step 0.01",
+      'instructions """',
+      "  You are grading a reply in a health conversation against criteria written by physicians",
+      "  for this conversation. Judge each criterion on its own. A criterion with negative points",
+      "  describes something the reply should not do: mark it met only if the reply does it.",
+      '"""',
+      "per item criteria from rubrics",
+      "  binary",
+      "end",
+      "aggregate points",
+      "rounding half up",
+    ],
+    "healthbench",
+  );
   // Tags stay on each criterion; records report a sub-score per tag (`tag_scores`).
   return { rubrics: rows.length ? [{ name: "healthbench.rubric", source, rows }] : [], warnings, errors };
 }

@@ -5,19 +5,33 @@
  * instructions, and the verdict format is replaced by the structured answer. A JSONL of
  * `{prompt_id, prompt}` imports one rubric per row (so two versions can be diffed).
  */
-import { ImportError, finish, slug, text, type ImportResult, type ImportWarning, type ImportedRubric } from "./source.js";
+import {
+  finish,
+  ImportError,
+  type ImportedRubric,
+  type ImportResult,
+  type ImportWarning,
+  slug,
+  text,
+} from "./source.js";
 
 const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 const DESCRIPTIONS: Record<string, string> = {
-  question: "The user's question", instruction: "The instruction given to the assistants", answer: "The answer to evaluate",
-  answer_a: "Assistant A's answer", answer_b: "Assistant B's answer", reference: "A reference answer", ref_answer_1: "A reference answer",
+  question: "The user's question",
+  instruction: "The instruction given to the assistants",
+  answer: "The answer to evaluate",
+  answer_a: "Assistant A's answer",
+  answer_b: "Assistant B's answer",
+  reference: "A reference answer",
+  ref_answer_1: "A reference answer",
 };
 
 /** Drop the sentences that ask for a textual verdict format; keep every other sentence. */
 function removeVerdictFormat(prose: string): { prose: string; dropped: string[] } {
   const dropped: string[] = [];
-  const format = /\[\[(?:A|B|C|rating|\d+)\]\]|\[\[.*?\]\]|strictly follow(?:ing)? this format|output your final verdict/i;
+  const format =
+    /\[\[(?:A|B|C|rating|\d+)\]\]|\[\[.*?\]\]|strictly follow(?:ing)? this format|output your final verdict/i;
   const out = prose
     .split("\n")
     .map((line) => {
@@ -46,8 +60,16 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
     trimmed.split("\n").forEach((l, i) => {
       if (!l.trim()) return;
       try {
-        const v = JSON.parse(l) as { prompt_id?: unknown; name?: unknown; prompt?: unknown; system_prompt?: unknown; prompt_template?: unknown };
-        const prompt = [v.system_prompt, v.prompt ?? v.prompt_template].filter((x): x is string => typeof x === "string").join("\n\n");
+        const v = JSON.parse(l) as {
+          prompt_id?: unknown;
+          name?: unknown;
+          prompt?: unknown;
+          system_prompt?: unknown;
+          prompt_template?: unknown;
+        };
+        const prompt = [v.system_prompt, v.prompt ?? v.prompt_template]
+          .filter((x): x is string => typeof x === "string")
+          .join("\n\n");
         if (!prompt) errors.push({ where: `row ${i + 1}`, message: "field `prompt` must be a string" });
         else items.push({ where: `row ${i + 1}`, id: String(v.prompt_id ?? v.name ?? i + 1), prompt });
       } catch (err) {
@@ -61,35 +83,64 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
     const pairwise = /\[\[A\]\]/.test(item.prompt) && /\[\[B\]\]/.test(item.prompt);
     const rating = /\[\[rating\]\]|\[\[\d+\]\]/i.test(item.prompt);
     if (!pairwise && !rating) {
-      errors.push({ where: item.where, message: "no verdict marker found (`[[A]]`/`[[B]]` for pairwise, `[[rating]]` for a score); rulers needs to know which kind of verdict the prompt asks for" });
+      errors.push({
+        where: item.where,
+        message:
+          "no verdict marker found (`[[A]]`/`[[B]]` for pairwise, `[[rating]]` for a score); rulers needs to know which kind of verdict the prompt asks for",
+      });
       continue;
     }
     if (placeholders.length === 0) {
-      errors.push({ where: item.where, message: "no placeholders such as `{question}` or `{answer}`: nothing to fill in from a row" });
+      errors.push({
+        where: item.where,
+        message: "no placeholders such as `{question}` or `{answer}`: nothing to fill in from a row",
+      });
       continue;
     }
     const { prose, dropped } = removeVerdictFormat(item.prompt);
-    if (dropped.length) warnings.push({ where: item.where, message: `the verdict format is replaced by the structured answer; dropped: ${dropped.map((d) => `\`${d.slice(0, 60)}\``).join("; ")}` });
+    if (dropped.length)
+      warnings.push({
+        where: item.where,
+        message: `the verdict format is replaced by the structured answer; dropped: ${dropped.map((d) => `\`${d.slice(0, 60)}\``).join("; ")}`,
+      });
     // Placeholders are filled from the row's inputs, which the judge sees in the data block.
-    const instructions = prose.replace(PLACEHOLDER, (_, n: string) => `(the input \`${n}\`)`).replace(/\n{3,}/g, "\n\n");
-    const pairs = pairwise ? (["answer_a", "answer_b"].every((p) => placeholders.includes(p)) ? ["answer_a", "answer_b"] : placeholders.slice(-2)) : [];
+    const instructions = prose
+      .replace(PLACEHOLDER, (_, n: string) => `(the input \`${n}\`)`)
+      .replace(/\n{3,}/g, "\n\n");
+    const pairs = pairwise
+      ? ["answer_a", "answer_b"].every((p) => placeholders.includes(p))
+        ? ["answer_a", "answer_b"]
+        : placeholders.slice(-2)
+      : [];
     const scaleMatch = /scale of (\d+) to (\d+)|from (\d+) to (\d+)/i.exec(item.prompt);
     const lo = scaleMatch ? Number(scaleMatch[1] ?? scaleMatch[3]) : 1;
     const hi = scaleMatch ? Number(scaleMatch[2] ?? scaleMatch[4]) : 10;
-    if (!pairwise && !scaleMatch) warnings.push({ where: item.where, message: "no rating range found in the prose; assumed 1 to 10 as in MT-Bench" });
+    if (!pairwise && !scaleMatch)
+      warnings.push({
+        where: item.where,
+        message: "no rating range found in the prose; assumed 1 to 10 as in MT-Bench",
+      });
     const name = slug(item.id, "judge-prompt");
     const lines = [
       `# Imported from a judge prompt (${item.where}).`,
       `rubric ${slug(opts.prefix + name, name)} version 1.0.0`,
     ];
-    if (pairwise) lines.push("mode pairwise", `  compare ${pairs[0]} and ${pairs[1]}`, "  swap order", "  ties allowed", "  if order disagrees then tie", "end");
+    if (pairwise)
+      lines.push(
+        "mode pairwise",
+        `  compare ${pairs[0]} and ${pairs[1]}`,
+        "  swap order",
+        "  ties allowed",
+        "  if order disagrees then tie",
+        "end",
+      );
     else lines.push("mode pointwise");
     for (const p of placeholders) {
       const quotable = p.startsWith("answer") || pairs.includes(p);
       lines.push(`input ${p} ${text(DESCRIPTIONS[p] ?? p.replace(/_/g, " "))}${quotable ? ", quotable" : ""}`);
     }
     if (!pairwise) lines.push(`scale ${lo} to ${hi}`);
-    lines.push("instructions " + text(instructions));
+    lines.push(`instructions ${text(instructions)}`);
     rubrics.push({ name: `${name}.rubric`, source: finish(lines, item.where) });
   }
   if (items.length === 0 && errors.length === 0) throw new ImportError("no judge prompt found");

@@ -7,7 +7,7 @@
  * scoping, providers) is reported as a warning with its place in the config.
  */
 import { parse } from "yaml";
-import { ImportError, finish, slug, text, type ImportResult, type ImportWarning } from "./source.js";
+import { finish, ImportError, type ImportResult, type ImportWarning, slug, text } from "./source.js";
 
 interface Assertion {
   type?: unknown;
@@ -34,25 +34,48 @@ export function importPromptfoo(input: string, opts: { prefix: string; name?: st
     list.forEach((a: Assertion, i) => found.push({ where: `${where}[${i}]`, a, scope }));
   };
   collect((config.defaultTest as { assert?: unknown } | undefined)?.assert, "defaultTest.assert", null);
-  const tests = Array.isArray(config.tests) ? (config.tests as { assert?: unknown; description?: unknown; vars?: Record<string, unknown> }[]) : [];
-  tests.forEach((t, i) => collect(t?.assert, `tests[${i}].assert`, typeof t?.description === "string" ? t.description : `test ${i + 1}`));
+  const tests = Array.isArray(config.tests)
+    ? (config.tests as { assert?: unknown; description?: unknown; vars?: Record<string, unknown> }[])
+    : [];
+  tests.forEach((t, i) =>
+    collect(t?.assert, `tests[${i}].assert`, typeof t?.description === "string" ? t.description : `test ${i + 1}`),
+  );
   const vars = new Set<string>();
   for (const t of tests) for (const k of Object.keys(t?.vars ?? {})) vars.add(k);
   const criteria: string[] = [];
   let n = 0;
   for (const { where, a, scope } of found) {
     if (a?.type !== "llm-rubric" && a?.type !== "g-eval") {
-      if (typeof a?.type === "string") warnings.push({ where, message: `assertion type \`${a.type}\` is not an LLM rubric; not imported (deterministic ones may be written as rulers checks)` });
+      if (typeof a?.type === "string")
+        warnings.push({
+          where,
+          message: `assertion type \`${a.type}\` is not an LLM rubric; not imported (deterministic ones may be written as rulers checks)`,
+        });
       continue;
     }
     const values = Array.isArray(a.value) ? a.value : [a.value];
     if (values.length === 0 || values.some((v) => typeof v !== "string" || v.trim() === "")) {
-      errors.push({ where, message: "field `value` must be the rubric text (a string, or for g-eval a list of strings)" });
+      errors.push({
+        where,
+        message: "field `value` must be the rubric text (a string, or for g-eval a list of strings)",
+      });
       continue;
     }
-    if (a.threshold !== undefined) warnings.push({ where, message: `threshold ${JSON.stringify(a.threshold)} is a pass mark on the score, not part of the rubric; dropped` });
-    if (a.provider !== undefined) warnings.push({ where, message: "the grading provider is chosen with `rulers judge --model`, not in the rubric; dropped" });
-    if (scope !== null) warnings.push({ where, message: `this assertion belonged to \`${scope}\` only; in the imported rubric it applies to every row` });
+    if (a.threshold !== undefined)
+      warnings.push({
+        where,
+        message: `threshold ${JSON.stringify(a.threshold)} is a pass mark on the score, not part of the rubric; dropped`,
+      });
+    if (a.provider !== undefined)
+      warnings.push({
+        where,
+        message: "the grading provider is chosen with `rulers judge --model`, not in the rubric; dropped",
+      });
+    if (scope !== null)
+      warnings.push({
+        where,
+        message: `this assertion belonged to \`${scope}\` only; in the imported rubric it applies to every row`,
+      });
     const weight = typeof a.weight === "number" && a.weight >= 0 ? a.weight : 1;
     for (const v of values as string[]) {
       n++;
@@ -65,26 +88,44 @@ export function importPromptfoo(input: string, opts: { prefix: string; name?: st
           `criterion ${id} ${text(title)}`,
           `  ${text(v, 1)}`,
           "  levels",
-          ...Array.from({ length: 11 }, (_, k) => `    ${k} ${text(k === 0 ? "Does not meet the criterion at all." : k === 10 ? "Fully meets the criterion." : `Meets the criterion to degree ${k} of 10.`)}`),
+          ...Array.from(
+            { length: 11 },
+            (_, k) =>
+              `    ${k} ${text(k === 0 ? "Does not meet the criterion at all." : k === 10 ? "Fully meets the criterion." : `Meets the criterion to degree ${k} of 10.`)}`,
+          ),
           "  end",
           `  weight ${weight}`,
           "end",
         );
-        warnings.push({ where, message: "g-eval generates its evaluation steps at run time; imported as a 0–10 ordinal criterion with generic anchors" });
+        warnings.push({
+          where,
+          message:
+            "g-eval generates its evaluation steps at run time; imported as a 0–10 ordinal criterion with generic anchors",
+        });
       }
     }
   }
   if (criteria.length === 0) {
-    if (errors.length === 0) errors.push({ where: "the config", message: "no `llm-rubric` or `g-eval` assertions found in defaultTest.assert or tests[].assert" });
+    if (errors.length === 0)
+      errors.push({
+        where: "the config",
+        message: "no `llm-rubric` or `g-eval` assertions found in defaultTest.assert or tests[].assert",
+      });
     return { rubrics: [], warnings, errors };
   }
-  const name = slug(opts.name ?? (typeof config.description === "string" ? config.description : "promptfoo"), "promptfoo");
+  const name = slug(
+    opts.name ?? (typeof config.description === "string" ? config.description : "promptfoo"),
+    "promptfoo",
+  );
   const lines = [
     "# Imported from a promptfoo config: its llm-rubric and g-eval assertions.",
-    `rubric ${slug(opts.prefix + "promptfoo." + name, "promptfoo." + name)} version 1.0.0`,
+    `rubric ${slug(`${opts.prefix}promptfoo.${name}`, `promptfoo.${name}`)} version 1.0.0`,
     ...(typeof config.description === "string" ? [`title ${text(config.description)}`] : []),
     "mode pointwise",
-    ...[...vars].sort().filter((v) => v !== "output").map((v) => `input ${slug(v, "var")} ${text(`The test variable \`${v}\``)}`),
+    ...[...vars]
+      .sort()
+      .filter((v) => v !== "output")
+      .map((v) => `input ${slug(v, "var")} ${text(`The test variable \`${v}\``)}`),
     'input output "The model output being graded", quotable',
     "scale 0 to 1 step 0.01",
     ...criteria,

@@ -33,15 +33,23 @@ export function text(value: string, depth = 0): string {
 
 /** A name usable as an id: letters, digits, `_`, `-`, `.`; starts with a letter. */
 export function slug(s: string, fallback: string): string {
-  const out = s.toLowerCase().replace(/[^a-z0-9_.-]+/g, "_").replace(/^[^a-z]+/, "").replace(/[_.-]+$/, "").replace(/\.{2,}/g, ".").slice(0, 60);
+  const out = s
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, "_")
+    .replace(/^[^a-z]+/, "")
+    .replace(/[_.-]+$/, "")
+    .replace(/\.{2,}/g, ".")
+    .slice(0, 60);
   return out || fallback;
 }
 
 export function finish(lines: string[], where: string): string {
-  const src = lines.join("\n") + "\n";
+  const src = `${lines.join("\n")}\n`;
   const parsed = parseRubric(src, where);
   if (!parsed.ast || parsed.diagnostics.length) {
-    throw new ImportError(`internal: the source generated for ${where} does not parse (${parsed.diagnostics[0]?.message ?? "no AST"})`);
+    throw new ImportError(
+      `internal: the source generated for ${where} does not parse (${parsed.diagnostics[0]?.message ?? "no AST"})`,
+    );
   }
   return printRubric(parsed.ast);
 }

@@ -37,7 +37,11 @@ const validators = new WeakMap<object, ValidateFunction>();
 const ordered = new WeakMap<object, Record<string, unknown>>();
 
 /** The schema sent with a request: properties in `required` order; per-item ids narrowed. */
-export function requestSchema(schema: Record<string, unknown>, ir: RubricIR, items?: readonly ItemCriterionIR[]): Record<string, unknown> {
+export function requestSchema(
+  schema: Record<string, unknown>,
+  ir: RubricIR,
+  items?: readonly ItemCriterionIR[],
+): Record<string, unknown> {
   let base = ordered.get(schema);
   if (!base) {
     base = orderedSchema(schema) as Record<string, unknown>;
@@ -61,12 +65,22 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
 }
 
 function explain(errors: readonly ErrorObject[] | null | undefined): string {
-  return (errors ?? []).slice(0, 5).map((e) => `${e.instancePath || "(answer)"} ${e.message}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`).join("; ");
+  return (errors ?? [])
+    .slice(0, 5)
+    .map(
+      (e) =>
+        `${e.instancePath || "(answer)"} ${e.message}${e.params && "allowedValues" in e.params ? ` (${(e.params.allowedValues as unknown[]).join(", ")})` : ""}`,
+    )
+    .join("; ");
 }
 
 export type AnswerCheck = { ok: true; answer: ParsedAnswer } | { ok: false; reason: string };
 
-export function checkAnswer(content: string | null, schema: Record<string, unknown>, items?: readonly ItemCriterionIR[]): AnswerCheck {
+export function checkAnswer(
+  content: string | null,
+  schema: Record<string, unknown>,
+  items?: readonly ItemCriterionIR[],
+): AnswerCheck {
   if (content === null || content.trim() === "") return { ok: false, reason: "the answer was empty" };
   let json: unknown;
   try {
@@ -75,9 +89,11 @@ export function checkAnswer(content: string | null, schema: Record<string, unkno
     return { ok: false, reason: `the answer is not valid JSON (${(err as Error).message})` };
   }
   const validate = validatorFor(schema);
-  if (!validate(json)) return { ok: false, reason: `the answer does not match the schema: ${explain(validate.errors)}` };
+  if (!validate(json))
+    return { ok: false, reason: `the answer does not match the schema: ${explain(validate.errors)}` };
   const parsed = Answer.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}` };
+  if (!parsed.success)
+    return { ok: false, reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}` };
   const a = parsed.data;
   const criteria = new Map<string, JudgedCriterion>();
   if ("criteria" in a) {
@@ -92,5 +108,12 @@ export function checkAnswer(content: string | null, schema: Record<string, unkno
     return { ok: true, answer: { criteria } };
   }
   criteria.set("overall", a);
-  return { ok: true, answer: { criteria, ...("score" in a ? { score: a.score } : {}), ...("preferred" in a ? { preferred: a.preferred } : {}) } };
+  return {
+    ok: true,
+    answer: {
+      criteria,
+      ...("score" in a ? { score: a.score } : {}),
+      ...("preferred" in a ? { preferred: a.preferred } : {}),
+    },
+  };
 }

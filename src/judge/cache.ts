@@ -8,9 +8,10 @@
  * short) is ignored on load and never glued to the next entry; for a key written twice, the
  * last line wins.
  */
+
+import { createHash, type Hash } from "node:crypto";
 import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { createHash, type Hash } from "node:crypto";
 import { canonicalJson, contentHash } from "../util/canonical.js";
 import type { Completion } from "./client.js";
 
@@ -62,14 +63,22 @@ export function cacheKey(parts: CacheKeyParts): string {
   const first = messages[0];
   const cached = first !== undefined && first.role === "system" && typeof first.content === "string";
   const hash = cached ? prefixState("system", first.content as string) : createHash("sha256");
-  hash.update("\n" + canonicalJson({ bundle_hash: parts.bundle_hash, model: parts.model, settings: parts.settings, response_format: formatHash(parts.response_format) }));
+  hash.update(
+    "\n" +
+      canonicalJson({
+        bundle_hash: parts.bundle_hash,
+        model: parts.model,
+        settings: parts.settings,
+        response_format: formatHash(parts.response_format),
+      }),
+  );
   for (const m of cached ? messages.slice(1) : messages) {
     const role = String(m.role);
     const content = typeof m.content === "string" ? m.content : canonicalJson(m.content);
     hash.update(`\n${role.length}:${role}${content.length}:`);
     hash.update(content);
   }
-  return "sha256:" + hash.digest("hex");
+  return `sha256:${hash.digest("hex")}`;
 }
 
 export interface Cache<V = Completion> {
@@ -119,7 +128,8 @@ function load<V>(fd: number, map: Map<string, V>): { endsClean: boolean } {
     if (end > start) {
       try {
         const entry = JSON.parse(buf.toString("utf8", start, end)) as { key?: unknown; value?: unknown };
-        if (typeof entry.key === "string" && entry.value !== null && typeof entry.value === "object") map.set(entry.key, entry.value as V);
+        if (typeof entry.key === "string" && entry.value !== null && typeof entry.value === "object")
+          map.set(entry.key, entry.value as V);
       } catch {
         // A line cut short by a crash mid-write: the call it held is simply made again.
       }
@@ -158,7 +168,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
   const settle = () => {
     const ready = waiters.filter((w) => syncError || w.upTo <= synced);
     waiters = waiters.filter((w) => !ready.includes(w));
-    for (const w of ready) (syncError ? w.reject(syncError) : w.resolve());
+    for (const w of ready) syncError ? w.reject(syncError) : w.resolve();
   };
   const sync = () => {
     if (syncing || closed || !durable || synced >= written) return settle();
@@ -182,10 +192,10 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     get: (k) => map.get(k),
     put(k, v) {
       if (closed) return Promise.reject(new Error(`the cache \`${path}\` is closed`));
-      const line = JSON.stringify({ key: k, value: v }) + "\n";
+      const line = `${JSON.stringify({ key: k, value: v })}\n`;
       try {
         // A torn last line must not swallow this entry: start it on a fresh line.
-        writeAll(fd, Buffer.from(torn ? "\n" + line : line, "utf8"));
+        writeAll(fd, Buffer.from(torn ? `\n${line}` : line, "utf8"));
       } catch (err) {
         return Promise.reject(err);
       }

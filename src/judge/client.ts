@@ -79,7 +79,15 @@ export interface Completion {
   readonly attempts: number;
 }
 
-export type JudgeErrorKind = "auth" | "rate_limit" | "server" | "timeout" | "connection" | "bad_request" | "not_found" | "aborted";
+export type JudgeErrorKind =
+  | "auth"
+  | "rate_limit"
+  | "server"
+  | "timeout"
+  | "connection"
+  | "bad_request"
+  | "not_found"
+  | "aborted";
 
 export interface JudgeCallErrorDetails {
   /** Trying again later may succeed (the SDK already retried `maxRetries` times). */
@@ -90,15 +98,26 @@ export interface JudgeCallErrorDetails {
 export class JudgeCallError extends Error {
   readonly retryable: boolean;
   readonly attempts: number;
-  constructor(readonly kind: JudgeErrorKind, message: string, readonly status?: number, details: JudgeCallErrorDetails = {}) {
+  constructor(
+    readonly kind: JudgeErrorKind,
+    message: string,
+    readonly status?: number,
+    details: JudgeCallErrorDetails = {},
+  ) {
     super(message);
     this.name = "JudgeCallError";
-    this.retryable = details.retryable ?? (kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection");
+    this.retryable =
+      details.retryable ?? (kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection");
     this.attempts = details.attempts ?? 1;
   }
   /** Errors that will not go away by trying other items: the run should stop. */
   get fatal(): boolean {
-    return this.kind === "auth" || this.kind === "not_found" || this.kind === "connection" || (this.kind === "rate_limit" && !this.retryable);
+    return (
+      this.kind === "auth" ||
+      this.kind === "not_found" ||
+      this.kind === "connection" ||
+      (this.kind === "rate_limit" && !this.retryable)
+    );
   }
 }
 
@@ -106,7 +125,8 @@ export class JudgeCallError extends Error {
 const currentCall = new AsyncLocalStorage<{ attempts: number }>();
 
 export function createJudgeClient(opts: ClientOptions): JudgeClient {
-  const transport = opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {});
+  const transport =
+    opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {});
   const counting: typeof fetch = (input, init) => {
     const call = currentCall.getStore();
     if (call) call.attempts++;
@@ -121,7 +141,12 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
     maxRetries: opts.maxRetries,
     fetch: counting,
   });
-  return { sdk, baseURL: sdk.baseURL, slots: new Semaphore(opts.maxInFlight ?? Infinity), keyMissing: apiKey === undefined };
+  return {
+    sdk,
+    baseURL: sdk.baseURL,
+    slots: new Semaphore(opts.maxInFlight ?? Infinity),
+    keyMissing: apiKey === undefined,
+  };
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -163,10 +188,22 @@ function describe(err: unknown, client: JudgeClient, attempts: number): JudgeCal
   const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
   const d = { attempts };
   if (err instanceof JudgeCallError) return err;
-  if (err instanceof OpenAI.APIUserAbortError) return new JudgeCallError("aborted", "the call was cancelled", undefined, d);
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new JudgeCallError("timeout", `${at} did not answer in time${tries}; raise --timeout-s or lower --concurrency`, undefined, d);
+  if (err instanceof OpenAI.APIUserAbortError)
+    return new JudgeCallError("aborted", "the call was cancelled", undefined, d);
+  if (err instanceof OpenAI.APIConnectionTimeoutError)
+    return new JudgeCallError(
+      "timeout",
+      `${at} did not answer in time${tries}; raise --timeout-s or lower --concurrency`,
+      undefined,
+      d,
+    );
   if (err instanceof OpenAI.APIConnectionError) {
-    return new JudgeCallError("connection", `cannot reach ${at} (${networkProblem(err)})${tries}; check --base-url and that the server is running`, undefined, d);
+    return new JudgeCallError(
+      "connection",
+      `cannot reach ${at} (${networkProblem(err)})${tries}; check --base-url and that the server is running`,
+      undefined,
+      d,
+    );
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
@@ -176,17 +213,47 @@ function describe(err: unknown, client: JudgeClient, attempts: number): JudgeCal
       const fix = `the API key was rejected (401)${none}; set OPENAI_API_KEY or --api-key-env`;
       return new JudgeCallError("auth", fix, status, d);
     }
-    if (status === 403) return new JudgeCallError("auth", `the API key is not allowed to do this (403: ${detail}); check the key's project and model access`, status, d);
-    if (status === 404) return new JudgeCallError("not_found", `the endpoint or model was not found (404: ${detail}); check --base-url and --model`, status, d);
+    if (status === 403)
+      return new JudgeCallError(
+        "auth",
+        `the API key is not allowed to do this (403: ${detail}); check the key's project and model access`,
+        status,
+        d,
+      );
+    if (status === 404)
+      return new JudgeCallError(
+        "not_found",
+        `the endpoint or model was not found (404: ${detail}); check --base-url and --model`,
+        status,
+        d,
+      );
     if (status === 429) {
-      if (err.code === "insufficient_quota") return new JudgeCallError("rate_limit", `the account is out of quota (429: ${detail}); check the plan and billing`, status, { ...d, retryable: false });
-      return new JudgeCallError("rate_limit", `rate limited by ${at}${tries} (429: ${detail}); lower --concurrency or try again later`, status, d);
+      if (err.code === "insufficient_quota")
+        return new JudgeCallError(
+          "rate_limit",
+          `the account is out of quota (429: ${detail}); check the plan and billing`,
+          status,
+          { ...d, retryable: false },
+        );
+      return new JudgeCallError(
+        "rate_limit",
+        `rate limited by ${at}${tries} (429: ${detail}); lower --concurrency or try again later`,
+        status,
+        d,
+      );
     }
-    if (status === 408) return new JudgeCallError("timeout", `${at} timed out the request${tries} (408: ${detail})`, status, d);
-    if (status >= 500 || status === 409) return new JudgeCallError("server", `${at} failed${tries} (${status}: ${detail})`, status, d);
+    if (status === 408)
+      return new JudgeCallError("timeout", `${at} timed out the request${tries} (408: ${detail})`, status, d);
+    if (status >= 500 || status === 409)
+      return new JudgeCallError("server", `${at} failed${tries} (${status}: ${detail})`, status, d);
     return new JudgeCallError("bad_request", `${at} refused the request (${status}: ${detail})`, status, d);
   }
-  return new JudgeCallError("connection", `the call to ${at} failed: ${(err as Error)?.message ?? String(err)}`, undefined, d);
+  return new JudgeCallError(
+    "connection",
+    `the call to ${at} failed: ${(err as Error)?.message ?? String(err)}`,
+    undefined,
+    d,
+  );
 }
 
 function bodyOf(request: ChatRequest): Record<string, unknown> {
@@ -201,11 +268,20 @@ function bodyOf(request: ChatRequest): Record<string, unknown> {
   return body;
 }
 
-function completionOf(res: unknown, request: ChatRequest, client: JudgeClient): Omit<Completion, "latency_ms" | "attempts"> {
+function completionOf(
+  res: unknown,
+  request: ChatRequest,
+  client: JudgeClient,
+): Omit<Completion, "latency_ms" | "attempts"> {
   const r = res as Partial<OpenAI.Chat.Completions.ChatCompletion> | null;
   const choice = r !== null && typeof r === "object" && Array.isArray(r.choices) ? r.choices[0] : undefined;
   if (!choice || typeof choice !== "object" || !choice.message) {
-    throw new JudgeCallError("server", `${client.baseURL} answered without a chat completion (no choices); check --base-url`, 200, { retryable: false });
+    throw new JudgeCallError(
+      "server",
+      `${client.baseURL} answered without a chat completion (no choices); check --base-url`,
+      200,
+      { retryable: false },
+    );
   }
   const message = choice.message as { content?: string | null; refusal?: string | null };
   return {
@@ -229,8 +305,14 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
   const started = performance.now();
   try {
     if (signal?.aborted) throw new OpenAI.APIUserAbortError();
-    const res = await currentCall.run(call, () => client.sdk.chat.completions.create(bodyOf(request) as never, signal ? { signal } : {}));
-    return { ...completionOf(res, request, client), latency_ms: Math.round(performance.now() - started), attempts: Math.max(1, call.attempts) };
+    const res = await currentCall.run(call, () =>
+      client.sdk.chat.completions.create(bodyOf(request) as never, signal ? { signal } : {}),
+    );
+    return {
+      ...completionOf(res, request, client),
+      latency_ms: Math.round(performance.now() - started),
+      attempts: Math.max(1, call.attempts),
+    };
   } catch (err) {
     throw describe(err, client, Math.max(1, call.attempts));
   } finally {

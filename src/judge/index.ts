@@ -1,5 +1,13 @@
-export { createJudgeClient, complete, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type Completion, type JudgeClient } from "./client.js";
-export { cacheKey, memoryCache, openCache, type Cache } from "./cache.js";
-export { renderPrompt, shownInputs } from "./prompt.js";
 export { checkAnswer, requestSchema } from "./answer.js";
+export { type Cache, cacheKey, memoryCache, openCache } from "./cache.js";
+export {
+  type Completion,
+  complete,
+  createJudgeClient,
+  JudgeCallError,
+  type JudgeClient,
+  jsonObjectFormat,
+  jsonSchemaFormat,
+} from "./client.js";
 export { runPool } from "./pool.js";
+export { renderPrompt, shownInputs } from "./prompt.js";

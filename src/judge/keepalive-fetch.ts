@@ -11,8 +11,8 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import type { Readable } from "node:stream";
+import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 
 export interface KeepAliveFetchOptions {
   /** Sockets per host; the judge's concurrency, so a call never waits for a socket. */
@@ -66,7 +66,8 @@ export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
 
   return (input, init) => {
     const body = init?.body;
-    if (body !== undefined && body !== null && typeof body !== "string" && !(body instanceof Uint8Array)) return fetch(input, init);
+    if (body !== undefined && body !== null && typeof body !== "string" && !(body instanceof Uint8Array))
+      return fetch(input, init);
     const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
     const signal = init?.signal ?? undefined;
     return new Promise<Response>((resolve, reject) => {
@@ -74,7 +75,11 @@ export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
       const secure = url.protocol === "https:";
       const headers = requestHeaders(init);
       if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
-      const req = (secure ? httpsRequest : httpRequest)(url, { method: init?.method ?? "GET", headers, agent: secure ? https : http });
+      const req = (secure ? httpsRequest : httpRequest)(url, {
+        method: init?.method ?? "GET",
+        headers,
+        agent: secure ? https : http,
+      });
       let settled = false;
       const fail = (err: unknown) => {
         if (settled) return;
@@ -95,7 +100,14 @@ export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
         stream.on("error", (err) => fail(new TypeError("fetch failed", { cause: err })));
         // A socket closed mid-body ends the response early: that is a network error, not an answer.
         res.on("close", () => {
-          if (!res.complete) fail(new TypeError("fetch failed", { cause: Object.assign(new Error("the server closed the connection mid-response"), { code: "ECONNRESET" }) }));
+          if (!res.complete)
+            fail(
+              new TypeError("fetch failed", {
+                cause: Object.assign(new Error("the server closed the connection mid-response"), {
+                  code: "ECONNRESET",
+                }),
+              }),
+            );
         });
         stream.on("end", () => {
           if (settled) return;
@@ -103,7 +115,13 @@ export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
           signal?.removeEventListener("abort", onAbort);
           const status = res.statusCode ?? 0;
           const nullBody = status === 204 || status === 205 || status === 304 || init?.method === "HEAD";
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? "", headers: responseHeaders(res) }));
+          resolve(
+            new Response(nullBody ? null : Buffer.concat(chunks), {
+              status,
+              statusText: res.statusMessage ?? "",
+              headers: responseHeaders(res),
+            }),
+          );
         });
       });
       req.end(body ?? undefined);

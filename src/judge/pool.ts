@@ -46,7 +46,7 @@ export async function runPool<T, R>(
   onResult?: OnResult<T, R> | AbortSignal,
   options: PoolOptions = {},
 ): Promise<PoolSummary> {
-  const signal = onResult instanceof AbortSignal ? onResult : options.signal ?? new AbortController().signal;
+  const signal = onResult instanceof AbortSignal ? onResult : (options.signal ?? new AbortController().signal);
   const report = typeof onResult === "function" ? onResult : undefined;
   const it = iteratorOf(items);
   let index = 0;

@@ -47,7 +47,14 @@ function clock(secs: number): string {
 }
 
 /** The text of the line, without control characters; exported for tests. */
-export function progressLine(p: { label: string; done: number; total: number; failed: number; rate: number; columns: number }): string {
+export function progressLine(p: {
+  label: string;
+  done: number;
+  total: number;
+  failed: number;
+  rate: number;
+  columns: number;
+}): string {
   const left = p.total - p.done;
   const eta = left <= 0 ? "0:00" : p.rate > 0 ? clock(left / p.rate) : "--:--";
   const pct = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 100;
@@ -78,7 +85,7 @@ export function createProgress(total: number, opts: ProgressOptions | ProgressSt
     const secs = (t - started) / 1000;
     const rate = secs > 0 ? (done - initial) / secs : 0;
     // \x1b[2K clears what a longer previous line left behind.
-    stream.write("\r\x1b[2K" + progressLine({ label, done, total, failed, rate, columns: stream.columns ?? 80 }));
+    stream.write(`\r\x1b[2K${progressLine({ label, done, total, failed, rate, columns: stream.columns ?? 80 })}`);
   };
 
   return {

@@ -5,8 +5,9 @@
  * own hash. JSON-encoding also removes every line break from the data, so no line inside the
  * block can be the closing line.
  */
-import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
+
 import type { Bundle } from "../bundle/types.js";
+import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { canonicalJson, sha256Hex } from "../util/canonical.js";
 
 export type Message = { role: "system" | "user" | "assistant"; content: string };
@@ -18,7 +19,11 @@ export interface RenderedPrompt {
 }
 
 /** Inputs as shown for one order; in the swapped order the two compared inputs trade values. */
-export function shownInputs(ir: RubricIR, row: Readonly<Record<string, string>>, swapped: boolean): Record<string, string> {
+export function shownInputs(
+  ir: RubricIR,
+  row: Readonly<Record<string, string>>,
+  swapped: boolean,
+): Record<string, string> {
   const shown: Record<string, string> = {};
   for (const i of ir.inputs) shown[i.name] = row[i.name] ?? "";
   if (swapped && ir.mode.kind === "pairwise") {
@@ -28,13 +33,25 @@ export function shownInputs(ir: RubricIR, row: Readonly<Record<string, string>>,
   return shown;
 }
 
-export function renderPrompt(bundle: Bundle, row: Readonly<Record<string, string>>, opts: { swapped: boolean; criteria?: readonly ItemCriterionIR[]; schemaHint?: unknown }): RenderedPrompt {
+export function renderPrompt(
+  bundle: Bundle,
+  row: Readonly<Record<string, string>>,
+  opts: { swapped: boolean; criteria?: readonly ItemCriterionIR[]; schemaHint?: unknown },
+): RenderedPrompt {
   const ir = bundle.body.rubric;
   const shown = shownInputs(ir, row, opts.swapped);
   // JSON.stringify keeps the declared input order, which the system prompt lists the same way.
   const inputs = JSON.stringify(shown);
-  const criteria = opts.criteria ? JSON.stringify(opts.criteria.map((c) => ({ id: c.id, criterion: c.description, ...(c.points !== null ? { points: c.points } : {}) }))) : "";
-  const boundary = sha256Hex(bundle.hash + "\n" + inputs + "\n" + criteria).slice(0, 24);
+  const criteria = opts.criteria
+    ? JSON.stringify(
+        opts.criteria.map((c) => ({
+          id: c.id,
+          criterion: c.description,
+          ...(c.points !== null ? { points: c.points } : {}),
+        })),
+      )
+    : "";
+  const boundary = sha256Hex(`${bundle.hash}\n${inputs}\n${criteria}`).slice(0, 24);
   const user = bundle.body.prompt.user
     .replaceAll("{{boundary}}", boundary)
     .replace("{{criteria}}", () => criteria)
@@ -42,7 +59,15 @@ export function renderPrompt(bundle: Bundle, row: Readonly<Record<string, string
   let system = bundle.body.prompt.system;
   if (opts.schemaHint !== undefined) {
     // Servers without json_schema support only promise JSON; the schema has to be in the prompt.
-    system += "\n\n## Answer schema\nYour answer must be one JSON object that validates against this JSON Schema:\n" + canonicalJson(opts.schemaHint);
+    system +=
+      "\n\n## Answer schema\nYour answer must be one JSON object that validates against this JSON Schema:\n" +
+      canonicalJson(opts.schemaHint);
   }
-  return { messages: [{ role: "system", content: system }, { role: "user", content: user }], shown };
+  return {
+    messages: [
+      { role: "system", content: system },
+      { role: "user", content: user },
+    ],
+    shown,
+  };
 }

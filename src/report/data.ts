@@ -2,7 +2,18 @@
  * Everything a report shows, computed from a run (and, when given, human labels, a calibrator,
  * a drift report and the rows' texts). Kept apart from the HTML so it can be tested as data.
  */
-import { agreement, applyMap, categoryCount, snap, valueOf, inferScale, union, type AgreementReport, type Calibrator, type HumanScale } from "../calibrate/index.js";
+import {
+  type AgreementReport,
+  agreement,
+  applyMap,
+  type Calibrator,
+  categoryCount,
+  type HumanScale,
+  inferScale,
+  snap,
+  union,
+  valueOf,
+} from "../calibrate/index.js";
 
 type Rec = Record<string, unknown> & { item_id: string };
 
@@ -24,7 +35,18 @@ export interface ReportItem {
   readonly preferred: string | null;
   readonly error: string | null;
   readonly flags: readonly string[];
-  readonly criteria: readonly { id: string; verdict: unknown; evidence: readonly { quote: string; verified: boolean; input: string | null; start?: number; end?: number; match?: string }[] }[];
+  readonly criteria: readonly {
+    id: string;
+    verdict: unknown;
+    evidence: readonly {
+      quote: string;
+      verified: boolean;
+      input: string | null;
+      start?: number;
+      end?: number;
+      match?: string;
+    }[];
+  }[];
 }
 
 export interface SliceRate {
@@ -71,8 +93,11 @@ export function wilson(k: number, n: number, z = 1.96): [number, number] {
 }
 
 function scaleOf(records: readonly Rec[]): HumanScale {
-  const s = records.find((r) => r.scale)?.scale as { kind?: string; min?: number; max?: number; step?: number } | undefined;
-  if (s?.kind === "numeric" && s.min !== undefined && s.max !== undefined && s.step !== undefined) return { min: s.min, max: s.max, step: s.step };
+  const s = records.find((r) => r.scale)?.scale as
+    | { kind?: string; min?: number; max?: number; step?: number }
+    | undefined;
+  if (s?.kind === "numeric" && s.min !== undefined && s.max !== undefined && s.step !== undefined)
+    return { min: s.min, max: s.max, step: s.step };
   return { min: 0, max: 1, step: 1 };
 }
 
@@ -92,13 +117,25 @@ export function buildReport(inp: ReportInputs): ReportData {
   const records = inp.records;
   const scored = records.filter((r) => r.error === undefined && typeof r.raw_score === "number");
   const failures = new Map<string, number>();
-  for (const r of records) if (typeof r.error === "string") {
-    const reason = r.error.replace(/^row \d+: /, "").replace(/`[^`]*`/g, "`…`").slice(0, 120);
-    failures.set(reason, (failures.get(reason) ?? 0) + 1);
-  }
+  for (const r of records)
+    if (typeof r.error === "string") {
+      const reason = r.error
+        .replace(/^row \d+: /, "")
+        .replace(/`[^`]*`/g, "`…`")
+        .slice(0, 120);
+      failures.set(reason, (failures.get(reason) ?? 0) + 1);
+    }
   const first = scored[0] ?? records[0];
   const judge = (first?.judge ?? null) as Record<string, unknown> | null;
-  const models = [...new Set(records.map((r) => (r.judge as { model?: unknown } | undefined)?.model).filter((m) => m !== undefined).flatMap((m) => (Array.isArray(m) ? m : [m])).map(String))];
+  const models = [
+    ...new Set(
+      records
+        .map((r) => (r.judge as { model?: unknown } | undefined)?.model)
+        .filter((m) => m !== undefined)
+        .flatMap((m) => (Array.isArray(m) ? m : [m]))
+        .map(String),
+    ),
+  ];
   let scale = scaleOf(records);
   const human = inp.labels ? [...inp.labels.values()] : [];
   if (human.length) scale = union(scale, inferScale(human));
@@ -109,7 +146,11 @@ export function buildReport(inp: ReportInputs): ReportData {
     return counts;
   };
   const calibratedOf = (r: Rec): number | null =>
-    typeof r.calibrated_score === "number" ? r.calibrated_score : inp.calibrator && typeof r.raw_score === "number" ? applyMap(inp.calibrator.body.map, r.raw_score, inp.calibrator.body.human_scale) : null;
+    typeof r.calibrated_score === "number"
+      ? r.calibrated_score
+      : inp.calibrator && typeof r.raw_score === "number"
+        ? applyMap(inp.calibrator.body.map, r.raw_score, inp.calibrator.body.human_scale)
+        : null;
   const calibrated = scored.map(calibratedOf).filter((v): v is number => v !== null);
 
   // Reliability: the mean human score at each raw score, with how many items it rests on.
@@ -125,19 +166,39 @@ export function buildReport(inp: ReportInputs): ReportData {
       byRaw.set(k, e);
     }
     const map = inp.calibrator?.body.map;
-    const line: [number, number][] = map ? (map.kind === "piecewise" ? map.xs.map((x, i) => [x, map.ys[i]!] as [number, number]) : map.cuts.flatMap((c, i) => [[c, map.values[i]!], [c, map.values[i + 1]!]] as [number, number][])) : [];
-    calibration = { map: line, reliability: [...byRaw].sort((a, b) => a[0] - b[0]).map(([x, e]) => ({ x, y: e.sum / e.n, n: e.n })) };
+    const line: [number, number][] = map
+      ? map.kind === "piecewise"
+        ? map.xs.map((x, i) => [x, map.ys[i]!] as [number, number])
+        : map.cuts.flatMap(
+            (c, i) =>
+              [
+                [c, map.values[i]!],
+                [c, map.values[i + 1]!],
+              ] as [number, number][],
+          )
+      : [];
+    calibration = {
+      map: line,
+      reliability: [...byRaw].sort((a, b) => a[0] - b[0]).map(([x, e]) => ({ x, y: e.sum / e.n, n: e.n })),
+    };
   }
 
   let agree: AgreementReport | null = null;
   if (labelled.length >= 2) {
     const pred = labelled.map((r) => snap(scale, calibratedOf(r) ?? (r.raw_score as number)));
-    agree = agreement(pred, labelled.map((r) => snap(scale, inp.labels!.get(r.item_id)!)), scale, { resamples: inp.resamples ?? 1000, seed: inp.seed ?? 20260101 });
+    agree = agreement(
+      pred,
+      labelled.map((r) => snap(scale, inp.labels!.get(r.item_id)!)),
+      scale,
+      { resamples: inp.resamples ?? 1000, seed: inp.seed ?? 20260101 },
+    );
   }
 
   const crit = new Map<string, { judged: number; counts: Record<string, number>; ok: number; bad: number }>();
   for (const r of scored) {
-    for (const c of (r.criteria as { id: string; verdict?: unknown; level?: unknown; evidence?: { verified: boolean }[] }[] | undefined) ?? []) {
+    for (const c of (r.criteria as
+      | { id: string; verdict?: unknown; level?: unknown; evidence?: { verified: boolean }[] }[]
+      | undefined) ?? []) {
       const e = crit.get(c.id) ?? { judged: 0, counts: {}, ok: 0, bad: 0 };
       const v = String(c.verdict ?? c.level ?? "–");
       e.judged++;
@@ -146,14 +207,30 @@ export function buildReport(inp: ReportInputs): ReportData {
       crit.set(c.id, e);
     }
   }
-  const criteria = [...crit].map(([id, e]) => ({ id, judged: e.judged, counts: e.counts, evidence_verified: e.ok, evidence_rejected: e.bad, never_discriminative: e.judged > 1 && Object.keys(e.counts).length === 1 }));
+  const criteria = [...crit].map(([id, e]) => ({
+    id,
+    judged: e.judged,
+    counts: e.counts,
+    evidence_verified: e.ok,
+    evidence_rejected: e.bad,
+    never_discriminative: e.judged > 1 && Object.keys(e.counts).length === 1,
+  }));
 
   let drift: ReportData["drift"] = null;
   if (inp.drift) {
     const slices = (inp.drift.slices ?? {}) as Record<string, { n: number; flips: number }>;
     const overall = inp.drift.overall as { n: number; flips: number } | undefined;
-    const rows: [string, { n: number; flips: number }][] = [...(overall ? [["overall", overall] as [string, { n: number; flips: number }]] : []), ...Object.entries(slices)];
-    drift = { ...inp.drift, slices_rate: rows.map(([label, s]) => { const [lo, hi] = wilson(s.flips, s.n); return { label, n: s.n, value: s.n ? s.flips / s.n : 0, lo, hi }; }) };
+    const rows: [string, { n: number; flips: number }][] = [
+      ...(overall ? [["overall", overall] as [string, { n: number; flips: number }]] : []),
+      ...Object.entries(slices),
+    ];
+    drift = {
+      ...inp.drift,
+      slices_rate: rows.map(([label, s]) => {
+        const [lo, hi] = wilson(s.flips, s.n);
+        return { label, n: s.n, value: s.n ? s.flips / s.n : 0, lo, hi };
+      }),
+    };
   }
 
   const items: ReportItem[] = records.map((r) => ({
@@ -164,7 +241,21 @@ export function buildReport(inp: ReportInputs): ReportData {
     preferred: typeof r.preferred === "string" ? r.preferred : null,
     error: typeof r.error === "string" ? r.error : null,
     flags: Array.isArray(r.flags) ? (r.flags as string[]) : [],
-    criteria: ((r.criteria as { id: string; verdict?: unknown; level?: unknown; evidence?: ReportItem["criteria"][number]["evidence"] }[] | undefined) ?? []).map((c) => ({ id: c.id, verdict: c.verdict ?? c.level ?? null, evidence: (c.evidence ?? []).map((e) => ({ quote: e.quote, verified: e.verified, input: e.input ?? null, ...(e.start !== undefined ? { start: e.start, end: e.end } : {}), ...(e.match ? { match: e.match } : {}) })) })),
+    criteria: (
+      (r.criteria as
+        | { id: string; verdict?: unknown; level?: unknown; evidence?: ReportItem["criteria"][number]["evidence"] }[]
+        | undefined) ?? []
+    ).map((c) => ({
+      id: c.id,
+      verdict: c.verdict ?? c.level ?? null,
+      evidence: (c.evidence ?? []).map((e) => ({
+        quote: e.quote,
+        verified: e.verified,
+        input: e.input ?? null,
+        ...(e.start !== undefined ? { start: e.start, end: e.end } : {}),
+        ...(e.match ? { match: e.match } : {}),
+      })),
+    })),
   }));
 
   let texts: ReportData["texts"] = null;
@@ -173,21 +264,36 @@ export function buildReport(inp: ReportInputs): ReportData {
     for (const r of records) {
       const row = inp.rows.get(r.item_id);
       if (!row) continue;
-      const inputs = new Set(((r.criteria as { evidence?: { input?: string | null }[] }[] | undefined) ?? []).flatMap((c) => (c.evidence ?? []).map((e) => e.input)).filter((x): x is string => typeof x === "string"));
+      const inputs = new Set(
+        ((r.criteria as { evidence?: { input?: string | null }[] }[] | undefined) ?? [])
+          .flatMap((c) => (c.evidence ?? []).map((e) => e.input))
+          .filter((x): x is string => typeof x === "string"),
+      );
       const t: Record<string, string> = {};
       for (const name of inputs) if (typeof row[name] === "string") t[name] = row[name] as string;
       texts[r.item_id] = t;
     }
   }
-  const tokens = records.reduce((a, r) => {
-    const u = r.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
-    return { prompt: a.prompt + (u?.prompt_tokens ?? 0), completion: a.completion + (u?.completion_tokens ?? 0) };
-  }, { prompt: 0, completion: 0 });
+  const tokens = records.reduce(
+    (a, r) => {
+      const u = r.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+      return { prompt: a.prompt + (u?.prompt_tokens ?? 0), completion: a.completion + (u?.completion_tokens ?? 0) };
+    },
+    { prompt: 0, completion: 0 },
+  );
   return {
     header: {
       bundle: (first?.bundle as ReportData["header"]["bundle"]) ?? null,
       models,
-      settings: judge ? { temperature: judge.temperature, seed: judge.seed, samples: judge.samples, format: judge.format, base_url_host: judge.base_url_host } : null,
+      settings: judge
+        ? {
+            temperature: judge.temperature,
+            seed: judge.seed,
+            samples: judge.samples,
+            format: judge.format,
+            base_url_host: judge.base_url_host,
+          }
+        : null,
       items: records.length,
       scored: scored.length,
       failed: records.length - scored.length,
@@ -199,7 +305,11 @@ export function buildReport(inp: ReportInputs): ReportData {
     },
     scale,
     categories: cats,
-    distributions: { raw: hist(scored.map((r) => r.raw_score as number)), calibrated: calibrated.length ? hist(calibrated) : null, human: human.length ? hist(human) : null },
+    distributions: {
+      raw: hist(scored.map((r) => r.raw_score as number)),
+      calibrated: calibrated.length ? hist(calibrated) : null,
+      human: human.length ? hist(human) : null,
+    },
     calibration,
     agreement: agree,
     criteria,

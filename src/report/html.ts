@@ -18,16 +18,34 @@ export function figures(d: ReportData): Record<string, string> {
   if (d.distributions.human) series.push({ name: "human", counts: d.distributions.human });
   out["distributions.svg"] = histogram("Score distributions", d.categories, series, "fig-distributions");
   if (d.calibration) {
-    out["calibration.svg"] = lineChart("Calibration map (line) and mean human score per raw score (dots)", d.calibration.map, d.calibration.reliability, "raw score", "human / calibrated score", "fig-calibration");
+    out["calibration.svg"] = lineChart(
+      "Calibration map (line) and mean human score per raw score (dots)",
+      d.calibration.map,
+      d.calibration.reliability,
+      "raw score",
+      "human / calibrated score",
+      "fig-calibration",
+    );
   }
   if (d.agreement) {
     const conf = d.agreement.confusion;
     // Fine scales (0..1 in 0.01 steps) have too many categories to read: show those in use.
     const used = new Set([...Object.keys(conf), ...Object.values(conf).flatMap((r) => Object.keys(r))]);
     const cats = d.categories.map(String).filter((c) => d.categories.length <= 12 || used.has(c));
-    out["confusion.svg"] = heatmap("Confusion matrix (rows: human, columns: judge)", cats, (h, p) => conf[h]?.[p] ?? 0, "fig-confusion");
+    out["confusion.svg"] = heatmap(
+      "Confusion matrix (rows: human, columns: judge)",
+      cats,
+      (h, p) => conf[h]?.[p] ?? 0,
+      "fig-confusion",
+    );
   }
-  if (d.drift) out["drift.svg"] = intervalBars("Flip rate per slice (95% Wilson interval)", d.drift.slices_rate, "flip rate", "fig-drift");
+  if (d.drift)
+    out["drift.svg"] = intervalBars(
+      "Flip rate per slice (95% Wilson interval)",
+      d.drift.slices_rate,
+      "flip rate",
+      "fig-drift",
+    );
   return out;
 }
 
@@ -113,13 +131,24 @@ render();
 `;
 
 function metricsTable(d: ReportData): string {
-  if (!d.agreement) return '<p class="muted">No human labels given (<code>--labels</code>), so no agreement metrics.</p>';
-  const rows = Object.entries(d.agreement.metrics).map(([name, m]) => `<tr><td>${esc(name)}</td><td>${m.value === null ? `<span class="muted">undefined: ${esc(m.reason ?? "")}</span>` : num(m.value)}</td><td>${m.ci ? `[${num(m.ci[0])}, ${num(m.ci[1])}]` : "–"}</td></tr>`);
+  if (!d.agreement)
+    return '<p class="muted">No human labels given (<code>--labels</code>), so no agreement metrics.</p>';
+  const rows = Object.entries(d.agreement.metrics).map(
+    ([name, m]) =>
+      `<tr><td>${esc(name)}</td><td>${m.value === null ? `<span class="muted">undefined: ${esc(m.reason ?? "")}</span>` : num(m.value)}</td><td>${m.ci ? `[${num(m.ci[0])}, ${num(m.ci[1])}]` : "–"}</td></tr>`,
+  );
   return `<table id="metrics"><thead><tr><th>metric</th><th>value</th><th>95% bootstrap interval</th></tr></thead><tbody>${rows.join("")}</tbody></table><p class="muted">${d.agreement.n} labelled items.</p>`;
 }
 
 function criteriaTable(d: ReportData): string {
-  const rows = d.criteria.map((c) => `<tr><td><code>${esc(c.id)}</code>${c.never_discriminative ? ' <span class="err">never discriminative</span>' : ""}</td><td>${Object.entries(c.counts).map(([k, v]) => `${esc(k)}: ${v} (${pct(v / c.judged)})`).join(", ")}</td><td>${c.evidence_verified}</td><td>${c.evidence_rejected}</td></tr>`);
+  const rows = d.criteria.map(
+    (c) =>
+      `<tr><td><code>${esc(c.id)}</code>${c.never_discriminative ? ' <span class="err">never discriminative</span>' : ""}</td><td>${Object.entries(
+        c.counts,
+      )
+        .map(([k, v]) => `${esc(k)}: ${v} (${pct(v / c.judged)})`)
+        .join(", ")}</td><td>${c.evidence_verified}</td><td>${c.evidence_rejected}</td></tr>`,
+  );
   return `<table id="criteria"><thead><tr><th>criterion</th><th>verdicts / levels</th><th>evidence verified</th><th>rejected</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
@@ -132,7 +161,12 @@ function driftSection(d: ReportData, figs: Record<string, string>): string {
 <div class="grid"><div class="card">flips <b>${o?.flips ?? "–"}</b> of ${o?.n ?? "–"} (${pct(o?.flip_rate)})<br>toward base ${o?.toward_base ?? "–"}, toward candidate ${o?.toward_candidate ?? "–"}<br>mean shift ${num(o?.mean_shift as number | null)}, p = ${o?.p_value === null || o?.p_value === undefined ? "–" : Number(o.p_value).toPrecision(3)}</div>
 <div class="card">${features.map((f) => `${f.follows ? "<b>" : ""}${esc(f.feature)}${f.follows ? "</b>" : ""}: ${esc(f.summary)}`).join("<br>") || "no feature analysis"}</div></div>
 ${figs["drift.svg"] ?? ""}
-<table id="flipped"><thead><tr><th>item</th><th>base</th><th>candidate</th></tr></thead><tbody>${flipped.slice(0, 1000).map((f) => `<tr><td>${esc(f.item_id)}</td><td>${esc(String(f.base))}</td><td>${esc(String(f.candidate))}</td></tr>`).join("")}</tbody></table>`;
+<table id="flipped"><thead><tr><th>item</th><th>base</th><th>candidate</th></tr></thead><tbody>${flipped
+    .slice(0, 1000)
+    .map(
+      (f) => `<tr><td>${esc(f.item_id)}</td><td>${esc(String(f.base))}</td><td>${esc(String(f.candidate))}</td></tr>`,
+    )
+    .join("")}</tbody></table>`;
 }
 
 /**
@@ -157,8 +191,25 @@ function packItems(d: ReportData): unknown {
   const im = new Map<string, number>();
   const cut = d.items.length > 5000 ? 48 : Infinity;
   const items = d.items.map((it) => [
-    it.id, it.raw, it.calibrated, it.human, it.preferred, it.error, it.flags.length ? it.flags : 0,
-    it.criteria.map((c) => [intern(critIds, cm, c.id), c.verdict, c.evidence.map((e) => [e.quote.length > cut ? e.quote.slice(0, cut) + "…" : e.quote, e.verified ? 1 : 0, e.input === null ? -1 : intern(inputs, im, e.input), e.start ?? -1, e.end ?? -1, e.match ?? ""])]),
+    it.id,
+    it.raw,
+    it.calibrated,
+    it.human,
+    it.preferred,
+    it.error,
+    it.flags.length ? it.flags : 0,
+    it.criteria.map((c) => [
+      intern(critIds, cm, c.id),
+      c.verdict,
+      c.evidence.map((e) => [
+        e.quote.length > cut ? `${e.quote.slice(0, cut)}…` : e.quote,
+        e.verified ? 1 : 0,
+        e.input === null ? -1 : intern(inputs, im, e.input),
+        e.start ?? -1,
+        e.end ?? -1,
+        e.match ?? "",
+      ]),
+    ]),
   ]);
   return { critIds, inputs, items, texts: d.texts };
 }
@@ -185,7 +236,14 @@ export function renderHtml(d: ReportData): string {
 <div class="card">items <b>${h.items}</b> · scored <b>${h.scored}</b> · failed <b class="${h.failed ? "err" : ""}">${h.failed}</b></div>
 <div class="card">tokens ${h.tokens.prompt} prompt + ${h.tokens.completion} completion · judge time ${(h.judge_latency_ms / 1000).toFixed(1)} s</div>
 </div>
-${h.failures.length ? `<h2>Failures</h2><table id="failures"><tbody>${h.failures.slice(0, 50).map((f) => `<tr><td>${f.count}</td><td class="err">${esc(f.reason)}</td></tr>`).join("")}</tbody></table>` : ""}
+${
+  h.failures.length
+    ? `<h2>Failures</h2><table id="failures"><tbody>${h.failures
+        .slice(0, 50)
+        .map((f) => `<tr><td>${f.count}</td><td class="err">${esc(f.reason)}</td></tr>`)
+        .join("")}</tbody></table>`
+    : ""
+}
 <h2>Scores</h2>
 <div class="grid">${figs["distributions.svg"]}${figs["calibration.svg"] ?? ""}</div>
 <h2>Agreement with human labels</h2>

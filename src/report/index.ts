@@ -1,2 +1,2 @@
-export { buildReport, wilson, type ReportData, type ReportInputs, type ReportItem } from "./data.js";
-export { renderHtml, figures } from "./html.js";
+export { buildReport, type ReportData, type ReportInputs, type ReportItem, wilson } from "./data.js";
+export { figures, renderHtml } from "./html.js";

@@ -23,12 +23,29 @@ export function svgToPng(chromium: string, svg: string, out: string): boolean {
   try {
     const page = join(dir, "figure.html");
     // A white page with dark text: PNGs go into papers, which print on white.
-    writeFileSync(page, `<!doctype html><html><body style="margin:0;background:#fff;color:#1d1d1f">${svg}</body></html>`);
-    const r = spawnSync(chromium, [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--no-first-run", `--user-data-dir=${join(dir, "profile")}`, "--hide-scrollbars",
-      "--force-device-scale-factor=2", `--window-size=${w},${h}`, `--screenshot=${out}`, `file://${page}`,
-    ], { stdio: "ignore", timeout: 30_000 });
+    writeFileSync(
+      page,
+      `<!doctype html><html><body style="margin:0;background:#fff;color:#1d1d1f">${svg}</body></html>`,
+    );
+    const r = spawnSync(
+      chromium,
+      [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        `--user-data-dir=${join(dir, "profile")}`,
+        "--hide-scrollbars",
+        "--force-device-scale-factor=2",
+        `--window-size=${w},${h}`,
+        `--screenshot=${out}`,
+        `file://${page}`,
+      ],
+      { stdio: "ignore", timeout: 30_000 },
+    );
     return r.status === 0 && existsSync(out);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -31,8 +31,8 @@
 import type { AggregationMethod, CriterionIR, RubricIR } from "../compile/ir.js";
 import { applyActions, firedGates } from "./gates.js";
 import { fromUnit, toScale } from "./scale.js";
-import { valueOf, weightOf } from "./value.js";
 import type { BreakdownEntry, CheckResult, CriterionOutcome, Fired, ScoreResult } from "./types.js";
+import { valueOf, weightOf } from "./value.js";
 
 interface Item {
   readonly id: string;
@@ -51,8 +51,10 @@ function entry(i: Item, contribution: number): BreakdownEntry {
 
 function aggregate(method: AggregationMethod, items: readonly Item[]): Aggregated {
   // Weight-0 items stay in the breakdown (in order, contributing 0) but take no part.
-  if (!items.some((i) => i.weight !== 0)) return { reason: "nothing to score: no criterion or weighted check has a non-zero weight" };
-  const breakdown = (contribution: (i: Item, k: number) => number) => items.map((i, k) => entry(i, i.weight === 0 ? 0 : contribution(i, k)));
+  if (!items.some((i) => i.weight !== 0))
+    return { reason: "nothing to score: no criterion or weighted check has a non-zero weight" };
+  const breakdown = (contribution: (i: Item, k: number) => number) =>
+    items.map((i, k) => entry(i, i.weight === 0 ? 0 : contribution(i, k)));
   if (method === "sum") {
     let sum = 0;
     for (const i of items) sum += i.amount;
@@ -74,10 +76,16 @@ function aggregate(method: AggregationMethod, items: readonly Item[]): Aggregate
     earned += i.weight * i.value;
   }
   if (possible === 0) return { reason: "nothing to score: no criterion or weighted check has a positive weight" };
-  return { x: Math.min(1, Math.max(0, earned / possible)), sum: null, breakdown: breakdown((i) => (i.weight * i.value) / possible) };
+  return {
+    x: Math.min(1, Math.max(0, earned / possible)),
+    sum: null,
+    breakdown: breakdown((i) => (i.weight * i.value) / possible),
+  };
 }
 
-function asMap(outcomes: ReadonlyMap<string, CriterionOutcome> | readonly CriterionOutcome[]): ReadonlyMap<string, CriterionOutcome> {
+function asMap(
+  outcomes: ReadonlyMap<string, CriterionOutcome> | readonly CriterionOutcome[],
+): ReadonlyMap<string, CriterionOutcome> {
   return outcomes instanceof Map ? outcomes : new Map((outcomes as readonly CriterionOutcome[]).map((o) => [o.id, o]));
 }
 
@@ -96,16 +104,40 @@ function checkItems(ir: RubricIR, checks: ReadonlyMap<string, CheckResult>, miss
   return items;
 }
 
-function finish(ir: RubricIR, items: Item[], missing: string[], gates: Fired[], caps: readonly Fired[], flags: string[]): ScoreResult {
+function finish(
+  ir: RubricIR,
+  items: Item[],
+  missing: string[],
+  gates: Fired[],
+  caps: readonly Fired[],
+  flags: string[],
+): ScoreResult {
   const fired = [...gates, ...caps];
-  const unscored = (reason: string, breakdown: BreakdownEntry[]): ScoreResult => ({ raw_score: null, reason, normalized: null, breakdown, fired, gates, caps: [...caps], flags });
+  const unscored = (reason: string, breakdown: BreakdownEntry[]): ScoreResult => ({
+    raw_score: null,
+    reason,
+    normalized: null,
+    breakdown,
+    fired,
+    gates,
+    caps: [...caps],
+    flags,
+  });
   const partial = items.map((i) => entry(i, 0));
   if (missing.length) return unscored(`no usable verdict for ${missing.map((m) => `\`${m}\``).join(", ")}`, partial);
   const a = aggregate(ir.aggregation.method, items);
   if ("reason" in a) return unscored(a.reason, partial);
   const { rounding } = ir.aggregation;
   const base = a.sum !== null ? toScale(a.sum, ir.scale, rounding) : fromUnit(a.x ?? 0, ir.scale, rounding);
-  return { raw_score: applyActions(base, fired), normalized: a.x, breakdown: a.breakdown, fired, gates, caps: [...caps], flags };
+  return {
+    raw_score: applyActions(base, fired),
+    normalized: a.x,
+    breakdown: a.breakdown,
+    fired,
+    gates,
+    caps: [...caps],
+    flags,
+  };
 }
 
 /**
@@ -133,7 +165,13 @@ export function scoreItem(
       continue;
     }
     const w = weightOf(c);
-    items.push({ id: c.id, source: "criterion", value: v, weight: w, amount: c.kind === "binary" ? w * v : o!.level! * w });
+    items.push({
+      id: c.id,
+      source: "criterion",
+      value: v,
+      weight: w,
+      amount: c.kind === "binary" ? w * v : o!.level! * w,
+    });
   }
   items.push(...checkItems(ir, checks, missing));
   const gates = firedGates(ir.gates, { criteria: new Map(criteria.map((c) => [c.id, c])), outcomes: outs, checks });
@@ -159,14 +197,37 @@ export function scoreHolistic(
   const weighted = checkItems(ir, checks, missing);
   if (typeof judged !== "number" || !Number.isFinite(judged)) {
     const fired = [...gates, ...evidenceCaps];
-    return { raw_score: null, reason: "the judge gave no usable score", normalized: null, breakdown: [], fired, gates, caps: [...evidenceCaps], flags: [] };
+    return {
+      raw_score: null,
+      reason: "the judge gave no usable score",
+      normalized: null,
+      breakdown: [],
+      fired,
+      gates,
+      caps: [...evidenceCaps],
+      flags: [],
+    };
   }
   const snapped = toScale(judged, ir.scale, ir.aggregation.rounding);
   if (weighted.length === 0 && missing.length === 0) {
     const fired = [...gates, ...evidenceCaps];
-    return { raw_score: applyActions(snapped, fired), normalized: null, breakdown: [], fired, gates, caps: [...evidenceCaps], flags: [] };
+    return {
+      raw_score: applyActions(snapped, fired),
+      normalized: null,
+      breakdown: [],
+      fired,
+      gates,
+      caps: [...evidenceCaps],
+      flags: [],
+    };
   }
   const [lo, hi] = ir.scale.kind === "pass_fail" ? [0, 1] : [ir.scale.min, ir.scale.max];
-  const overall: Item = { id: "overall", source: "criterion", value: (snapped - lo) / (hi - lo), weight: 1, amount: snapped };
+  const overall: Item = {
+    id: "overall",
+    source: "criterion",
+    value: (snapped - lo) / (hi - lo),
+    weight: 1,
+    amount: snapped,
+  };
   return finish(ir, [overall, ...weighted], missing, gates, evidenceCaps, []);
 }

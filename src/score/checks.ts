@@ -25,7 +25,17 @@ export function textOf(v: unknown): string {
 
 /** JavaScript's `\s` outside ASCII: the Unicode spaces, line separators and the BOM. */
 function isWideSpace(c: number): boolean {
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
 }
 
 /** Whitespace-separated tokens (`\s` as in `trim().split(/\s+/)`), counted without an array. */
@@ -91,7 +101,8 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
       const p = compiled(t);
       if ("error" in p) return [false, `invalid pattern: ${p.error}`];
       const found = testPattern(p.re, value, p.risky);
-      if (found === null) return [false, "the pattern took too long on this input (nested quantifiers?); simplify the pattern"];
+      if (found === null)
+        return [false, "the pattern took too long on this input (nested quantifiers?); simplify the pattern"];
       return [found !== t.negate, found ? "pattern found" : "pattern not found"];
     }
     case "contains": {
@@ -101,7 +112,12 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
     case "count": {
       const n = t.unit === "words" ? countWords(value) : countCodePoints(value);
       const ok = (t.min === null || n >= t.min) && (t.max === null || n <= t.max);
-      const bound = t.min !== null && n < t.min ? `, fewer than ${t.min}` : t.max !== null && n > t.max ? `, more than ${t.max}` : "";
+      const bound =
+        t.min !== null && n < t.min
+          ? `, fewer than ${t.min}`
+          : t.max !== null && n > t.max
+            ? `, more than ${t.max}`
+            : "";
       return [ok, `${n} ${t.unit}${bound}`];
     }
     case "json": {
@@ -113,7 +129,9 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
       }
       if (t.schema === null) return [true, "valid JSON"];
       const problem = schemaProblem(t.schema, parsed);
-      return problem === null ? [true, "valid JSON matching the schema"] : [false, `does not match the schema: ${problem}`];
+      return problem === null
+        ? [true, "valid JSON matching the schema"]
+        : [false, `does not match the schema: ${problem}`];
     }
     case "equals": {
       const o = other(t, row);
@@ -142,7 +160,8 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
 export function runCheck(check: CheckIR, row: Readonly<Record<string, unknown>>): CheckResult {
   const t = check.test;
   const raw = row[t.input];
-  if (raw === undefined || raw === null) return { id: check.id, passed: false, detail: `input \`${t.input}\` is missing` };
+  if (raw === undefined || raw === null)
+    return { id: check.id, passed: false, detail: `input \`${t.input}\` is missing` };
   try {
     const [passed, detail] = evaluate(t, textOf(raw), row);
     return { id: check.id, passed, detail };

@@ -65,7 +65,13 @@ function combineOutcome(id: string, os: readonly CriterionOutcome[]): [Criterion
   const verdict = strictMajority(verdicts);
   const evidenceOk = os.filter((o) => o.evidence_ok).length * 2 > os.length;
   const flags = [...new Set(os.flatMap((o) => o.flags ?? []))];
-  const outcome: CriterionOutcome = { id, verdict, level: median(levels), evidence_ok: evidenceOk, ...(flags.length ? { flags } : {}) };
+  const outcome: CriterionOutcome = {
+    id,
+    verdict,
+    level: median(levels),
+    evidence_ok: evidenceOk,
+    ...(flags.length ? { flags } : {}),
+  };
   const answers = verdicts.length ? os.map((o) => o.verdict) : os.map((o) => o.level);
   // Missing answers are each their own value, so they never form the majority.
   return [outcome, modalShare(answers.map((a) => a ?? Symbol()))];
@@ -126,10 +132,20 @@ export interface PanelResult extends Combined {
  * A panel: one result per model (each already combined over its samples), combined by the same
  * strict majority and medians, so no model outvotes the others by taking more samples.
  */
-export function combinePanel(perModel: readonly { model: string; result: Judged }[], scale: Scale, rounding: Rounding): PanelResult {
-  const combined = combineJudgments(perModel.map((p) => p.result), scale, rounding);
+export function combinePanel(
+  perModel: readonly { model: string; result: Judged }[],
+  scale: Scale,
+  rounding: Rounding,
+): PanelResult {
+  const combined = combineJudgments(
+    perModel.map((p) => p.result),
+    scale,
+    rounding,
+  );
   const scores: Record<string, number | null> = {};
   for (const p of perModel) scores[p.model] = p.result.raw_score;
-  const split = Object.entries(combined.spread.agreement).filter(([, share]) => share < 1).map(([id]) => id);
+  const split = Object.entries(combined.spread.agreement)
+    .filter(([, share]) => share < 1)
+    .map(([id]) => id);
   return { ...combined, disagreement: { scores, criteria: split } };
 }

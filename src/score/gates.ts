@@ -4,8 +4,8 @@
  * vote, an unknown id) is false, negated or not: a gate never fires by omission.
  */
 import type { ConditionIR, CriterionIR, GateIR } from "../compile/ir.js";
-import { isMet } from "./value.js";
 import type { CheckResult, CriterionOutcome, Fired } from "./types.js";
+import { isMet } from "./value.js";
 
 export interface GateContext {
   readonly criteria: ReadonlyMap<string, CriterionIR>;
@@ -22,8 +22,10 @@ function metOf(ref: string, ctx: GateContext): boolean | null {
 
 export function evaluateCondition(cond: ConditionIR, ctx: GateContext): boolean {
   switch (cond.kind) {
-    case "and": return cond.operands.every((c) => evaluateCondition(c, ctx));
-    case "or": return cond.operands.some((c) => evaluateCondition(c, ctx));
+    case "and":
+      return cond.operands.every((c) => evaluateCondition(c, ctx));
+    case "or":
+      return cond.operands.some((c) => evaluateCondition(c, ctx));
     case "met": {
       const met = metOf(cond.ref, ctx);
       return met !== null && met !== cond.negate;
@@ -32,11 +34,16 @@ export function evaluateCondition(cond: ConditionIR, ctx: GateContext): boolean 
       const level = ctx.outcomes.get(cond.ref)?.level;
       if (level === null || level === undefined || !ctx.criteria.has(cond.ref)) return false;
       switch (cond.op) {
-        case "<": return level < cond.value;
-        case "<=": return level <= cond.value;
-        case ">": return level > cond.value;
-        case ">=": return level >= cond.value;
-        case "==": return level === cond.value;
+        case "<":
+          return level < cond.value;
+        case "<=":
+          return level <= cond.value;
+        case ">":
+          return level > cond.value;
+        case ">=":
+          return level >= cond.value;
+        case "==":
+          return level === cond.value;
       }
     }
   }
@@ -44,7 +51,8 @@ export function evaluateCondition(cond: ConditionIR, ctx: GateContext): boolean 
 
 export function firedGates(gates: readonly GateIR[], ctx: GateContext): Fired[] {
   const fired: Fired[] = [];
-  for (const g of gates) if (evaluateCondition(g.when, ctx)) fired.push({ id: g.id, action: g.action.kind, value: g.action.value });
+  for (const g of gates)
+    if (evaluateCondition(g.when, ctx)) fired.push({ id: g.id, action: g.action.kind, value: g.action.value });
   return fired;
 }
 

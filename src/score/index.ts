@@ -1,12 +1,22 @@
-export * from "./types.js";
-export { decimals, fromUnit, roundWith, scaleSteps, toScale } from "./scale.js";
-export { countCodePoints, countWords, runCheck, textOf } from "./checks.js";
-export { parseNumber } from "./numbers.js";
-export { isRisky, REGEX_TIME_LIMIT_MS } from "./safe-regex.js";
-export { isMet, levelRange, valueOf, weightOf } from "./value.js";
-export { applyActions, evaluateCondition, firedGates, type GateContext } from "./gates.js";
 export { scoreHolistic, scoreItem } from "./aggregate.js";
-export { combineOrders, preferenceOf, preferenceScore, unswap, type OrderResult } from "./pairwise.js";
-export { combineJudgments, combinePanel, combineSamples, median, strictMajority, type Combined, type Judged, type PanelResult, type Spread } from "./combine.js";
+export { countCodePoints, countWords, runCheck, textOf } from "./checks.js";
+export {
+  type Combined,
+  combineJudgments,
+  combinePanel,
+  combineSamples,
+  type Judged,
+  median,
+  type PanelResult,
+  type Spread,
+  strictMajority,
+} from "./combine.js";
+export { applyActions, evaluateCondition, firedGates, type GateContext } from "./gates.js";
+export { parseNumber } from "./numbers.js";
+export { combineOrders, type OrderResult, preferenceOf, preferenceScore, unswap } from "./pairwise.js";
 export { applyEvidencePolicy, type PolicyResult } from "./policy.js";
-export { tagScores, type TagScore } from "./tags.js";
+export { isRisky, REGEX_TIME_LIMIT_MS } from "./safe-regex.js";
+export { decimals, fromUnit, roundWith, scaleSteps, toScale } from "./scale.js";
+export { type TagScore, tagScores } from "./tags.js";
+export * from "./types.js";
+export { isMet, levelRange, valueOf, weightOf } from "./value.js";

@@ -3,16 +3,21 @@
  * orders of a swapped comparison are combined, and a preference becomes a score (A 1, tie ½, B 0).
  */
 import type { CriterionIR, Mode, RubricIR } from "../compile/ir.js";
-import { weightOf } from "./value.js";
 import type { CriterionOutcome, Preference } from "./types.js";
+import { weightOf } from "./value.js";
 
 /**
  * Weighted vote: A adds |w|, B subtracts |w|, tie and missing verdicts add nothing; the sign
  * decides and 0 is a tie (also under `no ties`: equal support is no preference). |w|, because a
  * pairwise verdict already says which side is better on the criterion, penalty or not.
  */
-export function preferenceOf(criteriaOrIr: readonly CriterionIR[] | RubricIR, outcomes: ReadonlyMap<string, CriterionOutcome>): Preference {
-  const criteria = Array.isArray(criteriaOrIr) ? (criteriaOrIr as readonly CriterionIR[]) : (criteriaOrIr as RubricIR).criteria;
+export function preferenceOf(
+  criteriaOrIr: readonly CriterionIR[] | RubricIR,
+  outcomes: ReadonlyMap<string, CriterionOutcome>,
+): Preference {
+  const criteria = Array.isArray(criteriaOrIr)
+    ? (criteriaOrIr as readonly CriterionIR[])
+    : (criteriaOrIr as RubricIR).criteria;
   let s = 0;
   for (const c of criteria) {
     const v = outcomes.get(c.id)?.verdict;
@@ -47,7 +52,8 @@ export interface OrderResult {
  */
 export function combineOrders(ab: Preference, ba: Preference, mode: Extract<Mode, { kind: "pairwise" }>): OrderResult {
   if (ab === ba) return { preferred: ab, consistent: true, flags: [] };
-  if (mode.inconsistent === "flag") return { preferred: "tie", consistent: false, flag: "position-inconsistent", flags: ["position-inconsistent"] };
+  if (mode.inconsistent === "flag")
+    return { preferred: "tie", consistent: false, flag: "position-inconsistent", flags: ["position-inconsistent"] };
   return { preferred: "tie", consistent: false, flags: [] };
 }
 

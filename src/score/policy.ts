@@ -8,8 +8,8 @@
  * as `retry-then-unmet` when the retry happened.
  */
 import type { CriterionIR } from "../compile/ir.js";
-import { levelRange } from "./value.js";
 import type { CriterionOutcome, Fired } from "./types.js";
+import { levelRange } from "./value.js";
 
 export interface PolicyResult {
   readonly outcome: CriterionOutcome;
@@ -20,7 +20,8 @@ export interface PolicyResult {
 }
 
 function failClosed(c: CriterionIR, o: CriterionOutcome): CriterionOutcome {
-  if (c.kind === "binary") return { ...o, verdict: o.verdict === "A" || o.verdict === "B" || o.verdict === "tie" ? "tie" : "unmet" };
+  if (c.kind === "binary")
+    return { ...o, verdict: o.verdict === "A" || o.verdict === "B" || o.verdict === "tie" ? "tie" : "unmet" };
   return { ...o, level: levelRange(c)[0] };
 }
 
@@ -28,9 +29,13 @@ export function applyEvidencePolicy(c: CriterionIR, o: CriterionOutcome, retried
   if (o.evidence_ok) return { outcome: o, fired: null };
   const policy = c.on_evidence_failure;
   switch (policy.kind) {
-    case "unmet": return { outcome: failClosed(c, o), fired: "unmet" };
-    case "retry": return { outcome: failClosed(c, o), fired: retried ? "retry-then-unmet" : "unmet" };
-    case "flag": return { outcome: { ...o, flags: [...(o.flags ?? []), `evidence-unverified:${c.id}`] }, fired: "flag" };
-    case "cap": return { outcome: o, fired: "cap", cap: { id: `evidence:${c.id}`, action: "cap", value: policy.value } };
+    case "unmet":
+      return { outcome: failClosed(c, o), fired: "unmet" };
+    case "retry":
+      return { outcome: failClosed(c, o), fired: retried ? "retry-then-unmet" : "unmet" };
+    case "flag":
+      return { outcome: { ...o, flags: [...(o.flags ?? []), `evidence-unverified:${c.id}`] }, fired: "flag" };
+    case "cap":
+      return { outcome: o, fired: "cap", cap: { id: `evidence:${c.id}`, action: "cap", value: policy.value } };
   }
 }

@@ -28,10 +28,14 @@ export function roundWith(x: number, rounding: Rounding, offset = 0): number {
   const floor = Math.floor(x);
   const half = Math.abs(x - floor - 0.5) < SNAP;
   switch (rounding) {
-    case "down": return floor;
-    case "up": return floor + 1;
-    case "half_up": return half ? floor + 1 : near;
-    case "half_even": return half ? ((floor + offset) % 2 === 0 ? floor : floor + 1) : near;
+    case "down":
+      return floor;
+    case "up":
+      return floor + 1;
+    case "half_up":
+      return half ? floor + 1 : near;
+    case "half_even":
+      return half ? ((floor + offset) % 2 === 0 ? floor : floor + 1) : near;
   }
 }
 

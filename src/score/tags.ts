@@ -11,7 +11,10 @@ export interface TagScore {
   readonly criteria: number;
 }
 
-export function tagScores(criteria: readonly CriterionIR[], breakdown: readonly BreakdownEntry[]): Record<string, TagScore> {
+export function tagScores(
+  criteria: readonly CriterionIR[],
+  breakdown: readonly BreakdownEntry[],
+): Record<string, TagScore> {
   const byId = new Map(breakdown.filter((b) => b.source === "criterion").map((b) => [b.id, b]));
   const acc = new Map<string, { earned: number; possible: number; n: number }>();
   for (const c of criteria) {
@@ -28,7 +31,10 @@ export function tagScores(criteria: readonly CriterionIR[], breakdown: readonly 
   const out: Record<string, TagScore> = {};
   for (const tag of [...acc.keys()].sort()) {
     const a = acc.get(tag)!;
-    out[tag] = { score: a.possible > 0 ? Math.round(Math.min(1, Math.max(0, a.earned / a.possible)) * 1e6) / 1e6 : null, criteria: a.n };
+    out[tag] = {
+      score: a.possible > 0 ? Math.round(Math.min(1, Math.max(0, a.earned / a.possible)) * 1e6) / 1e6 : null,
+      criteria: a.n,
+    };
   }
   return out;
 }

@@ -21,7 +21,8 @@ export function levelRange(c: CriterionIR): readonly [number, number] {
  */
 export function valueOf(c: CriterionIR, o: CriterionOutcome | undefined): number | null {
   if (!o) return null;
-  if (c.kind === "binary") return o.verdict === "met" ? 1 : o.verdict === "unmet" ? 0 : o.verdict === "tie" ? 0.5 : null;
+  if (c.kind === "binary")
+    return o.verdict === "met" ? 1 : o.verdict === "unmet" ? 0 : o.verdict === "tie" ? 0.5 : null;
   if (o.level === null || !Number.isFinite(o.level)) return null;
   const [lo, hi] = levelRange(c);
   return hi > lo ? Math.min(1, Math.max(0, (o.level - lo) / (hi - lo))) : 1;

@@ -37,8 +37,7 @@ export interface Header {
 
 export interface Setting {
   readonly kind: "Setting";
-  readonly key:
-    | "temperature" | "samples" | "seed" | "max_tokens" | "quote_match" | "weight" | "points";
+  readonly key: "temperature" | "samples" | "seed" | "max_tokens" | "quote_match" | "weight" | "points";
   readonly value: Value;
   readonly loc: Span;
 }
@@ -66,10 +65,26 @@ export interface LevelNode {
   readonly loc: Span;
 }
 
-export interface TitleDecl { readonly kind: "Title"; readonly text: Text; readonly loc: Span }
-export interface DescriptionDecl { readonly kind: "Description"; readonly text: Text; readonly loc: Span }
-export interface TagsDecl { readonly kind: "Tags"; readonly tags: readonly Ident[]; readonly loc: Span }
-export interface InstructionsDecl { readonly kind: "Instructions"; readonly text: Text; readonly loc: Span }
+export interface TitleDecl {
+  readonly kind: "Title";
+  readonly text: Text;
+  readonly loc: Span;
+}
+export interface DescriptionDecl {
+  readonly kind: "Description";
+  readonly text: Text;
+  readonly loc: Span;
+}
+export interface TagsDecl {
+  readonly kind: "Tags";
+  readonly tags: readonly Ident[];
+  readonly loc: Span;
+}
+export interface InstructionsDecl {
+  readonly kind: "Instructions";
+  readonly text: Text;
+  readonly loc: Span;
+}
 
 export type PairwiseSetting =
   | { readonly kind: "Compare"; readonly a: Ident; readonly b: Ident; readonly loc: Span }
@@ -106,10 +121,24 @@ export type JudgeSetting =
   | EvidencePolicyNode
   | { readonly kind: "Order"; readonly order: "evidence_first" | "verdict_first"; readonly loc: Span };
 
-export interface JudgeDecl { readonly kind: "Judge"; readonly settings: readonly JudgeSetting[]; readonly loc: Span }
+export interface JudgeDecl {
+  readonly kind: "Judge";
+  readonly settings: readonly JudgeSetting[];
+  readonly loc: Span;
+}
 
-export interface AggregateDecl { readonly kind: "Aggregate"; readonly method: string; readonly methodLoc: Span; readonly loc: Span }
-export interface RoundingDecl { readonly kind: "Rounding"; readonly mode: string; readonly modeLoc: Span; readonly loc: Span }
+export interface AggregateDecl {
+  readonly kind: "Aggregate";
+  readonly method: string;
+  readonly methodLoc: Span;
+  readonly loc: Span;
+}
+export interface RoundingDecl {
+  readonly kind: "Rounding";
+  readonly mode: string;
+  readonly modeLoc: Span;
+  readonly loc: Span;
+}
 
 export type CriterionSetting =
   | Text
@@ -129,12 +158,46 @@ export interface CriterionDecl {
 }
 
 export type CheckTestNode =
-  | { readonly kind: "CountTest"; readonly unit: "words" | "characters"; readonly input: Ident; readonly min: Value | null; readonly max: Value | null; readonly loc: Span }
-  | { readonly kind: "RegexTest"; readonly input: Ident; readonly regex: string; readonly regexLoc: Span; readonly negate: boolean; readonly loc: Span }
-  | { readonly kind: "ContainsTest"; readonly input: Ident; readonly text: Text; readonly ignoreCase: boolean; readonly negate: boolean; readonly loc: Span }
+  | {
+      readonly kind: "CountTest";
+      readonly unit: "words" | "characters";
+      readonly input: Ident;
+      readonly min: Value | null;
+      readonly max: Value | null;
+      readonly loc: Span;
+    }
+  | {
+      readonly kind: "RegexTest";
+      readonly input: Ident;
+      readonly regex: string;
+      readonly regexLoc: Span;
+      readonly negate: boolean;
+      readonly loc: Span;
+    }
+  | {
+      readonly kind: "ContainsTest";
+      readonly input: Ident;
+      readonly text: Text;
+      readonly ignoreCase: boolean;
+      readonly negate: boolean;
+      readonly loc: Span;
+    }
   | { readonly kind: "JsonTest"; readonly input: Ident; readonly schema: Text | null; readonly loc: Span }
-  | { readonly kind: "EqualsTest"; readonly input: Ident; readonly other: Ident; readonly ignoreCase: boolean; readonly ignoreWhitespace: boolean; readonly loc: Span }
-  | { readonly kind: "NumericTest"; readonly input: Ident; readonly other: Ident; readonly tolerance: Value | null; readonly loc: Span };
+  | {
+      readonly kind: "EqualsTest";
+      readonly input: Ident;
+      readonly other: Ident;
+      readonly ignoreCase: boolean;
+      readonly ignoreWhitespace: boolean;
+      readonly loc: Span;
+    }
+  | {
+      readonly kind: "NumericTest";
+      readonly input: Ident;
+      readonly other: Ident;
+      readonly tolerance: Value | null;
+      readonly loc: Span;
+    };
 
 export interface CheckDecl {
   readonly kind: "Check";
@@ -146,9 +209,26 @@ export interface CheckDecl {
 }
 
 export type ConditionNode =
-  | { readonly kind: "MetCondition"; readonly ref: Ident; readonly met: boolean; readonly word: "met" | "unmet" | "not met" | "fails" | "passes"; readonly loc: Span }
-  | { readonly kind: "LevelCondition"; readonly ref: Ident; readonly op: "<" | "<=" | ">" | ">=" | "=="; readonly value: Value; readonly loc: Span }
-  | { readonly kind: "LogicalCondition"; readonly op: "and" | "or"; readonly operands: readonly ConditionNode[]; readonly loc: Span };
+  | {
+      readonly kind: "MetCondition";
+      readonly ref: Ident;
+      readonly met: boolean;
+      readonly word: "met" | "unmet" | "not met" | "fails" | "passes";
+      readonly loc: Span;
+    }
+  | {
+      readonly kind: "LevelCondition";
+      readonly ref: Ident;
+      readonly op: "<" | "<=" | ">" | ">=" | "==";
+      readonly value: Value;
+      readonly loc: Span;
+    }
+  | {
+      readonly kind: "LogicalCondition";
+      readonly op: "and" | "or";
+      readonly operands: readonly ConditionNode[];
+      readonly loc: Span;
+    };
 
 export interface GateDecl {
   readonly kind: "Gate";
@@ -189,9 +269,22 @@ export interface SectionDecl {
 }
 
 export type Declaration =
-  | TitleDecl | DescriptionDecl | TagsDecl | ModeDecl | InputDecl | ScaleDecl | InstructionsDecl
-  | JudgeDecl | AggregateDecl | RoundingDecl | SectionDecl | CriterionDecl | CheckDecl | GateDecl
-  | ImportDecl | TemplateDecl;
+  | TitleDecl
+  | DescriptionDecl
+  | TagsDecl
+  | ModeDecl
+  | InputDecl
+  | ScaleDecl
+  | InstructionsDecl
+  | JudgeDecl
+  | AggregateDecl
+  | RoundingDecl
+  | SectionDecl
+  | CriterionDecl
+  | CheckDecl
+  | GateDecl
+  | ImportDecl
+  | TemplateDecl;
 
 export interface Comment {
   readonly kind: "Comment";

@@ -3,7 +3,7 @@
  * lexing and parsing problems become diagnostics with spans.
  */
 import type { IToken } from "chevrotain";
-import { error, type Diagnostic } from "../diagnostics/index.js";
+import { type Diagnostic, error } from "../diagnostics/index.js";
 import type { Comment, RubricFile } from "./ast.js";
 import { foundWord } from "./messages.js";
 import { rubricParser } from "./parser.js";
@@ -24,7 +24,14 @@ export function parseRubric(text: string, file?: string): ParseResult {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       ast: null,
-      diagnostics: [error("source-too-large", `source is ${text.length} characters, over the limit of ${MAX_SOURCE_CHARS}; split it into parts and \`import\` them`, { start: 0, end: 0 }, file)],
+      diagnostics: [
+        error(
+          "source-too-large",
+          `source is ${text.length} characters, over the limit of ${MAX_SOURCE_CHARS}; split it into parts and \`import\` them`,
+          { start: 0, end: 0 },
+          file,
+        ),
+      ],
     };
   }
   const diagnostics: Diagnostic[] = [];
@@ -32,16 +39,37 @@ export function parseRubric(text: string, file?: string): ParseResult {
   for (const e of lexed.errors) {
     const start = e.offset;
     const ch = text.slice(start, start + 1);
-    diagnostics.push(error("lexing-error", `unexpected character \`${ch}\`; text must be in quotes ("…" or """…""")`, { start, end: start + Math.max(1, e.length) }, file));
+    diagnostics.push(
+      error(
+        "lexing-error",
+        `unexpected character \`${ch}\`; text must be in quotes ("…" or """…""")`,
+        { start, end: start + Math.max(1, e.length) },
+        file,
+      ),
+    );
   }
   const tokens = lexed.tokens.filter((t) => {
     const name = t.tokenType.name;
     if (name === "UnterminatedString") {
-      diagnostics.push(error("unterminated-string", "this quoted text has no closing `\"` on the same line; close it, or use a `\"\"\"` block for several lines", { start: t.startOffset, end: t.startOffset + 1 }, file));
+      diagnostics.push(
+        error(
+          "unterminated-string",
+          'this quoted text has no closing `"` on the same line; close it, or use a `"""` block for several lines',
+          { start: t.startOffset, end: t.startOffset + 1 },
+          file,
+        ),
+      );
       return false;
     }
     if (name === "UnterminatedTextBlock") {
-      diagnostics.push(error("unterminated-text", "this `\"\"\"` text block is never closed; add `\"\"\"` where the text ends", { start: t.startOffset, end: t.startOffset + 3 }, file));
+      diagnostics.push(
+        error(
+          "unterminated-text",
+          'this `"""` text block is never closed; add `"""` where the text ends',
+          { start: t.startOffset, end: t.startOffset + 3 },
+          file,
+        ),
+      );
       return false;
     }
     return true;
@@ -52,12 +80,16 @@ export function parseRubric(text: string, file?: string): ParseResult {
     const t = e.token;
     // At end of input the token has no offset; point just after the last real token instead.
     const prev = (e as { previousToken?: IToken }).previousToken;
-    const at = isNaN(t.startOffset) ? (prev && !isNaN(prev.startOffset) ? (prev.endOffset ?? prev.startOffset) + 1 : text.length) : t.startOffset;
-    const end = isNaN(t.startOffset) ? at : (t.endOffset ?? t.startOffset) + 1;
+    const at = Number.isNaN(t.startOffset)
+      ? prev && !Number.isNaN(prev.startOffset)
+        ? (prev.endOffset ?? prev.startOffset) + 1
+        : text.length
+      : t.startOffset;
+    const end = Number.isNaN(t.startOffset) ? at : (t.endOffset ?? t.startOffset) + 1;
     const message = e.message || `unexpected ${foundWord(t)}`;
     diagnostics.push(error("parsing-error", message, { start: at, end: Math.max(end, at) }, file));
   }
-  const comments: Comment[] = (lexed.groups["comments"] ?? []).map((t) => ({
+  const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({
     kind: "Comment",
     text: t.image.replace(/\s+$/, ""),
     trailing: /\S/.test(text.slice(text.lastIndexOf("\n", t.startOffset - 1) + 1, t.startOffset)),

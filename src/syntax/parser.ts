@@ -4,15 +4,32 @@
  * (weights, versions, aggregation names) are parsed loosely here and checked in compile/, where
  * the message can say what a correct value looks like.
  */
-import { CstParser, type CstNode, type IToken } from "chevrotain";
-import {
-  allTokens, Colon, Identifier, Comma, DotDot, Hash, K, Name, NumberLit, RegexLit, StringLit, TextBlock, Version,
-} from "./tokens.js";
+import { type CstNode, CstParser, type IToken } from "chevrotain";
 import { errorMessages } from "./messages.js";
+import {
+  allTokens,
+  Colon,
+  Comma,
+  DotDot,
+  Hash,
+  Identifier,
+  K,
+  Name,
+  NumberLit,
+  RegexLit,
+  StringLit,
+  TextBlock,
+  Version,
+} from "./tokens.js";
 
 class RubricParser extends CstParser {
   constructor() {
-    super(allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "onlyOffset", errorMessageProvider: errorMessages });
+    super(allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: "onlyOffset",
+      errorMessageProvider: errorMessages,
+    });
     this.performSelfAnalysis();
   }
 
@@ -107,9 +124,24 @@ class RubricParser extends CstParser {
           this.CONSUME2(Name, { LABEL: "b" });
         },
       },
-      { ALT: () => { this.CONSUME(K.swap); this.CONSUME(K.order); } },
-      { ALT: () => { this.CONSUME(K.ties); this.CONSUME(K.allowed); } },
-      { ALT: () => { this.CONSUME(K.no); this.CONSUME2(K.ties); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.swap);
+          this.CONSUME(K.order);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.ties);
+          this.CONSUME(K.allowed);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.no);
+          this.CONSUME2(K.ties);
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(K.if);
@@ -167,13 +199,52 @@ class RubricParser extends CstParser {
 
   private judgeSetting = this.RULE("judgeSetting", () => {
     this.OR([
-      { ALT: () => { this.CONSUME(K.temperature); this.SUBRULE(this.value); } },
-      { ALT: () => { this.CONSUME(K.samples); this.SUBRULE2(this.value); } },
-      { ALT: () => { this.CONSUME(K.seed); this.SUBRULE3(this.value); } },
-      { ALT: () => { this.CONSUME(K.max); this.CONSUME(K.tokens); this.SUBRULE4(this.value); } },
-      { ALT: () => { this.CONSUME(K.quote); this.CONSUME(K.match); this.SUBRULE5(this.value); } },
-      { ALT: () => { this.CONSUME(K.evidence); this.CONSUME(K.before); this.CONSUME(K.verdict); } },
-      { ALT: () => { this.CONSUME2(K.verdict); this.CONSUME2(K.before); this.CONSUME2(K.evidence); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.temperature);
+          this.SUBRULE(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.samples);
+          this.SUBRULE2(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.seed);
+          this.SUBRULE3(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.max);
+          this.CONSUME(K.tokens);
+          this.SUBRULE4(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.quote);
+          this.CONSUME(K.match);
+          this.SUBRULE5(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.evidence);
+          this.CONSUME(K.before);
+          this.CONSUME(K.verdict);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(K.verdict);
+          this.CONSUME2(K.before);
+          this.CONSUME2(K.evidence);
+        },
+      },
       { ALT: () => this.SUBRULE(this.evidencePolicy) },
     ]);
   });
@@ -215,10 +286,7 @@ class RubricParser extends CstParser {
     this.CONSUME(K.section);
     this.SUBRULE(this.text);
     this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.criterionDecl) },
-        { ALT: () => this.SUBRULE(this.checkDecl) },
-      ]),
+      this.OR([{ ALT: () => this.SUBRULE(this.criterionDecl) }, { ALT: () => this.SUBRULE(this.checkDecl) }]),
     );
     this.CONSUME(K.end);
   });
@@ -237,9 +305,24 @@ class RubricParser extends CstParser {
       { ALT: () => this.CONSUME(K.binary) },
       { ALT: () => this.CONSUME(K.checklist) },
       { ALT: () => this.SUBRULE(this.levelsBlock) },
-      { ALT: () => { this.CONSUME(K.weight); this.SUBRULE(this.value); } },
-      { ALT: () => { this.CONSUME(K.points); this.SUBRULE2(this.value); } },
-      { ALT: () => { this.CONSUME(K.tags); this.SUBRULE(this.nameList); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.weight);
+          this.SUBRULE(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.points);
+          this.SUBRULE2(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.tags);
+          this.SUBRULE(this.nameList);
+        },
+      },
       { ALT: () => this.SUBRULE(this.evidenceRule) },
       { ALT: () => this.SUBRULE(this.evidencePolicy) },
     ]);
@@ -296,8 +379,18 @@ class RubricParser extends CstParser {
     this.SUBRULE(this.checkTest);
     this.MANY(() =>
       this.OR([
-        { ALT: () => { this.CONSUME(K.weight); this.SUBRULE(this.value); } },
-        { ALT: () => { this.CONSUME(K.points); this.SUBRULE2(this.value); } },
+        {
+          ALT: () => {
+            this.CONSUME(K.weight);
+            this.SUBRULE(this.value);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(K.points);
+            this.SUBRULE2(this.value);
+          },
+        },
       ]),
     );
     this.CONSUME(K.end);
@@ -332,31 +425,68 @@ class RubricParser extends CstParser {
           this.SUBRULE2(this.value, { LABEL: "max" });
         },
       },
-      { ALT: () => { this.CONSUME(K.at); this.CONSUME(K.least); this.SUBRULE3(this.value, { LABEL: "min" }); } },
-      { ALT: () => { this.CONSUME2(K.at); this.CONSUME(K.most); this.SUBRULE4(this.value, { LABEL: "max" }); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.at);
+          this.CONSUME(K.least);
+          this.SUBRULE3(this.value, { LABEL: "min" });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(K.at);
+          this.CONSUME(K.most);
+          this.SUBRULE4(this.value, { LABEL: "max" });
+        },
+      },
     ]);
   });
 
   private checkPredicate = this.RULE("checkPredicate", () => {
     this.OR([
-      { ALT: () => { this.CONSUME(K.matches); this.CONSUME(RegexLit); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.matches);
+          this.CONSUME(RegexLit);
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(K.does);
           this.CONSUME(K.not);
           this.OR2([
-            { ALT: () => { this.CONSUME(K.match); this.CONSUME2(RegexLit); } },
-            { ALT: () => { this.CONSUME(K.contain); this.SUBRULE(this.text); this.OPTION(() => this.SUBRULE(this.ignoring)); } },
+            {
+              ALT: () => {
+                this.CONSUME(K.match);
+                this.CONSUME2(RegexLit);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(K.contain);
+                this.SUBRULE(this.text);
+                this.OPTION(() => this.SUBRULE(this.ignoring));
+              },
+            },
           ]);
         },
       },
-      { ALT: () => { this.CONSUME(K.contains); this.SUBRULE2(this.text); this.OPTION2(() => this.SUBRULE2(this.ignoring)); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.contains);
+          this.SUBRULE2(this.text);
+          this.OPTION2(() => this.SUBRULE2(this.ignoring));
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(K.is);
           this.CONSUME(K.valid);
           this.CONSUME(K.json);
-          this.OPTION3(() => { this.CONSUME(K.matching); this.SUBRULE3(this.text, { LABEL: "schema" }); });
+          this.OPTION3(() => {
+            this.CONSUME(K.matching);
+            this.SUBRULE3(this.text, { LABEL: "schema" });
+          });
         },
       },
       {
@@ -368,7 +498,10 @@ class RubricParser extends CstParser {
               ALT: () => {
                 this.CONSUME(K.as);
                 this.CONSUME(K.number);
-                this.OPTION4(() => { this.CONSUME(K.within); this.SUBRULE(this.value, { LABEL: "tolerance" }); });
+                this.OPTION4(() => {
+                  this.CONSUME(K.within);
+                  this.SUBRULE(this.value, { LABEL: "tolerance" });
+                });
               },
             },
             { ALT: () => this.MANY(() => this.SUBRULE3(this.ignoring)) },
@@ -419,7 +552,12 @@ class RubricParser extends CstParser {
           this.OR3([
             { ALT: () => this.CONSUME(K.below) },
             { ALT: () => this.CONSUME(K.above) },
-            { ALT: () => { this.CONSUME(K.at); this.OR4([{ ALT: () => this.CONSUME(K.least) }, { ALT: () => this.CONSUME(K.most) }]); } },
+            {
+              ALT: () => {
+                this.CONSUME(K.at);
+                this.OR4([{ ALT: () => this.CONSUME(K.least) }, { ALT: () => this.CONSUME(K.most) }]);
+              },
+            },
             { ALT: () => this.CONSUME2(K.is) },
           ]);
           this.SUBRULE(this.value);
@@ -430,8 +568,22 @@ class RubricParser extends CstParser {
 
   private gateAction = this.RULE("gateAction", () => {
     this.OR([
-      { ALT: () => { this.CONSUME(K.cap); this.CONSUME(K.score); this.CONSUME(K.at); this.SUBRULE(this.value); } },
-      { ALT: () => { this.CONSUME(K.set); this.CONSUME2(K.score); this.CONSUME(K.to); this.SUBRULE2(this.value); } },
+      {
+        ALT: () => {
+          this.CONSUME(K.cap);
+          this.CONSUME(K.score);
+          this.CONSUME(K.at);
+          this.SUBRULE(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.set);
+          this.CONSUME2(K.score);
+          this.CONSUME(K.to);
+          this.SUBRULE2(this.value);
+        },
+      },
     ]);
   });
 

@@ -20,7 +20,7 @@ class Printer {
       let last = this.lines.length - 1;
       while (last >= 0 && this.lines[last] === "") last--;
       if (c.trailing && last >= 0) {
-        this.lines[last] += "  " + c.text;
+        this.lines[last] += `  ${c.text}`;
       } else {
         this.lines.push(INDENT.repeat(depth) + c.text);
         if (c.blankAfter) this.lines.push("");
@@ -44,13 +44,18 @@ class Printer {
 
   /** Comments may leave a blank line that the next statement's own spacing would double. */
   private dedupeBlank(): void {
-    while (this.lines.length > 1 && this.lines[this.lines.length - 1] === "" && this.lines[this.lines.length - 2] === "") this.lines.pop();
+    while (
+      this.lines.length > 1 &&
+      this.lines[this.lines.length - 1] === "" &&
+      this.lines[this.lines.length - 2] === ""
+    )
+      this.lines.pop();
   }
 
   result(): string {
     this.flush(Infinity, 0);
     while (this.lines.length && this.lines[this.lines.length - 1] === "") this.lines.pop();
-    return this.lines.join("\n") + "\n";
+    return `${this.lines.join("\n")}\n`;
   }
 }
 
@@ -60,7 +65,10 @@ export function printText(t: A.Text | string, depth: number, preferBlock = false
   const wantBlock = preferBlock || value.includes("\n") || (typeof t !== "string" && t.block);
   if (wantBlock && !value.includes('"""') && value !== "") {
     const pad = INDENT.repeat(depth + 1);
-    const body = value.split("\n").map((l) => (l === "" ? "" : pad + l)).join("\n");
+    const body = value
+      .split("\n")
+      .map((l) => (l === "" ? "" : pad + l))
+      .join("\n");
     const printed = `"""\n${body}\n${INDENT.repeat(depth)}"""`;
     if (decodeTextBlock(printed) === value) return printed;
   }
@@ -82,7 +90,7 @@ function printEvidence(e: A.EvidenceRuleNode): string {
   if (e.from.length) parts.push(`from ${e.from.map((f) => f.name).join(" or ")}`);
   const head = `evidence ${parts.join(" ")}`;
   if (!e.maxWords) return head;
-  return `${parts.length ? head + "," : "evidence"} at most ${printValue(e.maxWords)} words`;
+  return `${parts.length ? `${head},` : "evidence"} at most ${printValue(e.maxWords)} words`;
 }
 
 function printCondition(c: A.ConditionNode): string {
@@ -102,7 +110,12 @@ function printTest(t: A.CheckTestNode): string {
   const ign = (cs: boolean, ws = false) => `${cs ? " ignoring case" : ""}${ws ? " ignoring whitespace" : ""}`;
   switch (t.kind) {
     case "CountTest": {
-      const range = t.min && t.max ? `between ${printValue(t.min)} and ${printValue(t.max)}` : t.min ? `at least ${printValue(t.min)}` : `at most ${printValue(t.max!)}`;
+      const range =
+        t.min && t.max
+          ? `between ${printValue(t.min)} and ${printValue(t.max)}`
+          : t.min
+            ? `at least ${printValue(t.min)}`
+            : `at most ${printValue(t.max!)}`;
       return `${t.unit} of ${t.input.name} ${range}`;
     }
     case "RegexTest":
@@ -140,14 +153,15 @@ function printSetting(p: Printer, s: A.CriterionSetting, depth: number): void {
       return;
     case "Levels":
       p.line(depth, "levels", s.loc.start);
-      for (const l of s.levels) p.line(depth + 1, `${printValue(l.value)} ${printText(l.anchor, depth + 1)}`, l.loc.start);
+      for (const l of s.levels)
+        p.line(depth + 1, `${printValue(l.value)} ${printText(l.anchor, depth + 1)}`, l.loc.start);
       p.line(depth, "end", s.loc.end - 1);
       return;
   }
 }
 
 function titled(word: string, id: string, title: A.Text | null, depth: number): string {
-  return `${word} ${id}${title ? " " + printText(title, depth) : ""}`;
+  return `${word} ${id}${title ? ` ${printText(title, depth)}` : ""}`;
 }
 
 function printMember(p: Printer, d: A.CriterionDecl | A.CheckDecl, depth: number, first = false): void {
@@ -159,7 +173,8 @@ function printMember(p: Printer, d: A.CriterionDecl | A.CheckDecl, depth: number
     p.line(depth, titled("check", d.id.name, d.title, depth), d.loc.start);
     p.line(depth + 1, printTest(d.test), d.test.loc.start);
     // `is valid json matching """…"""`: the schema text goes on the test's line.
-    if (d.test.kind === "JsonTest" && d.test.schema) p.appendToLast(` matching ${printText(d.test.schema, depth + 1, true)}`);
+    if (d.test.kind === "JsonTest" && d.test.schema)
+      p.appendToLast(` matching ${printText(d.test.schema, depth + 1, true)}`);
     for (const s of d.settings) p.line(depth + 1, `${s.key} ${printValue(s.value)}`, s.loc.start);
   }
   p.line(depth, "end", d.loc.end - 1);
@@ -182,26 +197,43 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
       p.line(0, "mode pairwise", at);
       for (const s of d.settings) {
         const text =
-          s.kind === "Compare" ? `compare ${s.a.name} and ${s.b.name}`
-          : s.kind === "SwapOrder" ? "swap order"
-          : s.kind === "Ties" ? (s.allowed ? "ties allowed" : "no ties")
-          : `if order disagrees then ${s.then}`;
+          s.kind === "Compare"
+            ? `compare ${s.a.name} and ${s.b.name}`
+            : s.kind === "SwapOrder"
+              ? "swap order"
+              : s.kind === "Ties"
+                ? s.allowed
+                  ? "ties allowed"
+                  : "no ties"
+                : `if order disagrees then ${s.then}`;
         p.line(1, text, s.loc.start);
       }
       return p.line(0, "end", d.loc.end - 1);
     case "Input":
-      return p.line(0, `input ${d.name.name}${d.description ? " " + printText(d.description, 0) : ""}${d.quotable ? ", quotable" : ""}`, at);
+      return p.line(
+        0,
+        `input ${d.name.name}${d.description ? ` ${printText(d.description, 0)}` : ""}${d.quotable ? ", quotable" : ""}`,
+        at,
+      );
     case "Scale":
       if (d.passFail) return p.line(0, "scale pass or fail", at);
-      return p.line(0, `scale ${printValue(d.min!)} to ${printValue(d.max!)}${d.step ? ` step ${printValue(d.step)}` : ""}`, at);
+      return p.line(
+        0,
+        `scale ${printValue(d.min!)} to ${printValue(d.max!)}${d.step ? ` step ${printValue(d.step)}` : ""}`,
+        at,
+      );
     case "Judge":
       p.blank();
       p.line(0, "judge", at);
       for (const s of d.settings) {
         const text =
-          s.kind === "Setting" ? `${s.key === "max_tokens" ? "max tokens" : s.key === "quote_match" ? "quote match" : s.key} ${printValue(s.value)}`
-          : s.kind === "Order" ? (s.order === "evidence_first" ? "evidence before verdict" : "verdict before evidence")
-          : printPolicy(s);
+          s.kind === "Setting"
+            ? `${s.key === "max_tokens" ? "max tokens" : s.key === "quote_match" ? "quote match" : s.key} ${printValue(s.value)}`
+            : s.kind === "Order"
+              ? s.order === "evidence_first"
+                ? "evidence before verdict"
+                : "verdict before evidence"
+              : printPolicy(s);
         p.line(1, text, s.loc.start);
       }
       return p.line(0, "end", d.loc.end - 1);
@@ -222,15 +254,20 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
       p.blank();
       p.line(0, titled("gate", d.id.name, d.title, 0), at);
       p.line(1, `when ${printCondition(d.when)}`, d.when.loc.start);
-      p.line(1, d.action === "cap" ? `cap score at ${printValue(d.value)}` : `set score to ${printValue(d.value)}`, d.value.loc.start);
+      p.line(
+        1,
+        d.action === "cap" ? `cap score at ${printValue(d.value)}` : `set score to ${printValue(d.value)}`,
+        d.value.loc.start,
+      );
       return p.line(0, "end", d.loc.end - 1);
     case "Import":
-      return p.line(0, `import ${encodeString(d.path)}${d.hash ? " " + d.hash : ""}`, at);
+      return p.line(0, `import ${encodeString(d.path)}${d.hash ? ` ${d.hash}` : ""}`, at);
     case "Template":
       p.blank();
       p.line(0, `per item criteria from ${d.field.name}`, at);
       for (const s of d.settings) {
-        const text = s.kind === "Kind" ? s.criterionKind : s.kind === "EvidenceRule" ? printEvidence(s) : printPolicy(s);
+        const text =
+          s.kind === "Kind" ? s.criterionKind : s.kind === "EvidenceRule" ? printEvidence(s) : printPolicy(s);
         p.line(1, text, s.loc.start);
       }
       return p.line(0, "end", d.loc.end - 1);
@@ -238,7 +275,10 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
 }
 
 function isBlock(d: A.Declaration): boolean {
-  return ["Judge", "Section", "Criterion", "Check", "Gate", "Template", "Instructions"].includes(d.kind) || (d.kind === "Mode" && d.mode === "pairwise");
+  return (
+    ["Judge", "Section", "Criterion", "Check", "Gate", "Template", "Instructions"].includes(d.kind) ||
+    (d.kind === "Mode" && d.mode === "pairwise")
+  );
 }
 
 export function printRubric(file: A.RubricFile): string {

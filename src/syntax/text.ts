@@ -35,5 +35,13 @@ export function decodeTextBlock(image: string): string {
 
 /** A quoted-string literal for `value`, escaping only what must be escaped. */
 export function encodeString(value: string): string {
-  return '"' + value.replace(/[\\"]/g, (c) => "\\" + c).replace(/\n/g, "\\n").replace(/\t/g, "\\t").replace(/\r/g, "\\r") + '"';
+  return (
+    '"' +
+    value
+      .replace(/[\\"]/g, (c) => `\\${c}`)
+      .replace(/\n/g, "\\n")
+      .replace(/\t/g, "\\t")
+      .replace(/\r/g, "\\r") +
+    '"'
+  );
 }

@@ -15,7 +15,7 @@ function isToken(e: CstElement | undefined): e is IToken {
 }
 function tok(ctx: Ctx, key: string, i = 0): IToken | undefined {
   const e = ctx[key]?.[i];
-  return isToken(e) && !isNaN(e.startOffset) ? e : undefined;
+  return isToken(e) && !Number.isNaN(e.startOffset) ? e : undefined;
 }
 function node(ctx: Ctx, key: string, i = 0): CstNode | undefined {
   const e = ctx[key]?.[i];
@@ -25,15 +25,15 @@ function nodes(ctx: Ctx, key: string): CstNode[] {
   return (ctx[key] ?? []).filter((e): e is CstNode => !isToken(e));
 }
 function tokens(ctx: Ctx, key: string): IToken[] {
-  return (ctx[key] ?? []).filter((e): e is IToken => isToken(e) && !isNaN(e.startOffset));
+  return (ctx[key] ?? []).filter((e): e is IToken => isToken(e) && !Number.isNaN(e.startOffset));
 }
 function tokenSpan(t: IToken): Span {
   return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
 }
 function nodeSpan(n: CstNode): Span {
   const l = n.location;
-  if (!l || isNaN(l.startOffset)) return { start: 0, end: 0 };
-  return { start: l.startOffset, end: (isNaN(l.endOffset ?? NaN) ? l.startOffset : l.endOffset!) + 1 };
+  if (!l || Number.isNaN(l.startOffset)) return { start: 0, end: 0 };
+  return { start: l.startOffset, end: (Number.isNaN(l.endOffset ?? NaN) ? l.startOffset : l.endOffset!) + 1 };
 }
 function ident(t: IToken | undefined): A.Ident | null {
   return t ? { kind: "Ident", name: t.image, loc: tokenSpan(t) } : null;
@@ -60,7 +60,9 @@ class AstBuilder extends BaseVisitor {
     return {
       kind: "RubricFile",
       header: headerNode ? this.v(headerNode) : null,
-      declarations: nodes(ctx, "declaration").map((d) => this.v(d)).filter(present),
+      declarations: nodes(ctx, "declaration")
+        .map((d) => this.v(d))
+        .filter(present),
       loc: nodeSpan(n),
     };
   }
@@ -92,10 +94,16 @@ class AstBuilder extends BaseVisitor {
     if (ctx === undefined) return null;
     if ((ctx as CstNode).children) return this.v(ctx as CstNode);
     const c = ctx as Ctx;
-    const kinds: [string, A.Value["type"]][] = [["NumberLit", "number"], ["Version", "version"], ["StringLit", "string"], ["Identifier", "name"]];
+    const kinds: [string, A.Value["type"]][] = [
+      ["NumberLit", "number"],
+      ["Version", "version"],
+      ["StringLit", "string"],
+      ["Identifier", "name"],
+    ];
     for (const [key, type] of kinds) {
       const t = tok(c, key);
-      if (t) return { kind: "Value", raw: type === "string" ? decodeString(t.image) : t.image, type, loc: tokenSpan(t) };
+      if (t)
+        return { kind: "Value", raw: type === "string" ? decodeString(t.image) : t.image, type, loc: tokenSpan(t) };
     }
     // Keywords used as values (e.g. `weight heavy` where `heavy` is not a keyword) land in Name;
     // a keyword token sits under its own key.
@@ -133,7 +141,9 @@ class AstBuilder extends BaseVisitor {
   modeDecl(ctx: Ctx, n: CstNode): A.ModeDecl | null {
     if (tok(ctx, "Kw_pointwise")) return { kind: "Mode", mode: "pointwise", settings: [], loc: nodeSpan(n) };
     if (!tok(ctx, "Kw_pairwise")) return null;
-    const settings = nodes(ctx, "pairwiseSetting").map((s) => this.v(s)).filter(present);
+    const settings = nodes(ctx, "pairwiseSetting")
+      .map((s) => this.v(s))
+      .filter(present);
     return { kind: "Mode", mode: "pairwise", settings, loc: nodeSpan(n) };
   }
 
@@ -165,7 +175,8 @@ class AstBuilder extends BaseVisitor {
   }
 
   scaleDecl(ctx: Ctx, n: CstNode): A.ScaleDecl | null {
-    if (tok(ctx, "Kw_pass")) return { kind: "Scale", passFail: true, min: null, max: null, step: null, loc: nodeSpan(n) };
+    if (tok(ctx, "Kw_pass"))
+      return { kind: "Scale", passFail: true, min: null, max: null, step: null, loc: nodeSpan(n) };
     const min = this.value(node(ctx, "min"));
     const max = this.value(node(ctx, "max"));
     if (!min || !max) return null;
@@ -173,7 +184,9 @@ class AstBuilder extends BaseVisitor {
   }
 
   judgeDecl(ctx: Ctx, n: CstNode): A.JudgeDecl {
-    const settings = nodes(ctx, "judgeSetting").map((s) => this.v(s)).filter(present);
+    const settings = nodes(ctx, "judgeSetting")
+      .map((s) => this.v(s))
+      .filter(present);
     return { kind: "Judge", settings, loc: nodeSpan(n) };
   }
 
@@ -182,14 +195,21 @@ class AstBuilder extends BaseVisitor {
     const policy = node(ctx, "evidencePolicy");
     if (policy) return this.v(policy);
     if (tok(ctx, "Kw_before")) {
-      const first = ctx["Kw_evidence"]?.[0] as IToken | undefined;
-      const verdictTok = ctx["Kw_verdict"]?.[0] as IToken | undefined;
+      const first = ctx.Kw_evidence?.[0] as IToken | undefined;
+      const verdictTok = ctx.Kw_verdict?.[0] as IToken | undefined;
       if (!first || !verdictTok) return null;
-      return { kind: "Order", order: first.startOffset < verdictTok.startOffset ? "evidence_first" : "verdict_first", loc };
+      return {
+        kind: "Order",
+        order: first.startOffset < verdictTok.startOffset ? "evidence_first" : "verdict_first",
+        loc,
+      };
     }
     const keys: [string, A.Setting["key"]][] = [
-      ["Kw_temperature", "temperature"], ["Kw_samples", "samples"], ["Kw_seed", "seed"],
-      ["Kw_max", "max_tokens"], ["Kw_quote", "quote_match"],
+      ["Kw_temperature", "temperature"],
+      ["Kw_samples", "samples"],
+      ["Kw_seed", "seed"],
+      ["Kw_max", "max_tokens"],
+      ["Kw_quote", "quote_match"],
     ];
     const value = this.value(node(ctx, "value"));
     if (!value) return null;
@@ -237,7 +257,9 @@ class AstBuilder extends BaseVisitor {
       kind: "Criterion",
       id,
       title: this.text(node(ctx, "title")),
-      settings: nodes(ctx, "criterionSetting").map((s) => this.v(s)).filter(present),
+      settings: nodes(ctx, "criterionSetting")
+        .map((s) => this.v(s))
+        .filter(present),
       loc: nodeSpan(n),
     };
   }
@@ -264,7 +286,13 @@ class AstBuilder extends BaseVisitor {
   }
 
   levelsBlock(ctx: Ctx, n: CstNode): A.CriterionSetting {
-    return { kind: "Levels", levels: nodes(ctx, "levelAnchor").map((l) => this.v(l)).filter(present), loc: nodeSpan(n) };
+    return {
+      kind: "Levels",
+      levels: nodes(ctx, "levelAnchor")
+        .map((l) => this.v(l))
+        .filter(present),
+      loc: nodeSpan(n),
+    };
   }
 
   levelAnchor(ctx: Ctx, n: CstNode): A.LevelNode | null {
@@ -305,10 +333,15 @@ class AstBuilder extends BaseVisitor {
     if (!id || !test) return null;
     const settings: A.Setting[] = [];
     const values = nodes(ctx, "value");
-    const keyed = [...tokens(ctx, "Kw_weight").map((t) => ["weight", t] as const), ...tokens(ctx, "Kw_points").map((t) => ["points", t] as const)]
-      .sort((a, b) => a[1].startOffset - b[1].startOffset);
+    const keyed = [
+      ...tokens(ctx, "Kw_weight").map((t) => ["weight", t] as const),
+      ...tokens(ctx, "Kw_points").map((t) => ["points", t] as const),
+    ].sort((a, b) => a[1].startOffset - b[1].startOffset);
     // Values and their keywords alternate in source order, so pairing by position is exact.
-    const sortedValues = values.map((v) => this.value(v)).filter(present).sort((a, b) => a.loc.start - b.loc.start);
+    const sortedValues = values
+      .map((v) => this.value(v))
+      .filter(present)
+      .sort((a, b) => a.loc.start - b.loc.start);
     keyed.forEach(([key, t], i) => {
       const value = sortedValues[i];
       if (value) settings.push({ kind: "Setting", key, value, loc: { start: t.startOffset, end: value.loc.end } });
@@ -346,8 +379,16 @@ class AstBuilder extends BaseVisitor {
     if (tok(c, "Kw_json")) return { kind: "JsonTest", input, schema: this.text(node(c, "schema")), loc };
     const other = ident(tok(c, "other"));
     if (!other) return null;
-    if (tok(c, "Kw_number")) return { kind: "NumericTest", input, other, tolerance: this.value(node(c, "tolerance")), loc };
-    return { kind: "EqualsTest", input, other, ignoreCase: ign.includes("case"), ignoreWhitespace: ign.includes("whitespace"), loc };
+    if (tok(c, "Kw_number"))
+      return { kind: "NumericTest", input, other, tolerance: this.value(node(c, "tolerance")), loc };
+    return {
+      kind: "EqualsTest",
+      input,
+      other,
+      ignoreCase: ign.includes("case"),
+      ignoreWhitespace: ign.includes("whitespace"),
+      loc,
+    };
   }
 
   countRange(): null {
@@ -370,8 +411,13 @@ class AstBuilder extends BaseVisitor {
     const value = this.value(node(a, "value"));
     if (!value) return null;
     return {
-      kind: "Gate", id, title: this.text(node(ctx, "title")), when,
-      action: tok(a, "Kw_set") ? "fix" : "cap", value, loc: nodeSpan(n),
+      kind: "Gate",
+      id,
+      title: this.text(node(ctx, "title")),
+      when,
+      action: tok(a, "Kw_set") ? "fix" : "cap",
+      value,
+      loc: nodeSpan(n),
     };
   }
 
@@ -381,9 +427,14 @@ class AstBuilder extends BaseVisitor {
 
   /** `and` binds tighter than `or`, as in most languages a reader might know. */
   condition(ctx: Ctx, n: CstNode): A.ConditionNode | null {
-    const atoms: A.ConditionNode[] = nodes(ctx, "conditionAtom").map((a) => this.v(a)).filter(present);
+    const atoms: A.ConditionNode[] = nodes(ctx, "conditionAtom")
+      .map((a) => this.v(a))
+      .filter(present);
     if (atoms.length === 0) return null;
-    const ops = [...tokens(ctx, "Kw_and").map((t) => ["and", t.startOffset] as const), ...tokens(ctx, "Kw_or").map((t) => ["or", t.startOffset] as const)]
+    const ops = [
+      ...tokens(ctx, "Kw_and").map((t) => ["and", t.startOffset] as const),
+      ...tokens(ctx, "Kw_or").map((t) => ["or", t.startOffset] as const),
+    ]
       .sort((a, b) => a[1] - b[1])
       .map((o) => o[0]);
     if (atoms.length === 1) return atoms[0]!;
@@ -396,7 +447,14 @@ class AstBuilder extends BaseVisitor {
     });
     const loc = nodeSpan(n);
     const ands = groups.map((g) =>
-      g.length === 1 ? g[0]! : ({ kind: "LogicalCondition", op: "and", operands: g, loc: { start: g[0]!.loc.start, end: g[g.length - 1]!.loc.end } } as const),
+      g.length === 1
+        ? g[0]!
+        : ({
+            kind: "LogicalCondition",
+            op: "and",
+            operands: g,
+            loc: { start: g[0]!.loc.start, end: g[g.length - 1]!.loc.end },
+          } as const),
     );
     return ands.length === 1 ? ands[0]! : { kind: "LogicalCondition", op: "or", operands: ands, loc };
   }
@@ -410,7 +468,15 @@ class AstBuilder extends BaseVisitor {
     if (tok(ctx, "Kw_level")) {
       const value = this.value(node(ctx, "value"));
       if (!value) return null;
-      const op = tok(ctx, "Kw_below") ? "<" : tok(ctx, "Kw_above") ? ">" : tok(ctx, "Kw_least") ? ">=" : tok(ctx, "Kw_most") ? "<=" : "==";
+      const op = tok(ctx, "Kw_below")
+        ? "<"
+        : tok(ctx, "Kw_above")
+          ? ">"
+          : tok(ctx, "Kw_least")
+            ? ">="
+            : tok(ctx, "Kw_most")
+              ? "<="
+              : "==";
       return { kind: "LevelCondition", ref, op, value, loc };
     }
     const not = tok(ctx, "Kw_not") !== undefined;
@@ -424,8 +490,12 @@ class AstBuilder extends BaseVisitor {
     if (!p) return null;
     const h = tok(ctx, "Hash");
     return {
-      kind: "Import", path: decodeString(p.image), pathLoc: tokenSpan(p),
-      hash: h ? h.image : null, hashLoc: h ? tokenSpan(h) : null, loc: nodeSpan(n),
+      kind: "Import",
+      path: decodeString(p.image),
+      pathLoc: tokenSpan(p),
+      hash: h ? h.image : null,
+      hashLoc: h ? tokenSpan(h) : null,
+      loc: nodeSpan(n),
     };
   }
 

@@ -5,12 +5,20 @@
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
 
-export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: "WhiteSpace",
+  pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/,
+  group: Lexer.SKIPPED,
+});
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: "comments" });
 
 export const TextBlock = createToken({ name: "TextBlock", pattern: /"""[\s\S]*?"""/, line_breaks: true });
 // Matched only when the real TextBlock / String failed, so the error can say "unterminated".
-export const UnterminatedTextBlock = createToken({ name: "UnterminatedTextBlock", pattern: /"""[\s\S]*/, line_breaks: true });
+export const UnterminatedTextBlock = createToken({
+  name: "UnterminatedTextBlock",
+  pattern: /"""[\s\S]*/,
+  line_breaks: true,
+});
 export const StringLit = createToken({ name: "StringLit", pattern: /"(?:[^"\\\n]|\\.)*"/ });
 export const UnterminatedString = createToken({ name: "UnterminatedString", pattern: /"(?:[^"\\\n]|\\.)*/ });
 export const RegexLit = createToken({ name: "RegexLit", pattern: /\/(?:[^/\\\n]|\\.)+\/[a-z]*/ });

@@ -29,7 +29,7 @@ function compact(value: unknown, depth: number): string {
       if (Array.isArray(value)) {
         let out = "[";
         for (let i = 0; i < value.length; i++) out += (i ? "," : "") + compact(value[i], depth + 1);
-        return out + "]";
+        return `${out}]`;
       }
       const obj = value as Record<string, unknown>;
       // Default sort compares UTF-16 code units, which is exactly what JCS asks for.
@@ -39,10 +39,10 @@ function compact(value: unknown, depth: number): string {
       for (const k of keys) {
         const v = obj[k];
         if (v === undefined) continue;
-        out += (first ? "" : ",") + JSON.stringify(k) + ":" + compact(v, depth + 1);
+        out += `${(first ? "" : ",") + JSON.stringify(k)}:${compact(v, depth + 1)}`;
         first = false;
       }
-      return out + "}";
+      return `${out}}`;
     }
     default:
       return fail(`a value of type ${typeof value}`);
@@ -52,22 +52,24 @@ function compact(value: unknown, depth: number): string {
 function pretty(value: unknown, depth: number): string {
   if (value === null || typeof value !== "object") return compact(value, depth);
   if (depth > MAX_DEPTH) fail("nesting deeper than 512 levels (a cycle?)");
-  const pad = "\n" + "  ".repeat(depth + 1);
-  const close = "\n" + "  ".repeat(depth);
+  const pad = `\n${"  ".repeat(depth + 1)}`;
+  const close = `\n${"  ".repeat(depth)}`;
   if (Array.isArray(value)) {
     if (value.length === 0) return "[]";
     let out = "[";
     for (let i = 0; i < value.length; i++) out += (i ? "," : "") + pad + pretty(value[i], depth + 1);
-    return out + close + "]";
+    return `${out + close}]`;
   }
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort().filter((k) => obj[k] !== undefined);
+  const keys = Object.keys(obj)
+    .sort()
+    .filter((k) => obj[k] !== undefined);
   if (keys.length === 0) return "{}";
   let out = "{";
   keys.forEach((k, i) => {
-    out += (i ? "," : "") + pad + JSON.stringify(k) + ": " + pretty(obj[k], depth + 1);
+    out += `${(i ? "," : "") + pad + JSON.stringify(k)}: ${pretty(obj[k], depth + 1)}`;
   });
-  return out + close + "}";
+  return `${out + close}}`;
 }
 
 /** Compact canonical JSON: the form hashes are taken over. Undefined object fields are omitted. */
@@ -98,7 +100,8 @@ function sortedReplacer(_key: string, v: unknown): unknown {
 }
 
 export function canonicalJson(value: unknown): string {
-  if (typeof value === "function" || typeof value === "bigint" || typeof value === "symbol" || value === undefined) fail(`a value of type ${typeof value}`);
+  if (typeof value === "function" || typeof value === "bigint" || typeof value === "symbol" || value === undefined)
+    fail(`a value of type ${typeof value}`);
   try {
     return JSON.stringify(value, sortedReplacer);
   } catch (err) {
@@ -111,9 +114,9 @@ export function canonicalJson(value: unknown): string {
 /** The same key order, indented two spaces with a final newline: for files people read and diff. */
 export function prettyCanonicalJson(value: unknown): string {
   try {
-    return JSON.stringify(value, sortedReplacer, 2) + "\n";
+    return `${JSON.stringify(value, sortedReplacer, 2)}\n`;
   } catch (err) {
-    if (err === SLOW_PATH) return pretty(value, 0) + "\n";
+    if (err === SLOW_PATH) return `${pretty(value, 0)}\n`;
     if (err instanceof TypeError && /circular/i.test(err.message)) fail("a cycle");
     throw err;
   }
@@ -125,5 +128,5 @@ export function sha256Hex(data: string | Uint8Array): string {
 
 /** `sha256:<hex>` over the canonical JSON of `value`. */
 export function contentHash(value: unknown): string {
-  return "sha256:" + sha256Hex(canonicalJson(value));
+  return `sha256:${sha256Hex(canonicalJson(value))}`;
 }

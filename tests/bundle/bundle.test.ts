@@ -60,7 +60,9 @@ function assertStrict(schema: unknown, path = "$"): void {
   const s = schema as Record<string, unknown>;
   if (s.type === "object") {
     expect(s.additionalProperties, `${path} is not closed`).toBe(false);
-    expect([...(s.required as string[])].sort(), `${path} does not require every property`).toEqual(Object.keys(s.properties as object).sort());
+    expect([...(s.required as string[])].sort(), `${path} does not require every property`).toEqual(
+      Object.keys(s.properties as object).sort(),
+    );
   }
   for (const [k, v] of Object.entries(s)) assertStrict(v, `${path}.${k}`);
 }
@@ -81,13 +83,16 @@ describe("answer schema", () => {
   });
 
   it("puts the verdict first only when the rubric says so", () => {
-    const schema = bundleOf(BASE.replace("temperature 0", "temperature 0\n  verdict before evidence")).body.answer_schema as any;
+    const schema = bundleOf(BASE.replace("temperature 0", "temperature 0\n  verdict before evidence")).body
+      .answer_schema as any;
     expect(schema.properties.criteria.properties.clarity.required).toEqual(["level", "rationale", "evidence"]);
   });
 
   it("accepts a well-formed answer and rejects a made-up criterion or verdict", () => {
     const validate = new Ajv().compile(bundleOf(BASE).body.answer_schema);
-    const good = { criteria: { clarity: { evidence: [{ input: "response", quote: "x" }], rationale: "ok", level: 2 } } };
+    const good = {
+      criteria: { clarity: { evidence: [{ input: "response", quote: "x" }], rationale: "ok", level: 2 } },
+    };
     expect(validate(good)).toBe(true);
     expect(validate({ criteria: { clarity: { ...good.criteria.clarity, level: 7 } } })).toBe(false);
     expect(validate({ criteria: { ...good.criteria, extra: good.criteria.clarity } })).toBe(false);

@@ -35,16 +35,26 @@ function byCodeUnits(a: string, b: string): number {
 /** A slow, obviously correct JCS writer to hold the fast one against. */
 function oracle(v: unknown, indent = "", step = ""): string {
   const nl = step ? "\n" : "";
-  if (v === null || typeof v !== "object") return typeof v === "number" ? (Object.is(v, -0) ? "0" : String(v)) : JSON.stringify(v);
+  if (v === null || typeof v !== "object")
+    return typeof v === "number" ? (Object.is(v, -0) ? "0" : String(v)) : JSON.stringify(v);
   const inner = indent + step;
   if (Array.isArray(v)) {
     if (v.length === 0) return "[]";
-    return "[" + nl + v.map((x) => inner + oracle(x, inner, step)).join("," + nl) + nl + indent + "]";
+    return `[${nl}${v.map((x) => inner + oracle(x, inner, step)).join(`,${nl}`)}${nl}${indent}]`;
   }
   const keys = Object.keys(v).sort(byCodeUnits);
   if (keys.length === 0) return "{}";
   const sepr = step ? ": " : ":";
-  return "{" + nl + keys.map((k) => inner + JSON.stringify(k) + sepr + oracle((v as Record<string, unknown>)[k], inner, step)).join("," + nl) + nl + indent + "}";
+  return (
+    "{" +
+    nl +
+    keys
+      .map((k) => inner + JSON.stringify(k) + sepr + oracle((v as Record<string, unknown>)[k], inner, step))
+      .join(`,${nl}`) +
+    nl +
+    indent +
+    "}"
+  );
 }
 
 describe("canonical JSON, property tests", () => {
@@ -52,7 +62,7 @@ describe("canonical JSON, property tests", () => {
     fc.assert(
       fc.property(json, (v) => {
         expect(canonicalJson(v)).toBe(oracle(v));
-        expect(prettyCanonicalJson(v)).toBe(oracle(v, "", "  ") + "\n");
+        expect(prettyCanonicalJson(v)).toBe(`${oracle(v, "", "  ")}\n`);
       }),
       { numRuns: 500 },
     );

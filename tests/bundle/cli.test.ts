@@ -34,7 +34,12 @@ describe("rulers lock", () => {
     const r = await runCli(["lock", bundles, "--out", out]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split("\n");
-    expect(lines.map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual(["locked t.b@1.0.0", "locked t.essay@1.0.0", "locked t.essay@2.0.0", `wrote ${out}`]);
+    expect(lines.map((l) => l.split(" ").slice(0, 2).join(" "))).toEqual([
+      "locked t.b@1.0.0",
+      "locked t.essay@1.0.0",
+      "locked t.essay@2.0.0",
+      `wrote ${out}`,
+    ]);
     expect(lines[0]).toContain(bundle({ id: "t.b" }).hash);
     expect(readLock(out).rubrics["t.essay"]!["2.0.0"]!.path).toBe("bundles/t.essay/2.0.0/bundle.json");
   });
@@ -93,7 +98,7 @@ describe("rulers verify", () => {
     writeFileSync(paths[1]!, readFileSync(paths[1]!, "utf8").replace("Be strict.", "Be lax."));
     const gone = paths[2]!;
     const saved = readFileSync(gone);
-    writeFileSync(gone + ".bak", saved);
+    writeFileSync(`${gone}.bak`, saved);
     (await import("node:fs")).rmSync(gone);
     const r = await runCli(["verify", "--lock", lock]);
     expect(r.code).toBe(1);
@@ -180,7 +185,9 @@ describe("rulers sign", () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split("\n")).toHaveLength(3);
     for (const p of paths) expect(JSON.parse(readFileSync(`${p}.sig`, "utf8")).format).toBe("rulers-sig/1");
-    expect((await runCli(["verify", bundles, "--public-key", `${prefix}.pub.pem`])).stdout).toBe("ok: 3 bundles verified, signatures valid\n");
+    expect((await runCli(["verify", bundles, "--public-key", `${prefix}.pub.pem`])).stdout).toBe(
+      "ok: 3 bundles verified, signatures valid\n",
+    );
 
     const other = join(dir, "keys", "other");
     await runCli(["sign", "--generate-key", other]);
@@ -205,7 +212,9 @@ describe("rulers sign", () => {
   it("refuses a missing or unusable key and a missing --key", async () => {
     const { bundles } = project("s-keys");
     expect((await runCli(["sign", bundles])).stderr).toMatch(/: give the private key with --key/);
-    expect((await runCli(["sign", "--key", join(dir, "none.pem"), bundles])).stderr).toMatch(/cannot read private key `.*none\.pem` \(ENOENT\)/);
+    expect((await runCli(["sign", "--key", join(dir, "none.pem"), bundles])).stderr).toMatch(
+      /cannot read private key `.*none\.pem` \(ENOENT\)/,
+    );
     const pub = join(dir, "keys", "pub-only");
     await runCli(["sign", "--generate-key", pub]);
     const r = await runCli(["sign", "--key", `${pub}.pub.pem`, bundles]);

@@ -1,7 +1,15 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BundleError, bundleIntact, bundlePath, makeBundle, readBundle, serializeBundle, writeBundle } from "../../src/bundle/file.js";
+import {
+  BundleError,
+  bundleIntact,
+  bundlePath,
+  makeBundle,
+  readBundle,
+  serializeBundle,
+  writeBundle,
+} from "../../src/bundle/file.js";
 import { contentHash } from "../../src/bundle/hash.js";
 import { body, bundle, reversedKeys, tempDir } from "./fixtures.js";
 
@@ -52,7 +60,7 @@ describe("bundle files", () => {
     const back = readBundle(path);
     expect(back).toEqual(bundle());
     expect(bundleIntact(back)).toBe(true);
-    expect(bundleIntact({ ...back, hash: "sha256:" + "0".repeat(64) })).toBe(false);
+    expect(bundleIntact({ ...back, hash: `sha256:${"0".repeat(64)}` })).toBe(false);
   });
 
   it("name the path and the reason when a file cannot be read", () => {

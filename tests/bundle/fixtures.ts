@@ -2,9 +2,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RubricIR } from "../../src/compile/ir.js";
 import { makeBundle } from "../../src/bundle/file.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "../../src/bundle/types.js";
+import type { RubricIR } from "../../src/compile/ir.js";
 
 export function rubricIR(over: Partial<RubricIR> = {}): RubricIR {
   return {
@@ -34,7 +34,10 @@ export function rubricIR(over: Partial<RubricIR> = {}): RubricIR {
         description: "Is the essay clear?",
         section: null,
         kind: "levels",
-        levels: [{ value: 1, anchor: "unclear" }, { value: 2, anchor: "clear" }],
+        levels: [
+          { value: 1, anchor: "unclear" },
+          { value: 2, anchor: "clear" },
+        ],
         weight: 2.5,
         points: null,
         evidence: { min_quotes: 1, max_quotes: null, max_words: 20, from: ["response"] },
@@ -55,8 +58,16 @@ export function body(over: Partial<RubricIR> = {}): BundleBody {
   return {
     format: BUNDLE_FORMAT,
     rubric: rubricIR(over),
-    prompt: { system: "You grade essays.\nRubric: clarity 1–2.", user: "<<{{boundary}}>>\n{{inputs}}\n<</{{boundary}}>>" },
-    answer_schema: { type: "object", additionalProperties: false, required: ["criteria"], properties: { criteria: { type: "object" } } },
+    prompt: {
+      system: "You grade essays.\nRubric: clarity 1–2.",
+      user: "<<{{boundary}}>>\n{{inputs}}\n<</{{boundary}}>>",
+    },
+    answer_schema: {
+      type: "object",
+      additionalProperties: false,
+      required: ["criteria"],
+      properties: { criteria: { type: "object" } },
+    },
     items: null,
   };
 }

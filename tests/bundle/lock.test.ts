@@ -2,7 +2,16 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { serializeBundle, writeBundle } from "../../src/bundle/file.js";
-import { checkAgainstLock, entryPath, LOCK_FORMAT, LockError, lockBundles, readLock, resolveBundleRef, writeLock } from "../../src/bundle/lock.js";
+import {
+  checkAgainstLock,
+  entryPath,
+  LOCK_FORMAT,
+  LockError,
+  lockBundles,
+  readLock,
+  resolveBundleRef,
+  writeLock,
+} from "../../src/bundle/lock.js";
 import { bundle, tempDir } from "./fixtures.js";
 
 const { dir, cleanup } = tempDir("rulers-lock-");
@@ -69,14 +78,20 @@ describe("lock files", () => {
     const e = lockErrorOf(() => lockBundles([v1, altered, clash], join(dir, "x.lock")));
     expect(e.problems).toHaveLength(2);
     expect(e.problems[0]).toMatch(/altered.*bundle\.json: the bundle was altered after compiling .*; recompile it/);
-    expect(e.problems[1]).toMatch(/`t\.essay@1\.0\.0` is also bundles\/t\.essay\/1\.0\.0\/bundle\.json with a different hash; bump the version/);
+    expect(e.problems[1]).toMatch(
+      /`t\.essay@1\.0\.0` is also bundles\/t\.essay\/1\.0\.0\/bundle\.json with a different hash; bump the version/,
+    );
     expect(() => lockBundles([join(dir, "missing.json")], join(dir, "x.lock"))).toThrow(/no such bundle file/);
   });
 
   it.each([
     ["not JSON", "{", /not valid JSON/],
     ["a wrong format", JSON.stringify({ format: "rulers-lock/0", rubrics: {} }), /`format`/],
-    ["a bad hash", JSON.stringify({ format: LOCK_FORMAT, rubrics: { a: { "1.0.0": { hash: "sha256:xyz", path: "p" } } } }), /`rubrics\.a\.1\.0\.0\.hash` must be `sha256:`/],
+    [
+      "a bad hash",
+      JSON.stringify({ format: LOCK_FORMAT, rubrics: { a: { "1.0.0": { hash: "sha256:xyz", path: "p" } } } }),
+      /`rubrics\.a\.1\.0\.0\.hash` must be `sha256:`/,
+    ],
   ])("refuse to read a lock that is %s", (_what, text, message) => {
     const p = join(dir, "bad.lock");
     writeFileSync(p, text);
@@ -96,7 +111,10 @@ describe("checkAgainstLock", () => {
   });
   it("reports an unpinned version, an unpinned rubric and a changed hash", () => {
     expect(checkAgainstLock(bundle({ version: "2.0.0" }), lock)).toEqual([
-      { kind: "version-mismatch", message: "the lock pins `t.essay` at version 1.0.0, not 2.0.0; use a pinned version or run `rulers lock` again" },
+      {
+        kind: "version-mismatch",
+        message: "the lock pins `t.essay` at version 1.0.0, not 2.0.0; use a pinned version or run `rulers lock` again",
+      },
     ]);
     expect(checkAgainstLock(bundle({ id: "t.new" }), lock).map((p) => p.kind)).toEqual(["not-in-lock"]);
     const changed = bundle({ instructions: "Be lenient." });
@@ -122,8 +140,12 @@ describe("resolveBundleRef", () => {
   });
 
   it("asks for a version when the lock pins several, and lists what it pins", () => {
-    expect(() => resolveBundleRef("t.essay", lockPath)).toThrow("`t.essay`: the lock pins several versions (1.0.0, 2.0.0); say which with `t.essay@<version>`");
-    expect(() => resolveBundleRef("t.essay@3.0.0", lockPath)).toThrow(/pins `t\.essay` only at versions 1\.0\.0, 2\.0\.0/);
+    expect(() => resolveBundleRef("t.essay", lockPath)).toThrow(
+      "`t.essay`: the lock pins several versions (1.0.0, 2.0.0); say which with `t.essay@<version>`",
+    );
+    expect(() => resolveBundleRef("t.essay@3.0.0", lockPath)).toThrow(
+      /pins `t\.essay` only at versions 1\.0\.0, 2\.0\.0/,
+    );
     expect(() => resolveBundleRef("t.unknown@1.0.0", lockPath)).toThrow(/cannot find bundle `t\.unknown@1\.0\.0`/);
   });
 
@@ -133,7 +155,9 @@ describe("resolveBundleRef", () => {
     const b = writeBundle(join(dir, "swap", "bundles"), bundle({ id: "t.other" }));
     writeLock(swapLock, lockBundles([a, b], swapLock));
     writeFileSync(a, readFileSync(b));
-    expect(() => resolveBundleRef("t.essay@1.0.0", swapLock)).toThrow(/`t\.essay@1\.0\.0`: the lock pins it to .* which holds `t\.other@1\.0\.0`/);
+    expect(() => resolveBundleRef("t.essay@1.0.0", swapLock)).toThrow(
+      /`t\.essay@1\.0\.0`: the lock pins it to .* which holds `t\.other@1\.0\.0`/,
+    );
   });
 
   it("without a lock, finds id@version under bundles/ in the working folder", () => {

@@ -1,7 +1,16 @@
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../src/bundle/hash.js";
-import { generateSigningKeys, keyId, parsePrivateKey, parsePublicKey, SIG_FORMAT, signBundle, SignError, verifySignature } from "../../src/bundle/sign.js";
+import {
+  generateSigningKeys,
+  keyId,
+  parsePrivateKey,
+  parsePublicKey,
+  SIG_FORMAT,
+  SignError,
+  signBundle,
+  verifySignature,
+} from "../../src/bundle/sign.js";
 import { bundle } from "./fixtures.js";
 
 const keys = generateSigningKeys();
@@ -17,7 +26,13 @@ describe("ed25519 signatures", () => {
     const b = bundle();
     const sig = signBundle(b, keys.privateKeyPem);
     const der = createPublicKey(keys.publicKeyPem).export({ type: "spki", format: "der" });
-    expect(sig).toEqual({ format: SIG_FORMAT, alg: "ed25519", hash: b.hash, key_id: "sha256:" + sha256Hex(der), signature: expect.any(String) });
+    expect(sig).toEqual({
+      format: SIG_FORMAT,
+      alg: "ed25519",
+      hash: b.hash,
+      key_id: `sha256:${sha256Hex(der)}`,
+      signature: expect.any(String),
+    });
     expect(Buffer.from(sig.signature, "base64")).toHaveLength(64);
     expect(keyId(keys.publicKeyPem)).toBe(sig.key_id);
     // ed25519 is deterministic: the same key and bundle give the same signature.

@@ -30,7 +30,10 @@ function literalOffsets(text: string, from: number): number[] {
   return out;
 }
 
-const replacement = fc.oneof(fc.constantFrom("0", "1", "9", "a", "A", "z", " ", ".", "-", "e", '"', "\\", "é", "😀"), fc.string({ minLength: 1, maxLength: 1 }));
+const replacement = fc.oneof(
+  fc.constantFrom("0", "1", "9", "a", "A", "z", " ", ".", "-", "e", '"', "\\", "é", "😀"),
+  fc.string({ minLength: 1, maxLength: 1 }),
+);
 
 const compiled = (() => {
   const r = compileSource(readFileSync("examples/asap-essay.rubric", "utf8"), "asap-essay.rubric");

@@ -29,13 +29,17 @@ describe("verifyBundleFile", () => {
     const p = join(dir, "altered.json");
     writeFileSync(p, serializeBundle(bundle()).replace("Be strict.", "Be kind."));
     expect(verifyBundleFile(p).problems).toEqual([
-      { path: p, kind: "altered", message: `content does not match its hash ${bundle().hash}: the bundle was altered after compiling; recompile it from source` },
+      {
+        path: p,
+        kind: "altered",
+        message: `content does not match its hash ${bundle().hash}: the bundle was altered after compiling; recompile it from source`,
+      },
     ]);
   });
 
   it("reports a hash edited to match nothing, and a file that is not a bundle, as problems", () => {
     const p = join(dir, "rehashed.json");
-    writeFileSync(p, serializeBundle({ ...bundle(), hash: "sha256:" + "a".repeat(64) }));
+    writeFileSync(p, serializeBundle({ ...bundle(), hash: `sha256:${"a".repeat(64)}` }));
     expect(kinds(verifyBundleFile(p).problems)).toEqual(["altered"]);
     writeFileSync(p, "[]");
     const [u] = verifyBundleFile(p).problems;
@@ -80,7 +84,11 @@ describe("verifyLock", () => {
     try {
       const problems = verifyLock(lock, lockPath).flatMap((r) => r.problems);
       expect(problems).toEqual([
-        { path: b, kind: "missing", message: "`t.other@1.0.0` is locked but its bundle file is missing; recompile it or run `rulers lock` again" },
+        {
+          path: b,
+          kind: "missing",
+          message: "`t.other@1.0.0` is locked but its bundle file is missing; recompile it or run `rulers lock` again",
+        },
       ]);
     } finally {
       writeFileSync(b, saved);
@@ -118,7 +126,9 @@ describe("signatures in verify", () => {
 
   it("pass with the signing key and fail without a .sig", () => {
     expect(kinds(verifyBundleFile(path, { publicKeyPem: keys.publicKeyPem }).problems)).toEqual(["bad-signature"]);
-    expect(verifyBundleFile(path, { publicKeyPem: keys.publicKeyPem }).problems[0]!.message).toMatch(/no signature file .*bundle\.json\.sig/);
+    expect(verifyBundleFile(path, { publicKeyPem: keys.publicKeyPem }).problems[0]!.message).toMatch(
+      /no signature file .*bundle\.json\.sig/,
+    );
     writeFileSync(sigPath, prettyCanonicalJson(signBundle(bundle(), keys.privateKeyPem)));
     expect(verifyBundleFile(path, { publicKeyPem: keys.publicKeyPem }).problems).toEqual([]);
     // Without a key, signatures are not looked at.
@@ -128,7 +138,10 @@ describe("signatures in verify", () => {
   it("name why a signature fails: another key, another bundle, forged bytes, a damaged file", () => {
     const good = signBundle(bundle(), keys.privateKeyPem);
     const cases: [unknown, RegExp][] = [
-      [signBundle(bundle(), generateSigningKeys().privateKeyPem), /was made with key sha256:[0-9a-f]{64}, not the given public key/],
+      [
+        signBundle(bundle(), generateSigningKeys().privateKeyPem),
+        /was made with key sha256:[0-9a-f]{64}, not the given public key/,
+      ],
       [signBundle(bundle({ version: "9.0.0" }), keys.privateKeyPem), /signs sha256:[0-9a-f]{64}, not this bundle's/],
       [{ ...good, signature: Buffer.alloc(64, 7).toString("base64") }, /does not verify with the given public key/],
       [{ ...good, alg: "rsa" }, /not a rulers signature: `alg`/],
@@ -140,6 +153,8 @@ describe("signatures in verify", () => {
       expect(problems[0]!.message).toMatch(message);
     }
     writeFileSync(sigPath, "not json");
-    expect(verifyBundleFile(path, { publicKeyPem: keys.publicKeyPem }).problems[0]!.message).toMatch(/bundle\.json\.sig: not valid JSON/);
+    expect(verifyBundleFile(path, { publicKeyPem: keys.publicKeyPem }).problems[0]!.message).toMatch(
+      /bundle\.json\.sig: not valid JSON/,
+    );
   });
 });

@@ -10,11 +10,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const run = join(dir, "run.jsonl");
 const labels = join(dir, "labels.jsonl");
 const labelsCsv = join(dir, "labels.csv");
-const BUNDLE = { id: "asap.set4", version: "1.0.0", hash: "sha256:" + "a".repeat(64) };
+const BUNDLE = { id: "asap.set4", version: "1.0.0", hash: `sha256:${"a".repeat(64)}` };
 
 // A real judge: GPT-3.5's scores for ASAP essay set 4 (0–3) as run records, rater 1 as labels.
 beforeAll(() => {
-  const rows = parseCsv(readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"));
+  const rows = parseCsv(
+    readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"),
+  );
   const recs: string[] = [];
   const labs: string[] = [];
   const csv = ["item_id,label"];
@@ -24,15 +26,24 @@ beforeAll(() => {
     if (!/^\d$/.test(r.rater1_domain1 ?? "") || seen.has(r.essay_id!)) continue;
     seen.add(r.essay_id!);
     const judged = /^\d$/.test(r.domain1_Score_gpt ?? "");
-    recs.push(JSON.stringify({ item_id: `e${r.essay_id}`, bundle: BUNDLE, judge: { model: "gpt-3.5-turbo" }, raw_score: judged ? Number(r.domain1_Score_gpt) : null, ...(judged ? {} : { error: "blank answer" }), criteria: [] }));
+    recs.push(
+      JSON.stringify({
+        item_id: `e${r.essay_id}`,
+        bundle: BUNDLE,
+        judge: { model: "gpt-3.5-turbo" },
+        raw_score: judged ? Number(r.domain1_Score_gpt) : null,
+        ...(judged ? {} : { error: "blank answer" }),
+        criteria: [],
+      }),
+    );
     if (judged) {
       labs.push(JSON.stringify({ item_id: `e${r.essay_id}`, label: Number(r.rater1_domain1) }));
       csv.push(`e${r.essay_id},${r.rater1_domain1}`);
     }
   }
-  writeFileSync(run, recs.join("\n") + "\n");
-  writeFileSync(labels, labs.join("\n") + "\n");
-  writeFileSync(labelsCsv, csv.join("\n") + "\n");
+  writeFileSync(run, `${recs.join("\n")}\n`);
+  writeFileSync(labels, `${labs.join("\n")}\n`);
+  writeFileSync(labelsCsv, `${csv.join("\n")}\n`);
 });
 
 describe("rulers calibrate / apply / agree", () => {
@@ -41,31 +52,66 @@ describe("rulers calibrate / apply / agree", () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.n).toBeGreaterThan(1700);
-    expect(Object.keys(out.metrics).sort()).toEqual(["accuracy", "adjacent_accuracy", "kappa", "kappa_linear", "kendall_tau_b", "mae", "pearson", "qwk", "rmse", "spearman"]);
+    expect(Object.keys(out.metrics).sort()).toEqual([
+      "accuracy",
+      "adjacent_accuracy",
+      "kappa",
+      "kappa_linear",
+      "kendall_tau_b",
+      "mae",
+      "pearson",
+      "qwk",
+      "rmse",
+      "spearman",
+    ]);
     expect(out.metrics.qwk.value).toBeGreaterThan(0.4);
     expect(out.metrics.qwk.ci[0]).toBeLessThan(out.metrics.qwk.value);
     expect(out.confusion["3"]["2"]).toBeGreaterThan(0);
-    const fromCsv = JSON.parse((await runCli(["agree", "--run", run, "--labels", labelsCsv, "--json", "--resamples", "200"])).stdout);
+    const fromCsv = JSON.parse(
+      (await runCli(["agree", "--run", run, "--labels", labelsCsv, "--json", "--resamples", "200"])).stdout,
+    );
     expect(fromCsv.metrics.qwk).toEqual(out.metrics.qwk);
   });
 
   it("fits a hashed calibrator, applies it, and refuses a run from another bundle unless forced", async () => {
     const cal = join(dir, "cal.json");
-    const fit = await runCli(["calibrate", "--run", run, "--labels", labels, "--method", "ot", "--out", cal, "--folds", "5"]);
+    const fit = await runCli([
+      "calibrate",
+      "--run",
+      run,
+      "--labels",
+      labels,
+      "--method",
+      "ot",
+      "--out",
+      cal,
+      "--folds",
+      "5",
+    ]);
     expect(fit.code).toBe(0);
     expect(fit.stdout).toMatch(/5-fold cross-validated QWK: raw 0\.\d+ → calibrated 0\.\d+/);
     const c = JSON.parse(readFileSync(cal, "utf8"));
     expect(c.hash).toMatch(/^sha256:/);
-    expect(c.body).toMatchObject({ method: "ot", bundle: BUNDLE, judge_model: "gpt-3.5-turbo", human_scale: { min: 0, max: 3, step: 1 } });
+    expect(c.body).toMatchObject({
+      method: "ot",
+      bundle: BUNDLE,
+      judge_model: "gpt-3.5-turbo",
+      human_scale: { min: 0, max: 3, step: 1 },
+    });
     expect(c.body.fit.n).toBeGreaterThan(1700);
 
     const applied = join(dir, "applied.jsonl");
     expect((await runCli(["apply", "--run", run, "--calibrator", cal, "--out", applied])).code).toBe(0);
-    const recs = readFileSync(applied, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    const recs = readFileSync(applied, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const scored = recs.filter((r) => typeof r.raw_score === "number");
     expect(scored.every((r) => [0, 1, 2, 3].includes(r.calibrated_score))).toBe(true);
     // agree now reads calibrated_score
-    const agreed = JSON.parse((await runCli(["agree", "--run", applied, "--labels", labels, "--json", "--resamples", "0"])).stdout);
+    const agreed = JSON.parse(
+      (await runCli(["agree", "--run", applied, "--labels", labels, "--json", "--resamples", "0"])).stdout,
+    );
     expect(agreed.source).toBe("calibrated_score");
 
     const other = join(dir, "other.jsonl");
@@ -73,11 +119,26 @@ describe("rulers calibrate / apply / agree", () => {
     const refused = await runCli(["apply", "--run", other, "--calibrator", cal, "--out", join(dir, "x.jsonl")]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/fitted for bundle sha256:a+ but the run used sha256:b+; pass --force/);
-    expect((await runCli(["apply", "--run", other, "--calibrator", cal, "--out", join(dir, "x.jsonl"), "--force"])).code).toBe(0);
+    expect(
+      (await runCli(["apply", "--run", other, "--calibrator", cal, "--out", join(dir, "x.jsonl"), "--force"])).code,
+    ).toBe(0);
   });
 
   it("scores cross-validated calibration with --folds, never in-sample", async () => {
-    const r = await runCli(["agree", "--run", run, "--labels", labels, "--folds", "5", "--method", "isotonic", "--json", "--resamples", "0"]);
+    const r = await runCli([
+      "agree",
+      "--run",
+      run,
+      "--labels",
+      labels,
+      "--folds",
+      "5",
+      "--method",
+      "isotonic",
+      "--json",
+      "--resamples",
+      "0",
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).source).toBe("5-fold cross-validated isotonic calibration");
   });
@@ -88,17 +149,51 @@ describe("rulers calibrate / apply / agree", () => {
       writeFileSync(p, text);
       return p;
     };
-    const nojoin = await runCli(["agree", "--run", run, "--labels", bad("nojoin.jsonl", '{"item_id":"zz1","label":1}\n')]);
+    const nojoin = await runCli([
+      "agree",
+      "--run",
+      run,
+      "--labels",
+      bad("nojoin.jsonl", '{"item_id":"zz1","label":1}\n'),
+    ]);
     expect(nojoin.code).toBe(1);
     expect(nojoin.stderr).toMatch(/no label joins the run/);
-    const dup = await runCli(["agree", "--run", run, "--labels", bad("dup.jsonl", '{"item_id":"e8863","label":1}\n{"item_id":"e8863","label":2}\n')]);
+    const dup = await runCli([
+      "agree",
+      "--run",
+      run,
+      "--labels",
+      bad("dup.jsonl", '{"item_id":"e8863","label":1}\n{"item_id":"e8863","label":2}\n'),
+    ]);
     expect(dup.stderr).toMatch(/dup\.jsonl:2: item `e8863` is labelled twice/);
     const nan = await runCli(["agree", "--run", run, "--labels", bad("nan.csv", "item_id,label\ne8863,high\n")]);
     expect(nan.stderr).toMatch(/nan\.csv:2: label "high" is not a number/);
     const out = join(dir, "never.json");
-    const off = await runCli(["calibrate", "--run", run, "--labels", labels, "--method", "ot", "--scale", "1..3", "--out", out]);
+    const off = await runCli([
+      "calibrate",
+      "--run",
+      run,
+      "--labels",
+      labels,
+      "--method",
+      "ot",
+      "--scale",
+      "1..3",
+      "--out",
+      out,
+    ]);
     expect(off.stderr).toMatch(/label 0 of `e\d+` is not on the human scale 1\.\.3/);
-    const few = await runCli(["calibrate", "--run", run, "--labels", bad("few.jsonl", '{"item_id":"e8863","label":1}\n{"item_id":"e8864","label":2}\n'), "--method", "thresholds", "--out", out]);
+    const few = await runCli([
+      "calibrate",
+      "--run",
+      run,
+      "--labels",
+      bad("few.jsonl", '{"item_id":"e8863","label":1}\n{"item_id":"e8864","label":2}\n'),
+      "--method",
+      "thresholds",
+      "--out",
+      out,
+    ]);
     expect(few.stderr).toMatch(/2 labelled pairs are too few to fit `thresholds`.*at least 20 are needed/);
     expect(() => readFileSync(out)).toThrow();
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { agreement, applyMap, fitIsotonic, fitOt, fitThresholds, inferScale, snap } from "../../src/calibrate/index.js";
 import { parseCsv } from "../helpers/csv.js";
-import { agreement, fitIsotonic, fitOt, fitThresholds, applyMap, inferScale, snap } from "../../src/calibrate/index.js";
 
 /** QWK by the pairwise formula: 1 − n·Σ(hᵢ−pᵢ)² / ΣᵢΣⱼ(hᵢ−pⱼ)² (weights' (K−1)² cancels). */
 function qwkPairwise(h: number[], p: number[]): number {
@@ -26,21 +26,33 @@ function ranks(xs: number[]): number[] {
   return r;
 }
 function pearsonNaive(x: number[], y: number[]): number {
-  const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
-  let c = 0, vx = 0, vy = 0;
-  x.forEach((xi, i) => { c += (xi - mx) * (y[i]! - my); vx += (xi - mx) ** 2; vy += (y[i]! - my) ** 2; });
+  const mx = x.reduce((a, b) => a + b) / x.length,
+    my = y.reduce((a, b) => a + b) / y.length;
+  let c = 0,
+    vx = 0,
+    vy = 0;
+  x.forEach((xi, i) => {
+    c += (xi - mx) * (y[i]! - my);
+    vx += (xi - mx) ** 2;
+    vy += (y[i]! - my) ** 2;
+  });
   return c / Math.sqrt(vx * vy);
 }
 function kendallNaive(x: number[], y: number[]): number {
-  let c = 0, d = 0, tx = 0, ty = 0;
-  for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) {
-    const a = Math.sign(x[i]! - x[j]!), b = Math.sign(y[i]! - y[j]!);
-    if (a === 0 && b === 0) continue;
-    if (a === 0) tx++;
-    else if (b === 0) ty++;
-    else if (a === b) c++;
-    else d++;
-  }
+  let c = 0,
+    d = 0,
+    tx = 0,
+    ty = 0;
+  for (let i = 0; i < x.length; i++)
+    for (let j = i + 1; j < x.length; j++) {
+      const a = Math.sign(x[i]! - x[j]!),
+        b = Math.sign(y[i]! - y[j]!);
+      if (a === 0 && b === 0) continue;
+      if (a === 0) tx++;
+      else if (b === 0) ty++;
+      else if (a === b) c++;
+      else d++;
+    }
   return (c - d) / Math.sqrt((c + d + tx) * (c + d + ty));
 }
 
@@ -101,15 +113,26 @@ describe("agreement metrics", () => {
     const pred = [1.5, 1.5, 2, 3, 3, 3, 4.5, 4.5, 4.5, 2.5];
     const rep = agreement(pred, gold, s, { resamples: 0 });
     // on category indices the pairwise formula applies unchanged
-    expect(rep.metrics.qwk.value).toBeCloseTo(qwkPairwise(gold.map((g) => g * 2), pred.map((q) => q * 2)), 12);
+    expect(rep.metrics.qwk.value).toBeCloseTo(
+      qwkPairwise(
+        gold.map((g) => g * 2),
+        pred.map((q) => q * 2),
+      ),
+      12,
+    );
     expect(Object.keys(rep.confusion)).toContain("2.5");
   });
 
   it("agrees with the pairwise formula on real data (ASAP set 4, GPT-3.5 vs rater 1)", () => {
-    const rows = parseCsv(readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"));
-    const pairs = rows.filter((r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? "")).map((r) => [Number(r.rater1_domain1), Number(r.domain1_Score_gpt)] as const);
+    const rows = parseCsv(
+      readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"),
+    );
+    const pairs = rows
+      .filter((r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? ""))
+      .map((r) => [Number(r.rater1_domain1), Number(r.domain1_Score_gpt)] as const);
     expect(pairs.length).toBeGreaterThan(1700);
-    const gold = pairs.map((q) => q[0]), pred = pairs.map((q) => q[1]);
+    const gold = pairs.map((q) => q[0]),
+      pred = pairs.map((q) => q[1]);
     const rep = agreement(pred, gold, { min: 0, max: 3, step: 1 }, { resamples: 100 });
     expect(rep.metrics.qwk.value).toBeCloseTo(qwkPairwise(gold, pred), 10);
     expect(rep.metrics.qwk.value!).toBeGreaterThan(0.4);
@@ -142,7 +165,13 @@ describe("calibration maps", () => {
     const pairs = xs.map((x, i) => ({ x, y: ys[i]! }));
     const th = fitThresholds(pairs, scale);
     const ot = fitOt(pairs);
-    const q = (m: typeof th) => agreement(xs.map((x) => applyMap(m, x, scale)), ys, scale, { resamples: 0 }).metrics.qwk.value!;
+    const q = (m: typeof th) =>
+      agreement(
+        xs.map((x) => applyMap(m, x, scale)),
+        ys,
+        scale,
+        { resamples: 0 },
+      ).metrics.qwk.value!;
     expect(q(th)).toBeGreaterThanOrEqual(q(ot) - 1e-9);
     expect(th.kind === "thresholds" && th.cuts).toHaveLength(3);
     expect(snap(scale, 2.4)).toBe(2);

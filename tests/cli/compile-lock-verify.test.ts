@@ -11,16 +11,34 @@ const lock = join(dir, "rulers.lock");
 
 describe("rulers compile → lock → verify", () => {
   it("compiles the examples into <out>/<id>/<version>/bundle.json and prints JSON", async () => {
-    const r = await runCli(["compile", "examples/asap-essay.rubric", "examples/health-answer.rubric", "--out", out, "--json"]);
+    const r = await runCli([
+      "compile",
+      "examples/asap-essay.rubric",
+      "examples/health-answer.rubric",
+      "--out",
+      out,
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.stdout) as { id: string; version: string; hash: string; path: string }[];
-    expect(list.map((b) => `${b.id}@${b.version}`)).toEqual(["asap.persuasive-essay@1.0.0", "health.answer-quality@1.0.0"]);
+    expect(list.map((b) => `${b.id}@${b.version}`)).toEqual([
+      "asap.persuasive-essay@1.0.0",
+      "health.answer-quality@1.0.0",
+    ]);
     expect(list[0]!.path).toBe(join(out, "asap.persuasive-essay", "1.0.0", "bundle.json"));
     expect(list[0]!.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("compiles a per-item template with its rows, covering every item by the hash", async () => {
-    const r = await runCli(["compile", "examples/health-per-item.rubric", "--items", "examples/health-per-item.jsonl", "--out", out, "--json"]);
+    const r = await runCli([
+      "compile",
+      "examples/health-per-item.rubric",
+      "--items",
+      "examples/health-per-item.jsonl",
+      "--out",
+      out,
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     const [b] = JSON.parse(r.stdout) as { path: string }[];
     const bundle = JSON.parse(readFileSync(b!.path, "utf8"));
@@ -60,7 +78,10 @@ describe("rulers compile → lock → verify", () => {
 describe("bad input", () => {
   it("prints file:line:col, the line and a caret, and exits 1", async () => {
     const src = join(dir, "bad.rubric");
-    writeFileSync(src, 'rubric bad version 1.0.0\ninput response "r", quotable\nscale 1 to 5\ncriterion c "C"\n  binary\n  weight heavy\nend\n');
+    writeFileSync(
+      src,
+      'rubric bad version 1.0.0\ninput response "r", quotable\nscale 1 to 5\ncriterion c "C"\n  binary\n  weight heavy\nend\n',
+    );
     const r = await runCli(["compile", src, "--out", out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${src}:6:10: error[weight-not-number]`);
@@ -78,7 +99,10 @@ describe("bad input", () => {
 
   it("names the row of a bad per-item row", async () => {
     const rows = join(dir, "rows.jsonl");
-    writeFileSync(rows, '{"id":"a","rubrics":[{"criterion":"x","points":1}]}\n{"id":"b","rubrics":[{"criterion":"y","points":"five"}]}\nnot json\n');
+    writeFileSync(
+      rows,
+      '{"id":"a","rubrics":[{"criterion":"x","points":1}]}\n{"id":"b","rubrics":[{"criterion":"y","points":"five"}]}\nnot json\n',
+    );
     const r = await runCli(["compile", "examples/health-per-item.rubric", "--items", rows, "--out", out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/row 2: `rubrics\[0\]`\.points must be a number/);
@@ -95,7 +119,7 @@ describe("rulers fmt", () => {
   it("formats in place, and --check reports unformatted files", async () => {
     const src = join(dir, "messy.rubric");
     cpSync("examples/mt-bench-judge.rubric", src);
-    writeFileSync(src, readFileSync(src, "utf8").replace(/\n\n/g, "\n\n\n").replace(/^  /gm, "      "));
+    writeFileSync(src, readFileSync(src, "utf8").replace(/\n\n/g, "\n\n\n").replace(/^ {2}/gm, "      "));
     const check = await runCli(["fmt", "--check", src]);
     expect(check.code).toBe(1);
     expect(check.stdout).toContain("not formatted");

@@ -1,7 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 
-const COMMANDS = ["compile", "fmt", "hash", "lock", "verify", "sign", "judge", "calibrate", "apply", "agree", "diff", "drift", "import", "batch", "merge", "report"];
+const COMMANDS = [
+  "compile",
+  "fmt",
+  "hash",
+  "lock",
+  "verify",
+  "sign",
+  "judge",
+  "calibrate",
+  "apply",
+  "agree",
+  "diff",
+  "drift",
+  "import",
+  "batch",
+  "merge",
+  "report",
+];
 
 describe("rulers --help", () => {
   it("lists every command with what it does", async () => {

@@ -13,7 +13,8 @@ describe("grammar/diagnostics.md", () => {
   const doc = readFileSync("grammar/diagnostics.md", "utf8");
   const emitted = new Set<string>();
   for (const f of [...sourceFiles("src/syntax"), ...sourceFiles("src/compile")]) {
-    for (const m of readFileSync(f, "utf8").matchAll(/(?:error|warn|warning)\(\s*"([a-z]+(?:-[a-z]+)*)"/g)) emitted.add(m[1]!);
+    for (const m of readFileSync(f, "utf8").matchAll(/(?:error|warn|warning)\(\s*"([a-z]+(?:-[a-z]+)*)"/g))
+      emitted.add(m[1]!);
   }
 
   it("finds the codes the compiler emits", () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { binomialTwoSided, compareRuns, DriftError, featuresOf, labelCorrect, mcnemarExact, pearson } from "../../src/drift/index.js";
+import {
+  binomialTwoSided,
+  compareRuns,
+  DriftError,
+  featuresOf,
+  labelCorrect,
+  mcnemarExact,
+  pearson,
+} from "../../src/drift/index.js";
 import { pairRec, pointRec } from "./fixtures.js";
 
 describe("exact tests", () => {
@@ -39,11 +47,25 @@ describe("compareRuns, pointwise", () => {
     const cand = [2, 2, 3.5, 3, 5, 4].map((s, i) => pointRec(`i${i}`, s));
     const r = compareRuns(base, cand, { maxFlipRate: 0.4, alpha: 0.05 });
     // i0 +1, i2 +0.5 (under a step: no flip), i3 −1, i5 +1 → 3 flips: 2 up, 1 down; mean (1 + 0.5 − 1 + 1)/6
-    expect(r.overall).toMatchObject({ n: 6, flips: 3, flip_rate: 0.5, toward_candidate: 2, toward_base: 1, up: 2, down: 1, test: "sign", drift: true });
+    expect(r.overall).toMatchObject({
+      n: 6,
+      flips: 3,
+      flip_rate: 0.5,
+      toward_candidate: 2,
+      toward_base: 1,
+      up: 2,
+      down: 1,
+      test: "sign",
+      drift: true,
+    });
     expect(r.overall.mean_shift).toBeCloseTo(1.5 / 6, 12);
     // 1 of 3: 2·P(X ≤ 1 | 3) = 2·(1 + 3)/8 = 1 → capped at 1
     expect(r.overall.p_value).toBe(1);
-    expect(r.flipped.map((f) => [f.item_id, f.base, f.candidate])).toEqual([["i0", 1, 2], ["i3", 4, 3], ["i5", 3, 4]]);
+    expect(r.flipped.map((f) => [f.item_id, f.base, f.candidate])).toEqual([
+      ["i0", 1, 2],
+      ["i3", 4, 3],
+      ["i5", 3, 4],
+    ]);
   });
 
   it("a one-sided shift is significant: 9 up, 1 down of 10 gives 22/1024", () => {
@@ -56,15 +78,23 @@ describe("compareRuns, pointwise", () => {
 
   it("uses the scale's step: on a 0.5-step scale a half-point change is a flip", () => {
     const scale = { kind: "numeric", min: 0, max: 10, step: 0.5 };
-    const r = compareRuns([pointRec("a", 5, { scale }), pointRec("b", 5, { scale })], [pointRec("a", 5.5, { scale }), pointRec("b", 5.25, { scale })]);
+    const r = compareRuns(
+      [pointRec("a", 5, { scale }), pointRec("b", 5, { scale })],
+      [pointRec("a", 5.5, { scale }), pointRec("b", 5.25, { scale })],
+    );
     expect(r.step).toBe(0.5);
     expect(r.overall.flips).toBe(1);
   });
 
   it("compares calibrated scores only when every paired record of both runs has one", () => {
     const base = [pointRec("a", 3, { calibrated_score: 2 }), pointRec("b", 3, { calibrated_score: 3 })];
-    expect(compareRuns(base, [pointRec("a", 3, { calibrated_score: 4 }), pointRec("b", 3, { calibrated_score: 3 })])).toMatchObject({ score_field: "calibrated_score", overall: { flips: 1 } });
-    expect(compareRuns(base, [pointRec("a", 3, { calibrated_score: 4 }), pointRec("b", 3)])).toMatchObject({ score_field: "raw_score", overall: { flips: 0 } });
+    expect(
+      compareRuns(base, [pointRec("a", 3, { calibrated_score: 4 }), pointRec("b", 3, { calibrated_score: 3 })]),
+    ).toMatchObject({ score_field: "calibrated_score", overall: { flips: 1 } });
+    expect(compareRuns(base, [pointRec("a", 3, { calibrated_score: 4 }), pointRec("b", 3)])).toMatchObject({
+      score_field: "raw_score",
+      overall: { flips: 0 },
+    });
   });
 
   it("uses McNemar with labels; correct means equal after snapping to the step", () => {
@@ -76,15 +106,34 @@ describe("compareRuns, pointwise", () => {
     expect(labelCorrect("pairwise", null, 1, 1, "A", "left")).toBeNull();
     const base = [3, 3, 3, 3, 3].map((s, i) => pointRec(`i${i}`, s));
     const cand = [4, 4, 4, 2, 3].map((s, i) => pointRec(`i${i}`, s));
-    const labels = new Map<string, number>([["i0", 4], ["i1", 4], ["i2", 3], ["i3", 3], ["i4", 3]]);
+    const labels = new Map<string, number>([
+      ["i0", 4],
+      ["i1", 4],
+      ["i2", 3],
+      ["i3", 3],
+      ["i4", 3],
+    ]);
     const r = compareRuns(base, cand, { labels });
     // base correct: i2, i3, i4 → 3/5; candidate correct: i0, i1, i4 → 3/5
     // correct→wrong: i2, i3; wrong→correct: i0, i1 → McNemar(2, 2) = min(1, 2·11/16) = 1
-    expect(r.overall).toMatchObject({ test: "mcnemar", labelled: 5, accuracy_base: 0.6, accuracy_candidate: 0.6, correct_to_wrong: 2, wrong_to_correct: 2, p_value: 1 });
+    expect(r.overall).toMatchObject({
+      test: "mcnemar",
+      labelled: 5,
+      accuracy_base: 0.6,
+      accuracy_candidate: 0.6,
+      correct_to_wrong: 2,
+      wrong_to_correct: 2,
+      p_value: 1,
+    });
   });
 
   it("excludes failed, unmatched and duplicate records, and counts each", () => {
-    const base = [pointRec("a", 1), pointRec("b", null, { error: "timeout" }), pointRec("c", 2), pointRec("c", null, { error: "item id `c` already used" })];
+    const base = [
+      pointRec("a", 1),
+      pointRec("b", null, { error: "timeout" }),
+      pointRec("c", 2),
+      pointRec("c", null, { error: "item id `c` already used" }),
+    ];
     const cand = [pointRec("a", 1), pointRec("b", 3), pointRec("c", 2), pointRec("d", 2)];
     const r = compareRuns(base, cand);
     // paired: a, c; failed: b (base); unmatched: b (candidate side only), d; duplicate: the second c
@@ -107,7 +156,12 @@ describe("compareRuns, pointwise", () => {
   it("correlates the score shift with response features", () => {
     const base = [3, 3, 3, 3, 3, 3].map((s, i) => pointRec(`i${i}`, s));
     const cand = [1, 2, 4, 4, 4, 4].map((s, i) => pointRec(`i${i}`, s));
-    const probe = new Map(["I cannot help with that.", "I won't answer.", "Sure: here it is.", "Yes.", "Fine.", "Here."].map((t, i) => [`i${i}`, { id: `i${i}`, response: t }]));
+    const probe = new Map(
+      ["I cannot help with that.", "I won't answer.", "Sure: here it is.", "Yes.", "Fine.", "Here."].map((t, i) => [
+        `i${i}`,
+        { id: `i${i}`, response: t },
+      ]),
+    );
     const r = compareRuns(base, cand, { probe });
     const refusal = r.features.find((f) => f.feature === "refusal")!;
     // x = 1,1,0,0,0,0 (mx = 1/3); y = −2,−1,1,1,1,1 (my = 1/6)
@@ -119,16 +173,39 @@ describe("compareRuns, pointwise", () => {
 
 describe("compareRuns, pairwise", () => {
   it("flips on any change of the preferred side; McNemar and slices with labels", () => {
-    const prefs = [["A", "B"], ["A", "A"], ["B", "A"], ["B", "B"], ["tie", "A"], ["A", "B"]] as const;
+    const prefs = [
+      ["A", "B"],
+      ["A", "A"],
+      ["B", "A"],
+      ["B", "B"],
+      ["tie", "A"],
+      ["A", "B"],
+    ] as const;
     const base = prefs.map(([b], i) => pairRec(`p${i}`, b));
     const cand = prefs.map(([, c], i) => pairRec(`p${i}`, c));
-    const labels = new Map<string, string>([["p0", "A"], ["p1", "A"], ["p2", "A"], ["p3", "A"], ["p4", "A"], ["p5", "B"]]);
+    const labels = new Map<string, string>([
+      ["p0", "A"],
+      ["p1", "A"],
+      ["p2", "A"],
+      ["p3", "A"],
+      ["p4", "A"],
+      ["p5", "B"],
+    ]);
     const probe = new Map(prefs.map((_, i) => [`p${i}`, { id: `p${i}`, domain: i < 3 ? "code" : "chat" }]));
     const r = compareRuns(base, cand, { labels, probe, sliceBy: "domain", maxFlipRate: 0.9 });
     // flips: p0 A→B (toward B), p2 B→A, p4 tie→A (toward A), p5 A→B → 4; shift (−1 + 1 + 0.5 − 1)/6
     // base correct: p0, p1 → 2/6; candidate correct: p1, p2, p4, p5 → 4/6
     // correct→wrong: p0; wrong→correct: p2, p4, p5 → McNemar(1, 3) = 2·(1 + 4)/16 = 0.625
-    expect(r.overall).toMatchObject({ n: 6, flips: 4, toward_a: 2, toward_b: 2, accuracy_base: 2 / 6, accuracy_candidate: 4 / 6, correct_to_wrong: 1, wrong_to_correct: 3 });
+    expect(r.overall).toMatchObject({
+      n: 6,
+      flips: 4,
+      toward_a: 2,
+      toward_b: 2,
+      accuracy_base: 2 / 6,
+      accuracy_candidate: 4 / 6,
+      correct_to_wrong: 1,
+      wrong_to_correct: 3,
+    });
     expect(r.overall.mean_shift).toBeCloseTo(-0.5 / 6, 12);
     expect(r.overall.p_value).toBeCloseTo(0.625, 14);
     expect(Object.keys(r.slices)).toEqual(["chat", "code"]);
@@ -160,7 +237,12 @@ describe("featuresOf", () => {
   it("counts words, refusal, hedges and list items as documented", () => {
     // tokens: 6 + 4 + 4 + 2 = 16 (list markers are whitespace-separated tokens too);
     // hedges: may, however, perhaps; list items and headings: 3 lines
-    expect(featuresOf("I'm sorry, but I can't help.\n- It may work\n- however, perhaps not\n# Notes")).toEqual({ length: 16, refusal: 1, hedging: 3, formatting: 3 });
+    expect(featuresOf("I'm sorry, but I can't help.\n- It may work\n- however, perhaps not\n# Notes")).toEqual({
+      length: 16,
+      refusal: 1,
+      hedging: 3,
+      formatting: 3,
+    });
     expect(featuresOf("")).toEqual({ length: 0, refusal: 0, hedging: 0, formatting: 0 });
   });
 });

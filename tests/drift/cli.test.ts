@@ -20,8 +20,12 @@ describe("rulers diff", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("criterion follows_request: changed (share 50.0% → 57.1%)");
     expect(r.stdout).toContain("    weight: 3 → 4");
-    expect(r.stdout).toContain("line 23:40: [tie-break-rule] instructions: new preference or tie-break rule: `When the replies are otherwise equal, always prefer the more concise one`");
-    expect(r.stdout).toContain("[removed-bias-guard] instructions: bias guard removed: `do not prefer a reply because it is longer`");
+    expect(r.stdout).toContain(
+      "line 23:40: [tie-break-rule] instructions: new preference or tie-break rule: `When the replies are otherwise equal, always prefer the more concise one`",
+    );
+    expect(r.stdout).toContain(
+      "[removed-bias-guard] instructions: bias guard removed: `do not prefer a reply because it is longer`",
+    );
   });
 
   it("on two bundles: the same diff as data, findings naming the field", async () => {
@@ -29,8 +33,18 @@ describe("rulers diff", () => {
     expect(r.code).toBe(0);
     const d = JSON.parse(r.stdout);
     // weights 3, 2, 1 → 4, 2, 1: follows_request 3/6 → 4/7
-    expect(d.criteria.find((c: { id: string }) => c.id === "follows_request")).toMatchObject({ status: "changed", share_before: 0.5, share_after: 4 / 7 });
-    expect(d.risk.map((f: { pattern: string }) => f.pattern)).toEqual(["tie-break-rule", "conditional-branch", "emphasis-added", "removed-bias-guard", "reweighting"]);
+    expect(d.criteria.find((c: { id: string }) => c.id === "follows_request")).toMatchObject({
+      status: "changed",
+      share_before: 0.5,
+      share_after: 4 / 7,
+    });
+    expect(d.risk.map((f: { pattern: string }) => f.pattern)).toEqual([
+      "tie-break-rule",
+      "conditional-branch",
+      "emphasis-added",
+      "removed-bias-guard",
+      "reweighting",
+    ]);
     expect(d.risk.every((f: { line?: number; where: string }) => f.line === undefined && f.where !== "")).toBe(true);
   });
 
@@ -55,13 +69,42 @@ describe("rulers drift --from-runs", () => {
 
   it("pairwise recorded runs: known flips, slices, labels, features; exit 3 past the threshold", async () => {
     const report = join(dir, "drift.md");
-    const r = await runCli(["drift", "--from-runs", ...pairwise, "--probe", fx("pairwise-probe.jsonl"), "--labels", fx("pairwise-labels.jsonl"), "--slice-by", "domain", "--max-flip-rate", "0.4", "--json", "--report", report]);
+    const r = await runCli([
+      "drift",
+      "--from-runs",
+      ...pairwise,
+      "--probe",
+      fx("pairwise-probe.jsonl"),
+      "--labels",
+      fx("pairwise-labels.jsonl"),
+      "--slice-by",
+      "domain",
+      "--max-flip-rate",
+      "0.4",
+      "--json",
+      "--report",
+      report,
+    ]);
     expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     // flips: p2 A→B, p3 A→B, p5 B→A, p6 A→B, p8 tie→A → 5 of 10 (2 toward A, 3 toward B)
     // base correct p1 p3 p4 p6 p7 p10 = 6/10; candidate p1 p2 p4 p5 p7 p8 p10 = 7/10
     // correct→wrong p3 p6; wrong→correct p2 p5 p8 → McNemar(2, 3) = min(1, 2·(1+5+10)/32) = 1
-    expect(out.overall).toMatchObject({ n: 10, flips: 5, flip_rate: 0.5, toward_candidate: 2, toward_base: 3, toward_a: 2, toward_b: 3, p_value: 1, accuracy_base: 0.6, accuracy_candidate: 0.7, correct_to_wrong: 2, wrong_to_correct: 3, drift: true });
+    expect(out.overall).toMatchObject({
+      n: 10,
+      flips: 5,
+      flip_rate: 0.5,
+      toward_candidate: 2,
+      toward_base: 3,
+      toward_a: 2,
+      toward_b: 3,
+      p_value: 1,
+      accuracy_base: 0.6,
+      accuracy_candidate: 0.7,
+      correct_to_wrong: 2,
+      wrong_to_correct: 3,
+      drift: true,
+    });
     // mean shift: (−1 −1 +1 −1 +0.5)/10 = −0.15
     expect(out.overall.mean_shift).toBeCloseTo(-0.15, 12);
     // p11 failed under the base; p11 (candidate side) and p12 are in one run only
@@ -72,9 +115,21 @@ describe("rulers drift --from-runs", () => {
     expect(out.drift).toBe(true);
     // every flip went to the shorter reply: 0 of 5 toward more words, p = 2·(1/32) = 0.0625 — not below 0.05
     const length = out.features.find((f: { feature: string }) => f.feature === "length");
-    expect(length).toMatchObject({ flips_considered: 5, toward_more: 0, share_toward_more: 0, p_value: 0.0625, follows: false });
+    expect(length).toMatchObject({
+      flips_considered: 5,
+      toward_more: 0,
+      share_toward_more: 0,
+      p_value: 0.0625,
+      follows: false,
+    });
     expect(out.flipped.map((f: { item_id: string }) => f.item_id)).toEqual(["p2", "p3", "p5", "p6", "p8"]);
-    expect(out.flipped[0]).toMatchObject({ item_id: "p2", slice: "code", base: "A", candidate: "B", base_criteria: [{ id: "helpful", verdict: "A", evidence: [{ verified: true }] }] });
+    expect(out.flipped[0]).toMatchObject({
+      item_id: "p2",
+      slice: "code",
+      base: "A",
+      candidate: "B",
+      base_criteria: [{ id: "helpful", verdict: "A", evidence: [{ verified: true }] }],
+    });
     const md = readFileSync(report, "utf8");
     expect(md).toContain("### p2: A → B (code)");
     expect(md).toContain("✓ “Use a list.”");
@@ -83,7 +138,19 @@ describe("rulers drift --from-runs", () => {
 
   it("exit 0 when no slice passes the thresholds", async () => {
     // code 3/5 = 0.6 is not above 0.6; every McNemar p is 1 (code: c→w p3, w→c p2 p5 → 2·4/8)
-    const r = await runCli(["drift", "--from-runs", ...pairwise, "--probe", fx("pairwise-probe.jsonl"), "--labels", fx("pairwise-labels.jsonl"), "--slice-by", "domain", "--max-flip-rate", "0.6"]);
+    const r = await runCli([
+      "drift",
+      "--from-runs",
+      ...pairwise,
+      "--probe",
+      fx("pairwise-probe.jsonl"),
+      "--labels",
+      fx("pairwise-labels.jsonl"),
+      "--slice-by",
+      "domain",
+      "--max-flip-rate",
+      "0.6",
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("no drift beyond the thresholds");
   });
@@ -96,12 +163,35 @@ describe("rulers drift --from-runs", () => {
   });
 
   it("pointwise recorded runs with CSV labels", async () => {
-    const r = await runCli(["drift", "--from-runs", fx("pointwise-base.jsonl"), fx("pointwise-candidate.jsonl"), "--probe", fx("pointwise-probe.jsonl"), "--labels", fx("pointwise-labels.csv"), "--slice-by", "topic", "--max-flip-rate", "0.6", "--json"]);
+    const r = await runCli([
+      "drift",
+      "--from-runs",
+      fx("pointwise-base.jsonl"),
+      fx("pointwise-candidate.jsonl"),
+      "--probe",
+      fx("pointwise-probe.jsonl"),
+      "--labels",
+      fx("pointwise-labels.csv"),
+      "--slice-by",
+      "topic",
+      "--max-flip-rate",
+      "0.6",
+      "--json",
+    ]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     // shifts 0, +1, 0, −2, +1, 0, +0.5, −1: flips s2 s5 up, s4 s8 down; mean −0.5/8
     // labels 3 5 2 5 2 4 4 2: base correct s1 s3 s4 s7 s8 = 5/8; candidate s1 s2 s3 s5 = 4/8 (4.5 snaps to 5)
-    expect(out.overall).toMatchObject({ n: 8, flips: 4, up: 2, down: 2, accuracy_base: 5 / 8, accuracy_candidate: 4 / 8, correct_to_wrong: 3, wrong_to_correct: 2 });
+    expect(out.overall).toMatchObject({
+      n: 8,
+      flips: 4,
+      up: 2,
+      down: 2,
+      accuracy_base: 5 / 8,
+      accuracy_candidate: 4 / 8,
+      correct_to_wrong: 3,
+      wrong_to_correct: 2,
+    });
     expect(out.overall.mean_shift).toBeCloseTo(-0.0625, 12);
     expect(out.slices.med).toMatchObject({ n: 4, flips: 2 });
     expect(out.slices.law).toMatchObject({ n: 4, flips: 2 });
@@ -114,7 +204,9 @@ describe("rulers drift --from-runs", () => {
     expect((await runCli(["drift", "--from-runs", fx("pairwise-base.jsonl")])).code).toBe(1);
     expect((await runCli(["drift", "--from-runs", fx("pairwise-base.jsonl"), join(dir, "none.jsonl")])).code).toBe(1);
     expect((await runCli(["drift", "--from-runs", ...pairwise, "--max-flip-rate", "lots"])).code).toBe(1);
-    expect((await runCli(["drift", "--from-runs", fx("pairwise-base.jsonl"), fx("pointwise-base.jsonl")])).code).toBe(1);
+    expect((await runCli(["drift", "--from-runs", fx("pairwise-base.jsonl"), fx("pointwise-base.jsonl")])).code).toBe(
+      1,
+    );
     expect((await runCli(["drift", "--base", B1])).code).toBe(1);
   });
 });
@@ -124,11 +216,30 @@ describe("rulers drift, live", () => {
     // The scripted judge prefers the longer reply, unless the rubric asks for concision.
     const server = await startFakeOpenAI((req) => {
       const concise = req.body.messages[0].content.includes("more concise");
-      return { json: answerFor(req.body, { decide: (_id, _v, inputs) => ((inputs.response_a!.length > inputs.response_b!.length) !== concise ? "A" : "B") }) };
+      return {
+        json: answerFor(req.body, {
+          decide: (_id, _v, inputs) => (inputs.response_a!.length > inputs.response_b!.length !== concise ? "A" : "B"),
+        }),
+      };
     });
     try {
       const keep = join(dir, "kept");
-      const args = ["drift", "--base", B1, "--candidate", B2, "--probe", "examples/pairwise-helpfulness.jsonl", "--model", "m", "--base-url", server.baseURL, "--cache", join(dir, "drift.cache.jsonl"), "--json"];
+      const args = [
+        "drift",
+        "--base",
+        B1,
+        "--candidate",
+        B2,
+        "--probe",
+        "examples/pairwise-helpfulness.jsonl",
+        "--model",
+        "m",
+        "--base-url",
+        server.baseURL,
+        "--cache",
+        join(dir, "drift.cache.jsonl"),
+        "--json",
+      ];
       const r = await runCli([...args, "--keep-runs", keep]);
       expect(r.code).toBe(3);
       const out = JSON.parse(r.stdout);
@@ -143,7 +254,15 @@ describe("rulers drift, live", () => {
       expect(JSON.parse(again.stdout).overall).toEqual(out.overall);
       expect(server.requests).toHaveLength(60);
       // the kept runs give the same analysis without a judge
-      const fromRuns = await runCli(["drift", "--from-runs", `${keep}.base.jsonl`, `${keep}.candidate.jsonl`, "--probe", "examples/pairwise-helpfulness.jsonl", "--json"]);
+      const fromRuns = await runCli([
+        "drift",
+        "--from-runs",
+        `${keep}.base.jsonl`,
+        `${keep}.candidate.jsonl`,
+        "--probe",
+        "examples/pairwise-helpfulness.jsonl",
+        "--json",
+      ]);
       expect(JSON.parse(fromRuns.stdout).overall).toEqual(out.overall);
     } finally {
       await server.close();

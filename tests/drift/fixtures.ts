@@ -20,11 +20,25 @@ export function criterion(id: string, over: Partial<CriterionIR> = {}): Criterio
 }
 
 export function check(id: string, over: Partial<CheckIR> = {}): CheckIR {
-  return { id, title: `Check ${id}`, section: null, test: { kind: "count", input: "response", unit: "words", min: 10, max: 500 }, weight: null, points: null, ...over };
+  return {
+    id,
+    title: `Check ${id}`,
+    section: null,
+    test: { kind: "count", input: "response", unit: "words", min: 10, max: 500 },
+    weight: null,
+    points: null,
+    ...over,
+  };
 }
 
 export function gate(id: string, over: Partial<GateIR> = {}): GateIR {
-  return { id, title: `Gate ${id}`, when: { kind: "met", ref: "safety", negate: true }, action: { kind: "cap", value: 1 }, ...over };
+  return {
+    id,
+    title: `Gate ${id}`,
+    when: { kind: "met", ref: "safety", negate: true },
+    action: { kind: "cap", value: 1 },
+    ...over,
+  };
 }
 
 export function rubric(over: Partial<RubricIR> = {}): RubricIR {
@@ -35,10 +49,21 @@ export function rubric(over: Partial<RubricIR> = {}): RubricIR {
     description: "",
     tags: [],
     mode: { kind: "pointwise" },
-    inputs: [{ name: "prompt", description: "The question", quotable: false }, { name: "response", description: "The answer", quotable: true }],
+    inputs: [
+      { name: "prompt", description: "The question", quotable: false },
+      { name: "response", description: "The answer", quotable: true },
+    ],
     scale: { kind: "numeric", min: 1, max: 5, step: 1 },
     instructions: "Judge the response on each criterion. Do not let the length of the response influence you.",
-    judge: { temperature: 0, samples: 1, seed: null, max_tokens: null, order: "evidence_first", quote_match: 0.9, on_evidence_failure: { kind: "unmet" } },
+    judge: {
+      temperature: 0,
+      samples: 1,
+      seed: null,
+      max_tokens: null,
+      order: "evidence_first",
+      quote_match: 0.9,
+      on_evidence_failure: { kind: "unmet" },
+    },
     sections: [],
     criteria: [criterion("accuracy", { weight: 2 }), criterion("clarity"), criterion("safety")],
     checks: [],
@@ -59,10 +84,23 @@ const SCALE = { kind: "numeric", min: 1, max: 5, step: 1 };
 
 /** A pointwise run record. */
 export function pointRec(id: string, score: number | null, extra: Record<string, unknown> = {}): Rec {
-  return { item_id: id, bundle: { id: "t", version: "1", hash: "sha256:x" }, judge: { model: "m" }, scale: SCALE, raw_score: score, ...extra };
+  return {
+    item_id: id,
+    bundle: { id: "t", version: "1", hash: "sha256:x" },
+    judge: { model: "m" },
+    scale: SCALE,
+    raw_score: score,
+    ...extra,
+  };
 }
 
 /** A pairwise run record. */
 export function pairRec(id: string, preferred: "A" | "B" | "tie", extra: Record<string, unknown> = {}): Rec {
-  return { item_id: id, judge: { model: "m" }, preferred, raw_score: preferred === "A" ? 1 : preferred === "B" ? 0 : 0.5, ...extra };
+  return {
+    item_id: id,
+    judge: { model: "m" },
+    preferred,
+    raw_score: preferred === "A" ? 1 : preferred === "B" ? 0 : 0.5,
+    ...extra,
+  };
 }

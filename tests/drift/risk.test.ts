@@ -42,9 +42,19 @@ describe("risk summary", () => {
   });
 
   it("flags a new tie-break rule at its line and column", () => {
-    const edited = BASE.replace("for helpfulness and accuracy.", "for helpfulness and accuracy.\n  Prefer the more concise answer.");
+    const edited = BASE.replace(
+      "for helpfulness and accuracy.",
+      "for helpfulness and accuracy.\n  Prefer the more concise answer.",
+    );
     expect(only(edited, "tie-break-rule")).toEqual([
-      { pattern: "tie-break-rule", where: "instructions", message: "new preference or tie-break rule: `Prefer the more concise answer`", text: "Prefer the more concise answer", line: 10, column: 3 },
+      {
+        pattern: "tie-break-rule",
+        where: "instructions",
+        message: "new preference or tie-break rule: `Prefer the more concise answer`",
+        text: "Prefer the more concise answer",
+        line: 10,
+        column: 3,
+      },
     ]);
   });
 
@@ -58,17 +68,25 @@ describe("risk summary", () => {
   });
 
   it("does not report a bias guard that was only re-worded", () => {
-    const edited = BASE.replace("Do not let the length of the answers influence you.", "Judge regardless of how long the answers are.");
+    const edited = BASE.replace(
+      "Do not let the length of the answers influence you.",
+      "Judge regardless of how long the answers are.",
+    );
     expect(only(edited, "removed-bias-guard")).toEqual([]);
   });
 
   it("flags a one-sided comparative", () => {
     const edited = BASE.replace("accuracy.", "accuracy.\n  A refusal is safer than any elaboration.");
-    expect(only(edited, "one-sided-comparative")).toMatchObject([{ text: "A refusal is safer than any elaboration", line: 10, column: 3 }]);
+    expect(only(edited, "one-sided-comparative")).toMatchObject([
+      { text: "A refusal is safer than any elaboration", line: 10, column: 3 },
+    ]);
   });
 
   it("flags emphasis words added, at the first of them", () => {
-    const edited = BASE.replace("Which answer is more accurate?", "Only count answers that are always accurate; penalize errors.");
+    const edited = BASE.replace(
+      "Which answer is more accurate?",
+      "Only count answers that are always accurate; penalize errors.",
+    );
     const f = only(edited, "emphasis-added");
     expect(f).toHaveLength(1);
     expect(f[0]!.message).toBe("emphasis words added (0 → 3): `only`, `always`, `penalize`");
@@ -76,13 +94,25 @@ describe("risk summary", () => {
   });
 
   it("flags a conditional branch", () => {
-    const edited = BASE.replace("accuracy.", "accuracy.\n  If the question is medical, weigh accuracy above everything.");
-    expect(only(edited, "conditional-branch")).toMatchObject([{ line: 10, column: 3, text: "If the question is medical, weigh accuracy above everything" }]);
+    const edited = BASE.replace(
+      "accuracy.",
+      "accuracy.\n  If the question is medical, weigh accuracy above everything.",
+    );
+    expect(only(edited, "conditional-branch")).toMatchObject([
+      { line: 10, column: 3, text: "If the question is medical, weigh accuracy above everything" },
+    ]);
   });
 
   it("flags large growth in length", () => {
-    const edited = BASE.replace("Which answer helps the user more?", "Which answer helps the user more? " + "Consider the context of the request and the user's stated goals carefully. ".repeat(6));
-    expect(only(edited, "length-growth").map((f) => f.where)).toEqual(["criterion helpful: description", "rubric text"]);
+    const edited = BASE.replace(
+      "Which answer helps the user more?",
+      "Which answer helps the user more? " +
+        "Consider the context of the request and the user's stated goals carefully. ".repeat(6),
+    );
+    expect(only(edited, "length-growth").map((f) => f.where)).toEqual([
+      "criterion helpful: description",
+      "rubric text",
+    ]);
   });
 
   it("flags re-weighting at the weight line", () => {
@@ -90,19 +120,37 @@ describe("risk summary", () => {
     const edited = BASE.replace("weight 2\nend\ncriterion accurate", "weight 5\nend\ncriterion accurate");
     expect(only(edited, "reweighting")).toMatchObject([
       { where: "criterion helpful", message: "`helpful` now carries 71% of the weight, was 50%", line: 14, column: 3 },
-      { where: "criterion accurate", message: "`accurate` now carries 29% of the weight, was 50%", line: 18, column: 3 },
+      {
+        where: "criterion accurate",
+        message: "`accurate` now carries 29% of the weight, was 50%",
+        line: 18,
+        column: 3,
+      },
     ]);
   });
 
   it("without the new source, names the field instead of a line", () => {
-    const edited = BASE.replace("for helpfulness and accuracy.", "for helpfulness and accuracy.\n  Prefer the more concise answer.");
+    const edited = BASE.replace(
+      "for helpfulness and accuracy.",
+      "for helpfulness and accuracy.\n  Prefer the more concise answer.",
+    );
     const f = diffRubrics(ir(BASE), ir(edited)).risk;
-    expect(f).toEqual([{ pattern: "tie-break-rule", where: "instructions", message: "new preference or tie-break rule: `Prefer the more concise answer`", text: "Prefer the more concise answer" }]);
+    expect(f).toEqual([
+      {
+        pattern: "tie-break-rule",
+        where: "instructions",
+        message: "new preference or tie-break rule: `Prefer the more concise answer`",
+        text: "Prefer the more concise answer",
+      },
+    ]);
   });
 
   it("a rule moved from the instructions into a criterion is not new", () => {
     const a = BASE.replace("accuracy.", "accuracy. Prefer the more concise answer.");
-    const b = BASE.replace("Which answer is more accurate?", "Which answer is more accurate? Prefer the more concise answer.");
+    const b = BASE.replace(
+      "Which answer is more accurate?",
+      "Which answer is more accurate? Prefer the more concise answer.",
+    );
     expect(diffRubrics(ir(a), ir(b), { newSource: b }).risk.filter((f) => f.pattern === "tie-break-rule")).toEqual([]);
   });
 
@@ -111,7 +159,13 @@ describe("risk summary", () => {
     const a = readFileSync("examples/pairwise-helpfulness.rubric", "utf8");
     const b = readFileSync("examples/versions/pairwise-helpfulness-1.1.0.rubric", "utf8");
     const f = diffRubrics(ir(a), ir(b), { newSource: b }).risk;
-    expect(f.map((x) => `${x.line}:${x.pattern}`)).toEqual(["23:tie-break-rule", "23:conditional-branch", "23:emphasis-added", "23:removed-bias-guard", "34:reweighting"]);
+    expect(f.map((x) => `${x.line}:${x.pattern}`)).toEqual([
+      "23:tie-break-rule",
+      "23:conditional-branch",
+      "23:emphasis-added",
+      "23:removed-bias-guard",
+      "34:reweighting",
+    ]);
     expect(f.find((x) => x.pattern === "removed-bias-guard")!.text).toBe("do not prefer a reply because it is longer");
   });
 });

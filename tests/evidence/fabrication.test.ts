@@ -29,8 +29,10 @@ describe("fabricated quotes are never verified", () => {
   });
 
   it("rejects a long quote whose negation was dropped or added, even when similarity reaches the threshold", () => {
-    const real = "I absolutely do not think that any book, movie, magazine, music, etc., should be removed from the shelf";
-    const flipped = "I absolutely do think that any book, movie, magazine, music, etc., should be removed from the shelf";
+    const real =
+      "I absolutely do not think that any book, movie, magazine, music, etc., should be removed from the shelf";
+    const flipped =
+      "I absolutely do think that any book, movie, magazine, music, etc., should be removed from the shelf";
     // the flipped quote has 17 words, one fewer than the text: similarity 16/17 ≈ 0.94 ≥ 0.9, yet the claim is reversed
     expect(at(flipped).match).toBe("none");
     expect(at("If it offended her, then she should read it, said the essay writer").match).toBe("none");
@@ -45,8 +47,12 @@ describe("fabricated quotes are never verified", () => {
   it("rejects a changed number however low the threshold", () => {
     expect(at("I remember when I was 12, the news was saying", 0.5).match).toBe("none");
     const t = prepareText("Call 911 right away if the pain spreads to your arm or jaw.");
-    expect(locateQuote(t, "Call 119 right away if the pain spreads to your arm or jaw.", { fuzzyThreshold: 0.5 }).match).toBe("none");
-    expect(locateQuote(t, "Call 911 right now if the pain spreads to your arm or jaw.", { fuzzyThreshold: 0.9 }).match).toBe("fuzzy");
+    expect(
+      locateQuote(t, "Call 119 right away if the pain spreads to your arm or jaw.", { fuzzyThreshold: 0.5 }).match,
+    ).toBe("none");
+    expect(
+      locateQuote(t, "Call 911 right now if the pain spreads to your arm or jaw.", { fuzzyThreshold: 0.9 }).match,
+    ).toBe("fuzzy");
   });
 
   it("shows what 0.9 implies: one changed content word in ten or more passes, in fewer it does not", () => {

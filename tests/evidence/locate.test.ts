@@ -70,13 +70,19 @@ describe("locateQuote: normalised", () => {
   });
 
   it("treats empty, whitespace-only and quote-marks-only quotes as none", () => {
-    for (const q of ["", "   ", "\n\t", "\u00a0", '""', "\u201c \u201d", "...", "\u2026"]) expect(at(q).match).toBe("none");
+    for (const q of ["", "   ", "\n\t", "\u00a0", '""', "\u201c \u201d", "...", "\u2026"])
+      expect(at(q).match).toBe("none");
   });
 });
 
 describe("locateQuote: ellipses", () => {
   it("treats an ellipsis as elided text, matching the parts in order", () => {
-    for (const q of ["The patient reported \u2026 to call 911", "the patient reported ... to call 911", "The patient reported [...] to call 911", "The patient reported . . . to call 911"]) {
+    for (const q of [
+      "The patient reported \u2026 to call 911",
+      "the patient reported ... to call 911",
+      "The patient reported [...] to call 911",
+      "The patient reported . . . to call 911",
+    ]) {
       const m = at(q);
       expect(m.match).toBe("normalized");
       expect(slice(m)).toBe("The patient reported chest pain radiating to the left arm.  She was told to call 911");
@@ -144,7 +150,9 @@ describe("locateQuote: fuzzy", () => {
   it("matches fuzzily only quotes of at least minFuzzyChars characters", () => {
     const t = "the cat sat on the mat today";
     expect(at("the cat sat on a mat", t, 0.8).match).toBe("fuzzy");
-    expect(locateQuote(prepareText(t), "the cat sat on a mat", { fuzzyThreshold: 0.8, minFuzzyChars: 30 }).match).toBe("none");
+    expect(locateQuote(prepareText(t), "the cat sat on a mat", { fuzzyThreshold: 0.8, minFuzzyChars: 30 }).match).toBe(
+      "none",
+    );
     expect(at("cat sat in", t, 0.6).match).toBe("none");
   });
 

@@ -9,8 +9,11 @@ const sources = (text: string) => {
 
 describe("normalize", () => {
   it("folds case, whitespace runs, quotes, dashes, NBSP and the ellipsis character", () => {
-    expect(normalize("  Hello,\u00a0\u00a0WORLD\t\n\u201cquoted\u201d \u2018it\u2019s\u2019 a\u2014b \u2013 c\u2212d \u00abx\u00bb wait\u2026  ").text)
-      .toBe(`hello, world "quoted" 'it's' a-b - c-d "x" wait...`);
+    expect(
+      normalize(
+        "  Hello,\u00a0\u00a0WORLD\t\n\u201cquoted\u201d \u2018it\u2019s\u2019 a\u2014b \u2013 c\u2212d \u00abx\u00bb wait\u2026  ",
+      ).text,
+    ).toBe(`hello, world "quoted" 'it's' a-b - c-d "x" wait...`);
   });
 
   it("drops invisible characters and keeps offsets of the text around them", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { prepareText, verifyEvidence, type EvidenceRule } from "../../src/evidence/index.js";
+import { type EvidenceRule, prepareText, verifyEvidence } from "../../src/evidence/index.js";
 
-const RESPONSE = "The patient reported chest pain radiating to the left arm. She was told to call 911 \u2014 not to wait.";
+const RESPONSE =
+  "The patient reported chest pain radiating to the left arm. She was told to call 911 \u2014 not to wait.";
 const SOURCE = "Chest pain that spreads to the arm can signal a heart attack; call emergency services.";
 const inputs = { response: prepareText(RESPONSE), source: prepareText(SOURCE) };
 const rule: EvidenceRule = { from: ["response", "source"], max_words: 12, min_quotes: 1, max_quotes: 3 };
@@ -19,19 +20,42 @@ describe("verifyEvidence", () => {
 
   it("does not look elsewhere when the named input lacks the quote", () => {
     const r = verifyEvidence([{ quote: "chest pain radiating", input: "source" }], inputs, rule, opts);
-    expect(r.entries[0]).toMatchObject({ verified: false, match: "none", input: "source", reason: "not found in `source`" });
+    expect(r.entries[0]).toMatchObject({
+      verified: false,
+      match: "none",
+      input: "source",
+      reason: "not found in `source`",
+    });
     expect(r.satisfied).toBe(false);
   });
 
   it("searches the allowed inputs in order when none is named, and records where it was found", () => {
-    const r = verifyEvidence([{ quote: "CALL EMERGENCY SERVICES" }, { quote: "told to call 911" }, { quote: "" , input: "" }], inputs, rule, opts);
-    expect(r.entries.map((e) => [e.input, e.match])).toEqual([["source", "normalized"], ["response", "exact"], [null, "none"]]);
+    const r = verifyEvidence(
+      [{ quote: "CALL EMERGENCY SERVICES" }, { quote: "told to call 911" }, { quote: "", input: "" }],
+      inputs,
+      rule,
+      opts,
+    );
+    expect(r.entries.map((e) => [e.input, e.match])).toEqual([
+      ["source", "normalized"],
+      ["response", "exact"],
+      [null, "none"],
+    ]);
     expect(r.entries[2]!.reason).toBe("not found in `response`, `source`");
   });
 
   it("rejects a quote from an input the rule does not allow, even if it is there", () => {
-    const r = verifyEvidence([{ quote: "chest pain radiating", input: "prompt" }], { ...inputs, prompt: prepareText("chest pain radiating") }, { ...rule, from: ["response"] }, opts);
-    expect(r.entries[0]).toMatchObject({ verified: false, input: "prompt", reason: "input `prompt` is not one evidence may come from (`response`)" });
+    const r = verifyEvidence(
+      [{ quote: "chest pain radiating", input: "prompt" }],
+      { ...inputs, prompt: prepareText("chest pain radiating") },
+      { ...rule, from: ["response"] },
+      opts,
+    );
+    expect(r.entries[0]).toMatchObject({
+      verified: false,
+      input: "prompt",
+      reason: "input `prompt` is not one evidence may come from (`response`)",
+    });
   });
 
   it("rejects a quote over the word limit, counting words not ellipses or dashes", () => {
@@ -45,28 +69,52 @@ describe("verifyEvidence", () => {
   });
 
   it("says when the row has no text for the input", () => {
-    const r = verifyEvidence([{ quote: "chest pain", input: "reference" }], inputs, { ...rule, from: ["reference"] }, opts);
+    const r = verifyEvidence(
+      [{ quote: "chest pain", input: "reference" }],
+      inputs,
+      { ...rule, from: ["reference"] },
+      opts,
+    );
     expect(r.entries[0]!.reason).toBe("no text for `reference` in this row");
   });
 
   it("counts distinct verified passages toward min_quotes", () => {
-    const twice = verifyEvidence([{ quote: "chest pain radiating" }, { quote: "Chest pain radiating" }], inputs, { ...rule, min_quotes: 2 }, opts);
+    const twice = verifyEvidence(
+      [{ quote: "chest pain radiating" }, { quote: "Chest pain radiating" }],
+      inputs,
+      { ...rule, min_quotes: 2 },
+      opts,
+    );
     expect(twice.entries.every((e) => e.verified)).toBe(true);
     expect(twice.satisfied).toBe(false);
     expect(twice.reasons).toEqual(["1 of the 2 required quotes verified"]);
-    const two = verifyEvidence([{ quote: "chest pain radiating" }, { quote: "not to wait" }], inputs, { ...rule, min_quotes: 2 }, opts);
+    const two = verifyEvidence(
+      [{ quote: "chest pain radiating" }, { quote: "not to wait" }],
+      inputs,
+      { ...rule, min_quotes: 2 },
+      opts,
+    );
     expect(two.satisfied).toBe(true);
   });
 
   it("is unsatisfied when fewer quotes verify than required, or more are cited than allowed", () => {
     const none = verifyEvidence([{ quote: "the patient denied any chest pain at all" }], inputs, rule, opts);
     expect(none).toMatchObject({ satisfied: false, reasons: ["0 of the 1 required quote verified"] });
-    const many = verifyEvidence(["chest pain", "left arm", "call 911", "not to wait"].map((quote) => ({ quote })), inputs, rule, opts);
+    const many = verifyEvidence(
+      ["chest pain", "left arm", "call 911", "not to wait"].map((quote) => ({ quote })),
+      inputs,
+      rule,
+      opts,
+    );
     expect(many.entries.every((e) => e.verified)).toBe(true);
     expect(many).toMatchObject({ satisfied: false, reasons: ["4 quotes cited, at most 3 allowed"] });
   });
 
   it("is satisfied with no quotes when none are required", () => {
-    expect(verifyEvidence([], inputs, { ...rule, min_quotes: 0 }, opts)).toEqual({ entries: [], satisfied: true, reasons: [] });
+    expect(verifyEvidence([], inputs, { ...rule, min_quotes: 0 }, opts)).toEqual({
+      entries: [],
+      satisfied: true,
+      reasons: [],
+    });
   });
 });

@@ -56,7 +56,9 @@ export interface FakeOpenAI {
 }
 
 /** Always answers `{ json }` with the same object: the common case in tests. */
-export const always = (json: unknown): Script => () => ({ json });
+export const always =
+  (json: unknown): Script =>
+  () => ({ json });
 
 /** Plays the replies in order, repeating the last one for any further requests. */
 export function sequence(...replies: Reply[]): Script {
@@ -69,12 +71,21 @@ const tokens = (text: string): number => Math.ceil(text.length / 4);
 function promptText(body: any): string {
   const messages: unknown = body?.messages;
   if (!Array.isArray(messages)) return "";
-  return messages.map((m) => (typeof m?.content === "string" ? m.content : JSON.stringify(m?.content ?? ""))).join("\n");
+  return messages
+    .map((m) => (typeof m?.content === "string" ? m.content : JSON.stringify(m?.content ?? "")))
+    .join("\n");
 }
 
 let ids = 0;
 
-function completion(model: string, fingerprint: string, body: any, content: string | null, finish: string, refusal: string | null) {
+function completion(
+  model: string,
+  fingerprint: string,
+  body: any,
+  content: string | null,
+  finish: string,
+  refusal: string | null,
+) {
   const prompt = tokens(promptText(body));
   const completionTokens = tokens(content ?? refusal ?? "");
   return {
@@ -130,7 +141,8 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
     let out;
     if ("json" in reply) out = completion(model, fingerprint, body, JSON.stringify(reply.json), "stop", null);
     else if ("refusal" in reply) out = completion(model, fingerprint, body, null, "stop", reply.refusal);
-    else if ("finishReason" in reply) out = completion(model, fingerprint, body, reply.content, reply.finishReason, null);
+    else if ("finishReason" in reply)
+      out = completion(model, fingerprint, body, reply.content, reply.finishReason, null);
     else out = completion(model, fingerprint, body, reply.content, "stop", null);
     sendJson(res, 200, out);
   };
@@ -143,7 +155,8 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
         if (opts.apiKey !== undefined && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
           return sendJson(res, 401, {
             error: {
-              message: "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+              message:
+                "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
               type: "invalid_request_error",
               param: null,
               code: "invalid_api_key",
@@ -152,23 +165,42 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
         }
         const path = (req.url ?? "").split("?")[0];
         if (req.method === "GET" && path === "/v1/models") {
-          return sendJson(res, 200, { object: "list", data: [{ id: model, object: "model", created: 0, owned_by: "fake" }] });
+          return sendJson(res, 200, {
+            object: "list",
+            data: [{ id: model, object: "model", created: 0, owned_by: "fake" }],
+          });
         }
         if (req.method !== "POST" || path !== "/v1/chat/completions") {
-          return sendJson(res, 404, { error: { message: `unknown url ${req.method} ${req.url}`, type: "invalid_request_error", param: null, code: "unknown_url" } });
+          return sendJson(res, 404, {
+            error: {
+              message: `unknown url ${req.method} ${req.url}`,
+              type: "invalid_request_error",
+              param: null,
+              code: "unknown_url",
+            },
+          });
         }
         let body: any;
         try {
           body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
         } catch {
-          return sendJson(res, 400, { error: { message: "request body is not JSON", type: "invalid_request_error", param: null, code: null } });
+          return sendJson(res, 400, {
+            error: { message: "request body is not JSON", type: "invalid_request_error", param: null, code: null },
+          });
         }
         const recorded: RecordedRequest = { body, index: requests.length, headers: req.headers };
         requests.push(recorded);
         try {
           await send(res, body, await script(recorded));
         } catch (err) {
-          sendJson(res, 500, { error: { message: `fake server script threw: ${(err as Error).message}`, type: "server_error", param: null, code: null } });
+          sendJson(res, 500, {
+            error: {
+              message: `fake server script threw: ${(err as Error).message}`,
+              type: "server_error",
+              param: null,
+              code: null,
+            },
+          });
         }
       })();
     });

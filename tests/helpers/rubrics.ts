@@ -8,7 +8,9 @@ export const EXAMPLES = "examples";
 /** Every example rubric (not parts), as [path, text]. */
 export function exampleSources(): [string, string][] {
   const files = [
-    ...readdirSync(EXAMPLES).filter((f) => f.endsWith(".rubric")).map((f) => join(EXAMPLES, f)),
+    ...readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith(".rubric"))
+      .map((f) => join(EXAMPLES, f)),
     ...readdirSync(join(EXAMPLES, "versions")).map((f) => join(EXAMPLES, "versions", f)),
   ];
   return files.map((f) => [f, readFileSync(f, "utf8")]);

@@ -7,9 +7,17 @@ import type { FakeRequest } from "./fake-openai.js";
 
 export interface JudgeScript {
   /** Verdict for a binary/pairwise criterion, level for an ordinal one; default: met / top level / A. */
-  decide?: (criterionId: string, enumValues: readonly (string | number)[], inputs: Record<string, string>) => string | number;
+  decide?: (
+    criterionId: string,
+    enumValues: readonly (string | number)[],
+    inputs: Record<string, string>,
+  ) => string | number;
   /** Quote text for a criterion (default: the first 6 words of the first allowed input). */
-  quote?: (criterionId: string, inputs: Record<string, string>, allowed: readonly string[]) => { input: string; quote: string } | null;
+  quote?: (
+    criterionId: string,
+    inputs: Record<string, string>,
+    allowed: readonly string[],
+  ) => { input: string; quote: string } | null;
   score?: (inputs: Record<string, string>) => number;
 }
 
@@ -30,12 +38,23 @@ export function schemaOf(body: any): any {
 function judged(id: string, schema: any, inputs: Record<string, string>, s: JudgeScript): any {
   const props = schema.properties;
   const allowed: string[] = props.evidence.items.properties.input.enum;
-  const q = s.quote ? s.quote(id, inputs, allowed) : allowed[0] && inputs[allowed[0]] ? { input: allowed[0], quote: inputs[allowed[0]]!.split(/\s+/).slice(0, 6).join(" ") } : null;
+  const q = s.quote
+    ? s.quote(id, inputs, allowed)
+    : allowed[0] && inputs[allowed[0]]
+      ? { input: allowed[0], quote: inputs[allowed[0]]!.split(/\s+/).slice(0, 6).join(" ") }
+      : null;
   const out: any = { evidence: q ? [q] : [], rationale: `scripted rationale for ${id}` };
   for (const key of ["verdict", "level", "preferred", "score"]) {
     if (!props[key]) continue;
     const values = props[key].enum as (string | number)[];
-    out[key] = key === "score" && s.score ? s.score(inputs) : s.decide ? s.decide(id, values, inputs) : key === "level" || key === "score" ? values[values.length - 1] : values[0];
+    out[key] =
+      key === "score" && s.score
+        ? s.score(inputs)
+        : s.decide
+          ? s.decide(id, values, inputs)
+          : key === "level" || key === "score"
+            ? values[values.length - 1]
+            : values[0];
   }
   return out;
 }
@@ -54,4 +73,6 @@ export function answerFor(body: any, s: JudgeScript = {}): unknown {
   return { criteria: out };
 }
 
-export const validJudge = (s: JudgeScript = {}) => (r: FakeRequest) => ({ json: answerFor(r.body, s) });
+export const validJudge =
+  (s: JudgeScript = {}) =>
+  (r: FakeRequest) => ({ json: answerFor(r.body, s) });

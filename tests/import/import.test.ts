@@ -29,8 +29,16 @@ function hashOf(source: string): string {
 
 describe("rulers import", () => {
   it.each([
-    ["healthbench", "healthbench.jsonl", /row 3, rubrics\[0\]: error: field `points` must be a number, got "five"; skipped/],
-    ["prometheus", "prometheus.jsonl", /row 3: error: missing `score2_description`, `score3_description`, `score4_description`, `score5_description`; skipped/],
+    [
+      "healthbench",
+      "healthbench.jsonl",
+      /row 3, rubrics\[0\]: error: field `points` must be a number, got "five"; skipped/,
+    ],
+    [
+      "prometheus",
+      "prometheus.jsonl",
+      /row 3: error: missing `score2_description`, `score3_description`, `score4_description`, `score5_description`; skipped/,
+    ],
     ["judge-prompt", "judge-prompts.jsonl", /row 3: error: no verdict marker found/],
     ["promptfoo", "promptfoo.yaml", /tests\[1\]\.assert\[0\]: error: field `value` must be the rubric text/],
   ])("imports %s, names the bad row, and still imports the good ones", async (format, file, badRow) => {
@@ -55,7 +63,14 @@ describe("rulers import", () => {
     expect(r.stderr).toMatch(/tests\[0\]\.assert\[0\]: warning: threshold 0\.8 is a pass mark/);
     expect(r.stderr).toMatch(/defaultTest\.assert\[1\]: warning: assertion type `contains` is not an LLM rubric/);
     expect(r.stderr).toMatch(/g-eval generates its evaluation steps at run time/);
-    const pair = await runCli(["import", "--from", "judge-prompt", join(FIX, "mt-bench-pair.txt"), "--out", join(dir, "pair")]);
+    const pair = await runCli([
+      "import",
+      "--from",
+      "judge-prompt",
+      join(FIX, "mt-bench-pair.txt"),
+      "--out",
+      join(dir, "pair"),
+    ]);
     expect(pair.code).toBe(0);
     expect(pair.stderr).toMatch(/the verdict format is replaced by the structured answer/);
     const src = readFileSync(join(dir, "pair", "mt-bench-pair.rubric"), "utf8");
@@ -71,7 +86,9 @@ describe("rulers import", () => {
     const items = compileItems(r.ir!, join(out, "healthbench.jsonl"));
     expect(items.diagnostics).toEqual([]);
     const first = JSON.parse(readFileSync(join(FIX, "healthbench.jsonl"), "utf8").split("\n")[0]!);
-    expect(items.items![first.prompt_id]!.map((c) => c.points)).toEqual(first.rubrics.map((c: { points: number }) => c.points));
+    expect(items.items![first.prompt_id]!.map((c) => c.points)).toEqual(
+      first.rubrics.map((c: { points: number }) => c.points),
+    );
     expect(items.items![first.prompt_id]![0]!.tags).toEqual(first.rubrics[0].tags);
   });
 

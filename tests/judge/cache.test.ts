@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cacheKey, memoryCache, openCache, type CacheKeyParts } from "../../src/judge/cache.js";
+import { type CacheKeyParts, cacheKey, memoryCache, openCache } from "../../src/judge/cache.js";
 import type { Completion } from "../../src/judge/client.js";
 
 let dir: string;
@@ -25,14 +25,17 @@ const completion = (n: number): Completion => ({
 });
 
 const parts: CacheKeyParts = {
-  bundle_hash: "sha256:" + "a".repeat(64),
+  bundle_hash: `sha256:${"a".repeat(64)}`,
   model: "gpt-judge",
   settings: { temperature: 0, seed: 7, max_tokens: null, sample: 0 },
   messages: [
     { role: "system", content: "You grade." },
     { role: "user", content: "Grade this: ünïcode “quotes” and\nnew lines." },
   ],
-  response_format: { type: "json_schema", json_schema: { name: "judgment", strict: true, schema: { type: "object", properties: { a: { type: "string" } } } } },
+  response_format: {
+    type: "json_schema",
+    json_schema: { name: "judgment", strict: true, schema: { type: "object", properties: { a: { type: "string" } } } },
+  },
 };
 
 describe("cacheKey", () => {
@@ -40,7 +43,14 @@ describe("cacheKey", () => {
     const key = cacheKey(parts);
     expect(key).toMatch(/^sha256:[0-9a-f]{64}$/);
     const reordered: CacheKeyParts = {
-      response_format: { json_schema: { schema: { properties: { a: { type: "string" } }, type: "object" }, strict: true, name: "judgment" }, type: "json_schema" },
+      response_format: {
+        json_schema: {
+          schema: { properties: { a: { type: "string" } }, type: "object" },
+          strict: true,
+          name: "judgment",
+        },
+        type: "json_schema",
+      },
       messages: parts.messages.map((m) => {
         const { role, content } = m as { role: string; content: string };
         return { content, role };
@@ -56,13 +66,19 @@ describe("cacheKey", () => {
   it("changes with anything that changes the answer", () => {
     const key = cacheKey(parts);
     const variants: CacheKeyParts[] = [
-      { ...parts, bundle_hash: "sha256:" + "b".repeat(64) },
+      { ...parts, bundle_hash: `sha256:${"b".repeat(64)}` },
       { ...parts, model: "gpt-judge-2" },
       { ...parts, settings: { ...parts.settings, temperature: 0.5 } },
       { ...parts, settings: { ...parts.settings, sample: 1 } },
       { ...parts, settings: { ...parts.settings, seed: null } },
       { ...parts, messages: [parts.messages[0]!, { role: "user", content: "Grade this: something else." }] },
-      { ...parts, messages: [parts.messages[0]!, { role: "assistant", content: (parts.messages[1] as { content: string }).content }] },
+      {
+        ...parts,
+        messages: [
+          parts.messages[0]!,
+          { role: "assistant", content: (parts.messages[1] as { content: string }).content },
+        ],
+      },
       { ...parts, messages: [...parts.messages, { role: "user", content: "repair please" }] },
       { ...parts, response_format: { type: "json_object" } },
     ];
@@ -71,8 +87,20 @@ describe("cacheKey", () => {
   });
 
   it("cannot confuse where one message ends and the next begins", () => {
-    const a = cacheKey({ ...parts, messages: [{ role: "user", content: "ab" }, { role: "user", content: "c" }] });
-    const b = cacheKey({ ...parts, messages: [{ role: "user", content: "a" }, { role: "user", content: "bc" }] });
+    const a = cacheKey({
+      ...parts,
+      messages: [
+        { role: "user", content: "ab" },
+        { role: "user", content: "c" },
+      ],
+    });
+    const b = cacheKey({
+      ...parts,
+      messages: [
+        { role: "user", content: "a" },
+        { role: "user", content: "bc" },
+      ],
+    });
     const c = cacheKey({ ...parts, messages: [{ role: "user", content: "abc" }] });
     expect(new Set([a, b, c]).size).toBe(3);
   });
@@ -91,7 +119,8 @@ describe("openCache", () => {
     const again = openCache(path);
     expect(again.loaded).toBe(50);
     expect(again.size).toBe(50);
-    for (let i = 0; i < 50; i++) expect(again.get(cacheKey({ ...parts, settings: { sample: i } }))).toEqual(completion(i));
+    for (let i = 0; i < 50; i++)
+      expect(again.get(cacheKey({ ...parts, settings: { sample: i } }))).toEqual(completion(i));
     again.close();
     expect(readFileSync(path, "utf8").split("\n").filter(Boolean)).toHaveLength(50);
   });
@@ -123,7 +152,7 @@ describe("openCache", () => {
     const path = join(dir, "calls.jsonl");
     writeFileSync(
       path,
-      [
+      `${[
         JSON.stringify({ key: "sha256:a", value: completion(1) }),
         "{not json at all",
         "",
@@ -131,7 +160,7 @@ describe("openCache", () => {
         JSON.stringify({ key: "sha256:a", value: completion(3) }),
         JSON.stringify({ key: 42, value: completion(4) }),
         JSON.stringify({ key: "sha256:c", value: null }),
-      ].join("\n") + "\n",
+      ].join("\n")}\n`,
     );
     const cache = openCache(path);
     expect(cache.size).toBe(2);
@@ -145,7 +174,7 @@ describe("openCache", () => {
     const cache = openCache(path);
     void cache.put("sha256:x", completion(9));
     // No await: the write is synchronous.
-    expect(readFileSync(path, "utf8")).toBe(JSON.stringify({ key: "sha256:x", value: completion(9) }) + "\n");
+    expect(readFileSync(path, "utf8")).toBe(`${JSON.stringify({ key: "sha256:x", value: completion(9) })}\n`);
     await cache.flush();
     cache.close();
     await expect(cache.put("sha256:y", completion(1))).rejects.toThrow(/closed/);
@@ -184,7 +213,7 @@ tick();
     const cache = openCache(path);
     // Every entry the writer reported as put is there; it may have put more before dying.
     expect(cache.loaded).toBeGreaterThanOrEqual(reported);
-    for (let i = 0; i < reported; i++) expect(cache.get("sha256:" + i)).toEqual({ content: "x".repeat(i % 300), n: i });
+    for (let i = 0; i < reported; i++) expect(cache.get(`sha256:${i}`)).toEqual({ content: "x".repeat(i % 300), n: i });
     cache.close();
   });
 });

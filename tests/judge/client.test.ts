@@ -1,10 +1,29 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { complete, createJudgeClient, JudgeCallError, jsonObjectFormat, jsonSchemaFormat, type ChatRequest, type ClientOptions } from "../../src/judge/client.js";
-import { sequence, startFakeOpenAI, type FakeOpenAI, type FakeOpenAIOptions, type Script } from "../helpers/fake-openai.js";
+import {
+  type ChatRequest,
+  type ClientOptions,
+  complete,
+  createJudgeClient,
+  JudgeCallError,
+  jsonObjectFormat,
+  jsonSchemaFormat,
+} from "../../src/judge/client.js";
+import {
+  type FakeOpenAI,
+  type FakeOpenAIOptions,
+  type Script,
+  sequence,
+  startFakeOpenAI,
+} from "../helpers/fake-openai.js";
 
-const schema = { type: "object", additionalProperties: false, required: ["verdict"], properties: { verdict: { enum: ["met", "unmet"] } } };
+const schema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["verdict"],
+  properties: { verdict: { enum: ["met", "unmet"] } },
+};
 
 const request: ChatRequest = {
   model: "gpt-judge",
@@ -36,7 +55,14 @@ const transports = [
 let transportFetch: typeof fetch | undefined;
 
 function clientFor(s: FakeOpenAI | { baseURL: string }, opts: Partial<ClientOptions> = {}) {
-  return createJudgeClient({ baseURL: s.baseURL, apiKey: "sk-test", timeoutMs: 5000, maxRetries: 2, ...(transportFetch ? { fetch: transportFetch } : {}), ...opts });
+  return createJudgeClient({
+    baseURL: s.baseURL,
+    apiKey: "sk-test",
+    timeoutMs: 5000,
+    maxRetries: 2,
+    ...(transportFetch ? { fetch: transportFetch } : {}),
+    ...opts,
+  });
 }
 
 /** A port nothing listens on (fetch refuses to even try some, such as port 1). */
@@ -66,7 +92,13 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
     const s = await serve(() => ({ json: { verdict: "met" } }), { model: "fake-judge-1", systemFingerprint: "fp_abc" });
     const c = await complete(clientFor(s), request);
     expect(JSON.parse(c.content!)).toEqual({ verdict: "met" });
-    expect(c).toMatchObject({ refusal: null, finish_reason: "stop", model: "fake-judge-1", system_fingerprint: "fp_abc", attempts: 1 });
+    expect(c).toMatchObject({
+      refusal: null,
+      finish_reason: "stop",
+      model: "fake-judge-1",
+      system_fingerprint: "fp_abc",
+      attempts: 1,
+    });
     expect(c.usage.prompt_tokens).toBeGreaterThan(0);
     expect(c.usage.completion_tokens).toBe(Math.ceil(JSON.stringify({ verdict: "met" }).length / 4));
     expect(c.latency_ms).toBeGreaterThanOrEqual(0);
@@ -77,8 +109,17 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
     await complete(clientFor(s), { ...request, max_tokens: 300 });
     expect(s.requests).toHaveLength(1);
     const body = s.requests[0]!.body;
-    expect(body.response_format).toEqual({ type: "json_schema", json_schema: { name: "judgment", schema, strict: true } });
-    expect(body).toMatchObject({ model: "gpt-judge", temperature: 0, seed: 7, max_tokens: 300, messages: request.messages });
+    expect(body.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "judgment", schema, strict: true },
+    });
+    expect(body).toMatchObject({
+      model: "gpt-judge",
+      temperature: 0,
+      seed: 7,
+      max_tokens: 300,
+      messages: request.messages,
+    });
     expect(s.requests[0]!.headers.authorization).toBe("Bearer sk-test");
     // A whole body with its length, not chunked: some local servers reject chunked requests.
     expect(Number(s.requests[0]!.headers["content-length"])).toBe(Buffer.byteLength(JSON.stringify(body)));
@@ -105,7 +146,9 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
   });
 
   it("honours retry-after-ms as well", async () => {
-    const s = await serve(sequence({ status: 429, retryAfterMs: 10 }, { status: 429, retryAfterMs: 10 }, { json: { verdict: "met" } }));
+    const s = await serve(
+      sequence({ status: 429, retryAfterMs: 10 }, { status: 429, retryAfterMs: 10 }, { json: { verdict: "met" } }),
+    );
     const c = await complete(clientFor(s), request);
     expect(c.attempts).toBe(3);
   });
@@ -140,7 +183,9 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
     });
     const client = clientFor(s);
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => complete(client, { ...request, messages: [request.messages[0]!, { role: "user", content: `item ${i}` }] })),
+      Array.from({ length: 10 }, (_, i) =>
+        complete(client, { ...request, messages: [request.messages[0]!, { role: "user", content: `item ${i}` }] }),
+      ),
     );
     expect(results.map((r) => r.attempts)).toEqual([2, 1, 2, 1, 2, 1, 2, 1, 2, 1]);
   });
@@ -167,7 +212,9 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
     const err = await failure(complete(client, request));
     expect(err.kind).toBe("connection");
     expect(err.fatal).toBe(true);
-    expect(err.message).toBe(`cannot reach ${baseURL} (connection refused); check --base-url and that the server is running`);
+    expect(err.message).toBe(
+      `cannot reach ${baseURL} (connection refused); check --base-url and that the server is running`,
+    );
   });
 
   it("reports a dropped connection as a connection error once retries run out", async () => {
@@ -195,7 +242,10 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
     const saved = process.env.OPENAI_API_KEY;
     process.env.OPENAI_API_KEY = "sk-from-env";
     try {
-      const c = await complete(createJudgeClient({ baseURL: s.baseURL, timeoutMs: 5000, maxRetries: 0, ...(f ? { fetch: f } : {}) }), request);
+      const c = await complete(
+        createJudgeClient({ baseURL: s.baseURL, timeoutMs: 5000, maxRetries: 0, ...(f ? { fetch: f } : {}) }),
+        request,
+      );
       expect(c.attempts).toBe(1);
     } finally {
       if (saved === undefined) delete process.env.OPENAI_API_KEY;
@@ -204,11 +254,43 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
   });
 
   it("maps 400, 404 and quota errors to their kinds", async () => {
-    const s = await serve(sequence(
-      { status: 400, body: { error: { message: "response_format json_schema is not supported", type: "invalid_request_error", param: null, code: null } } },
-      { status: 404, body: { error: { message: "The model `gpt-nope` does not exist", type: "invalid_request_error", param: null, code: "model_not_found" } } },
-      { status: 429, body: { error: { message: "You exceeded your current quota", type: "insufficient_quota", param: null, code: "insufficient_quota" } } },
-    ));
+    const s = await serve(
+      sequence(
+        {
+          status: 400,
+          body: {
+            error: {
+              message: "response_format json_schema is not supported",
+              type: "invalid_request_error",
+              param: null,
+              code: null,
+            },
+          },
+        },
+        {
+          status: 404,
+          body: {
+            error: {
+              message: "The model `gpt-nope` does not exist",
+              type: "invalid_request_error",
+              param: null,
+              code: "model_not_found",
+            },
+          },
+        },
+        {
+          status: 429,
+          body: {
+            error: {
+              message: "You exceeded your current quota",
+              type: "insufficient_quota",
+              param: null,
+              code: "insufficient_quota",
+            },
+          },
+        },
+      ),
+    );
     const client = clientFor(s, { maxRetries: 0 });
     const bad = await failure(complete(client, request));
     expect(bad).toMatchObject({ kind: "bad_request", status: 400, retryable: false, fatal: false });
@@ -221,7 +303,9 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
   });
 
   it("passes refusals and truncated answers through for the caller to judge", async () => {
-    const s = await serve(sequence({ refusal: "I can't help with that" }, { finishReason: "length", content: '{"verdict": "me' }));
+    const s = await serve(
+      sequence({ refusal: "I can't help with that" }, { finishReason: "length", content: '{"verdict": "me' }),
+    );
     const client = clientFor(s);
     const refused = await complete(client, request);
     expect(refused).toMatchObject({ content: null, refusal: "I can't help with that", finish_reason: "stop" });

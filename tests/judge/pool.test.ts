@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runPool, type Outcome } from "../../src/judge/pool.js";
+import { type Outcome, runPool } from "../../src/judge/pool.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -38,7 +38,9 @@ describe("runPool", () => {
     );
     expect(summary).toMatchObject({ started: 5, succeeded: 4, failed: 1 });
     expect(outcomes.get(2)).toMatchObject({ ok: false, error: new Error("item failed") });
-    expect([0, 1, 3, 4].map((i) => outcomes.get(i))).toEqual(["A", "B", "D", "E"].map((value) => ({ ok: true, value })));
+    expect([0, 1, 3, 4].map((i) => outcomes.get(i))).toEqual(
+      ["A", "B", "D", "E"].map((value) => ({ ok: true, value })),
+    );
   });
 
   it("without a result handler, finishes every other item before throwing the first error", async () => {
@@ -83,7 +85,12 @@ describe("runPool", () => {
       }
     }
     const got: number[] = [];
-    await runPool(rows(), 8, async (i) => i, (o) => void (o.ok && got.push(o.value)));
+    await runPool(
+      rows(),
+      8,
+      async (i) => i,
+      (o) => void (o.ok && got.push(o.value)),
+    );
     expect(overlapping).toBe(false);
     expect(got.sort((a, b) => a - b)).toEqual(range(30));
   });
@@ -107,11 +114,15 @@ describe("runPool", () => {
         // Long work that gives up when told to.
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 5_000);
-          signal.addEventListener("abort", () => {
-            clearTimeout(t);
-            cancelled.push(i);
-            resolve();
-          }, { once: true });
+          signal.addEventListener(
+            "abort",
+            () => {
+              clearTimeout(t);
+              cancelled.push(i);
+              resolve();
+            },
+            { once: true },
+          );
           if (signal.aborted) {
             clearTimeout(t);
             cancelled.push(i);
@@ -141,12 +152,17 @@ describe("runPool", () => {
     let inHandler = 0;
     let overlapped = false;
     const order: number[] = [];
-    await runPool(range(12), 6, async (i) => i, async (o) => {
-      if (++inHandler > 1) overlapped = true;
-      await sleep(1);
-      if (o.ok) order.push(o.value);
-      inHandler--;
-    });
+    await runPool(
+      range(12),
+      6,
+      async (i) => i,
+      async (o) => {
+        if (++inHandler > 1) overlapped = true;
+        await sleep(1);
+        if (o.ok) order.push(o.value);
+        inHandler--;
+      },
+    );
     expect(overlapped).toBe(false);
     expect(order).toHaveLength(12);
   });
@@ -157,16 +173,28 @@ describe("runPool", () => {
       yield 2;
       throw new Error("cannot read row 3");
     }
-    await expect(runPool(broken(), 2, async (i) => i, () => {})).rejects.toThrow("cannot read row 3");
+    await expect(
+      runPool(
+        broken(),
+        2,
+        async (i) => i,
+        () => {},
+      ),
+    ).rejects.toThrow("cannot read row 3");
 
     let started = 0;
-    const run = runPool(range(50), 2, async (i) => {
-      started++;
-      await sleep(1);
-      return i;
-    }, (o) => {
-      if (o.ok && o.value === 3) throw new Error("disk full");
-    });
+    const run = runPool(
+      range(50),
+      2,
+      async (i) => {
+        started++;
+        await sleep(1);
+        return i;
+      },
+      (o) => {
+        if (o.ok && o.value === 3) throw new Error("disk full");
+      },
+    );
     await expect(run).rejects.toThrow("disk full");
     expect(started).toBeLessThan(50);
   });

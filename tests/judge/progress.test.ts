@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createProgress, progressLine, type ProgressStream } from "../../src/judge/progress.js";
+import { createProgress, type ProgressStream, progressLine } from "../../src/judge/progress.js";
 
 function terminal(isTTY: boolean, columns = 100): ProgressStream & { out: string[] } {
   const out: string[] = [];
@@ -80,6 +80,8 @@ describe("progressLine", () => {
 
   it("shows an unknown ETA before any item finishes and hours for long runs", () => {
     expect(progressLine({ label: "j", done: 0, total: 10, failed: 0, rate: 0, columns: 80 })).toContain("eta --:--");
-    expect(progressLine({ label: "j", done: 0, total: 100_000, failed: 0, rate: 10, columns: 80 })).toContain("eta 2:46:40");
+    expect(progressLine({ label: "j", done: 0, total: 100_000, failed: 0, rate: 10, columns: 80 })).toContain(
+      "eta 2:46:40",
+    );
   });
 });

@@ -17,12 +17,36 @@ describe("an interrupted run", () => {
     const server = await startFakeOpenAI((r) => ({ delayMs: 40, then: { json: answerFor(r.body) } }));
     try {
       const input = join(dir, "rows.jsonl");
-      const rows = Array.from({ length: 16 }, (_, i) => JSON.stringify({ id: `r${i}`, conversation: "user: hi", response: `Answer number ${i}: see a doctor if it gets worse.` }));
-      writeFileSync(input, rows.join("\n") + "\n");
+      const rows = Array.from({ length: 16 }, (_, i) =>
+        JSON.stringify({
+          id: `r${i}`,
+          conversation: "user: hi",
+          response: `Answer number ${i}: see a doctor if it gets worse.`,
+        }),
+      );
+      writeFileSync(input, `${rows.join("\n")}\n`);
       const out = join(dir, "run.jsonl");
-      const args = ["judge", "--bundle", "bundles/health.answer-quality/1.0.0/bundle.json", "--input", input, "--out", out, "--model", "m", "--base-url", server.baseURL, "--concurrency", "2", "--samples", "1"];
+      const args = [
+        "judge",
+        "--bundle",
+        "bundles/health.answer-quality/1.0.0/bundle.json",
+        "--input",
+        input,
+        "--out",
+        out,
+        "--model",
+        "m",
+        "--base-url",
+        server.baseURL,
+        "--concurrency",
+        "2",
+        "--samples",
+        "1",
+      ];
 
-      const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/cli-entry.ts", ...args], { stdio: "ignore" });
+      const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/cli-entry.ts", ...args], {
+        stdio: "ignore",
+      });
       const cache = `${out}.cache.jsonl`;
       const lines = () => (existsSync(cache) ? readFileSync(cache, "utf8").split("\n").filter(Boolean).length : 0);
       for (let i = 0; i < 400 && lines() < 5; i++) await new Promise((r) => setTimeout(r, 25));

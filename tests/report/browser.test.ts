@@ -19,19 +19,85 @@ const html = join(dir, "report.html");
 const figuresDir = join(dir, "figures");
 
 beforeAll(async () => {
-  const server = await startFakeOpenAI((r) => ({ json: answerFor(r.body, { decide: (id, v, inputs) => (id === "harmful_advice" || id === "overconfident" ? "unmet" : inputs.response!.length % 3 === 0 && id === "clear" ? "unmet" : v[0]!) }) }));
+  const server = await startFakeOpenAI((r) => ({
+    json: answerFor(r.body, {
+      decide: (id, v, inputs) =>
+        id === "harmful_advice" || id === "overconfident"
+          ? "unmet"
+          : inputs.response!.length % 3 === 0 && id === "clear"
+            ? "unmet"
+            : v[0]!,
+    }),
+  }));
   try {
     const run = join(dir, "run.jsonl");
-    expect((await runCli(["judge", "--bundle", "bundles/health.answer-quality/1.0.0/bundle.json", "--input", "examples/health-answer.jsonl", "--out", run, "--model", "m", "--samples", "1", "--base-url", server.baseURL])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          "judge",
+          "--bundle",
+          "bundles/health.answer-quality/1.0.0/bundle.json",
+          "--input",
+          "examples/health-answer.jsonl",
+          "--out",
+          run,
+          "--model",
+          "m",
+          "--samples",
+          "1",
+          "--base-url",
+          server.baseURL,
+        ])
+      ).code,
+    ).toBe(0);
     const labels = join(dir, "labels.jsonl");
-    const recs = readFileSync(run, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    writeFileSync(labels, recs.map((r, i) => JSON.stringify({ item_id: r.item_id, label: [0.5, 0.75, 1, 0.8, 0.9][i % 5] })).join("\n") + "\n");
+    const recs = readFileSync(run, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    writeFileSync(
+      labels,
+      recs.map((r, i) => JSON.stringify({ item_id: r.item_id, label: [0.5, 0.75, 1, 0.8, 0.9][i % 5] })).join("\n") +
+        "\n",
+    );
     const cal = join(dir, "cal.json");
-    expect((await runCli(["calibrate", "--run", run, "--labels", labels, "--method", "isotonic", "--scale", "0..1:0.01", "--out", cal])).code).toBe(0);
+    expect(
+      (
+        await runCli([
+          "calibrate",
+          "--run",
+          run,
+          "--labels",
+          labels,
+          "--method",
+          "isotonic",
+          "--scale",
+          "0..1:0.01",
+          "--out",
+          cal,
+        ])
+      ).code,
+    ).toBe(0);
     const drift = join(dir, "drift.json");
     const d = await runCli(["drift", "--from-runs", run, run, "--json"]);
     writeFileSync(drift, d.stdout);
-    const r = await runCli(["report", "--run", run, "--labels", labels, "--calibrator", cal, "--drift", drift, "--input", "examples/health-answer.jsonl", "--out", html, "--figures", figuresDir]);
+    const r = await runCli([
+      "report",
+      "--run",
+      run,
+      "--labels",
+      labels,
+      "--calibrator",
+      cal,
+      "--drift",
+      drift,
+      "--input",
+      "examples/health-answer.jsonl",
+      "--out",
+      html,
+      "--figures",
+      figuresDir,
+    ]);
     expect(r.code).toBe(0);
   } finally {
     await server.close();
@@ -51,13 +117,21 @@ describe("the HTML report in a browser", () => {
   it("renders charts, filters by search, and highlights quotes of a clicked item", async () => {
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto("file://" + resolve(html));
+      await page.goto(`file://${resolve(html)}`);
       // 101 categories of the 0..1 step 0.01 scale × 3 series (raw, calibrated, human)
       expect(await page.locator("#fig-distributions rect.bar").count()).toBe(303);
       expect(await page.locator("#fig-calibration polyline").count()).toBe(1);
@@ -77,12 +151,29 @@ describe("the HTML report in a browser", () => {
       expect(errors).toEqual([]);
 
       // A big run's data is gzipped into the page and unpacked by the browser.
-      const big = Array.from({ length: 8000 }, (_, i) => ({ item_id: `big-${i}`, raw_score: 1 + (i % 5), scale: { kind: "numeric", min: 1, max: 5, step: 1 }, criteria: Array.from({ length: 10 }, (_, c) => ({ id: `c${c}`, verdict: "met", evidence: [{ quote: `quote ${c} of item ${i} with a few more words`, verified: true, input: "response", start: 0, end: 10 }] })) }));
+      const big = Array.from({ length: 8000 }, (_, i) => ({
+        item_id: `big-${i}`,
+        raw_score: 1 + (i % 5),
+        scale: { kind: "numeric", min: 1, max: 5, step: 1 },
+        criteria: Array.from({ length: 10 }, (_, c) => ({
+          id: `c${c}`,
+          verdict: "met",
+          evidence: [
+            {
+              quote: `quote ${c} of item ${i} with a few more words`,
+              verified: true,
+              input: "response",
+              start: 0,
+              end: 10,
+            },
+          ],
+        })),
+      }));
       const bigHtml = renderHtml(buildReport({ records: big, runFile: "big.jsonl" }));
       expect(bigHtml).toContain('data-encoding="gzip-base64"');
       const bigPath = join(dir, "big.html");
       writeFileSync(bigPath, bigHtml);
-      await page.goto("file://" + bigPath);
+      await page.goto(`file://${bigPath}`);
       await page.waitForSelector("#items-body tr");
       expect(await page.locator("#items-page").textContent()).toBe("items 1–100 of 8000");
       await page.fill("#items-search", "big-7999");

@@ -2,19 +2,48 @@ import { describe, expect, it } from "vitest";
 import { buildReport, wilson } from "../../src/report/index.js";
 
 const rec = (id: string, raw: number | null, extra: Record<string, unknown> = {}) => ({
-  item_id: id, raw_score: raw, scale: { kind: "numeric", min: 1, max: 3, step: 1 }, bundle: { id: "b", version: "1.0.0", hash: "sha256:x" },
-  judge: { model: "m1", temperature: 0, samples: 1 }, usage: { prompt_tokens: 10, completion_tokens: 2 }, latency_ms: 5,
-  criteria: [{ id: "c", verdict: raw === 3 ? "met" : "unmet", evidence: [{ quote: "q", verified: raw !== 1, input: "response", start: 0, end: 1 }] }, { id: "always", verdict: "met", evidence: [] }],
+  item_id: id,
+  raw_score: raw,
+  scale: { kind: "numeric", min: 1, max: 3, step: 1 },
+  bundle: { id: "b", version: "1.0.0", hash: "sha256:x" },
+  judge: { model: "m1", temperature: 0, samples: 1 },
+  usage: { prompt_tokens: 10, completion_tokens: 2 },
+  latency_ms: 5,
+  criteria: [
+    {
+      id: "c",
+      verdict: raw === 3 ? "met" : "unmet",
+      evidence: [{ quote: "q", verified: raw !== 1, input: "response", start: 0, end: 1 }],
+    },
+    { id: "always", verdict: "met", evidence: [] },
+  ],
   ...extra,
 });
 
 describe("report data", () => {
-  const records = [rec("a", 1), rec("b", 2), rec("c", 3), rec("d", 3), { item_id: "e", raw_score: null, error: "row 5: missing input `response`" }];
-  const labels = new Map([["a", 1], ["b", 3], ["c", 3], ["d", 2]]);
+  const records = [
+    rec("a", 1),
+    rec("b", 2),
+    rec("c", 3),
+    rec("d", 3),
+    { item_id: "e", raw_score: null, error: "row 5: missing input `response`" },
+  ];
+  const labels = new Map([
+    ["a", 1],
+    ["b", 3],
+    ["c", 3],
+    ["d", 2],
+  ]);
   const d = buildReport({ records, runFile: "run.jsonl", labels, resamples: 50 });
 
   it("counts items, failures (grouped by reason) and tokens", () => {
-    expect(d.header).toMatchObject({ items: 5, scored: 4, failed: 1, tokens: { prompt: 40, completion: 8 }, models: ["m1"] });
+    expect(d.header).toMatchObject({
+      items: 5,
+      scored: 4,
+      failed: 1,
+      tokens: { prompt: 40, completion: 8 },
+      models: ["m1"],
+    });
     expect(d.header.failures).toEqual([{ reason: "missing input `…`", count: 1 }]);
   });
 
@@ -26,7 +55,11 @@ describe("report data", () => {
 
   it("gives the mean human score per raw score for the reliability view", () => {
     // raw 1 → human 1; raw 2 → 3; raw 3 → (3 + 2)/2
-    expect(d.calibration!.reliability).toEqual([{ x: 1, y: 1, n: 1 }, { x: 2, y: 3, n: 1 }, { x: 3, y: 2.5, n: 2 }]);
+    expect(d.calibration!.reliability).toEqual([
+      { x: 1, y: 1, n: 1 },
+      { x: 2, y: 3, n: 1 },
+      { x: 3, y: 2.5, n: 2 },
+    ]);
   });
 
   it("summarises criteria and marks those that never discriminate", () => {

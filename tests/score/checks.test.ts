@@ -5,7 +5,9 @@ import { check, rubric } from "./fixtures.js";
 
 /** A check compiled from source, so the tests also cover how the compiler lowers each test. */
 function fromSource(test: string, row: Record<string, unknown>) {
-  const ir = rubric(`rubric t.c version 1.0.0\ninput response "r"\ninput reference "x"\nscale 0 to 1\ncheck c ${test} end`);
+  const ir = rubric(
+    `rubric t.c version 1.0.0\ninput response "r"\ninput reference "x"\nscale 0 to 1\ncheck c ${test} end`,
+  );
   return runCheck(ir.checks[0]!, row);
 }
 const run = (test: CheckTest, row: Record<string, unknown>) => runCheck(check("c", test), row);
@@ -13,9 +15,19 @@ const run = (test: CheckTest, row: Record<string, unknown>) => runCheck(check("c
 describe("count", () => {
   it("counts whitespace-separated words after trimming", () => {
     // " one two  three " → one, two, three
-    expect(fromSource("words of response between 2 and 3", { response: " one two  three " })).toEqual({ id: "c", passed: true, detail: "3 words" });
-    expect(fromSource("words of response at most 2", { response: "one two three" })).toEqual({ id: "c", passed: false, detail: "3 words, more than 2" });
-    expect(fromSource("words of response at least 4", { response: "one\ttwo\nthree" }).detail).toBe("3 words, fewer than 4");
+    expect(fromSource("words of response between 2 and 3", { response: " one two  three " })).toEqual({
+      id: "c",
+      passed: true,
+      detail: "3 words",
+    });
+    expect(fromSource("words of response at most 2", { response: "one two three" })).toEqual({
+      id: "c",
+      passed: false,
+      detail: "3 words, more than 2",
+    });
+    expect(fromSource("words of response at least 4", { response: "one\ttwo\nthree" }).detail).toBe(
+      "3 words, fewer than 4",
+    );
     // non-breaking space (U+00A0) and ideographic space (U+3000) are whitespace too: 3 words
     expect(countWords("a\u00a0b\u3000c")).toBe(3);
     expect(countWords("   ")).toBe(0);
@@ -32,7 +44,11 @@ describe("count", () => {
 
 describe("regex", () => {
   it("tests the pattern with its flags, negated on request", () => {
-    expect(fromSource("response matches /\\d{3}-\\d{4}/", { response: "call 555-1234" })).toEqual({ id: "c", passed: true, detail: "pattern found" });
+    expect(fromSource("response matches /\\d{3}-\\d{4}/", { response: "call 555-1234" })).toEqual({
+      id: "c",
+      passed: true,
+      detail: "pattern found",
+    });
     expect(fromSource("response matches /hello/i", { response: "HELLO" }).passed).toBe(true);
     expect(fromSource("response does not match /hello/i", { response: "HELLO" }).passed).toBe(false);
   });
@@ -49,11 +65,17 @@ describe("regex", () => {
   });
   it("gives up on catastrophic backtracking and says why", () => {
     // (a+)+$ against 40 a's and a "!" takes about 2^40 steps without the time limit
-    const r = run({ kind: "regex", input: "response", pattern: "^(a+)+$", flags: "", negate: false }, { response: `${"a".repeat(40)}!` });
+    const r = run(
+      { kind: "regex", input: "response", pattern: "^(a+)+$", flags: "", negate: false },
+      { response: `${"a".repeat(40)}!` },
+    );
     expect(r.passed).toBe(false);
     expect(r.detail).toMatch(/took too long/);
     // the same risky pattern still answers normally on a benign input
-    expect(run({ kind: "regex", input: "response", pattern: "^(a+)+$", flags: "", negate: false }, { response: "aaa" }).passed).toBe(true);
+    expect(
+      run({ kind: "regex", input: "response", pattern: "^(a+)+$", flags: "", negate: false }, { response: "aaa" })
+        .passed,
+    ).toBe(true);
   });
   it("sends only patterns that can blow up to the time-limited path", () => {
     expect(isRisky("^(a+)+$")).toBe(true);
@@ -72,14 +94,22 @@ describe("contains", () => {
   it("matches text, optionally ignoring case and negated", () => {
     expect(fromSource('response contains "Paris"', { response: "in paris" }).passed).toBe(false);
     expect(fromSource('response contains "Paris" ignoring case', { response: "in paris" }).passed).toBe(true);
-    expect(fromSource('response does not contain "As an AI" ignoring case', { response: "as an ai model" })).toEqual({ id: "c", passed: false, detail: "text found" });
+    expect(fromSource('response does not contain "As an AI" ignoring case', { response: "as an ai model" })).toEqual({
+      id: "c",
+      passed: false,
+      detail: "text found",
+    });
   });
 });
 
 describe("json", () => {
   const withSchema = 'response is valid json matching """{"type":"object","required":["a"]}"""';
   it("accepts valid JSON and validates against a schema", () => {
-    expect(fromSource("response is valid json", { response: "[1,2]" })).toEqual({ id: "c", passed: true, detail: "valid JSON" });
+    expect(fromSource("response is valid json", { response: "[1,2]" })).toEqual({
+      id: "c",
+      passed: true,
+      detail: "valid JSON",
+    });
     expect(fromSource("response is valid json", { response: "{oops" }).detail).toMatch(/^not valid JSON: /);
     expect(fromSource(withSchema, { response: '{"a":1}' }).passed).toBe(true);
     const r = fromSource(withSchema, { response: '{"b":1}' });
@@ -107,9 +137,23 @@ describe("json", () => {
 
 describe("equals", () => {
   it("compares text, optionally ignoring case and collapsing whitespace", () => {
-    expect(fromSource("response equals reference ignoring case ignoring whitespace", { response: " Paris \n France ", reference: "paris france" }).passed).toBe(true);
-    expect(fromSource("response equals reference ignoring whitespace", { response: "Paris  France", reference: "paris france" }).passed).toBe(false);
-    expect(fromSource("response equals reference", { response: "a b", reference: "a  b" })).toEqual({ id: "c", passed: false, detail: "different" });
+    expect(
+      fromSource("response equals reference ignoring case ignoring whitespace", {
+        response: " Paris \n France ",
+        reference: "paris france",
+      }).passed,
+    ).toBe(true);
+    expect(
+      fromSource("response equals reference ignoring whitespace", {
+        response: "Paris  France",
+        reference: "paris france",
+      }).passed,
+    ).toBe(false);
+    expect(fromSource("response equals reference", { response: "a b", reference: "a  b" })).toEqual({
+      id: "c",
+      passed: false,
+      detail: "different",
+    });
   });
   it("compares a number with its written form", () => {
     expect(fromSource("response equals reference", { response: 42, reference: "42" }).passed).toBe(true);
@@ -119,15 +163,27 @@ describe("equals", () => {
 describe("numeric", () => {
   it("reads numbers as people write them and compares within the tolerance", () => {
     // 1234.2 vs 1234: off by 0.2 ≤ 0.5
-    expect(fromSource("response equals reference as number within 0.5", { response: "about $1,234.2", reference: "1234" })).toEqual({ id: "c", passed: true, detail: "1234.2 vs 1234" });
+    expect(
+      fromSource("response equals reference as number within 0.5", { response: "about $1,234.2", reference: "1234" }),
+    ).toEqual({ id: "c", passed: true, detail: "1234.2 vs 1234" });
     expect(fromSource("response equals reference as number", { response: "42%", reference: 42 }).passed).toBe(true);
     // 0.1 + 0.2 is 0.30000000000000004 in floating point; tolerance 0 must still accept 0.3
-    expect(fromSource("response equals reference as number", { response: 0.1 + 0.2, reference: "0.3" }).passed).toBe(true);
-    expect(fromSource("response equals reference as number within 1", { response: "3", reference: "5" })).toEqual({ id: "c", passed: false, detail: "3 vs 5, off by more than 1" });
+    expect(fromSource("response equals reference as number", { response: 0.1 + 0.2, reference: "0.3" }).passed).toBe(
+      true,
+    );
+    expect(fromSource("response equals reference as number within 1", { response: "3", reference: "5" })).toEqual({
+      id: "c",
+      passed: false,
+      detail: "3 vs 5, off by more than 1",
+    });
   });
   it("fails with the input that has no number", () => {
-    expect(fromSource("response equals reference as number", { response: "none", reference: "3" }).detail).toBe("no number in `response`");
-    expect(fromSource("response equals reference as number", { response: "3", reference: "n/a" }).detail).toBe("no number in `reference`");
+    expect(fromSource("response equals reference as number", { response: "none", reference: "3" }).detail).toBe(
+      "no number in `response`",
+    );
+    expect(fromSource("response equals reference as number", { response: "3", reference: "n/a" }).detail).toBe(
+      "no number in `reference`",
+    );
   });
   it("parses signs, currency, grouping and exponents", () => {
     expect(parseNumber("1,234.5")).toBe(1234.5);
@@ -145,7 +201,11 @@ describe("numeric", () => {
 
 describe("inputs", () => {
   it("fails with a reason when an input is missing or null", () => {
-    expect(fromSource('response contains "x"', {})).toEqual({ id: "c", passed: false, detail: "input `response` is missing" });
+    expect(fromSource('response contains "x"', {})).toEqual({
+      id: "c",
+      passed: false,
+      detail: "input `response` is missing",
+    });
     expect(fromSource('response contains "x"', { response: null }).detail).toBe("input `response` is missing");
     expect(fromSource("response equals reference", { response: "x" }).detail).toBe("input `reference` is missing");
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ConditionIR } from "../../src/compile/ir.js";
+import type { CheckResult, CriterionOutcome } from "../../src/score/index.js";
 import { applyActions, evaluateCondition, scoreItem } from "../../src/score/index.js";
 import { base, criterion, fail, levels, lvl, met, outcomes, pass, rubric, unmet } from "./fixtures.js";
-import type { CheckResult, CriterionOutcome } from "../../src/score/index.js";
 
 const crit = [criterion("b"), levels("l", 1, 4), criterion("c", { kind: "checklist" })];
 const ctx = (os: CriterionOutcome[], checks: CheckResult[] = []) => ({
@@ -28,8 +28,17 @@ describe("conditions", () => {
     expect(evaluateCondition(isMet("c"), ctx([lvl("c", 1)]))).toBe(false);
   });
   it("compare level values with each operator", () => {
-    const at = (op: "<" | "<=" | ">" | ">=" | "==", value: number, level: number) => evaluateCondition({ kind: "level", ref: "l", op, value }, ctx([lvl("l", level)]));
-    expect([at("<", 2, 1), at("<", 2, 2), at("<=", 2, 2), at(">", 2, 2), at(">=", 2, 2), at("==", 2, 2), at("==", 2, 3)]).toEqual([true, false, true, false, true, true, false]);
+    const at = (op: "<" | "<=" | ">" | ">=" | "==", value: number, level: number) =>
+      evaluateCondition({ kind: "level", ref: "l", op, value }, ctx([lvl("l", level)]));
+    expect([
+      at("<", 2, 1),
+      at("<", 2, 2),
+      at("<=", 2, 2),
+      at(">", 2, 2),
+      at(">=", 2, 2),
+      at("==", 2, 2),
+      at("==", 2, 3),
+    ]).toEqual([true, false, true, false, true, true, false]);
   });
   it("never fire on a reference with nothing to decide on, negated or not", () => {
     // unjudged, unknown, split vote, no level
@@ -50,12 +59,27 @@ describe("conditions", () => {
 
 describe("actions", () => {
   it("let the lowest set win, then every cap apply", () => {
-    expect(applyActions(4, [{ id: "g1", action: "fix", value: 3 }, { id: "g2", action: "fix", value: 2 }])).toBe(2);
+    expect(
+      applyActions(4, [
+        { id: "g1", action: "fix", value: 3 },
+        { id: "g2", action: "fix", value: 2 },
+      ]),
+    ).toBe(2);
     // a set replaces the aggregate, also upwards
     expect(applyActions(1, [{ id: "g", action: "fix", value: 3 }])).toBe(3);
     // but never above a cap that fired
-    expect(applyActions(5, [{ id: "s", action: "fix", value: 4 }, { id: "c", action: "cap", value: 2 }])).toBe(2);
-    expect(applyActions(5, [{ id: "c1", action: "cap", value: 4 }, { id: "c2", action: "cap", value: 3 }])).toBe(3);
+    expect(
+      applyActions(5, [
+        { id: "s", action: "fix", value: 4 },
+        { id: "c", action: "cap", value: 2 },
+      ]),
+    ).toBe(2);
+    expect(
+      applyActions(5, [
+        { id: "c1", action: "cap", value: 4 },
+        { id: "c2", action: "cap", value: 3 },
+      ]),
+    ).toBe(3);
     expect(applyActions(2, [{ id: "c", action: "cap", value: 4 }])).toBe(2);
   });
 });
@@ -85,7 +109,12 @@ gate thin when long fails cap score at 3 end`);
     expect(off.fired).toEqual([{ id: "off_topic", action: "fix", value: 1 }]);
   });
   it("cap a higher score by the lowest cap that fired", () => {
-    const two = { ...ir, gates: ir.gates.map((g) => (g.id === "weak" ? { ...g, when: { kind: "met", ref: "long", negate: true } as const } : g)) };
+    const two = {
+      ...ir,
+      gates: ir.gates.map((g) =>
+        g.id === "weak" ? { ...g, when: { kind: "met", ref: "long", negate: true } as const } : g,
+      ),
+    };
     // ideas 3 → x = 2/3 → 1 + 3.33 = 4.33 → 4; weak (2) and thin (3) fire → 2
     const r = scoreItem(two, ir.criteria, outcomes(lvl("ideas", 3), met("on_task")), [fail("long")]);
     expect(r.raw_score).toBe(2);
@@ -98,7 +127,14 @@ describe("gates on base rubrics", () => {
     const ir = base({
       scale: { kind: "pass_fail" },
       criteria: [criterion("a"), criterion("safe", { weight: 0 })],
-      gates: [{ id: "unsafe", title: "", when: { kind: "met", ref: "safe", negate: true }, action: { kind: "fix", value: 0 } }],
+      gates: [
+        {
+          id: "unsafe",
+          title: "",
+          when: { kind: "met", ref: "safe", negate: true },
+          action: { kind: "fix", value: 0 },
+        },
+      ],
     });
     expect(scoreItem(ir, ir.criteria, outcomes(met("a"), met("safe")), []).raw_score).toBe(1);
     expect(scoreItem(ir, ir.criteria, outcomes(met("a"), unmet("safe")), []).raw_score).toBe(0);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { combineOrders, preferenceOf, preferenceScore, unswap } from "../../src/score/index.js";
 import { base, criterion, outcomes, vote } from "./fixtures.js";
 
-const mode = (inconsistent: "tie" | "flag") => ({ kind: "pairwise", compare: ["a", "b"], swap: true, ties: true, inconsistent } as const);
+const mode = (inconsistent: "tie" | "flag") =>
+  ({ kind: "pairwise", compare: ["a", "b"], swap: true, ties: true, inconsistent }) as const;
 
 describe("preferenceOf", () => {
   const cs = [criterion("x", { weight: 2 }), criterion("y"), criterion("z")];
@@ -33,7 +34,12 @@ describe("combineOrders", () => {
   });
   it("turns disagreement into a tie, flagged when the rubric says so", () => {
     expect(combineOrders("A", "B", mode("tie"))).toEqual({ preferred: "tie", consistent: false, flags: [] });
-    expect(combineOrders("A", "B", mode("flag"))).toEqual({ preferred: "tie", consistent: false, flag: "position-inconsistent", flags: ["position-inconsistent"] });
+    expect(combineOrders("A", "B", mode("flag"))).toEqual({
+      preferred: "tie",
+      consistent: false,
+      flag: "position-inconsistent",
+      flags: ["position-inconsistent"],
+    });
     // a preference in one order only is no preference
     expect(combineOrders("tie", "B", mode("tie")).preferred).toBe("tie");
   });

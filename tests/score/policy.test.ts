@@ -9,7 +9,10 @@ describe("applyEvidencePolicy", () => {
     expect(applyEvidencePolicy(criterion("a"), met("a"))).toEqual({ outcome: met("a"), fired: null });
   });
   it("fails closed under `unmet`: unmet, lowest level, checklist 0, pairwise tie", () => {
-    expect(applyEvidencePolicy(criterion("a"), bad(met("a")))).toMatchObject({ fired: "unmet", outcome: { verdict: "unmet" } });
+    expect(applyEvidencePolicy(criterion("a"), bad(met("a")))).toMatchObject({
+      fired: "unmet",
+      outcome: { verdict: "unmet" },
+    });
     expect(applyEvidencePolicy(levels("l", 2, 5), bad(lvl("l", 5))).outcome.level).toBe(2);
     expect(applyEvidencePolicy(criterion("c", { kind: "checklist" }), bad(lvl("c", 2))).outcome.level).toBe(0);
     expect(applyEvidencePolicy(criterion("p"), bad(vote("p", "A"))).outcome.verdict).toBe("tie");
@@ -22,12 +25,22 @@ describe("applyEvidencePolicy", () => {
   });
   it("keeps the verdict and returns a cap under `cap`", () => {
     const r = applyEvidencePolicy(criterion("a", { on_evidence_failure: { kind: "cap", value: 2 } }), bad(met("a")));
-    expect(r).toMatchObject({ fired: "cap", outcome: { verdict: "met" }, cap: { id: "evidence:a", action: "cap", value: 2 } });
+    expect(r).toMatchObject({
+      fired: "cap",
+      outcome: { verdict: "met" },
+      cap: { id: "evidence:a", action: "cap", value: 2 },
+    });
   });
   it("fails closed under `retry` when scoring still sees the failure, and says whether it retried", () => {
     const c = criterion("a", { on_evidence_failure: { kind: "retry" } });
-    expect(applyEvidencePolicy(c, bad(met("a")), true)).toMatchObject({ fired: "retry-then-unmet", outcome: { verdict: "unmet" } });
-    expect(applyEvidencePolicy(c, bad(met("a")), false)).toMatchObject({ fired: "unmet", outcome: { verdict: "unmet" } });
+    expect(applyEvidencePolicy(c, bad(met("a")), true)).toMatchObject({
+      fired: "retry-then-unmet",
+      outcome: { verdict: "unmet" },
+    });
+    expect(applyEvidencePolicy(c, bad(met("a")), false)).toMatchObject({
+      fired: "unmet",
+      outcome: { verdict: "unmet" },
+    });
   });
   it("feeds scoreItem: a cap lowers the score, a flag only marks it", () => {
     const capped = criterion("a", { on_evidence_failure: { kind: "cap", value: 2 } });

@@ -7,11 +7,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildBundle } from "../../src/bundle/build.js";
 import { compileSource } from "../../src/compile/index.js";
-import { exampleSources } from "../helpers/rubrics.js";
 import { mutateSource, TOKENS_OF_THE_LANGUAGE } from "../helpers/mutate.js";
+import { exampleSources } from "../helpers/rubrics.js";
 
 function compileNeverThrows(text: string): void {
-  const r = compileSource(text, "fuzz.rubric", { readImport: () => { throw Object.assign(new Error("no imports in fuzzing"), { code: "ENOENT" }); } });
+  const r = compileSource(text, "fuzz.rubric", {
+    readImport: () => {
+      throw Object.assign(new Error("no imports in fuzzing"), { code: "ENOENT" });
+    },
+  });
   for (const d of r.diagnostics) {
     if (d.span) {
       expect(d.span.start).toBeGreaterThanOrEqual(0);
@@ -31,12 +35,17 @@ describe("compiling arbitrary input", () => {
 
   it("survives random sequences of the language's own words", () => {
     const word = fc.constantFrom(...TOKENS_OF_THE_LANGUAGE);
-    fc.assert(fc.property(fc.array(word, { maxLength: 80 }), (words) => compileNeverThrows(words.join(" "))), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 80 }), (words) => compileNeverThrows(words.join(" "))),
+      { numRuns: 300 },
+    );
   });
 
   it("survives mutations of the example rubrics", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...examples), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (text, seeds) => compileNeverThrows(mutateSource(text, seeds))),
+      fc.property(fc.constantFrom(...examples), fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), (text, seeds) =>
+        compileNeverThrows(mutateSource(text, seeds)),
+      ),
       { numRuns: 200 },
     );
   });

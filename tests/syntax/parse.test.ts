@@ -28,11 +28,11 @@ describe("parseRubric", () => {
   it("recovers so that one mistake does not hide the next", () => {
     const src = [
       "rubric a version 1.0.0",
-      "criterion one \"One\"",
-      "  weight",          // value missing
+      'criterion one "One"',
+      "  weight", // value missing
       "end",
-      "criterion two \"Two\" levels 1 end end", // anchor text missing
-      "scale 1 to",        // maximum missing
+      'criterion two "Two" levels 1 end end', // anchor text missing
+      "scale 1 to", // maximum missing
     ].join("\n");
     const r = parseRubric(src, "x.rubric");
     expect(r.diagnostics.length).toBeGreaterThanOrEqual(3);
@@ -41,14 +41,20 @@ describe("parseRubric", () => {
   });
 
   it("reports unterminated strings and text blocks with their own codes", () => {
-    expect(parseRubric('rubric a version 1.0.0\ntitle "oops\n').diagnostics.map((d) => d.code)).toContain("unterminated-string");
-    expect(parseRubric('rubric a version 1.0.0\ninstructions """\nnever closed\n').diagnostics.map((d) => d.code)).toContain("unterminated-text");
+    expect(parseRubric('rubric a version 1.0.0\ntitle "oops\n').diagnostics.map((d) => d.code)).toContain(
+      "unterminated-string",
+    );
+    expect(
+      parseRubric('rubric a version 1.0.0\ninstructions """\nnever closed\n').diagnostics.map((d) => d.code),
+    ).toContain("unterminated-text");
   });
 
   it("lets keywords serve as names where a name is expected", () => {
     const r = parseRubric('rubric a version 1.0.0\ninput score "s", quotable\ncriterion evidence "E" binary end\n');
     expect(r.diagnostics).toEqual([]);
-    const names = r.ast!.declarations.map((d) => (d.kind === "Input" ? d.name.name : d.kind === "Criterion" ? d.id.name : ""));
+    const names = r.ast!.declarations.map((d) =>
+      d.kind === "Input" ? d.name.name : d.kind === "Criterion" ? d.id.name : "",
+    );
     expect(names).toEqual(["score", "evidence"]);
   });
 

@@ -24,12 +24,15 @@ describe("printRubric", () => {
   });
 
   it.each(exampleSources())("never changes the bundle hash of %s", (file, text) => {
-    const squashed = text.replace(/#[^\n]*/g, "").replace(/\n\s*\n/g, "\n").replace(/^ +/gm, "");
+    const squashed = text
+      .replace(/#[^\n]*/g, "")
+      .replace(/\n\s*\n/g, "\n")
+      .replace(/^ +/gm, "");
     expect(hashOf(fmt(squashed), file)).toBe(hashOf(text, file));
   });
 
   it("keeps own-line and trailing comments in place", () => {
-    const src = "# about\nrubric a version 1.0.0\n\n# the title\ntitle \"T\"  # short\n";
+    const src = '# about\nrubric a version 1.0.0\n\n# the title\ntitle "T"  # short\n';
     const out = fmt(src);
     expect(out).toContain("# about\n");
     expect(out).toContain('# the title\ntitle "T"  # short\n');

@@ -1,4 +1,17 @@
-import { agreement, calibrate, checkCompatible, crossValidated, join, readCalibrator, readLabels, readRun, snap, union, inferScale, type MetricName } from "../../calibrate/index.js";
+import {
+  agreement,
+  calibrate,
+  checkCompatible,
+  crossValidated,
+  inferScale,
+  join,
+  type MetricName,
+  readCalibrator,
+  readLabels,
+  readRun,
+  snap,
+  union,
+} from "../../calibrate/index.js";
 import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -13,21 +26,44 @@ raw_score (--use raw forces raw). With --folds K, a calibrator is fitted on K−
 item is scored by the one that did not see it.`;
 
 const LABELS: Record<MetricName, string> = {
-  qwk: "quadratic weighted kappa", kappa: "Cohen's kappa", kappa_linear: "linear weighted kappa", accuracy: "exact accuracy",
-  adjacent_accuracy: "adjacent accuracy", mae: "MAE", rmse: "RMSE", pearson: "Pearson r", spearman: "Spearman rho", kendall_tau_b: "Kendall tau-b",
+  qwk: "quadratic weighted kappa",
+  kappa: "Cohen's kappa",
+  kappa_linear: "linear weighted kappa",
+  accuracy: "exact accuracy",
+  adjacent_accuracy: "adjacent accuracy",
+  mae: "MAE",
+  rmse: "RMSE",
+  pearson: "Pearson r",
+  spearman: "Spearman rho",
+  kendall_tau_b: "Kendall tau-b",
 };
 
 export const command: Command = {
   summary: "agreement metrics with bootstrap intervals against human labels",
   async run(argv) {
-    const { values } = parseFlags(argv, {
-      run: { type: "string" }, labels: { type: "string" }, calibrator: { type: "string" }, folds: { type: "string" },
-      method: { type: "string" }, features: { type: "string" }, use: { type: "string" }, scale: { type: "string" },
-      resamples: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" }, force: { type: "boolean" },
-    }, HELP);
+    const { values } = parseFlags(
+      argv,
+      {
+        run: { type: "string" },
+        labels: { type: "string" },
+        calibrator: { type: "string" },
+        folds: { type: "string" },
+        method: { type: "string" },
+        features: { type: "string" },
+        use: { type: "string" },
+        scale: { type: "string" },
+        resamples: { type: "string" },
+        seed: { type: "string" },
+        json: { type: "boolean" },
+        force: { type: "boolean" },
+      },
+      HELP,
+    );
     if (!values.run || !values.labels) throw new CliError(`\`--run\` and \`--labels\` are required\n${HELP}`);
-    if (values.use !== undefined && values.use !== "raw" && values.use !== "calibrated") throw new CliError("`--use` must be raw or calibrated");
-    if (values.calibrator && values.folds) throw new CliError("give either --calibrator (a fitted map) or --folds (cross-validated fitting), not both");
+    if (values.use !== undefined && values.use !== "raw" && values.use !== "calibrated")
+      throw new CliError("`--use` must be raw or calibrated");
+    if (values.calibrator && values.folds)
+      throw new CliError("give either --calibrator (a fitted map) or --folds (cross-validated fitting), not both");
     return guard(() => {
       const { items, failed } = readRun(values.run!);
       const labels = readLabels(values.labels!);
@@ -55,25 +91,42 @@ export const command: Command = {
       }
       // Raw scores may live on another range than the labels: compare over a scale covering both.
       const scale = pred.every((p) => p >= human.min && p <= human.max) ? human : union(human, inferScale(pred));
-      const report = agreement(pred.map((p) => snap(scale, p)), data.map((d) => d.label), scale, {
-        resamples: numberFlag(values.resamples, "resamples", 1000, { integer: true, min: 0 }),
-        seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
-      });
+      const report = agreement(
+        pred.map((p) => snap(scale, p)),
+        data.map((d) => d.label),
+        scale,
+        {
+          resamples: numberFlag(values.resamples, "resamples", 1000, { integer: true, min: 0 }),
+          seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
+        },
+      );
       if (failed) writeErr(`${failed} failed item${failed === 1 ? "" : "s"} left out`);
       if (values.json) {
-        writeOut(JSON.stringify({ n: report.n, source, scale: report.scale, metrics: report.metrics, confusion: report.confusion }));
+        writeOut(
+          JSON.stringify({
+            n: report.n,
+            source,
+            scale: report.scale,
+            metrics: report.metrics,
+            confusion: report.confusion,
+          }),
+        );
         return 0;
       }
       writeOut(`${report.n} items, ${source}, scale ${scale.min}..${scale.max} step ${scale.step}`);
       for (const [name, m] of Object.entries(report.metrics) as [MetricName, (typeof report.metrics)[MetricName]][]) {
-        const v = m.value === null ? `undefined (${m.reason})` : `${m.value.toFixed(3)}${m.ci ? `  [${m.ci[0].toFixed(3)}, ${m.ci[1].toFixed(3)}]` : ""}`;
+        const v =
+          m.value === null
+            ? `undefined (${m.reason})`
+            : `${m.value.toFixed(3)}${m.ci ? `  [${m.ci[0].toFixed(3)}, ${m.ci[1].toFixed(3)}]` : ""}`;
         writeOut(`  ${LABELS[name].padEnd(24)} ${v}`);
       }
       writeOut("confusion (rows: human, columns: judge):");
       const cats = Object.keys(report.confusion).concat(...Object.values(report.confusion).map((r) => Object.keys(r)));
       const all = [...new Set(cats)].sort((a, b) => Number(a) - Number(b));
-      writeOut("      " + all.map((c) => c.padStart(6)).join(""));
-      for (const h of all) writeOut(h.padStart(6) + all.map((p) => String(report.confusion[h]?.[p] ?? 0).padStart(6)).join(""));
+      writeOut(`      ${all.map((c) => c.padStart(6)).join("")}`);
+      for (const h of all)
+        writeOut(h.padStart(6) + all.map((p) => String(report.confusion[h]?.[p] ?? 0).padStart(6)).join(""));
       return 0;
     });
   },

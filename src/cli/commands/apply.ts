@@ -14,7 +14,11 @@ calibrator fitted for another bundle or judge model is refused unless --force.`;
 export const command: Command = {
   summary: "add calibrated scores to a run",
   async run(argv) {
-    const { values } = parseFlags(argv, { run: { type: "string" }, calibrator: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } }, HELP);
+    const { values } = parseFlags(
+      argv,
+      { run: { type: "string" }, calibrator: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } },
+      HELP,
+    );
     if (!values.run || !values.calibrator) throw new CliError(`\`--run\` and \`--calibrator\` are required\n${HELP}`);
     return guard(() => {
       const cal = readCalibrator(values.calibrator!);
@@ -31,7 +35,8 @@ export const command: Command = {
         const rec = r.value as Record<string, unknown>;
         if (typeof rec.raw_score !== "number") return rec;
         const problem = checkCompatible(cal, rec);
-        if (problem && !values.force) throw new CliError(`${values.run}:${r.line}: ${problem}; pass --force to apply it anyway`);
+        if (problem && !values.force)
+          throw new CliError(`${values.run}:${r.line}: ${problem}; pass --force to apply it anyway`);
         applied++;
         return { ...rec, calibrated_score: calibrate(cal, rec), calibrator: cal.hash };
       });

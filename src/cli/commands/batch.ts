@@ -1,13 +1,20 @@
-import { createWriteStream, existsSync, renameSync, statSync } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream, existsSync, renameSync, statSync } from "node:fs";
 import { BundleError } from "../../bundle/file.js";
 import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
-import { verifyBundleFile } from "../../bundle/verify.js";
 import type { Bundle } from "../../bundle/types.js";
-import { memoryCache, openCache, createJudgeClient, type Cache } from "../../judge/index.js";
-import { customId, PartWriter, planCalls, ResultIndex, RowError, runJudge, type JudgeSettings } from "../../execute/index.js";
-import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl, rowId, streamJsonl, type JsonlProblem, type JsonlRow } from "../../util/jsonl.js";
+import { verifyBundleFile } from "../../bundle/verify.js";
+import {
+  customId,
+  type JudgeSettings,
+  PartWriter,
+  planCalls,
+  ResultIndex,
+  RowError,
+  runJudge,
+} from "../../execute/index.js";
+import { type Cache, createJudgeClient, memoryCache, openCache } from "../../judge/index.js";
+import { type JsonlProblem, type JsonlRow, readJsonl, rowId, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -26,7 +33,8 @@ function loadBundle(ref: string, lockPath: string | undefined): Bundle {
   try {
     const lock = lockPath ? readLock(lockPath) : undefined;
     const v = verifyBundleFile(resolveBundleRef(ref, lockPath), lock ? { lock } : {});
-    if (!v.bundle || v.problems.length) throw new CliError(`refusing ${ref}: ${v.problems.map((p) => p.message).join("; ")}`);
+    if (!v.bundle || v.problems.length)
+      throw new CliError(`refusing ${ref}: ${v.problems.map((p) => p.message).join("; ")}`);
     return v.bundle;
   } catch (err) {
     if (err instanceof LockError || err instanceof BundleError) throw new CliError(err.message);
@@ -41,18 +49,36 @@ function settingsFrom(bundle: Bundle, values: Record<string, unknown>, maxRepair
   const format = (values.format as string | undefined) ?? "json_schema";
   if (format !== "json" && format !== "json_schema") throw new CliError("`--format` must be json_schema or json");
   return {
-    models, temperature: ir.judge.temperature,
+    models,
+    temperature: ir.judge.temperature,
     samples: numberFlag(values.samples as string | undefined, "samples", ir.judge.samples, { integer: true, min: 1 }),
-    seed: ir.judge.seed, max_tokens: ir.judge.max_tokens, format, maxRepairs,
-    maxInputChars: numberFlag(values["max-input-chars"] as string | undefined, "max-input-chars", 200_000, { integer: true, min: 1 }),
+    seed: ir.judge.seed,
+    max_tokens: ir.judge.max_tokens,
+    format,
+    maxRepairs,
+    maxInputChars: numberFlag(values["max-input-chars"] as string | undefined, "max-input-chars", 200_000, {
+      integer: true,
+      min: 1,
+    }),
   };
 }
 
 const OPTIONS = {
-  bundle: { type: "string" }, input: { type: "string" }, out: { type: "string" }, model: { type: "string", multiple: true },
-  samples: { type: "string" }, format: { type: "string" }, "max-lines": { type: "string" }, "max-bytes": { type: "string" },
-  "retry-from": { type: "string" }, results: { type: "string", multiple: true }, cache: { type: "string" }, lock: { type: "string" },
-  "base-url": { type: "string" }, "max-input-chars": { type: "string" }, json: { type: "boolean" },
+  bundle: { type: "string" },
+  input: { type: "string" },
+  out: { type: "string" },
+  model: { type: "string", multiple: true },
+  samples: { type: "string" },
+  format: { type: "string" },
+  "max-lines": { type: "string" },
+  "max-bytes": { type: "string" },
+  "retry-from": { type: "string" },
+  results: { type: "string", multiple: true },
+  cache: { type: "string" },
+  lock: { type: "string" },
+  "base-url": { type: "string" },
+  "max-input-chars": { type: "string" },
+  json: { type: "boolean" },
 } as const;
 
 async function prepare(values: Record<string, any>): Promise<number> {
@@ -65,13 +91,24 @@ async function prepare(values: Record<string, any>): Promise<number> {
   if (values["retry-from"]) {
     if (!existsSync(values["retry-from"])) throw new CliError(`cannot read \`${values["retry-from"]}\`: no such file`);
     const { rows } = readJsonl(values["retry-from"]);
-    done = new Set(rows.filter((r) => (r.value as { error?: unknown }).error === undefined).map((r) => String((r.value as { item_id?: unknown }).item_id)));
+    done = new Set(
+      rows
+        .filter((r) => (r.value as { error?: unknown }).error === undefined)
+        .map((r) => String((r.value as { item_id?: unknown }).item_id)),
+    );
   }
   if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
   // Parts are written beside --out and renamed onto it: it has to be an ordinary file path.
-  if (existsSync(values.out) && !statSync(values.out).isFile()) throw new CliError(`\`--out ${values.out}\` is not a regular file; give a path for the requests file`);
-  const writer = new PartWriter(values.out, numberFlag(values["max-lines"], "max-lines", 50_000, { integer: true, min: 1 }), numberFlag(values["max-bytes"], "max-bytes", 209_715_200, { integer: true, min: 1024 }));
-  let items = 0, requests = 0, skipped = 0;
+  if (existsSync(values.out) && !statSync(values.out).isFile())
+    throw new CliError(`\`--out ${values.out}\` is not a regular file; give a path for the requests file`);
+  const writer = new PartWriter(
+    values.out,
+    numberFlag(values["max-lines"], "max-lines", 50_000, { integer: true, min: 1 }),
+    numberFlag(values["max-bytes"], "max-bytes", 209_715_200, { integer: true, min: 1024 }),
+  );
+  let items = 0,
+    requests = 0,
+    skipped = 0;
   for await (const r of streamJsonl(values.input)) {
     if (r.value === undefined) {
       writeErr(`${values.input}:${r.line}: ${(r as { message: string }).message}; skipped`);
@@ -80,7 +117,7 @@ async function prepare(values: Record<string, any>): Promise<number> {
     }
     const row = r.value as Record<string, unknown>;
     const id = rowId(row, r.line);
-    if (done && done.has(id)) continue;
+    if (done?.has(id)) continue;
     try {
       for (const call of planCalls(bundle, settings, row, id)) {
         await writer.write(call.line());
@@ -109,7 +146,8 @@ async function prepare(values: Record<string, any>): Promise<number> {
 const INGEST_CHUNK = 4000;
 
 async function ingest(values: Record<string, any>): Promise<number> {
-  for (const f of ["bundle", "input", "out", "results"]) if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
+  for (const f of ["bundle", "input", "out", "results"])
+    if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
   const bundle = loadBundle(values.bundle, values.lock);
   const settings = settingsFrom(bundle, values, 0);
   const files = (values.results as string[]).flatMap((r) => r.split(","));
@@ -118,7 +156,12 @@ async function ingest(values: Record<string, any>): Promise<number> {
   const index = new ResultIndex(files);
   for (const p of index.problems.slice(0, 20)) writeErr(p);
   const disk: Cache | null = values.cache ? openCache(values.cache) : null;
-  const client = createJudgeClient({ ...(values["base-url"] ? { baseURL: values["base-url"] } : {}), apiKey: "unused", timeoutMs: 1000, maxRetries: 0 });
+  const client = createJudgeClient({
+    ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+    apiKey: "unused",
+    timeoutMs: 1000,
+    maxRetries: 0,
+  });
   const tmp = `${values.out}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const failed: string[] = [];
@@ -143,10 +186,21 @@ async function ingest(values: Record<string, any>): Promise<number> {
     return res.completion;
   };
   const flushChunk = async () => {
-    const { records, summary } = await runJudge({ bundle, rows: chunk, problems, client, cache: disk ?? memoryCache(), settings, concurrency: 1, answers, progress: false });
+    const { records, summary } = await runJudge({
+      bundle,
+      rows: chunk,
+      problems,
+      client,
+      cache: disk ?? memoryCache(),
+      settings,
+      concurrency: 1,
+      answers,
+      progress: false,
+    });
     for (const x of records) {
-      if (typeof x.error === "string" && !/no batch result/.test(x.error) && invalid.length < 20) invalid.push(`${x.item_id}: ${x.error}`);
-      if (!out.write(JSON.stringify(x) + "\n")) await once(out, "drain");
+      if (typeof x.error === "string" && !/no batch result/.test(x.error) && invalid.length < 20)
+        invalid.push(`${x.item_id}: ${x.error}`);
+      if (!out.write(`${JSON.stringify(x)}\n`)) await once(out, "drain");
     }
     totals.items += summary.items;
     totals.scored += summary.scored;
@@ -163,7 +217,8 @@ async function ingest(values: Record<string, any>): Promise<number> {
         const row = r.value as Record<string, unknown>;
         const id = rowId(row, r.line);
         // Ids must be unique across the whole file, not only within a chunk.
-        if (seen.has(id)) problems.push({ line: r.line, message: `item id \`${id}\` is used by an earlier row; ids must be unique` });
+        if (seen.has(id))
+          problems.push({ line: r.line, message: `item id \`${id}\` is used by an earlier row; ids must be unique` });
         else {
           seen.add(id);
           chunk.push(r as JsonlRow);
@@ -180,7 +235,9 @@ async function ingest(values: Record<string, any>): Promise<number> {
   }
   for (const f of failed.slice(0, 20)) writeErr(`failed: ${f}`);
   for (const x of invalid) writeErr(`not scored: ${x}`);
-  writeErr(`ingested ${totals.items} items: ${totals.scored} scored, ${totals.failed} not (${missing} requests without a result, ${failed.length} failed results); \`rulers batch prepare --retry-from ${values.out}\` writes a follow-up batch for the rest`);
+  writeErr(
+    `ingested ${totals.items} items: ${totals.scored} scored, ${totals.failed} not (${missing} requests without a result, ${failed.length} failed results); \`rulers batch prepare --retry-from ${values.out}\` writes a follow-up batch for the rest`,
+  );
   if (values.json) writeOut(JSON.stringify({ ...totals, missing_results: missing, failed_results: failed.length }));
   return 0;
 }

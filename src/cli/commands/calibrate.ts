@@ -1,4 +1,13 @@
-import { agreement, crossValidated, fitCalibrator, join, readLabels, readRun, serializeCalibrator, snap } from "../../calibrate/index.js";
+import {
+  agreement,
+  crossValidated,
+  fitCalibrator,
+  join,
+  readLabels,
+  readRun,
+  serializeCalibrator,
+  snap,
+} from "../../calibrate/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
@@ -14,11 +23,21 @@ reports cross-validated QWK (raw vs calibrated), fitted on K−1 folds and score
 export const command: Command = {
   summary: "fit a calibrator from raw judge scores onto the human scale",
   async run(argv) {
-    const { values } = parseFlags(argv, {
-      run: { type: "string" }, labels: { type: "string" }, method: { type: "string" }, out: { type: "string" },
-      folds: { type: "string" }, features: { type: "string" }, scale: { type: "string" },
-    }, HELP);
-    for (const f of ["run", "labels", "method", "out"] as const) if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
+    const { values } = parseFlags(
+      argv,
+      {
+        run: { type: "string" },
+        labels: { type: "string" },
+        method: { type: "string" },
+        out: { type: "string" },
+        folds: { type: "string" },
+        features: { type: "string" },
+        scale: { type: "string" },
+      },
+      HELP,
+    );
+    for (const f of ["run", "labels", "method", "out"] as const)
+      if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
     const method = methodFlag(values.method);
     const features = featuresFlag(values.features);
     return guard(() => {
@@ -33,7 +52,9 @@ export const command: Command = {
         const gold = data.map((d) => d.label);
         const raw = data.map((d) => snap(scale, d.item.record.raw_score as number));
         const q = (pred: number[]) => agreement(pred, gold, scale, { resamples: 0 }).metrics.qwk.value;
-        writeOut(`${k}-fold cross-validated QWK: raw ${q(raw)?.toFixed(3) ?? "undefined"} → calibrated ${q(cv)?.toFixed(3) ?? "undefined"}`);
+        writeOut(
+          `${k}-fold cross-validated QWK: raw ${q(raw)?.toFixed(3) ?? "undefined"} → calibrated ${q(cv)?.toFixed(3) ?? "undefined"}`,
+        );
       }
       writeFileAtomic(values.out!, serializeCalibrator(cal));
       if (failed) writeErr(`${failed} failed item${failed === 1 ? "" : "s"} in the run were left out`);

@@ -17,11 +17,19 @@ Compiles each .rubric source into DIR/<id>/<version>/bundle.json (DIR defaults t
 export const command: Command = {
   summary: "compile .rubric sources into locked, content-hashed bundles",
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, {
-      out: { type: "string" }, items: { type: "string" }, json: { type: "boolean" }, check: { type: "boolean" },
-    }, HELP);
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        out: { type: "string" },
+        items: { type: "string" },
+        json: { type: "boolean" },
+        check: { type: "boolean" },
+      },
+      HELP,
+    );
     if (positionals.length === 0) throw new CliError(`no source files given\n${HELP}`);
-    if (values.items && positionals.length !== 1) throw new CliError("`--items` compiles the rows of one per-item rubric; give exactly one source");
+    if (values.items && positionals.length !== 1)
+      throw new CliError("`--items` compiles the rows of one per-item rubric; give exactly one source");
     const outDir = values.out ?? "bundles";
     const results: Record<string, unknown>[] = [];
     const allDiagnostics: Record<string, unknown>[] = [];
@@ -35,7 +43,10 @@ export const command: Command = {
         diagnostics = [...diagnostics, ...compiled.diagnostics];
         items = compiled.items;
       }
-      if (values.json) allDiagnostics.push(...diagnostics.map((d) => diagnosticToJson(d, d.file !== undefined ? r.sources.get(d.file) : undefined)));
+      if (values.json)
+        allDiagnostics.push(
+          ...diagnostics.map((d) => diagnosticToJson(d, d.file !== undefined ? r.sources.get(d.file) : undefined)),
+        );
       else printDiagnostics(diagnostics, r.sources);
       if (hasErrors(diagnostics) || (!r.ir && r.partHash === null)) {
         failed = true;

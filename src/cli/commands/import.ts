@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { compileSource } from "../../compile/index.js";
-import { ImportError, importHealthbench, importJudgePrompt, importPrometheus, importPromptfoo, type ImportResult } from "../../import/index.js";
+import {
+  ImportError,
+  type ImportResult,
+  importHealthbench,
+  importJudgePrompt,
+  importPrometheus,
+  importPromptfoo,
+} from "../../import/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -22,7 +29,11 @@ const IMPORTERS: Record<string, (text: string, opts: { prefix: string; name?: st
 export const command: Command = {
   summary: "turn rubrics in other formats into .rubric sources",
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, { from: { type: "string" }, out: { type: "string" }, "id-prefix": { type: "string" } }, HELP);
+    const { values, positionals } = parseFlags(
+      argv,
+      { from: { type: "string" }, out: { type: "string" }, "id-prefix": { type: "string" } },
+      HELP,
+    );
     const importer = IMPORTERS[values.from ?? ""];
     if (!importer) throw new CliError(`\`--from\` must be one of ${Object.keys(IMPORTERS).join(", ")}\n${HELP}`);
     if (positionals.length !== 1) throw new CliError(`give exactly one input file\n${HELP}`);
@@ -35,7 +46,11 @@ export const command: Command = {
     }
     let result: ImportResult;
     try {
-      const prefix = values["id-prefix"] ? (values["id-prefix"].endsWith(".") ? values["id-prefix"] : values["id-prefix"] + ".") : "";
+      const prefix = values["id-prefix"]
+        ? values["id-prefix"].endsWith(".")
+          ? values["id-prefix"]
+          : `${values["id-prefix"]}.`
+        : "";
       result = importer(input, { prefix, name: basename(file).replace(/\.[^.]+$/, "") });
     } catch (err) {
       if (err instanceof ImportError) throw new CliError(`${file}: ${err.message}`);
@@ -46,14 +61,18 @@ export const command: Command = {
     for (const e of result.errors) writeErr(`${file}: ${e.where}: error: ${e.message}; skipped`);
     for (const r of result.rubrics) {
       // Every imported source must compile; anything else is a bug in the importer.
-      const check = compileSource(r.source, r.name, { readImport: () => { throw new Error("imports are not generated"); } });
+      const check = compileSource(r.source, r.name, {
+        readImport: () => {
+          throw new Error("imports are not generated");
+        },
+      });
       if (!check.ir) throw new Error(`imported ${r.name} does not compile: ${check.diagnostics[0]?.message}`);
       const path = join(outDir, r.name);
       writeFileAtomic(path, r.source);
       writeOut(`wrote ${path}`);
       if (r.rows) {
         const rowsPath = path.replace(/\.rubric$/, ".jsonl");
-        writeFileAtomic(rowsPath, r.rows.join("\n") + "\n");
+        writeFileAtomic(rowsPath, `${r.rows.join("\n")}\n`);
         writeOut(`wrote ${rowsPath} (${r.rows.length} rows)`);
       }
     }

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { BundleError } from "../../bundle/file.js";
-import { calibrate, checkCompatible, DataError, readCalibrator, type Calibrator } from "../../calibrate/index.js";
 import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
+import { type Calibrator, calibrate, checkCompatible, DataError, readCalibrator } from "../../calibrate/index.js";
 import { runJudge } from "../../execute/index.js";
 import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
@@ -43,18 +43,37 @@ function withCalibration(cal: Calibrator, r: Record<string, unknown>): Record<st
 export const command: Command = {
   summary: "judge rows with a locked bundle through any OpenAI-compatible endpoint",
   async run(argv) {
-    const { values } = parseFlags(argv, {
-      bundle: { type: "string" }, input: { type: "string" }, out: { type: "string" }, lock: { type: "string" },
-      model: { type: "string", multiple: true }, "base-url": { type: "string" }, "api-key-env": { type: "string" },
-      concurrency: { type: "string" }, samples: { type: "string" }, "max-retries": { type: "string" },
-      "timeout-s": { type: "string" }, format: { type: "string" }, "max-repairs": { type: "string" },
-      cache: { type: "string" }, resume: { type: "boolean" }, limit: { type: "string" },
-      "max-input-chars": { type: "string" }, json: { type: "boolean" }, calibrator: { type: "string" }, shard: { type: "string" },
-    }, HELP);
+    const { values } = parseFlags(
+      argv,
+      {
+        bundle: { type: "string" },
+        input: { type: "string" },
+        out: { type: "string" },
+        lock: { type: "string" },
+        model: { type: "string", multiple: true },
+        "base-url": { type: "string" },
+        "api-key-env": { type: "string" },
+        concurrency: { type: "string" },
+        samples: { type: "string" },
+        "max-retries": { type: "string" },
+        "timeout-s": { type: "string" },
+        format: { type: "string" },
+        "max-repairs": { type: "string" },
+        cache: { type: "string" },
+        resume: { type: "boolean" },
+        limit: { type: "string" },
+        "max-input-chars": { type: "string" },
+        json: { type: "boolean" },
+        calibrator: { type: "string" },
+        shard: { type: "string" },
+      },
+      HELP,
+    );
     let shard: { index: number; count: number } | undefined;
     if (values.shard !== undefined) {
       const m = /^(\d+)\/(\d+)$/.exec(values.shard);
-      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new CliError(`\`--shard\` must be I/N with 1 ≤ I ≤ N, got \`${values.shard}\``);
+      if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+        throw new CliError(`\`--shard\` must be I/N with 1 ≤ I ≤ N, got \`${values.shard}\``);
       shard = { index: Number(m[1]), count: Number(m[2]) };
     }
     for (const required of ["bundle", "input", "out"] as const) {
@@ -63,7 +82,8 @@ export const command: Command = {
     const models = values.model ?? (process.env.RULERS_MODEL ? [process.env.RULERS_MODEL] : []);
     if (models.length === 0) throw new CliError("give the judge model with --model (or set RULERS_MODEL)");
     const format = values.format ?? "json_schema";
-    if (format !== "json_schema" && format !== "json") throw new CliError(`\`--format\` must be json_schema or json, got \`${format}\``);
+    if (format !== "json_schema" && format !== "json")
+      throw new CliError(`\`--format\` must be json_schema or json, got \`${format}\``);
 
     // The bundle is verified, and checked against the lock, before any call is made.
     let bundlePath: string;
@@ -90,7 +110,8 @@ export const command: Command = {
         throw err;
       }
       // Checked before any call: a calibrator for another bundle would be paid for and useless.
-      if (calibrator.body.bundle.hash !== bundle.hash) throw new CliError(`the calibrator was fitted for bundle ${calibrator.body.bundle.hash}, not ${bundle.hash}`);
+      if (calibrator.body.bundle.hash !== bundle.hash)
+        throw new CliError(`the calibrator was fitted for bundle ${calibrator.body.bundle.hash}, not ${bundle.hash}`);
     }
 
     if (!existsSync(values.input!)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
@@ -98,7 +119,8 @@ export const command: Command = {
     for (const p of problems) writeErr(`${values.input}:${p.line}: ${p.message}; the row is recorded as failed`);
 
     const apiKeyEnv = values["api-key-env"];
-    if (apiKeyEnv && process.env[apiKeyEnv] === undefined) throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
+    if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
+      throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
     const client = createJudgeClient({
       ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
       ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
@@ -109,10 +131,15 @@ export const command: Command = {
     const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
     if (values.resume && !existsSync(cachePath)) throw new CliError(`nothing to resume: no cache at \`${cachePath}\``);
     const cache = openCache(cachePath);
-    if (values.resume) writeErr(`resuming: ${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`);
+    if (values.resume)
+      writeErr(`resuming: ${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`);
     try {
       const { records, summary } = await runJudge({
-        bundle, rows, problems, client, cache,
+        bundle,
+        rows,
+        problems,
+        client,
+        cache,
         settings: {
           models,
           temperature: ir.judge.temperature,
@@ -124,7 +151,9 @@ export const command: Command = {
           maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
         },
         concurrency: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
-        ...(values.limit !== undefined ? { limit: numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) } : {}),
+        ...(values.limit !== undefined
+          ? { limit: numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) }
+          : {}),
         ...(shard ? { shard } : {}),
       });
       const out = calibrator ? records.map((r) => withCalibration(calibrator!, r)) : records;
@@ -138,7 +167,10 @@ export const command: Command = {
       if (values.json) writeOut(JSON.stringify(summary));
       return 0;
     } catch (err) {
-      if (err instanceof JudgeCallError) throw new CliError(`${err.message}. The run stopped; finished calls are kept in ${cachePath}, so \`--resume\` repeats none of them`);
+      if (err instanceof JudgeCallError)
+        throw new CliError(
+          `${err.message}. The run stopped; finished calls are kept in ${cachePath}, so \`--resume\` repeats none of them`,
+        );
       if (err instanceof BundleError) throw new CliError(err.message);
       throw err;
     } finally {

@@ -13,7 +13,10 @@ export const command: Command = {
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { out: { type: "string" } }, HELP);
     const paths = [...new Set(findBundles(positionals.length ? positionals : ["bundles"]))];
-    if (paths.length === 0) throw new CliError(`no bundle.json found under ${(positionals.length ? positionals : ["bundles"]).map((p) => `\`${p}\``).join(", ")}; compile rubrics first`);
+    if (paths.length === 0)
+      throw new CliError(
+        `no bundle.json found under ${(positionals.length ? positionals : ["bundles"]).map((p) => `\`${p}\``).join(", ")}; compile rubrics first`,
+      );
     const out = values.out ?? DEFAULT_LOCK;
     let lock;
     try {
@@ -27,11 +30,14 @@ export const command: Command = {
     try {
       writeLock(out, lock);
     } catch (err) {
-      throw new CliError(`cannot write \`${out}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a writable file path with --out`);
+      throw new CliError(
+        `cannot write \`${out}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a writable file path with --out`,
+      );
     }
     for (const id of Object.keys(lock.rubrics).sort()) {
       const versions = lock.rubrics[id]!;
-      for (const version of Object.keys(versions).sort()) writeOut(`locked ${id}@${version} ${versions[version]!.hash}`);
+      for (const version of Object.keys(versions).sort())
+        writeOut(`locked ${id}@${version} ${versions[version]!.hash}`);
     }
     writeOut(`wrote ${out}`);
     return 0;

@@ -15,7 +15,14 @@ type Rec = Record<string, unknown> & { item_id: string; line?: number };
 /** What must be the same across shards for their records to belong to one run. */
 function identity(r: Rec): string {
   const j = (r.judge ?? {}) as Record<string, unknown>;
-  return JSON.stringify({ bundle: (r.bundle as { hash?: string } | undefined)?.hash, model: j.requested_model ?? j.model, temperature: j.temperature, seed: j.seed, samples: j.samples, format: j.format });
+  return JSON.stringify({
+    bundle: (r.bundle as { hash?: string } | undefined)?.hash,
+    model: j.requested_model ?? j.model,
+    temperature: j.temperature,
+    seed: j.seed,
+    samples: j.samples,
+    format: j.format,
+  });
 }
 
 export const command: Command = {
@@ -37,13 +44,19 @@ export const command: Command = {
         if (rec.judge !== undefined) {
           const id = identity(rec);
           if (!reference) reference = { id, file };
-          else if (id !== reference.id) throw new CliError(`${file}:${r.line}: this shard was judged with ${id}, but ${reference.file} with ${reference.id}; shards must share bundle, judge and settings`);
+          else if (id !== reference.id)
+            throw new CliError(
+              `${file}:${r.line}: this shard was judged with ${id}, but ${reference.file} with ${reference.id}; shards must share bundle, judge and settings`,
+            );
         }
         const seen = byId.get(rec.item_id);
         if (seen) {
           duplicates++;
           const strip = (x: Rec) => JSON.stringify({ ...x, latency_ms: 0 });
-          if (strip(seen.rec) !== strip(rec)) throw new CliError(`${file}:${r.line}: item \`${rec.item_id}\` is also in ${seen.file} with a different record`);
+          if (strip(seen.rec) !== strip(rec))
+            throw new CliError(
+              `${file}:${r.line}: item \`${rec.item_id}\` is also in ${seen.file} with a different record`,
+            );
           writeErr(`${file}:${r.line}: item \`${rec.item_id}\` is also in ${seen.file} (identical; kept once)`);
           continue;
         }
@@ -64,7 +77,9 @@ export const command: Command = {
       }
     }
     writeFileAtomic(values.out, records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""));
-    writeOut(`merged ${records.length} records from ${positionals.length} shards → ${values.out}${duplicates ? `; ${duplicates} duplicates` : ""}${gaps ? `; ${gaps} gaps` : ""}`);
+    writeOut(
+      `merged ${records.length} records from ${positionals.length} shards → ${values.out}${duplicates ? `; ${duplicates} duplicates` : ""}${gaps ? `; ${gaps} gaps` : ""}`,
+    );
     return gaps ? 1 : 0;
   },
 };

@@ -22,10 +22,19 @@ charts as SVG files, and as PNG files when a chromium is installed.`;
 export const command: Command = {
   summary: "a self-contained HTML report of a run, its calibration and drift",
   async run(argv) {
-    const { values } = parseFlags(argv, {
-      run: { type: "string" }, out: { type: "string" }, labels: { type: "string" }, calibrator: { type: "string" },
-      drift: { type: "string" }, input: { type: "string" }, figures: { type: "string" },
-    }, HELP);
+    const { values } = parseFlags(
+      argv,
+      {
+        run: { type: "string" },
+        out: { type: "string" },
+        labels: { type: "string" },
+        calibrator: { type: "string" },
+        drift: { type: "string" },
+        input: { type: "string" },
+        figures: { type: "string" },
+      },
+      HELP,
+    );
     if (!values.run || !values.out) throw new CliError(`\`--run\` and \`--out\` are required\n${HELP}`);
     return guard(() => {
       let modified: string | null = null;
@@ -38,7 +47,8 @@ export const command: Command = {
       if (problems.length) throw new CliError(`${values.run}:${problems[0]!.line}: ${problems[0]!.message}`);
       const records = rows.map((r) => {
         const v = r.value as Record<string, unknown> & { item_id: string };
-        if (!v || typeof v.item_id !== "string") throw new CliError(`${values.run}:${r.line}: not a run record (no \`item_id\`)`);
+        if (!v || typeof v.item_id !== "string")
+          throw new CliError(`${values.run}:${r.line}: not a run record (no \`item_id\`)`);
         return v;
       });
       let drift: Record<string, unknown> | undefined;
@@ -46,7 +56,9 @@ export const command: Command = {
         try {
           drift = JSON.parse(readFileSync(values.drift, "utf8")) as Record<string, unknown>;
         } catch (err) {
-          throw new CliError(`cannot read drift report \`${values.drift}\` (${(err as Error).message}); save \`rulers drift --json\` output to a file`);
+          throw new CliError(
+            `cannot read drift report \`${values.drift}\` (${(err as Error).message}); save \`rulers drift --json\` output to a file`,
+          );
         }
       }
       let input: Map<string, Record<string, unknown>> | undefined;
@@ -55,7 +67,9 @@ export const command: Command = {
         input = new Map(r.rows.map((x) => [rowId(x.value, x.line), x.value as Record<string, unknown>]));
       }
       const data = buildReport({
-        records, runFile: values.run!, runModified: modified,
+        records,
+        runFile: values.run!,
+        runModified: modified,
         ...(values.labels ? { labels: readLabels(values.labels) } : {}),
         ...(values.calibrator ? { calibrator: readCalibrator(values.calibrator) } : {}),
         ...(drift ? { drift } : {}),
@@ -75,7 +89,10 @@ export const command: Command = {
             else writeErr(`could not render ${png} with ${chromium}; the SVG is there`);
           }
         }
-        if (!chromium) writeErr("no chromium found (install Debian's `chromium` or set RULERS_CHROMIUM): figures written as SVG only");
+        if (!chromium)
+          writeErr(
+            "no chromium found (install Debian's `chromium` or set RULERS_CHROMIUM): figures written as SVG only",
+          );
       }
       return 0;
     });

@@ -1,9 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
+import { prettyCanonicalJson } from "../../bundle/canonical.js";
 import { BundleError, bundleIntact, readBundle } from "../../bundle/file.js";
-import { generateSigningKeys, keyId, parsePrivateKey, signaturePath, signBundle, SignError } from "../../bundle/sign.js";
+import {
+  generateSigningKeys,
+  keyId,
+  parsePrivateKey,
+  SignError,
+  signaturePath,
+  signBundle,
+} from "../../bundle/sign.js";
 import type { Bundle } from "../../bundle/types.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { prettyCanonicalJson } from "../../bundle/canonical.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -56,13 +63,20 @@ function readPrivateKey(path: string): string {
 export const command: Command = {
   summary: "sign bundles with an ed25519 key",
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, { key: { type: "string" }, "generate-key": { type: "string" } }, HELP);
+    const { values, positionals } = parseFlags(
+      argv,
+      { key: { type: "string" }, "generate-key": { type: "string" } },
+      HELP,
+    );
     if (values["generate-key"] !== undefined) {
-      if (values.key !== undefined || positionals.length) throw new CliError("`--generate-key` only makes a key pair; sign in a second call with `--key`");
-      if (values["generate-key"] === "") throw new CliError("`--generate-key` needs a file prefix, e.g. `--generate-key keys/team`");
+      if (values.key !== undefined || positionals.length)
+        throw new CliError("`--generate-key` only makes a key pair; sign in a second call with `--key`");
+      if (values["generate-key"] === "")
+        throw new CliError("`--generate-key` needs a file prefix, e.g. `--generate-key keys/team`");
       return generate(values["generate-key"]);
     }
-    if (values.key === undefined) throw new CliError(`give the private key with --key, or make one with --generate-key\n${HELP}`);
+    if (values.key === undefined)
+      throw new CliError(`give the private key with --key, or make one with --generate-key\n${HELP}`);
     const pem = readPrivateKey(values.key);
     const paths = [...new Set(findBundles(positionals.length ? positionals : ["bundles"]))];
     if (paths.length === 0) throw new CliError("no bundle.json found to sign");

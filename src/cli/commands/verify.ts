@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_LOCK, LockError, readLock, type Lock } from "../../bundle/lock.js";
+import { DEFAULT_LOCK, type Lock, LockError, readLock } from "../../bundle/lock.js";
 import { parsePublicKey, SignError } from "../../bundle/sign.js";
-import { verifyBundleFile, verifyLock, type Verified } from "../../bundle/verify.js";
+import { type Verified, verifyBundleFile, verifyLock } from "../../bundle/verify.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -32,7 +32,9 @@ function loadPublicKey(path: string | undefined): string | undefined {
   try {
     pem = readFileSync(path, "utf8");
   } catch (err) {
-    throw new CliError(`cannot read public key \`${path}\` (${(err as NodeJS.ErrnoException).code ?? "error"}); give the path of a .pub.pem file`);
+    throw new CliError(
+      `cannot read public key \`${path}\` (${(err as NodeJS.ErrnoException).code ?? "error"}); give the path of a .pub.pem file`,
+    );
   }
   try {
     parsePublicKey(pem);
@@ -46,9 +48,15 @@ function loadPublicKey(path: string | undefined): string | undefined {
 export const command: Command = {
   summary: "check bundles against their hashes, the lock and signatures",
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, {
-      lock: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" },
-    }, HELP);
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        lock: { type: "string" },
+        "public-key": { type: "string" },
+        json: { type: "boolean" },
+      },
+      HELP,
+    );
     // Named bundles are held against a lock only when asked; with no names the working
     // folder's lock says what to verify.
     const lockPath = values.lock ?? (positionals.length === 0 && existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
@@ -59,13 +67,17 @@ export const command: Command = {
     let results: Verified[];
     if (positionals.length) {
       const paths = [...new Set(findBundles(positionals))];
-      if (paths.length === 0) throw new CliError(`no bundle.json under ${positionals.map((p) => `\`${p}\``).join(", ")}`);
+      if (paths.length === 0)
+        throw new CliError(`no bundle.json under ${positionals.map((p) => `\`${p}\``).join(", ")}`);
       results = paths.map((p) => verifyBundleFile(p, { ...opts, ...(lock ? { lock } : {}) }));
     } else if (lock && lockPath) {
       results = verifyLock(lock, lockPath, opts);
     } else {
       const paths = existsSync("bundles") ? findBundles(["bundles"]) : [];
-      if (paths.length === 0) throw new CliError("no bundles to verify; give paths, a lock file with --lock, or run it where rulers.lock or bundles/ is");
+      if (paths.length === 0)
+        throw new CliError(
+          "no bundles to verify; give paths, a lock file with --lock, or run it where rulers.lock or bundles/ is",
+        );
       results = paths.map((p) => verifyBundleFile(p, opts));
     }
 
@@ -79,10 +91,14 @@ export const command: Command = {
         hash: r.bundle?.hash ?? null,
         ok: r.problems.length === 0,
       }));
-      writeOut(JSON.stringify({ ok, bundles, problems: problems.map(({ path, kind, message }) => ({ path, kind, message })) }));
+      writeOut(
+        JSON.stringify({ ok, bundles, problems: problems.map(({ path, kind, message }) => ({ path, kind, message })) }),
+      );
     } else if (ok) {
       const what = `${results.length} bundle${results.length === 1 ? "" : "s"}`;
-      writeOut(`ok: ${what} verified${lock ? ` against ${lockPath}` : ""}${publicKeyPem !== undefined ? ", signatures valid" : ""}`);
+      writeOut(
+        `ok: ${what} verified${lock ? ` against ${lockPath}` : ""}${publicKeyPem !== undefined ? ", signatures valid" : ""}`,
+      );
     } else for (const p of problems) writeErr(`${p.path}: ${p.kind}: ${p.message}`);
     return ok ? 0 : 1;
   },

@@ -22,17 +22,31 @@ export const ROUNDINGS: Record<string, "half_up" | "half_even" | "down" | "up" |
 export function aggregationKnown(ctx: RuleContext): void {
   const a = single(ctx.decls, "Aggregate");
   if (a && !(a.method in AGGREGATIONS)) {
-    ctx.error("unknown-aggregation", `unknown aggregation \`${a.method}\`; use \`weighted mean\`, \`points\`, \`minimum\` or \`sum\`${suggest(a.method, Object.keys(AGGREGATIONS))}`, a.methodLoc);
+    ctx.error(
+      "unknown-aggregation",
+      `unknown aggregation \`${a.method}\`; use \`weighted mean\`, \`points\`, \`minimum\` or \`sum\`${suggest(a.method, Object.keys(AGGREGATIONS))}`,
+      a.methodLoc,
+    );
   }
   const r = single(ctx.decls, "Rounding");
   if (r && !(r.mode in ROUNDINGS)) {
-    ctx.error("unknown-rounding", `unknown rounding \`${r.mode}\`; use \`half up\`, \`half even\`, \`down\`, \`up\` or \`none\``, r.modeLoc);
+    ctx.error(
+      "unknown-rounding",
+      `unknown rounding \`${r.mode}\`; use \`half up\`, \`half even\`, \`down\`, \`up\` or \`none\``,
+      r.modeLoc,
+    );
   }
   if (a && AGGREGATIONS[a.method] === "points") {
-    const positive = ctx.decls.criteria.some((c) => c.settings.some((s) => s.kind === "Setting" && s.key === "points" && Number(s.value.raw) > 0));
+    const positive = ctx.decls.criteria.some((c) =>
+      c.settings.some((s) => s.kind === "Setting" && s.key === "points" && Number(s.value.raw) > 0),
+    );
     const template = single(ctx.decls, "Template");
     if (!positive && !template && ctx.decls.criteria.length > 0) {
-      ctx.error("no-positive-points", "`aggregate points` divides by the positive points, but no criterion has positive points; give at least one criterion `points N`", a.loc);
+      ctx.error(
+        "no-positive-points",
+        "`aggregate points` divides by the positive points, but no criterion has positive points; give at least one criterion `points N`",
+        a.loc,
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 import { Ajv } from "ajv";
 import type { RuleContext } from "../context.js";
-import { numberOf } from "../values.js";
 import { suggest } from "../suggest.js";
+import { numberOf } from "../values.js";
 
 /** spec.md §Checks: checks read declared inputs, regexes compile, schemas are valid JSON Schema. */
 export function checkTests(ctx: RuleContext): void {
@@ -11,7 +11,11 @@ export function checkTests(ctx: RuleContext): void {
     const refs = [t.input, ...("other" in t ? [t.other] : [])];
     for (const r of refs) {
       if (!ctx.inputNames.has(r.name) && ctx.file.header?.form !== "part") {
-        ctx.error("unknown-input", `check \`${c.id.name}\` reads \`${r.name}\`, which is not a declared input${suggest(r.name, inputs)}`, r.loc);
+        ctx.error(
+          "unknown-input",
+          `check \`${c.id.name}\` reads \`${r.name}\`, which is not a declared input${suggest(r.name, inputs)}`,
+          r.loc,
+        );
       }
     }
     switch (t.kind) {
@@ -20,7 +24,11 @@ export function checkTests(ctx: RuleContext): void {
         try {
           new RegExp(m?.[1] ?? "", m?.[2] ?? "");
         } catch (err) {
-          ctx.error("invalid-regex", `check \`${c.id.name}\` has an invalid pattern: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`, t.regexLoc);
+          ctx.error(
+            "invalid-regex",
+            `check \`${c.id.name}\` has an invalid pattern: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`,
+            t.regexLoc,
+          );
         }
         break;
       }
@@ -28,9 +36,15 @@ export function checkTests(ctx: RuleContext): void {
         const min = t.min ? numberOf(t.min) : undefined;
         const max = t.max ? numberOf(t.max) : undefined;
         for (const v of [t.min, t.max]) {
-          if (v && (numberOf(v) === undefined || numberOf(v)! < 0 || !Number.isInteger(numberOf(v)))) ctx.error("invalid-setting", `count \`${v.raw}\` in check \`${c.id.name}\` must be a whole number`, v.loc);
+          if (v && (numberOf(v) === undefined || numberOf(v)! < 0 || !Number.isInteger(numberOf(v))))
+            ctx.error("invalid-setting", `count \`${v.raw}\` in check \`${c.id.name}\` must be a whole number`, v.loc);
         }
-        if (min !== undefined && max !== undefined && min > max) ctx.error("invalid-setting", `check \`${c.id.name}\` wants between ${min} and ${max}; the first number must be the smaller`, t.loc);
+        if (min !== undefined && max !== undefined && min > max)
+          ctx.error(
+            "invalid-setting",
+            `check \`${c.id.name}\` wants between ${min} and ${max}; the first number must be the smaller`,
+            t.loc,
+          );
         break;
       }
       case "JsonTest": {
@@ -39,19 +53,31 @@ export function checkTests(ctx: RuleContext): void {
         try {
           schema = JSON.parse(t.schema.value);
         } catch (err) {
-          ctx.error("invalid-json-schema", `the schema of check \`${c.id.name}\` is not valid JSON: ${(err as Error).message}`, t.schema.loc);
+          ctx.error(
+            "invalid-json-schema",
+            `the schema of check \`${c.id.name}\` is not valid JSON: ${(err as Error).message}`,
+            t.schema.loc,
+          );
           break;
         }
         try {
           new Ajv({ strict: false }).compile(schema as object);
         } catch (err) {
-          ctx.error("invalid-json-schema", `the schema of check \`${c.id.name}\` is not a valid JSON Schema: ${(err as Error).message}`, t.schema.loc);
+          ctx.error(
+            "invalid-json-schema",
+            `the schema of check \`${c.id.name}\` is not a valid JSON Schema: ${(err as Error).message}`,
+            t.schema.loc,
+          );
         }
         break;
       }
       case "NumericTest":
         if (t.tolerance && (numberOf(t.tolerance) === undefined || numberOf(t.tolerance)! < 0)) {
-          ctx.error("invalid-setting", `tolerance \`${t.tolerance.raw}\` of check \`${c.id.name}\` must be a number ≥ 0`, t.tolerance.loc);
+          ctx.error(
+            "invalid-setting",
+            `tolerance \`${t.tolerance.raw}\` of check \`${c.id.name}\` must be a number ≥ 0`,
+            t.tolerance.loc,
+          );
         }
         break;
       default:

@@ -1,30 +1,48 @@
 import type * as A from "../../syntax/ast.js";
 import type { RuleContext } from "../context.js";
 import { single } from "../context.js";
-import { integerOf } from "../values.js";
 import { suggest } from "../suggest.js";
+import { integerOf } from "../values.js";
 
 function checkRule(ctx: RuleContext, owner: string, rule: A.EvidenceRuleNode): void {
   const quotable = ctx.decls.inputs.filter((i) => i.quotable).map((i) => i.name.name);
   for (const f of rule.from) {
     const input = ctx.decls.inputs.find((i) => i.name.name === f.name);
     if (!input) {
-      ctx.error("unknown-input", `${owner} takes evidence from \`${f.name}\`, which is not a declared input${suggest(f.name, [...ctx.inputNames])}`, f.loc);
+      ctx.error(
+        "unknown-input",
+        `${owner} takes evidence from \`${f.name}\`, which is not a declared input${suggest(f.name, [...ctx.inputNames])}`,
+        f.loc,
+      );
     } else if (!input.quotable) {
-      ctx.error("input-not-quotable", `${owner} takes evidence from \`${f.name}\`, but that input is not quotable; add \`, quotable\` to \`input ${f.name}\``, f.loc);
+      ctx.error(
+        "input-not-quotable",
+        `${owner} takes evidence from \`${f.name}\`, but that input is not quotable; add \`, quotable\` to \`input ${f.name}\``,
+        f.loc,
+      );
     }
   }
   if (rule.from.length === 0 && quotable.length === 0 && ctx.file.header?.form !== "part") {
-    ctx.error("no-quotable-input", `${owner} asks for evidence but no input is quotable; mark the judged input with \`, quotable\``, rule.loc);
+    ctx.error(
+      "no-quotable-input",
+      `${owner} asks for evidence but no input is quotable; mark the judged input with \`, quotable\``,
+      rule.loc,
+    );
   }
   const min = rule.minQuotes ? integerOf(rule.minQuotes) : 0;
   const max = rule.maxQuotes ? integerOf(rule.maxQuotes) : undefined;
   for (const v of [rule.minQuotes, rule.maxQuotes, rule.maxWords]) {
-    if (v && (integerOf(v) === undefined || integerOf(v)! < 0)) ctx.error("invalid-setting", `\`${v.raw}\` in ${owner}'s evidence rule must be a whole number`, v.loc);
+    if (v && (integerOf(v) === undefined || integerOf(v)! < 0))
+      ctx.error("invalid-setting", `\`${v.raw}\` in ${owner}'s evidence rule must be a whole number`, v.loc);
   }
-  if (rule.maxWords && integerOf(rule.maxWords) === 0) ctx.error("invalid-setting", `${owner} allows quotes of at most 0 words; allow at least 1`, rule.maxWords.loc);
+  if (rule.maxWords && integerOf(rule.maxWords) === 0)
+    ctx.error("invalid-setting", `${owner} allows quotes of at most 0 words; allow at least 1`, rule.maxWords.loc);
   if (min !== undefined && max !== undefined && min > max) {
-    ctx.error("invalid-setting", `${owner} asks for at least ${min} quotes but at most ${max}; make the minimum no larger than the maximum`, rule.loc);
+    ctx.error(
+      "invalid-setting",
+      `${owner} asks for at least ${min} quotes but at most ${max}; make the minimum no larger than the maximum`,
+      rule.loc,
+    );
   }
 }
 

@@ -12,7 +12,11 @@ export function ambiguousEvidence(ctx: RuleContext): void {
   for (const c of ctx.decls.criteria) {
     const rule = c.settings.find((s) => s.kind === "EvidenceRule");
     if (rule && rule.kind === "EvidenceRule" && rule.from.length === 0) {
-      ctx.warn("evidence-source-unspecified", `criterion \`${c.id.name}\` asks for evidence without saying from which input; quotes may come from any of ${quotable.map((q) => `\`${q.name.name}\``).join(", ")} — add \`from <input>\` to be exact`, rule.loc);
+      ctx.warn(
+        "evidence-source-unspecified",
+        `criterion \`${c.id.name}\` asks for evidence without saying from which input; quotes may come from any of ${quotable.map((q) => `\`${q.name.name}\``).join(", ")} — add \`from <input>\` to be exact`,
+        rule.loc,
+      );
     }
   }
 }

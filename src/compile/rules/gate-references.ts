@@ -1,8 +1,8 @@
 import type * as A from "../../syntax/ast.js";
 import type { RuleContext } from "../context.js";
 import { single } from "../context.js";
-import { numberOf } from "../values.js";
 import { suggest } from "../suggest.js";
+import { numberOf } from "../values.js";
 
 function atoms(c: A.ConditionNode): A.ConditionNode[] {
   return c.kind === "LogicalCondition" ? c.operands.flatMap(atoms) : [c];
@@ -21,19 +21,40 @@ export function gateReferences(ctx: RuleContext): void {
       if (!target) {
         // Per-item criteria are only known per row; a template rubric may gate on them by id.
         if (template) continue;
-        ctx.error("unknown-reference", `gate \`${g.id.name}\` refers to \`${a.ref.name}\`, which is not a criterion or check${suggest(a.ref.name, [...ctx.scored.keys()])}`, a.ref.loc);
+        ctx.error(
+          "unknown-reference",
+          `gate \`${g.id.name}\` refers to \`${a.ref.name}\`, which is not a criterion or check${suggest(a.ref.name, [...ctx.scored.keys()])}`,
+          a.ref.loc,
+        );
         continue;
       }
       if (a.kind === "LevelCondition") {
-        const hasLevels = target.kind === "Criterion" && target.settings.some((s) => s.kind === "Levels" || (s.kind === "Kind" && s.criterionKind === "checklist"));
-        if (!hasLevels) ctx.error("condition-needs-levels", `\`${a.ref.name}\` has no levels, so \`level\` conditions cannot apply; use \`${a.ref.name} is met\` or \`is unmet\``, a.loc);
-        if (numberOf(a.value) === undefined) ctx.error("invalid-setting", `level \`${a.value.raw}\` in gate \`${g.id.name}\` is not a number`, a.value.loc);
+        const hasLevels =
+          target.kind === "Criterion" &&
+          target.settings.some((s) => s.kind === "Levels" || (s.kind === "Kind" && s.criterionKind === "checklist"));
+        if (!hasLevels)
+          ctx.error(
+            "condition-needs-levels",
+            `\`${a.ref.name}\` has no levels, so \`level\` conditions cannot apply; use \`${a.ref.name} is met\` or \`is unmet\``,
+            a.loc,
+          );
+        if (numberOf(a.value) === undefined)
+          ctx.error(
+            "invalid-setting",
+            `level \`${a.value.raw}\` in gate \`${g.id.name}\` is not a number`,
+            a.value.loc,
+          );
       }
     }
     const v = numberOf(g.value);
-    if (v === undefined) ctx.error("invalid-setting", `gate \`${g.id.name}\` score \`${g.value.raw}\` is not a number`, g.value.loc);
+    if (v === undefined)
+      ctx.error("invalid-setting", `gate \`${g.id.name}\` score \`${g.value.raw}\` is not a number`, g.value.loc);
     else if (lo !== undefined && hi !== undefined && (v < lo || v > hi)) {
-      ctx.error("gate-value-out-of-scale", `gate \`${g.id.name}\` sets the score to ${v}, outside the scale ${lo} to ${hi}`, g.value.loc);
+      ctx.error(
+        "gate-value-out-of-scale",
+        `gate \`${g.id.name}\` sets the score to ${v}, outside the scale ${lo} to ${hi}`,
+        g.value.loc,
+      );
     }
   }
 }

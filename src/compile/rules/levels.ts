@@ -23,7 +23,11 @@ export function levelAnchors(ctx: RuleContext): void {
     if (!block) continue;
     const checklist = c.settings.some((s) => s.kind === "Kind" && s.criterionKind === "checklist");
     if (block.levels.length === 0) {
-      ctx.error("levels-missing", `criterion \`${c.id.name}\` has an empty \`levels\` block; add one anchor per level, e.g. \`1 "Poor"\``, block.loc);
+      ctx.error(
+        "levels-missing",
+        `criterion \`${c.id.name}\` has an empty \`levels\` block; add one anchor per level, e.g. \`1 "Poor"\``,
+        block.loc,
+      );
       continue;
     }
     const seen = new Map<number, A.LevelNode>();
@@ -33,25 +37,49 @@ export function levelAnchors(ctx: RuleContext): void {
         ctx.error("invalid-level", `level \`${l.value.raw}\` of \`${c.id.name}\` must be a whole number`, l.value.loc);
         continue;
       }
-      if (seen.has(v)) ctx.error("duplicate-level", `level ${v} of \`${c.id.name}\` has two anchors; keep one`, l.value.loc);
+      if (seen.has(v))
+        ctx.error("duplicate-level", `level ${v} of \`${c.id.name}\` has two anchors; keep one`, l.value.loc);
       seen.set(v, l);
-      if (l.anchor.value.trim() === "") ctx.error("empty-anchor", `level ${v} of \`${c.id.name}\` has an empty anchor; say what a response at this level looks like`, l.anchor.loc);
+      if (l.anchor.value.trim() === "")
+        ctx.error(
+          "empty-anchor",
+          `level ${v} of \`${c.id.name}\` has an empty anchor; say what a response at this level looks like`,
+          l.anchor.loc,
+        );
       if (checklist) {
-        if (v < 0 || v > 2) ctx.error("level-out-of-scale", `checklist \`${c.id.name}\` has level ${v}; checklist levels are 0, 1 and 2`, l.value.loc);
+        if (v < 0 || v > 2)
+          ctx.error(
+            "level-out-of-scale",
+            `checklist \`${c.id.name}\` has level ${v}; checklist levels are 0, 1 and 2`,
+            l.value.loc,
+          );
       } else if (lo !== undefined && hi !== undefined && (v < lo || v > hi)) {
-        ctx.error("level-out-of-scale", `level ${v} of \`${c.id.name}\` is outside the scale ${lo} to ${hi}, and \`aggregate sum\` adds level values into the score; renumber the levels or widen the scale`, l.value.loc);
+        ctx.error(
+          "level-out-of-scale",
+          `level ${v} of \`${c.id.name}\` is outside the scale ${lo} to ${hi}, and \`aggregate sum\` adds level values into the score; renumber the levels or widen the scale`,
+          l.value.loc,
+        );
       }
     }
     if (checklist || seen.size === 0) continue;
     const values = [...seen.keys()].sort((a, b) => a - b);
     if (values.length < 2) {
-      ctx.error("levels-missing", `criterion \`${c.id.name}\` has only one level; an ordinal criterion needs at least two`, block.loc);
+      ctx.error(
+        "levels-missing",
+        `criterion \`${c.id.name}\` has only one level; an ordinal criterion needs at least two`,
+        block.loc,
+      );
       continue;
     }
     const missing: number[] = [];
-    for (let v = values[0]!; v <= values[values.length - 1]! && missing.length < 20; v++) if (!seen.has(v)) missing.push(v);
+    for (let v = values[0]!; v <= values[values.length - 1]! && missing.length < 20; v++)
+      if (!seen.has(v)) missing.push(v);
     if (missing.length) {
-      ctx.error("level-anchor-missing", `criterion \`${c.id.name}\` has no anchor for level${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; add one so the judge knows what ${missing.length > 1 ? "they mean" : "it means"}`, block.loc);
+      ctx.error(
+        "level-anchor-missing",
+        `criterion \`${c.id.name}\` has no anchor for level${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; add one so the judge knows what ${missing.length > 1 ? "they mean" : "it means"}`,
+        block.loc,
+      );
     }
   }
 }

@@ -16,7 +16,18 @@ export function scaleValid(ctx: RuleContext): void {
     return;
   }
   if (min === undefined || max === undefined) return;
-  if (min >= max) ctx.error("invalid-scale", `scale goes from ${min} to ${max}; the minimum must be below the maximum`, s.loc);
-  else if (!onStep(max, min, step)) ctx.error("invalid-scale", `the range ${min} to ${max} is not a whole number of steps of ${step}; change the step or the bounds`, s.step?.loc ?? s.loc);
-  else if ((max - min) / step > 10_000) ctx.error("invalid-scale", `a scale of ${Math.round((max - min) / step)} steps is too fine to judge; use a coarser step`, s.loc);
+  if (min >= max)
+    ctx.error("invalid-scale", `scale goes from ${min} to ${max}; the minimum must be below the maximum`, s.loc);
+  else if (!onStep(max, min, step))
+    ctx.error(
+      "invalid-scale",
+      `the range ${min} to ${max} is not a whole number of steps of ${step}; change the step or the bounds`,
+      s.step?.loc ?? s.loc,
+    );
+  else if ((max - min) / step > 10_000)
+    ctx.error(
+      "invalid-scale",
+      `a scale of ${Math.round((max - min) / step)} steps is too fine to judge; use a coarser step`,
+      s.loc,
+    );
 }

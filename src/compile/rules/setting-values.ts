@@ -3,22 +3,37 @@ import type { RuleContext } from "../context.js";
 import { numberOf } from "../values.js";
 
 const WORD: Record<A.Setting["key"], string> = {
-  temperature: "temperature", samples: "samples", seed: "seed", max_tokens: "max tokens",
-  quote_match: "quote match", weight: "weight", points: "points",
+  temperature: "temperature",
+  samples: "samples",
+  seed: "seed",
+  max_tokens: "max tokens",
+  quote_match: "quote match",
+  weight: "weight",
+  points: "points",
 };
 
 function checkSetting(ctx: RuleContext, s: A.Setting): void {
   const word = WORD[s.key];
   const n = numberOf(s.value);
   if (n === undefined) {
-    const code = s.key === "weight" ? "weight-not-number" : s.key === "points" ? "points-not-number" : "invalid-setting";
-    ctx.error(code, `${word} \`${s.value.raw}\` is not a number; write a number such as \`${s.key === "points" ? "-5" : "1"}\``, s.value.loc);
+    const code =
+      s.key === "weight" ? "weight-not-number" : s.key === "points" ? "points-not-number" : "invalid-setting";
+    ctx.error(
+      code,
+      `${word} \`${s.value.raw}\` is not a number; write a number such as \`${s.key === "points" ? "-5" : "1"}\``,
+      s.value.loc,
+    );
     return;
   }
   const bad = (why: string) => ctx.error("invalid-setting", `${word} \`${s.value.raw}\` ${why}`, s.value.loc);
   switch (s.key) {
     case "weight":
-      if (n < 0) ctx.error("negative-weight", `weight \`${s.value.raw}\` is negative; use \`points ${s.value.raw}\` for a penalty`, s.value.loc);
+      if (n < 0)
+        ctx.error(
+          "negative-weight",
+          `weight \`${s.value.raw}\` is negative; use \`points ${s.value.raw}\` for a penalty`,
+          s.value.loc,
+        );
       break;
     case "temperature":
       if (n < 0 || n > 2) bad("must be between 0 and 2");

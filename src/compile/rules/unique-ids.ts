@@ -13,7 +13,11 @@ export function uniqueIds(ctx: RuleContext): void {
     if (ctx.importedIds.has(id.name)) {
       ctx.error("duplicate-id", `${what} \`${id.name}\` is also defined by an imported part; rename this one`, id.loc);
     } else if (first) {
-      ctx.error("duplicate-id", `${what} \`${id.name}\` is defined twice (first as a ${first}); rename one of them`, id.loc);
+      ctx.error(
+        "duplicate-id",
+        `${what} \`${id.name}\` is defined twice (first as a ${first}); rename one of them`,
+        id.loc,
+      );
     } else seen.set(id.name, what);
   }
 }
