@@ -1,5 +1,5 @@
 /**
- * End to end in a real headless browser: Debian's chromium driven by playwright-core. The
+ * End to end in a real headless browser: the Chromium that npm installs (tests/helpers/browser.ts) driven by playwright-core. The
  * report is generated from a judged run (local fake judge), with labels, a calibrator and a
  * drift report; the test checks that charts render, search filters the items, and clicking an
  * item highlights its quotes. A screenshot goes to tests/.output/.
@@ -7,9 +7,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReport, renderHtml } from "../../src/report/index.js";
+import { launchBrowser } from "../helpers/browser.js";
 import { runCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
@@ -115,18 +115,7 @@ describe("the HTML report in a browser", () => {
   });
 
   it("renders charts, filters by search, and highlights quotes of a clicked item", async () => {
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
