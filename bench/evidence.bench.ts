@@ -37,13 +37,21 @@ function essays(tsv: string): string[] {
   for (let i = 0; i < tsv.length; i++) {
     const c = tsv[i]!;
     if (quoted) {
-      if (c === '"' && tsv[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && tsv[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === "") quoted = true;
-    else if (c === "\t") row.push(field), (field = "");
-    else if (c === "\n") row.push(field.replace(/\r$/, "")), rows.push(row), (row = []), (field = "");
-    else field += c;
+    else if (c === "\t") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n") {
+      row.push(field.replace(/\r$/, ""));
+      rows.push(row);
+      row = [];
+      field = "";
+    } else field += c;
   }
   const col = rows[0]!.indexOf("essay");
   return rows
@@ -164,12 +172,12 @@ function round(c: Case): { ms: number; tally: Map<string, number> } {
     results.push(c.quotes[i]!.map((q) => locateQuote(p, q.quote, { fuzzyThreshold: 0.9 }).match));
   });
   const ms = performance.now() - t0;
-  results.forEach((r, i) =>
+  results.forEach((r, i) => {
     r.forEach((m, j) => {
       const key = `${c.quotes[i]![j]!.kind} → ${m}`;
       tally.set(key, (tally.get(key) ?? 0) + 1);
-    }),
-  );
+    });
+  });
   return { ms, tally };
 }
 

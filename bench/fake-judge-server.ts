@@ -8,7 +8,7 @@ import { answerFor } from "../tests/helpers/scripted-judge.js";
 const delay = Number(process.env.DELAY_MS ?? 0);
 const server = await startFakeOpenAI((r) => {
   const json = answerFor(r.body);
-  return delay > 0 ? { delayMs: delay, then: { json } } : { json };
+  return delay > 0 ? { delayMs: delay, reply: { json } } : { json };
 });
 process.stdout.write(`${server.baseURL}\n`);
 process.on("SIGTERM", () => {

@@ -14,7 +14,10 @@ const examples = readdirSync("examples")
   .filter((f) => f.endsWith(".rubric"))
   .map((f) => readFileSync(`examples/${f}`, "utf8"));
 let seed = 0x2545f491;
-const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed / 2 ** 32;
+};
 const int = (n: number) => Math.floor(rand() * n);
 const noImports = () => {
   throw Object.assign(new Error("no imports while fuzzing"), { code: "ENOENT" });

@@ -93,7 +93,7 @@ const request = (i: number) => ({
 });
 
 if (process.argv.includes("--serve")) {
-  const server = await startFakeOpenAI(() => ({ delayMs: DELAY_MS, then: { json: answer } }));
+  const server = await startFakeOpenAI(() => ({ delayMs: DELAY_MS, reply: { json: answer } }));
   process.stdout.write(`${server.baseURL}\n`);
   process.on("SIGTERM", () => {
     const cpu = process.cpuUsage();

@@ -106,7 +106,8 @@ export function lockBundles(bundlePaths: readonly string[], lockPath: string): L
       continue;
     }
     const { id, version } = b.body.rubric;
-    const byVersion = (rubrics[id] ??= {});
+    rubrics[id] ??= {};
+    const byVersion = rubrics[id];
     const existing = byVersion[version];
     if (existing && existing.hash !== b.hash) {
       problems.push(

@@ -3,7 +3,7 @@
  * interval. Resampling works on category indices in typed arrays: one pass over the items per
  * resample builds the confusion table, and every metric reads the table.
  */
-import { categoryCount, categoryOf, type HumanScale, valueOf } from "./categories.js";
+import { categoryCount, categoryOf, categoryValue, type HumanScale } from "./categories.js";
 import { METRICS, type Metric, type MetricName, type Table } from "./metrics.js";
 
 export interface MetricWithCi {
@@ -63,7 +63,7 @@ export function agreement(
 ): AgreementReport {
   if (pred.length !== gold.length) throw new Error("pred and gold differ in length");
   const k = categoryCount(scale);
-  const values = Array.from({ length: k }, (_, i) => valueOf(scale, i));
+  const values = Array.from({ length: k }, (_, i) => categoryValue(scale, i));
   const h = new Int32Array(gold.length);
   const p = new Int32Array(pred.length);
   for (let i = 0; i < gold.length; i++) {
@@ -116,7 +116,8 @@ export function agreement(
     for (let j = 0; j < k; j++) {
       const c = full.counts[i * k + j]!;
       if (!c) continue;
-      (confusion[String(values[i])] ??= {})[String(values[j])] = c;
+      confusion[String(values[i])] ??= {};
+      confusion[String(values[i])]![String(values[j])] = c;
     }
   return { n: gold.length, scale, metrics, confusion };
 }

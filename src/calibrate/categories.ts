@@ -54,14 +54,14 @@ export function categoryOf(s: HumanScale, v: number): number {
   return i;
 }
 
-export function valueOf(s: HumanScale, i: number): number {
+export function categoryValue(s: HumanScale, i: number): number {
   return Number((s.min + i * s.step).toFixed(Math.max(decimals(s.step), decimals(s.min))));
 }
 
 /** Nearest category to a value, clamped to the scale. */
 export function snap(s: HumanScale, v: number): number {
   const i = Math.min(categoryCount(s) - 1, Math.max(0, Math.round((v - s.min) / s.step + 1e-9)));
-  return valueOf(s, i);
+  return categoryValue(s, i);
 }
 
 /** A scale covering two others on a common step (for raw scores on a different range). */

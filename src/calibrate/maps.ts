@@ -9,7 +9,7 @@
  * Piecewise maps interpolate linearly between their points and clamp outside them; every
  * output is snapped to the human scale's step.
  */
-import { categoryCount, type HumanScale, snap, valueOf } from "./categories.js";
+import { categoryCount, categoryValue, type HumanScale, snap } from "./categories.js";
 import { kappa } from "./metrics.js";
 
 export type CalibrationMap =
@@ -122,7 +122,7 @@ export function fitThresholds(pairs: readonly Pair[], scale: HumanScale): Calibr
   const raw = pairs.map((p) => p.x).sort((a, b) => a - b);
   const cuts: number[] = [];
   for (let c = 1; c < k; c++) {
-    const boundary = valueOf(scale, c) - scale.step / 2;
+    const boundary = categoryValue(scale, c) - scale.step / 2;
     const below = human.filter((y) => y < boundary).length;
     cuts.push(raw[Math.min(raw.length - 1, below)]!);
   }
@@ -151,7 +151,7 @@ export function fitThresholds(pairs: readonly Pair[], scale: HumanScale): Calibr
   return {
     kind: "thresholds",
     cuts: cuts.map((c) => (Number.isFinite(c) ? c : ceiling)),
-    values: Array.from({ length: k }, (_, i) => valueOf(scale, i)),
+    values: Array.from({ length: k }, (_, i) => categoryValue(scale, i)),
   };
 }
 

@@ -14,7 +14,7 @@ export function findBundles(args: readonly string[]): string[] {
     }
   };
   for (const a of args) {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(a);
     } catch {

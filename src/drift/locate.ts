@@ -17,7 +17,7 @@ export type Scope =
 const STATEMENT =
   /^[ \t]*(?:criterion|check|gate|section|aggregate|rounding|instructions|judge|input|scale|mode|per item|import|title|description|tags)\b/gm;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function headerPattern(scope: Scope): RegExp | null {
   switch (scope.kind) {
@@ -25,7 +25,7 @@ function headerPattern(scope: Scope): RegExp | null {
     case "check":
     case "gate":
     case "input":
-      return new RegExp(`^[ \\t]*${scope.kind}[ \\t]+${escape(scope.id)}(?=[\\s"]|$)`, "m");
+      return new RegExp(`^[ \\t]*${scope.kind}[ \\t]+${escapeRegExp(scope.id)}(?=[\\s"]|$)`, "m");
     case "header":
       return /^[ \t]*rubric\b/m;
     default:
@@ -88,7 +88,7 @@ export class SourceLocator {
     const ws = phrase.trim().split(/\s+/).filter(Boolean).slice(0, 8);
     if (ws.length === 0) return null;
     // Quoted strings escape `"` and `\`, so the source may hold a backslash the IR does not.
-    const re = new RegExp(ws.map((w) => escape(w).replace(/"/g, '\\\\?"')).join("\\s+"), "i");
+    const re = new RegExp(ws.map((w) => escapeRegExp(w).replace(/"/g, '\\\\?"')).join("\\s+"), "i");
     const s = scope ? this.span(scope) : null;
     if (s) {
       const m = re.exec(this.source.slice(s[0], s[1]));

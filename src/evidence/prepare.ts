@@ -16,11 +16,15 @@ export interface PreparedText {
 export function prepareText(original: string): PreparedText {
   let norm: Normalized | undefined;
   let indexed: { words: Words; index: WordIndex } | undefined;
+  const textIndex = () => {
+    indexed ??= indexText(prepared.normalized().text);
+    return indexed;
+  };
   const prepared: PreparedText = {
     original,
     normalized: () => (norm ??= normalize(original)),
-    words: () => (indexed ??= indexText(prepared.normalized().text)).words,
-    index: () => (indexed ??= indexText(prepared.normalized().text)).index,
+    words: () => textIndex().words,
+    index: () => textIndex().index,
   };
   return prepared;
 }

@@ -19,7 +19,7 @@ export class ResultIndex {
   readonly problems: string[] = [];
 
   constructor(files: readonly string[]) {
-    files.forEach((f, i) => this.scan(f, i));
+    for (const [i, f] of files.entries()) this.scan(f, i);
   }
 
   get size(): number {

@@ -173,10 +173,19 @@ export interface BatchResult {
   readonly error: string | null;
 }
 
+/** The fields of a chat completion body that a batch result is read for (all optional on the wire). */
+interface BatchBody {
+  error?: { message?: string };
+  choices?: { message?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }[];
+  model?: string;
+  system_fingerprint?: string | null;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
 export function parseBatchLine(value: unknown): BatchResult | string {
   const v = value as {
     custom_id?: unknown;
-    response?: { status_code?: number; body?: any } | null;
+    response?: { status_code?: number; body?: BatchBody } | null;
     error?: { message?: string; code?: string } | null;
   };
   if (!v || typeof v.custom_id !== "string") return "no `custom_id`";

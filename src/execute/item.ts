@@ -191,13 +191,14 @@ export function requestFor(
     // Computed on first use: `batch prepare` writes requests and never needs the key.
     get key() {
       // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
-      return (key ??= cacheKey({
+      key ??= cacheKey({
         bundle_hash: bundleHash,
         model,
         settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag },
         messages,
         response_format,
-      }));
+      });
+      return key;
     },
   };
 }

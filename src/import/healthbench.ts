@@ -65,7 +65,7 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
         bad = true;
       } else {
         const t = Array.isArray(r.tags) ? r.tags.filter((x): x is string => typeof x === "string") : [];
-        t.forEach((x) => tags.add(x));
+        for (const x of t) tags.add(x);
         criteria.push({ id: `c${i + 1}`, criterion: r.criterion, points: r.points, tags: t });
       }
     });

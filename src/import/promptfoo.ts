@@ -31,15 +31,14 @@ export function importPromptfoo(input: string, opts: { prefix: string; name?: st
   const found: { where: string; a: Assertion; scope: string | null }[] = [];
   const collect = (list: unknown, where: string, scope: string | null) => {
     if (!Array.isArray(list)) return;
-    list.forEach((a: Assertion, i) => found.push({ where: `${where}[${i}]`, a, scope }));
+    for (const [i, a] of (list as Assertion[]).entries()) found.push({ where: `${where}[${i}]`, a, scope });
   };
   collect((config.defaultTest as { assert?: unknown } | undefined)?.assert, "defaultTest.assert", null);
   const tests = Array.isArray(config.tests)
     ? (config.tests as { assert?: unknown; description?: unknown; vars?: Record<string, unknown> }[])
     : [];
-  tests.forEach((t, i) =>
-    collect(t?.assert, `tests[${i}].assert`, typeof t?.description === "string" ? t.description : `test ${i + 1}`),
-  );
+  for (const [i, t] of tests.entries())
+    collect(t?.assert, `tests[${i}].assert`, typeof t?.description === "string" ? t.description : `test ${i + 1}`);
   const vars = new Set<string>();
   for (const t of tests) for (const k of Object.keys(t?.vars ?? {})) vars.add(k);
   const criteria: string[] = [];

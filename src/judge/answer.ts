@@ -48,10 +48,12 @@ export function requestSchema(
     ordered.set(schema, base);
   }
   if (!ir.template || !items) return base;
-  const copy = structuredClone(base) as Record<string, any>;
-  const item = copy.properties.criteria.items;
-  item.properties.id = { type: "string", enum: items.map((c) => c.id) };
-  copy.properties.criteria.minItems = items.length;
+  const copy = structuredClone(base);
+  // A template rubric's schema always has criteria: an array of objects with an `id`.
+  type Criteria = { items: { properties: Record<string, unknown> }; minItems?: number };
+  const criteria = (copy.properties as { criteria: Criteria }).criteria;
+  criteria.items.properties.id = { type: "string", enum: items.map((c) => c.id) };
+  criteria.minItems = items.length;
   return copy;
 }
 

@@ -53,7 +53,10 @@ function requestHeaders(init: RequestInit | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const h = init?.headers;
   if (!h) return out;
-  if (h instanceof Headers) h.forEach((v, k) => (out[k] = v));
+  if (h instanceof Headers)
+    h.forEach((v, k) => {
+      out[k] = v;
+    });
   else if (Array.isArray(h)) for (const [k, v] of h) out[k!.toLowerCase()] = v!;
   else for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
   return out;

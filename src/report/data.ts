@@ -8,11 +8,11 @@ import {
   applyMap,
   type Calibrator,
   categoryCount,
+  categoryValue,
   type HumanScale,
   inferScale,
   snap,
   union,
-  valueOf,
 } from "../calibrate/index.js";
 
 type Rec = Record<string, unknown> & { item_id: string };
@@ -139,7 +139,7 @@ export function buildReport(inp: ReportInputs): ReportData {
   let scale = scaleOf(records);
   const human = inp.labels ? [...inp.labels.values()] : [];
   if (human.length) scale = union(scale, inferScale(human));
-  const cats = Array.from({ length: categoryCount(scale) }, (_, i) => valueOf(scale, i));
+  const cats = Array.from({ length: categoryCount(scale) }, (_, i) => categoryValue(scale, i));
   const hist = (vals: readonly number[]) => {
     const counts = new Array<number>(cats.length).fill(0);
     for (const v of vals) counts[Math.round((snap(scale, v) - scale.min) / scale.step)]!++;

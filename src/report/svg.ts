@@ -123,10 +123,8 @@ export function heatmap(
         body += `<text x="${M.left + j * size + size / 2}" y="${M.top + i * size + size / 2 + 4}" font-size="9" text-anchor="middle">${v}</text>`;
     });
   });
-  cats.forEach(
-    (p, j) =>
-      (body += `<text x="${M.left + j * size + size / 2}" y="${M.top + n * size + 12}" font-size="10" text-anchor="middle">${esc(p)}</text>`),
-  );
+  for (const [j, p] of cats.entries())
+    body += `<text x="${M.left + j * size + size / 2}" y="${M.top + n * size + 12}" font-size="10" text-anchor="middle">${esc(p)}</text>`;
   return frame(title, body, "judge", "human", [], id);
 }
 

@@ -32,7 +32,7 @@ import type { AggregationMethod, CriterionIR, RubricIR } from "../compile/ir.js"
 import { applyActions, firedGates } from "./gates.js";
 import { fromUnit, toScale } from "./scale.js";
 import type { BreakdownEntry, CheckResult, CriterionOutcome, Fired, ScoreResult } from "./types.js";
-import { valueOf, weightOf } from "./value.js";
+import { criterionValue, weightOf } from "./value.js";
 
 interface Item {
   readonly id: string;
@@ -159,7 +159,7 @@ export function scoreItem(
   for (const c of criteria) {
     const o = outs.get(c.id);
     if (o?.flags) flags.push(...o.flags);
-    const v = valueOf(c, o);
+    const v = criterionValue(c, o);
     if (v === null) {
       missing.push(c.id);
       continue;

@@ -19,4 +19,4 @@ export { isRisky, REGEX_TIME_LIMIT_MS } from "./safe-regex.js";
 export { decimals, fromUnit, roundWith, scaleSteps, toScale } from "./scale.js";
 export { type TagScore, tagScores } from "./tags.js";
 export * from "./types.js";
-export { isMet, levelRange, valueOf, weightOf } from "./value.js";
+export { criterionValue, isMet, levelRange, weightOf } from "./value.js";

@@ -19,7 +19,7 @@ export function levelRange(c: CriterionIR): readonly [number, number] {
  * (level − lowest)/(highest − lowest), clipped. null when the judge gave nothing usable for the
  * criterion's kind (a level for a binary criterion counts as nothing).
  */
-export function valueOf(c: CriterionIR, o: CriterionOutcome | undefined): number | null {
+export function criterionValue(c: CriterionIR, o: CriterionOutcome | undefined): number | null {
   if (!o) return null;
   if (c.kind === "binary")
     return o.verdict === "met" ? 1 : o.verdict === "unmet" ? 0 : o.verdict === "tie" ? 0.5 : null;

@@ -184,16 +184,23 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
   const at = d.loc.start;
   switch (d.kind) {
     case "Title":
-      return p.line(0, `title ${printText(d.text, 0)}`, at);
+      p.line(0, `title ${printText(d.text, 0)}`, at);
+      return;
     case "Description":
-      return p.line(0, `description ${printText(d.text, 0)}`, at);
+      p.line(0, `description ${printText(d.text, 0)}`, at);
+      return;
     case "Instructions":
       p.blank();
-      return p.line(0, `instructions ${printText(d.text, 0, true)}`, at);
+      p.line(0, `instructions ${printText(d.text, 0, true)}`, at);
+      return;
     case "Tags":
-      return p.line(0, `tags ${d.tags.map((t) => t.name).join(", ")}`, at);
+      p.line(0, `tags ${d.tags.map((t) => t.name).join(", ")}`, at);
+      return;
     case "Mode":
-      if (d.mode === "pointwise") return p.line(0, "mode pointwise", at);
+      if (d.mode === "pointwise") {
+        p.line(0, "mode pointwise", at);
+        return;
+      }
       p.line(0, "mode pairwise", at);
       for (const s of d.settings) {
         const text =
@@ -208,20 +215,26 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
                 : `if order disagrees then ${s.then}`;
         p.line(1, text, s.loc.start);
       }
-      return p.line(0, "end", d.loc.end - 1);
+      p.line(0, "end", d.loc.end - 1);
+      return;
     case "Input":
-      return p.line(
+      p.line(
         0,
         `input ${d.name.name}${d.description ? ` ${printText(d.description, 0)}` : ""}${d.quotable ? ", quotable" : ""}`,
         at,
       );
+      return;
     case "Scale":
-      if (d.passFail) return p.line(0, "scale pass or fail", at);
-      return p.line(
+      if (d.passFail) {
+        p.line(0, "scale pass or fail", at);
+        return;
+      }
+      p.line(
         0,
         `scale ${printValue(d.min!)} to ${printValue(d.max!)}${d.step ? ` step ${printValue(d.step)}` : ""}`,
         at,
       );
+      return;
     case "Judge":
       p.blank();
       p.line(0, "judge", at);
@@ -236,20 +249,25 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
               : printPolicy(s);
         p.line(1, text, s.loc.start);
       }
-      return p.line(0, "end", d.loc.end - 1);
+      p.line(0, "end", d.loc.end - 1);
+      return;
     case "Aggregate":
       p.blank();
-      return p.line(0, `aggregate ${d.method}`, at);
+      p.line(0, `aggregate ${d.method}`, at);
+      return;
     case "Rounding":
-      return p.line(0, `rounding ${d.mode}`, at);
+      p.line(0, `rounding ${d.mode}`, at);
+      return;
     case "Section":
       p.blank();
       p.line(0, `section ${printText(d.title, 0)}`, at);
-      d.members.forEach((m, i) => printMember(p, m, 1, i === 0));
-      return p.line(0, "end", d.loc.end - 1);
+      for (const [i, m] of d.members.entries()) printMember(p, m, 1, i === 0);
+      p.line(0, "end", d.loc.end - 1);
+      return;
     case "Criterion":
     case "Check":
-      return printMember(p, d, 0);
+      printMember(p, d, 0);
+      return;
     case "Gate":
       p.blank();
       p.line(0, titled("gate", d.id.name, d.title, 0), at);
@@ -259,9 +277,11 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
         d.action === "cap" ? `cap score at ${printValue(d.value)}` : `set score to ${printValue(d.value)}`,
         d.value.loc.start,
       );
-      return p.line(0, "end", d.loc.end - 1);
+      p.line(0, "end", d.loc.end - 1);
+      return;
     case "Import":
-      return p.line(0, `import ${encodeString(d.path)}${d.hash ? ` ${d.hash}` : ""}`, at);
+      p.line(0, `import ${encodeString(d.path)}${d.hash ? ` ${d.hash}` : ""}`, at);
+      return;
     case "Template":
       p.blank();
       p.line(0, `per item criteria from ${d.field.name}`, at);
@@ -270,7 +290,8 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
           s.kind === "Kind" ? s.criterionKind : s.kind === "EvidenceRule" ? printEvidence(s) : printPolicy(s);
         p.line(1, text, s.loc.start);
       }
-      return p.line(0, "end", d.loc.end - 1);
+      p.line(0, "end", d.loc.end - 1);
+      return;
   }
 }
 

@@ -51,7 +51,7 @@ class AstBuilder extends BaseVisitor {
   }
 
   /** Visit passing the node itself as the param, so rule methods can read its location. */
-  v(n: CstNode): any {
+  v<T>(n: CstNode): T {
     return this.visit(n, n);
   }
 
@@ -61,7 +61,7 @@ class AstBuilder extends BaseVisitor {
       kind: "RubricFile",
       header: headerNode ? this.v(headerNode) : null,
       declarations: nodes(ctx, "declaration")
-        .map((d) => this.v(d))
+        .map((d) => this.v<A.Declaration | null>(d))
         .filter(present),
       loc: nodeSpan(n),
     };
@@ -142,7 +142,7 @@ class AstBuilder extends BaseVisitor {
     if (tok(ctx, "Kw_pointwise")) return { kind: "Mode", mode: "pointwise", settings: [], loc: nodeSpan(n) };
     if (!tok(ctx, "Kw_pairwise")) return null;
     const settings = nodes(ctx, "pairwiseSetting")
-      .map((s) => this.v(s))
+      .map((s) => this.v<A.PairwiseSetting | null>(s))
       .filter(present);
     return { kind: "Mode", mode: "pairwise", settings, loc: nodeSpan(n) };
   }
@@ -185,7 +185,7 @@ class AstBuilder extends BaseVisitor {
 
   judgeDecl(ctx: Ctx, n: CstNode): A.JudgeDecl {
     const settings = nodes(ctx, "judgeSetting")
-      .map((s) => this.v(s))
+      .map((s) => this.v<A.JudgeSetting | null>(s))
       .filter(present);
     return { kind: "Judge", settings, loc: nodeSpan(n) };
   }
@@ -245,7 +245,7 @@ class AstBuilder extends BaseVisitor {
     if (!title) return null;
     const members = [...nodes(ctx, "criterionDecl"), ...nodes(ctx, "checkDecl")]
       .sort((a, b) => nodeSpan(a).start - nodeSpan(b).start)
-      .map((m) => this.v(m))
+      .map((m) => this.v<A.CriterionDecl | A.CheckDecl | null>(m))
       .filter(present);
     return { kind: "Section", title, members, loc: nodeSpan(n) };
   }
@@ -258,7 +258,7 @@ class AstBuilder extends BaseVisitor {
       id,
       title: this.text(node(ctx, "title")),
       settings: nodes(ctx, "criterionSetting")
-        .map((s) => this.v(s))
+        .map((s) => this.v<A.CriterionSetting | null>(s))
         .filter(present),
       loc: nodeSpan(n),
     };
@@ -289,7 +289,7 @@ class AstBuilder extends BaseVisitor {
     return {
       kind: "Levels",
       levels: nodes(ctx, "levelAnchor")
-        .map((l) => this.v(l))
+        .map((l) => this.v<A.LevelNode | null>(l))
         .filter(present),
       loc: nodeSpan(n),
     };
@@ -428,7 +428,7 @@ class AstBuilder extends BaseVisitor {
   /** `and` binds tighter than `or`, as in most languages a reader might know. */
   condition(ctx: Ctx, n: CstNode): A.ConditionNode | null {
     const atoms: A.ConditionNode[] = nodes(ctx, "conditionAtom")
-      .map((a) => this.v(a))
+      .map((a) => this.v<A.ConditionNode | null>(a))
       .filter(present);
     if (atoms.length === 0) return null;
     const ops = [
@@ -507,7 +507,7 @@ class AstBuilder extends BaseVisitor {
       settings.push({ kind: "Kind", criterionKind: t.image === "binary" ? "binary" : "checklist", loc: tokenSpan(t) });
     }
     for (const s of [...nodes(ctx, "evidenceRule"), ...nodes(ctx, "evidencePolicy")]) {
-      const v = this.v(s);
+      const v = this.v<A.TemplateSetting | null>(s);
       if (v) settings.push(v);
     }
     settings.sort((a, b) => a.loc.start - b.loc.start);

@@ -11,6 +11,14 @@ function bundleOf(text: string, file = "t.rubric") {
   return buildBundle(r.ir!);
 }
 
+/** The parts of a JSON Schema these tests read; a missing part fails the expectation that reads it. */
+interface Schema {
+  properties: Record<string, Schema>;
+  required: string[];
+  enum: unknown[];
+  items: Schema;
+}
+
 const BASE = rubric(`
 criterion clarity "Clarity"
   levels
@@ -55,7 +63,10 @@ describe("bundles", () => {
 
 /** OpenAI strict mode: every object closed and every property required. */
 function assertStrict(schema: unknown, path = "$"): void {
-  if (Array.isArray(schema)) return schema.forEach((s, i) => assertStrict(s, `${path}[${i}]`));
+  if (Array.isArray(schema)) {
+    for (const [i, s] of schema.entries()) assertStrict(s, `${path}[${i}]`);
+    return;
+  }
   if (schema === null || typeof schema !== "object") return;
   const s = schema as Record<string, unknown>;
   if (s.type === "object") {
@@ -75,17 +86,17 @@ describe("answer schema", () => {
   });
 
   it("puts each criterion's evidence before its verdict, with a quote string per entry", () => {
-    const schema = bundleOf(BASE).body.answer_schema as any;
-    const clarity = schema.properties.criteria.properties.clarity;
+    const schema = bundleOf(BASE).body.answer_schema as unknown as Schema;
+    const clarity = schema.properties.criteria!.properties.clarity!;
     expect(clarity.required).toEqual(["evidence", "rationale", "level"]);
-    expect(clarity.properties.evidence.items.properties.quote).toEqual({ type: "string" });
-    expect(clarity.properties.level.enum).toEqual([1, 2]);
+    expect(clarity.properties.evidence!.items.properties.quote).toEqual({ type: "string" });
+    expect(clarity.properties.level!.enum).toEqual([1, 2]);
   });
 
   it("puts the verdict first only when the rubric says so", () => {
     const schema = bundleOf(BASE.replace("temperature 0", "temperature 0\n  verdict before evidence")).body
-      .answer_schema as any;
-    expect(schema.properties.criteria.properties.clarity.required).toEqual(["level", "rationale", "evidence"]);
+      .answer_schema as unknown as Schema;
+    expect(schema.properties.criteria!.properties.clarity!.required).toEqual(["level", "rationale", "evidence"]);
   });
 
   it("accepts a well-formed answer and rejects a made-up criterion or verdict", () => {

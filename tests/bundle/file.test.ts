@@ -80,13 +80,15 @@ describe("bundle files", () => {
     expect(e.message).toMatch(/^.*broken\.json: not valid JSON/);
   });
 
-  it.each([
-    ["the hash is missing", (j: any) => delete j.hash, "`hash`"],
-    ["the hash is not sha256", (j: any) => (j.hash = "md5:abc"), "`hash` must be `sha256:` and 64 hex digits"],
-    ["the rubric has no id", (j: any) => delete j.body.rubric.id, "`body.rubric.id`"],
-    ["the prompt is a string", (j: any) => (j.body.prompt = "hi"), "`body.prompt`"],
-    ["items is a list", (j: any) => (j.body.items = []), "`body.items`"],
-    ["the file is a list", (_j: any) => "replace", "`(top)`"],
+  /** The parsed file, loosely: each case below breaks one field of it. */
+  type Raw = { hash?: string; body: { rubric: { id?: string }; prompt: unknown; items: unknown } };
+  it.each<[string, (j: Raw) => unknown, string]>([
+    ["the hash is missing", (j) => delete j.hash, "`hash`"],
+    ["the hash is not sha256", (j) => (j.hash = "md5:abc"), "`hash` must be `sha256:` and 64 hex digits"],
+    ["the rubric has no id", (j) => delete j.body.rubric.id, "`body.rubric.id`"],
+    ["the prompt is a string", (j) => (j.body.prompt = "hi"), "`body.prompt`"],
+    ["items is a list", (j) => (j.body.items = []), "`body.items`"],
+    ["the file is a list", () => "replace", "`(top)`"],
   ])("refuse a file whose shape is wrong: %s, naming the field", (_what, edit, field) => {
     const j = JSON.parse(serializeBundle(bundle()));
     const p = join(dir, "shape.json");

@@ -6,7 +6,7 @@
  *   { content: "..." }                    raw content (malformed JSON, prose, …)
  *   { status: 429, retryAfter: 0.01 }     an error status, Retry-After in seconds (body optional)
  *   { status: 429, retryAfterMs: 5 }      the same through the `retry-after-ms` header
- *   { delayMs: 50, then: reply }          answer late
+ *   { delayMs: 50, reply }                answer late
  *   { finishReason: "length", content }   a truncated answer
  *   { refusal: "I can't help" }           a refusal (content null)
  *   { hang: true }                        never answer (for timeouts)
@@ -21,7 +21,7 @@ export type Reply =
   | { json: unknown }
   | { content: string | null }
   | { status: number; retryAfter?: number; retryAfterMs?: number; body?: unknown }
-  | { delayMs: number; then: Reply }
+  | { delayMs: number; reply: Reply }
   | { finishReason: "length" | "stop" | "content_filter"; content: string | null }
   | { refusal: string }
   | { hang: true }
@@ -118,7 +118,7 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
   const send = async (res: ServerResponse, body: any, reply: Reply): Promise<void> => {
     if ("delayMs" in reply) {
       await new Promise((r) => setTimeout(r, reply.delayMs));
-      return send(res, body, reply.then);
+      return send(res, body, reply.reply);
     }
     // A hanging response is left open; close() destroys every socket, so nothing leaks.
     if ("hang" in reply) return;
@@ -138,7 +138,7 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
       if (reply.retryAfterMs !== undefined) headers["retry-after-ms"] = String(reply.retryAfterMs);
       return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), headers);
     }
-    let out;
+    let out: ReturnType<typeof completion>;
     if ("json" in reply) out = completion(model, fingerprint, body, JSON.stringify(reply.json), "stop", null);
     else if ("refusal" in reply) out = completion(model, fingerprint, body, null, "stop", reply.refusal);
     else if ("finishReason" in reply)

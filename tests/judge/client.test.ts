@@ -179,7 +179,7 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
         failedOnce.add(id);
         return { status: 500, retryAfterMs: 20 };
       }
-      return { delayMs: 5, then: { json: { verdict: "met" } } };
+      return { delayMs: 5, reply: { json: { verdict: "met" } } };
     });
     const client = clientFor(s);
     const results = await Promise.all(
@@ -314,7 +314,7 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
   });
 
   it("answers a slow server within the timeout", async () => {
-    const s = await serve(() => ({ delayMs: 100, then: { json: { verdict: "met" } } }));
+    const s = await serve(() => ({ delayMs: 100, reply: { json: { verdict: "met" } } }));
     const c = await complete(clientFor(s, { timeoutMs: 2000 }), request);
     expect(c.attempts).toBe(1);
     expect(c.latency_ms).toBeGreaterThanOrEqual(90);

@@ -14,7 +14,7 @@ const stable = (text: string) => text.replace(/"latency_ms":\d+/g, "").replace(/
 
 describe("an interrupted run", () => {
   it("loses no finished call and repeats none after kill -9 and --resume", async () => {
-    const server = await startFakeOpenAI((r) => ({ delayMs: 40, then: { json: answerFor(r.body) } }));
+    const server = await startFakeOpenAI((r) => ({ delayMs: 40, reply: { json: answerFor(r.body) } }));
     try {
       const input = join(dir, "rows.jsonl");
       const rows = Array.from({ length: 16 }, (_, i) =>

@@ -244,7 +244,7 @@ describe("rulers judge", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    consistent.records.forEach((rec: any, i: number) => {
+    consistent.records.forEach((rec: { preferred: string; position: unknown }, i: number) => {
       expect(rec.preferred).toBe(rows[i].response_a.length >= rows[i].response_b.length ? "A" : "B");
       expect(rec.position).toMatchObject({ consistent: 1, inconsistent: 0 });
     });

@@ -43,7 +43,11 @@ describe("combineSamples", () => {
       ).raw_score,
     ).toBe(2);
     // sd of {2, 3} = √0.5 ≈ 0.707107
-    expect(c.spread).toEqual({ raw_score_sd: 0.707107, raw_score_range: 1, agreement: { a: 0.5, l: 0.5 } });
+    expect(c.spread).toEqual({
+      raw_score_sd: Number(Math.SQRT1_2.toFixed(6)),
+      raw_score_range: 1,
+      agreement: { a: 0.5, l: 0.5 },
+    });
   });
   it("is the same whatever order the samples come in", () => {
     const s = [

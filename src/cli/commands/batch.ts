@@ -81,8 +81,18 @@ const OPTIONS = {
   json: { type: "boolean" },
 } as const;
 
-async function prepare(values: Record<string, any>): Promise<number> {
-  for (const f of ["bundle", "input", "out"]) if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
+type Flags = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
+
+/** Narrows the flags a subcommand cannot run without, or names the first one missing. */
+function requireFlags<K extends "bundle" | "input" | "out" | "results">(
+  values: Flags,
+  names: readonly K[],
+): asserts values is Flags & { [k in K]-?: NonNullable<Flags[k]> } {
+  for (const f of names) if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
+}
+
+async function prepare(values: Flags): Promise<number> {
+  requireFlags(values, ["bundle", "input", "out"]);
   const bundle = loadBundle(values.bundle, values.lock);
   const settings = settingsFrom(bundle, values, 0);
   // With --retry-from, every item that did not finish in that run goes into the follow-up batch
@@ -145,12 +155,11 @@ async function prepare(values: Record<string, any>): Promise<number> {
 /** Rows are ingested in chunks, so memory stays bounded whatever the size of the batch. */
 const INGEST_CHUNK = 4000;
 
-async function ingest(values: Record<string, any>): Promise<number> {
-  for (const f of ["bundle", "input", "out", "results"])
-    if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
+async function ingest(values: Flags): Promise<number> {
+  requireFlags(values, ["bundle", "input", "out", "results"]);
   const bundle = loadBundle(values.bundle, values.lock);
   const settings = settingsFrom(bundle, values, 0);
-  const files = (values.results as string[]).flatMap((r) => r.split(","));
+  const files = values.results.flatMap((r) => r.split(","));
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read results \`${f}\`: no such file`);
   if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
   const index = new ResultIndex(files);

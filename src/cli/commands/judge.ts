@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { BundleError } from "../../bundle/file.js";
-import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
+import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import { type Calibrator, calibrate, checkCompatible, DataError, readCalibrator } from "../../calibrate/index.js";
 import { runJudge } from "../../execute/index.js";
@@ -87,7 +87,7 @@ export const command: Command = {
 
     // The bundle is verified, and checked against the lock, before any call is made.
     let bundlePath: string;
-    let lock;
+    let lock: Lock | undefined;
     try {
       lock = values.lock ? readLock(values.lock) : undefined;
       bundlePath = resolveBundleRef(values.bundle!, values.lock);

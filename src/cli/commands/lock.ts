@@ -1,4 +1,4 @@
-import { DEFAULT_LOCK, LockError, lockBundles, writeLock } from "../../bundle/lock.js";
+import { DEFAULT_LOCK, type Lock, LockError, lockBundles, writeLock } from "../../bundle/lock.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -18,7 +18,7 @@ export const command: Command = {
         `no bundle.json found under ${(positionals.length ? positionals : ["bundles"]).map((p) => `\`${p}\``).join(", ")}; compile rubrics first`,
       );
     const out = values.out ?? DEFAULT_LOCK;
-    let lock;
+    let lock: Lock;
     try {
       lock = lockBundles(paths, out);
     } catch (err) {
