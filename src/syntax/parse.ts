@@ -4,11 +4,12 @@
  */
 import type { IToken } from "chevrotain";
 import { type Diagnostic, error } from "../diagnostics/index.js";
+import { suggest } from "../util/suggest.js";
 import type { Comment, RubricFile } from "./ast.js";
 import { foundWord } from "./messages.js";
 import { rubricParser } from "./parser.js";
 import { cstToAst } from "./to-ast.js";
-import { rubricLexer } from "./tokens.js";
+import { Identifier, KEYWORDS, rubricLexer } from "./tokens.js";
 
 /** Sources past this size are refused before lexing: no real rubric comes near it. */
 export const MAX_SOURCE_CHARS = 20_000_000;
@@ -86,7 +87,9 @@ export function parseRubric(text: string, file?: string): ParseResult {
         : text.length
       : t.startOffset;
     const end = Number.isNaN(t.startOffset) ? at : (t.endOffset ?? t.startOffset) + 1;
-    const message = e.message || `unexpected ${foundWord(t)}`;
+    let message = e.message || `unexpected ${foundWord(t)}`;
+    // A plain word where the grammar wanted something else is most often a misspelt keyword.
+    if (t.tokenType === Identifier && !message.includes("did you mean")) message += suggest(t.image, KEYWORDS);
     diagnostics.push(error("parsing-error", message, { start: at, end: Math.max(end, at) }, file));
   }
   const comments: Comment[] = (lexed.groups.comments ?? []).map((t) => ({

@@ -143,6 +143,14 @@ export const K = {
   import: kw("import"),
 };
 
+/** Every keyword, as written; completion, hovers and the editor grammar derive from this. */
+export const KEYWORDS: readonly string[] = keywordTokens.map((t) => t.name.slice("Kw_".length));
+
+/** The word a keyword token stands for, or undefined for any other token type. */
+export function keywordOf(t: TokenType): string | undefined {
+  return t.name.startsWith("Kw_") ? t.name.slice("Kw_".length) : undefined;
+}
+
 // The lexer takes the first pattern that matches, so longer keywords must come before their
 // prefixes (`order` before `or`); `longer_alt` then turns `orders` into an Identifier.
 export const allTokens: TokenType[] = [
