@@ -37,13 +37,17 @@ export class Analysis {
   private symbolsCache: SymbolIndex | undefined;
   private partsCache: Map<string, PartView> | undefined;
 
+  /** A snapshot: the editor's document object is updated in place, this one never changes. */
+  readonly doc: TextDocument;
+
   constructor(
-    readonly doc: TextDocument,
+    live: TextDocument,
     readonly path: string | undefined,
     readImport: ImportReader,
     previous?: Analysis,
   ) {
-    this.result = compileSource(doc.getText(), path, { readImport });
+    this.doc = TextDocument.create(live.uri, live.languageId, live.version, live.getText());
+    this.result = compileSource(this.doc.getText(), path, { readImport });
     this.irIsCurrent = this.result.ir !== null;
     this.ir = this.result.ir ?? previous?.ir ?? null;
   }

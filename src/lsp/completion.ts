@@ -6,6 +6,7 @@
  */
 import type { IToken } from "chevrotain";
 import { type CompletionItem, CompletionItemKind } from "vscode-languageserver";
+import type { Scale } from "../compile/ir.js";
 import { AGGREGATIONS, ROUNDINGS } from "../compile/rules/aggregation.js";
 import type { RubricFile } from "../syntax/ast.js";
 import { keywordOf, type NextToken, nextTokens } from "../syntax/index.js";
@@ -36,8 +37,20 @@ function assist(a: Analysis, preceding: number): NextToken[] {
   return nextTokens("declaration", []);
 }
 
+/** The scale from the IR, or read off the AST while the rubric does not compile. */
+function scaleOf(a: Analysis): Scale | null {
+  if (a.ir) return a.ir.scale;
+  const d = a.result.ast?.declarations.find((x) => x.kind === "Scale");
+  if (!d) return null;
+  if (d.passFail) return { kind: "pass_fail" };
+  const [min, max, step] = [d.min, d.max, d.step].map((v) => (v ? Number(v.raw) : undefined));
+  if (min === undefined || max === undefined || !Number.isFinite(min) || !Number.isFinite(max)) return null;
+  const st = step !== undefined && Number.isFinite(step) && step > 0 ? step : 1;
+  return max > min ? { kind: "numeric", min, max, step: st } : null;
+}
+
 function scaleValues(a: Analysis): number[] {
-  const s = a.ir?.scale;
+  const s = scaleOf(a);
   if (!s) return [];
   if (s.kind === "pass_fail") return [0, 1];
   const n = Math.round((s.max - s.min) / s.step);
@@ -46,13 +59,19 @@ function scaleValues(a: Analysis): number[] {
   return Array.from({ length: n + 1 }, (_, i) => Number((s.min + i * s.step).toFixed(digits)));
 }
 
+function levelsOf(a: Analysis, id: string): number[] {
+  const fromIr = a.ir?.criteria.find((c) => c.id === id)?.levels.map((l) => l.value);
+  if (fromIr?.length) return fromIr;
+  const def = a.symbols.items.get(id);
+  if (def?.node.kind !== "Criterion") return [];
+  const levels = def.node.settings.find((x) => x.kind === "Levels");
+  return levels ? levels.levels.map((l) => Number(l.value.raw)).filter(Number.isFinite) : [];
+}
+
 function levelValues(a: Analysis, tokens: readonly IToken[], preceding: number): number[] {
   // `<ref> level below |`: the ref is the name just before `level`.
   for (let i = preceding - 1; i > 0; i--) {
-    if (keywordOf(tokens[i]!.tokenType) === "level") {
-      const ref = tokens[i - 1]!.image;
-      return a.ir?.criteria.find((c) => c.id === ref)?.levels.map((l) => l.value) ?? [];
-    }
+    if (keywordOf(tokens[i]!.tokenType) === "level") return levelsOf(a, tokens[i - 1]!.image);
   }
   return [];
 }

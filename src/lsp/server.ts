@@ -56,22 +56,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
 
   /** The analysis of the document's current version, computed now if the debounce has not run. */
-  const analysisOf = (uri: string): Analysis | undefined => {
+  const analysisOf = (uri: string, fresh = false): Analysis | undefined => {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const s = state.get(uri) ?? {};
     state.set(uri, s);
-    if (s.analysis?.doc.version !== doc.version || s.analysis.doc !== doc)
+    if (fresh || s.analysis?.doc.version !== doc.version)
       s.analysis = new Analysis(doc, uriToPath(uri), readImport, s.analysis);
     return s.analysis;
   };
 
-  const validate = (uri: string): void => {
+  /** `fresh`: recompile even if the text did not change (a file it imports did). */
+  const validate = (uri: string, fresh = false): void => {
     const s = state.get(uri);
     if (s?.timer) clearTimeout(s.timer);
     if (s) delete s.timer;
     try {
-      const a = analysisOf(uri);
+      const a = analysisOf(uri, fresh);
       if (!a) return;
       void connection.sendDiagnostics({ uri, version: a.doc.version, diagnostics: lspDiagnostics(a) });
     } catch (err) {
@@ -91,13 +92,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return out;
   };
 
-  const schedule = (uri: string): void => {
+  const schedule = (uri: string, fresh = false): void => {
     const s = state.get(uri) ?? {};
     state.set(uri, s);
     if (s.timer) clearTimeout(s.timer);
     s.timer = setTimeout(() => {
-      validate(uri);
-      for (const d of dependents(uriToPath(uri))) validate(d);
+      validate(uri, fresh);
+      for (const d of dependents(uriToPath(uri))) validate(d, true);
     }, debounceMs);
   };
 
@@ -138,10 +139,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (s?.timer) clearTimeout(s.timer);
     state.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    for (const d of dependents(uriToPath(e.document.uri))) schedule(d);
+    for (const d of dependents(uriToPath(e.document.uri))) schedule(d, true);
   });
   connection.onDidChangeWatchedFiles(() => {
-    for (const uri of state.keys()) schedule(uri);
+    for (const uri of state.keys()) schedule(uri, true);
   });
 
   const at = (uri: string, position: { line: number; character: number }) => {
