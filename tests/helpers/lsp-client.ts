@@ -107,6 +107,11 @@ export class LspClient {
     return this.conn.sendRequest(method, params) as Promise<R>;
   }
 
+  /** Closes the server's stdin, as a crashed editor would. */
+  endInput(): void {
+    this.child.stdin!.end();
+  }
+
   async close(): Promise<number | null> {
     try {
       await this.conn.sendRequest("shutdown");

@@ -421,3 +421,17 @@ describe("bad input", () => {
     ).toEqual([]);
   });
 });
+
+describe("the process", () => {
+  it("exits when the client goes away without saying so", async () => {
+    // Not even initialized: nothing but the closed input tells it to go.
+    const early = new LspClient();
+    early.endInput();
+    expect(await early.exited).toBe(1);
+    const orphan = new LspClient();
+    await orphan.initialize();
+    orphan.endInput();
+    // 1: the protocol's code for an exit without `shutdown`.
+    expect(await orphan.exited).toBe(1);
+  }, 60_000);
+});

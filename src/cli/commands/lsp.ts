@@ -20,8 +20,11 @@ export const command: Command = {
       throw new CliError(`\`--debounce\` must be a number of milliseconds, not \`${values.debounce}\``);
     const connection = createConnection(process.stdin, process.stdout);
     startServer(connection, debounce === undefined ? {} : { debounceMs: debounce });
-    // The server runs until the client sends `exit` (the connection then ends the process).
-    await new Promise<never>(() => {});
+    // The server runs until the client sends `exit` (the library then ends the process) or goes
+    // away: a closed stdin means no client is left, and an orphaned server must not linger.
+    // Without a `shutdown` first, the protocol's exit code is 1.
+    await new Promise<void>((resolve) => process.stdin.once("end", resolve));
+    process.exit(1);
     return 0;
   },
 };
