@@ -12,7 +12,7 @@ import type { RubricFile } from "../syntax/ast.js";
 import { keywordOf, type NextToken, nextTokens } from "../syntax/index.js";
 import type { Analysis } from "./analysis.js";
 import { KEYWORD_DOCS } from "./keywords.js";
-import { firstAtOrAfter, tokenEnd } from "./tokens.js";
+import { firstAtOrAfter, tokenAt, tokenEnd } from "./tokens.js";
 
 const WORD = /^[A-Za-z_][A-Za-z0-9_.:-]*$/;
 
@@ -87,7 +87,16 @@ function nextLevel(tokens: readonly IToken[], preceding: number): number[] {
   return max === null ? [1] : [max + 1];
 }
 
+/** Inside quoted text or a comment nothing is offered: the author is writing prose there. */
+function inProse(a: Analysis, offset: number): boolean {
+  const inside = (t: IToken) => t.startOffset < offset && offset < tokenEnd(t);
+  const t = tokenAt(a.lexed.tokens, offset);
+  if (t && inside(t) && /String|TextBlock/.test(t.tokenType.name)) return true;
+  return a.lexed.comments.some((c) => c.startOffset < offset && offset <= tokenEnd(c));
+}
+
 export function complete(a: Analysis, offset: number): CompletionItem[] {
+  if (inProse(a, offset)) return [];
   const tokens = a.lexed.tokens;
   let preceding = firstAtOrAfter(tokens, offset);
   // A word the cursor touches is the one being typed: complete it rather than after it.

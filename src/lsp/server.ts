@@ -5,7 +5,7 @@
  * first, so an unsaved edit to a part is seen by the rubrics that import it. No request handler
  * lets an exception out: garbage input gets an empty answer and a log line, never a crash.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import {
   type CodeAction,
   CodeActionKind,
@@ -50,6 +50,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const readImport = (path: string): string => {
     const open = openByPath(path);
     if (open) return open.getText();
+    // `import "/dev/stdin"` must not read the protocol stream, nor a device block the server.
+    if (!statSync(path).isFile()) throw new Error("not a regular file");
     const text = readFileSync(path, "utf8");
     if (text.length > MAX_SOURCE_CHARS) throw new Error(`file is over the limit of ${MAX_SOURCE_CHARS} characters`);
     return text;

@@ -198,6 +198,12 @@ describe("completion", () => {
     );
   });
 
+  it("offers nothing inside quoted text or a comment", async () => {
+    const text = `${VALID}# a comment with words\n`;
+    expect(await labels(text, "Clear", 2)).toEqual([]);
+    expect(await labels(text, "comment with", 3)).toEqual([]);
+  });
+
   it("offers the statements a rubric starts with on an empty line", async () => {
     const got = await labels(`${VALID}\n`, "\n\n", 1);
     expect(got).toEqual(expect.arrayContaining(["criterion", "gate", "check", "section", "aggregate", "judge"]));
@@ -384,6 +390,8 @@ describe("bad input", () => {
       "}}}{{{ /// ###",
       VALID.slice(0, VALID.length / 2),
       'rubric x version 1.0.0\nimport "/dev/null" sha256:\nimport "." \nimport "../../../../../../../etc/shadow"',
+      // Must not read the server's own protocol stream (it would hang or corrupt it).
+      'rubric x version 1.0.0\nimport "/dev/stdin" sha256:00\nimport "/dev/zero"\nimport "/proc/self/fd/0"',
       "rubric rubric version version\ncriterion criterion criterion end end end",
       VALID.replaceAll("\n", "\r\n"),
       "\ud800".repeat(50),
