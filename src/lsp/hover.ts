@@ -55,8 +55,41 @@ function criterionHover(a: Analysis, c: CriterionIR): string[] {
   return out;
 }
 
+/** A check's test in the words the rubric uses for it. */
+function describeTest(t: CheckIR["test"]): string {
+  const not = (negate: boolean) => (negate ? "does not " : "");
+  switch (t.kind) {
+    case "count": {
+      const range =
+        t.min !== null && t.max !== null
+          ? `between ${t.min} and ${t.max}`
+          : t.min !== null
+            ? `at least ${t.min}`
+            : `at most ${t.max}`;
+      return `${t.unit} of \`${t.input}\` ${range}`;
+    }
+    case "regex":
+      return `\`${t.input}\` ${not(t.negate)}${t.negate ? "match" : "matches"} \`/${t.pattern}/${t.flags}\``;
+    case "contains":
+      return `\`${t.input}\` ${not(t.negate)}${t.negate ? "contain" : "contains"} ${JSON.stringify(t.text)}${t.ignore_case ? " ignoring case" : ""}`;
+    case "json":
+      return `\`${t.input}\` is valid JSON${t.schema !== null ? " matching a schema" : ""}`;
+    case "equals":
+      return `\`${t.input}\` equals \`${t.other}\``;
+    case "numeric":
+      return `\`${t.input}\` equals \`${t.other}\` as a number within ${t.tolerance}`;
+    default:
+      return "a local test";
+  }
+}
+
 function checkHover(a: Analysis, c: CheckIR): string[] {
-  const out = [`**check** \`${c.id}\`${c.title ? ` — ${c.title}` : ""}`, "", `runs locally: ${c.test.kind} test`];
+  const out = [
+    `**check** \`${c.id}\`${c.title ? ` — ${c.title}` : ""}`,
+    "",
+    `runs locally, without the judge: ${describeTest(c.test)}`,
+    "",
+  ];
   if (c.weight !== null || c.points !== null) {
     const share = shareLine(a, c.id);
     out.push(`${weighting(c)}${share ? ` · ${share}` : ""}`);
@@ -73,6 +106,13 @@ function symbolHover(a: Analysis, def: SymbolDef): string[] {
   } else if (def.kind === "check") {
     const c = ir?.checks.find((x) => x.id === def.name);
     if (c) return [...from, ...checkHover(a, c)];
+  } else if (def.kind === "gate") {
+    const g = ir?.gates.find((x) => x.id === def.name);
+    if (g) {
+      const action =
+        g.action.kind === "cap" ? `caps the score at ${g.action.value}` : `sets the score to ${g.action.value}`;
+      return [...from, `**gate** \`${g.id}\`${g.title ? ` — ${g.title}` : ""}`, "", `when it fires, ${action}`];
+    }
   } else if (def.kind === "input" && def.node.kind === "Input") {
     const d = def.node;
     return [

@@ -140,6 +140,14 @@ describe("hover", () => {
     expect((h.contents as { value: string }).value).toContain("**0%** of the total weight");
   });
 
+  it("describes checks and gates", async () => {
+    const check = await client.request<Hover>("textDocument/hover", at(uri, essay, "check long_enough", 7));
+    expect((check.contents as { value: string }).value).toContain("without the judge: words of `essay` at least 50");
+    expect((check.contents as { value: string }).value).toContain("no weight: it only feeds gates");
+    const gate = await client.request<Hover>("textDocument/hover", at(uri, essay, "gate too_short", 6));
+    expect((gate.contents as { value: string }).value).toContain("when it fires, caps the score at 2");
+  });
+
   it("explains a keyword and links the spec section that defines it", async () => {
     const h = await client.request<Hover>("textDocument/hover", at(uri, essay, "gate off_topic", 1));
     const value = (h.contents as { value: string }).value;
