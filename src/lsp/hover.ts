@@ -37,6 +37,14 @@ function schemaFragment(ir: RubricIR, id: string): unknown {
   return schema.properties?.criteria?.properties?.[id];
 }
 
+/** Indented JSON with lists of plain values on one line, so a schema fits in a hover. */
+function compactJson(x: unknown): string {
+  return JSON.stringify(x, null, 2).replace(
+    /\[\s+([^[\]{}]*?)\s+\]/g,
+    (_, inner: string) => `[${inner.replace(/,\s+/g, ", ")}]`,
+  );
+}
+
 function criterionHover(a: Analysis, c: CriterionIR): string[] {
   const out = [`**criterion** \`${c.id}\`${c.title ? ` — ${c.title}` : ""}`, ""];
   const share = shareLine(a, c.id);
@@ -51,7 +59,7 @@ function criterionHover(a: Analysis, c: CriterionIR): string[] {
     out.push("", `evidence: at least ${c.evidence.min_quotes} quote(s)${from}`);
   }
   const fragment = a.ir ? schemaFragment(a.ir, c.id) : undefined;
-  if (fragment !== undefined) out.push("", "answer schema:", "```json", JSON.stringify(fragment, null, 2), "```");
+  if (fragment !== undefined) out.push("", "answer schema:", "```json", compactJson(fragment), "```");
   return out;
 }
 
