@@ -108,7 +108,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the HTML report in a browser", () => {
   it("is self-contained: no external scripts, styles or images", () => {
     const text = readFileSync(html, "utf8");
-    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/);
+    // no element loads anything: no script src, stylesheet link, image, or CSS url()
+    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src=|url\(\s*['"]?https?:/);
+    // the chart library is inlined, not fetched
+    expect(text).toContain("Observable Plot");
     expect(existsSync(join(figuresDir, "distributions.svg"))).toBe(true);
     // rendered by the same chromium; a PNG starts with its 8-byte signature
     expect(readFileSync(join(figuresDir, "distributions.png")).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
@@ -121,12 +124,34 @@ describe("the HTML report in a browser", () => {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`file://${resolve(html)}`);
-      // 101 categories of the 0..1 step 0.01 scale × 3 series (raw, calibrated, human)
-      expect(await page.locator("#fig-distributions rect.bar").count()).toBe(303);
-      expect(await page.locator("#fig-calibration polyline").count()).toBe(1);
+      // 101 categories of the 0..1 step 0.01 scale × 3 series (raw, calibrated, human), drawn by Plot
+      expect(await page.locator("#fig-distributions g.bar rect").count()).toBe(303);
+      expect(await page.locator("#fig-calibration g.map path").count()).toBe(1);
       // a fine scale shows only the categories in use: a k × k grid
-      const cells = await page.locator("#fig-confusion rect.cell").count();
+      const cells = await page.locator("#fig-confusion g.cell rect").count();
       expect(Number.isInteger(Math.sqrt(cells)) && cells >= 4 && cells <= 20 * 20).toBe(true);
+      // round ticks: counts are whole numbers, the 0..1 scale is labelled every 0.1
+      const ticks = (sel: string) => page.locator(`${sel} g[aria-label$="-axis tick label"] text`).allTextContents();
+      const y = (await page.locator('#fig-distributions g[aria-label="y-axis tick label"] text').allTextContents()).map(
+        Number,
+      );
+      expect(y.length).toBeGreaterThan(1);
+      for (const v of y) expect(Number.isInteger(v)).toBe(true);
+      expect(
+        await page.locator('#fig-distributions g[aria-label="fx-axis tick label"] text').allTextContents(),
+      ).toEqual(["0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1"]);
+      for (const t of await ticks("#fig-calibration")) expect(t).toMatch(/^(0|1|0\.\d)$/);
+      // raw and calibrated agreement side by side, the in-sample fit marked
+      expect(await page.locator("#metrics th").allTextContents()).toEqual([
+        "metric",
+        "raw",
+        "95% interval",
+        "calibrated in-sample",
+        "95% interval",
+      ]);
+      expect(await page.locator("#fig-agreement g.dot circle").count()).toBe(10);
+      expect(await page.locator("#settings dt").allTextContents()).toContain("temperature");
+      expect(await page.locator("#timing").textContent()).toMatch(/summed judge time/);
       expect(await page.locator("#items-body tr").count()).toBe(10);
       await page.fill("#items-search", "healthbench-1f548d5b");
       expect(await page.locator("#items-body tr").count()).toBe(1);

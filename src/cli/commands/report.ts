@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { readCalibrator, readLabels } from "../../calibrate/index.js";
 import { buildReport, figures, renderHtml } from "../../report/index.js";
 import { findChromium, svgToPng } from "../../report/png.js";
+import { RunFileError, type RunRecordLike, readRunRecords } from "../../report/records.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl, rowId } from "../../util/jsonl.js";
 import { guard } from "../calibrate-common.js";
@@ -36,21 +37,20 @@ export const command: Command = {
       HELP,
     );
     if (!values.run || !values.out) throw new CliError(`\`--run\` and \`--out\` are required\n${HELP}`);
-    return guard(() => {
+    return guard(async () => {
       let modified: string | null = null;
       try {
         modified = statSync(values.run!).mtime.toISOString();
       } catch {
         throw new CliError(`cannot read run \`${values.run}\`: no such file`);
       }
-      const { rows, problems } = readJsonl(values.run!);
-      if (problems.length) throw new CliError(`${values.run}:${problems[0]!.line}: ${problems[0]!.message}`);
-      const records = rows.map((r) => {
-        const v = r.value as Record<string, unknown> & { item_id: string };
-        if (!v || typeof v.item_id !== "string")
-          throw new CliError(`${values.run}:${r.line}: not a run record (no \`item_id\`)`);
-        return v;
-      });
+      let records: RunRecordLike[];
+      try {
+        records = readRunRecords(values.run!);
+      } catch (err) {
+        if (err instanceof RunFileError) throw new CliError(err.message);
+        throw err;
+      }
       let drift: Record<string, unknown> | undefined;
       if (values.drift) {
         try {
@@ -80,7 +80,7 @@ export const command: Command = {
       writeOut(`wrote ${values.out} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB, ${data.items.length} items)`);
       if (values.figures) {
         const chromium = findChromium();
-        for (const [name, svg] of Object.entries(figures(data))) {
+        for (const [name, svg] of Object.entries(await figures(data))) {
           writeFileAtomic(join(values.figures, name), svg);
           writeOut(`wrote ${join(values.figures, name)}`);
           if (chromium) {
