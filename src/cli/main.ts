@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   batch: () => import("./commands/batch.js"),
   merge: () => import("./commands/merge.js"),
   report: () => import("./commands/report.js"),
+  review: () => import("./commands/review.js"),
 };
 
 // Listed here rather than read from each module, so `rulers --help` loads nothing.
@@ -46,6 +47,7 @@ const SUMMARIES: Record<string, string> = {
   batch: "prepare and ingest OpenAI / vLLM batch files",
   merge: "join sharded runs into one",
   report: "a self-contained HTML report of a run, its calibration and drift",
+  review: "a local web app to label items and gather the human labels calibration needs",
 };
 
 function usage(): string {

@@ -6,12 +6,10 @@
 export const PAGE_SCRIPT = `
 function el(tag, attrs) {
   var e = document.createElement(tag);
-  if (attrs) for (var k in attrs) if (attrs[k] !== undefined && attrs[k] !== null) e.setAttribute(k, String(attrs[k]));
-  for (var i = 2; i < arguments.length; i++) {
-    var c = arguments[i];
-    if (c === null || c === undefined || c === false) continue;
-    if (Array.isArray(c)) c.forEach(function (x) { e.append(x); }); else e.append(c);
-  }
+  if (attrs) for (var k in attrs) if (attrs[k] !== undefined && attrs[k] !== null && attrs[k] !== false) e.setAttribute(k, String(attrs[k]));
+  // Children nest in arrays to any depth; strings become text nodes, never markup.
+  var add = function (c) { if (c === null || c === undefined || c === false) return; if (Array.isArray(c)) c.forEach(add); else e.append(c); };
+  for (var i = 2; i < arguments.length; i++) add(arguments[i]);
   return e;
 }
 function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
