@@ -20,6 +20,18 @@ file), and a searchable, sortable table of items; clicking one shows its quotes 
 the judged text (the text is included when --input gives the rows). --figures also writes the
 charts as SVG files, and as PNG files when a chromium is installed.`;
 
+/** Pairwise labels are A / B / tie; the report reads them on the preference scale (A = 1, tie = ½, B = 0). */
+function numericLabels(path: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, v] of readLabels(path, { kind: "any" })) {
+    const n = typeof v === "number" ? v : ({ A: 1, tie: 0.5, B: 0 } as Record<string, number>)[v];
+    if (n === undefined)
+      throw new CliError(`${path}: item \`${id}\` has label \`${v}\`, neither a number nor A, B or tie`);
+    out.set(id, n);
+  }
+  return out;
+}
+
 export const command: Command = {
   summary: "a self-contained HTML report of a run, its calibration and drift",
   async run(argv) {
@@ -70,7 +82,7 @@ export const command: Command = {
         records,
         runFile: values.run!,
         runModified: modified,
-        ...(values.labels ? { labels: readLabels(values.labels) } : {}),
+        ...(values.labels ? { labels: numericLabels(values.labels) } : {}),
         ...(values.calibrator ? { calibrator: readCalibrator(values.calibrator) } : {}),
         ...(drift ? { drift } : {}),
         ...(input ? { rows: input } : {}),
