@@ -3,7 +3,7 @@
  * `rulers review --rater` writes them), on the items both labelled. Pairwise labels A / tie / B
  * are read as 1 / ½ / 0, so weighted kappas respect their order.
  */
-import { agreement, inferScale, parseScale, readLabels } from "../calibrate/index.js";
+import { agreement, type HumanScale, inferScale, parseScale, readLabels } from "../calibrate/index.js";
 import { CliError, writeErr, writeOut } from "./io.js";
 
 const PREF: Record<string, number> = { A: 1, tie: 0.5, B: 0 };
@@ -33,7 +33,7 @@ export function raterAgreement(
     );
   const gold = both.map((id) => a.get(id)!);
   const pred = both.map((id) => b.get(id)!);
-  let scale;
+  let scale: HumanScale;
   try {
     scale = opts.scale ? parseScale(opts.scale) : inferScale([...gold, ...pred]);
   } catch (err) {
