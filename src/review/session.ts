@@ -13,6 +13,7 @@ import { type IndexedLine, LineFile } from "./line-index.js";
 import { ReviewLock } from "./lock.js";
 import { order, type SampleMode } from "./sampling.js";
 import { checkLabel, type ReviewScale, scaleValues } from "./scale.js";
+import { summarise } from "./summary.js";
 
 export class ReviewError extends Error {}
 
@@ -37,6 +38,14 @@ export interface SessionOptions {
   readonly criteria?: ReadonlyMap<string, { title: string; kind: string; levels: string[] }>;
 }
 
+function parseLine(path: string, l: IndexedLine, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ReviewError(`${path}:${l.line}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 function scaleFromRecord(r: Record<string, unknown>): ReviewScale | null {
@@ -45,25 +54,6 @@ function scaleFromRecord(r: Record<string, unknown>): ReviewScale | null {
   if (s?.kind === "numeric" && num(s.min) !== null && num(s.max) !== null && num(s.step))
     return { kind: "numeric", min: s.min!, max: s.max!, step: s.step! };
   return null;
-}
-
-function doubtOf(r: Record<string, unknown>): number {
-  let d = 0;
-  const pos = r.position as { inconsistent?: unknown } | undefined;
-  if (typeof pos?.inconsistent === "number" && pos.inconsistent > 0) d += 1;
-  if (Array.isArray(r.votes) && new Set(r.votes).size > 1) d += 1;
-  const sd = num(r.raw_score_sd);
-  if (sd !== null) d += sd;
-  let all = 0;
-  let bad = 0;
-  for (const c of Array.isArray(r.criteria) ? (r.criteria as { evidence?: { verified?: unknown }[] }[]) : [])
-    for (const e of Array.isArray(c.evidence) ? c.evidence : []) {
-      all++;
-      if (e.verified !== true) bad++;
-    }
-  if (all) d += bad / all;
-  if (Array.isArray(r.flags) && r.flags.length) d += 0.5;
-  return d;
 }
 
 export class ReviewSession {
@@ -87,51 +77,57 @@ export class ReviewSession {
   }
 
   static open(opts: SessionOptions): ReviewSession {
-    const read = (path: string, what: string) => {
+    const scan = (path: string, what: string, onLine: (text: string, l: IndexedLine) => void) => {
       try {
-        return LineFile.read(path);
+        return LineFile.scan(path, onLine);
       } catch (err) {
-        throw new ReviewError(
-          `cannot read ${what} \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-        );
+        if (err instanceof ReviewError || !(err as NodeJS.ErrnoException).code) throw err;
+        throw new ReviewError(`cannot read ${what} \`${path}\` (${(err as NodeJS.ErrnoException).code})`);
       }
     };
-    const runFile = read(opts.run, "run");
-    const rowFile = read(opts.input, "rows");
     const rows = new Map<string, IndexedLine>();
-    for (const l of rowFile.lines) {
-      const v = rowFile.parse(l);
+    const rowFile = scan(opts.input, "rows", (text, l) => {
+      const v = parseLine(opts.input, l, text);
       if (v === null || typeof v !== "object" || Array.isArray(v))
         throw new ReviewError(`${opts.input}:${l.line}: a row must be a JSON object`);
       const id = rowId(v, l.line);
       if (rows.has(id)) throw new ReviewError(`${opts.input}:${l.line}: row id \`${id}\` appears twice`);
       rows.set(id, l);
-    }
-    let scale: ReviewScale | null = opts.scale ?? null;
+    });
     const pending: Omit<ItemSummary, "row">[] = [];
     const missing: string[] = [];
     const rowOf = new Map<string, IndexedLine>();
-    for (const l of runFile.lines) {
-      const r = runFile.parse(l) as Record<string, unknown> | null;
+    const parseRecord = (l: IndexedLine, text: string) => {
+      const r = parseLine(opts.run, l, text) as Record<string, unknown> | null;
       if (!r || typeof r !== "object" || (typeof r.item_id !== "string" && typeof r.item_id !== "number"))
         throw new ReviewError(`${opts.run}:${l.line}: not a run record (no \`item_id\`)`);
-      const id = String(r.item_id);
-      const row = rows.get(id);
-      if (!row) {
-        missing.push(id);
-        continue;
-      }
-      rowOf.set(id, row);
-      scale ??= scaleFromRecord(r);
-      pending.push({
-        id,
-        score: num(r.raw_score),
-        preferred: typeof r.preferred === "string" ? r.preferred : null,
-        doubt: doubtOf(r),
-        run: l,
+      return r;
+    };
+    let firstScale: ReviewScale | null | undefined;
+    let runFile: LineFile;
+    try {
+      runFile = scan(opts.run, "run", (text, l) => {
+        const r = parseRecord(l, text);
+        if (firstScale === undefined) firstScale = scaleFromRecord(r);
+        const sum = summarise(r);
+        const row = rows.get(sum.id);
+        if (!row) {
+          missing.push(sum.id);
+          return;
+        }
+        rowOf.set(sum.id, row);
+        pending.push({ ...sum, run: l });
       });
+    } catch (err) {
+      rowFile.close();
+      throw err;
     }
-    if (missing.length)
+    const close = () => {
+      runFile.close();
+      rowFile.close();
+    };
+    if (missing.length) {
+      close();
       throw new ReviewError(
         `${missing.length} of ${missing.length + pending.length} items in \`${opts.run}\` have no row in \`${opts.input}\` ` +
           `(first: ${missing
@@ -139,11 +135,19 @@ export class ReviewSession {
             .map((m) => `\`${m}\``)
             .join(", ")}); pass the rows file the run judged`,
       );
-    if (!pending.length) throw new ReviewError(`\`${opts.run}\` has no items to review`);
+    }
+    if (!pending.length) {
+      close();
+      throw new ReviewError(`\`${opts.run}\` has no items to review`);
+    }
+    const scale =
+      opts.scale ?? (pending.some((p) => p.preferred !== null) ? { kind: "pairwise" as const } : (firstScale ?? null));
     const s = new ReviewSession(opts, runFile, rowFile, scale);
     for (const p of pending) {
-      if (s.byId.has(p.id))
+      if (s.byId.has(p.id)) {
+        close();
         throw new ReviewError(`${opts.run}:${p.run.line}: item \`${p.id}\` appears twice in the run`);
+      }
       s.byId.set(p.id, s.items.length);
       s.items.push({ ...p, row: rowOf.get(p.id)! });
     }
@@ -250,11 +254,18 @@ export class ReviewSession {
     return out;
   }
 
+  /** Releases the labels file; the session can still show items until `close`. */
   stop(): void {
     this.journal?.close();
     this.journal = null;
     this.lock?.release();
     this.lock = null;
+  }
+
+  close(): void {
+    this.stop();
+    this.runFile.close();
+    this.rowFile.close();
   }
 
   noteUrl(url: string): void {

@@ -109,7 +109,8 @@ describe("rulers review in a browser", () => {
       );
       // unlabelled only: the ten left
       await page.selectOption("#mode", "unlabelled");
-      await page.waitForFunction('document.getElementById("position").textContent === "item 1 of 10"');
+      // (the page's CSP forbids string evaluation, so poll from outside)
+      await expect.poll(() => page.locator("#position").textContent()).toBe("item 1 of 10");
       expect(await page.locator("#item h2").textContent()).toMatch(/^item-0(2\d)$/);
       expect(errors).toEqual([]);
       again.child.kill("SIGTERM");

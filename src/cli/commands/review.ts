@@ -110,7 +110,7 @@ export const command: Command = {
       process.once("SIGTERM", stop);
     });
     await server.close();
-    session.stop();
+    session.close();
     writeOut(`stopped; ${session.labelled} labels in ${labels}`);
     return 0;
   },
