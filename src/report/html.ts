@@ -173,7 +173,7 @@ function packItems(d: ReportData): unknown {
   };
   const cm = new Map<string, number>();
   const im = new Map<string, number>();
-  const cut = d.items.length > 5000 ? 48 : Infinity;
+  const cut = d.items.length > 5000 ? 24 : Infinity;
   const items = d.items.map((it) => [
     it.id,
     it.raw,
@@ -190,7 +190,8 @@ function packItems(d: ReportData): unknown {
         e.verified ? 1 : 0,
         e.input === null ? -1 : intern(inputs, im, e.input),
         e.start ?? -1,
-        e.end ?? -1,
+        // a length rather than an end: lengths repeat, so the packed data compresses better
+        e.start === undefined || e.end === undefined ? -1 : e.end - e.start,
         e.match ?? "",
       ]),
     ]),
@@ -207,7 +208,7 @@ export function renderHtml(d: ReportData): string {
   let encoding = "json";
   if (json.length > 4_000_000) {
     // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
-    json = JSON.stringify(gzipSync(json, { level: 6 }).toString("base64"));
+    json = JSON.stringify(gzipSync(json, { level: 9 }).toString("base64"));
     encoding = "gzip-base64";
   }
   const time = `${h.wall_ms === null ? "wall time not recorded" : `wall time <b>${seconds(h.wall_ms)}</b>`} · summed judge time <b>${seconds(h.judge_latency_ms)}</b> <span class="muted">(the sum of every call's latency; calls run concurrently, so it can exceed wall time)</span>`;
