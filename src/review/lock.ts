@@ -50,7 +50,7 @@ export class ReviewLock {
       }
       if (holder && (holder.host !== me.host || alive(holder.pid)))
         throw new LockError(
-          `\`${path}\` is held by rater \`${holder.rater}\` (pid ${holder.pid} on ${holder.host}, since ${holder.started}${holder.url ? `, ${holder.url.replace(/\?.*$/, "")}` : ""}); ` +
+          `\`${path}\` is held by rater \`${holder.rater}\` (pid ${holder.pid} on ${holder.host}, since ${holder.started}${holder.url ? `, ${holder.url}` : ""}); ` +
             "two reviewers must not write the same labels file: give this reviewer its own --labels (and --rater), or stop the other one",
         );
       stale = holder;
@@ -59,12 +59,12 @@ export class ReviewLock {
     throw new LockError(`cannot take the lock \`${path}\`; remove it if no reviewer is running`);
   }
 
-  /** Records the app's address, so a refused second reviewer can be pointed to it. */
+  /** Records the app's address (never its token), so a refused second reviewer can be pointed to it. */
   note(url: string): void {
     try {
       const h = JSON.parse(readFileSync(this.path, "utf8")) as Holder;
       const fd = openSync(this.path, "w");
-      writeSync(fd, JSON.stringify({ ...h, url }));
+      writeSync(fd, JSON.stringify({ ...h, url: url.replace(/\?.*$/, "") }));
       closeSync(fd);
     } catch {
       /* the note is a courtesy */
