@@ -47,6 +47,10 @@ describe("rulers review in a browser", () => {
     const args = ["--run", run, "--input", rows, "--labels", labels, "--rater", "alice"];
     const first = await review(args);
     expect(first.url).not.toBeNull();
+    // the lock names the app for a refused second reviewer, but never holds the token
+    const lock = readFileSync(`${labels}.lock`, "utf8");
+    expect(lock).toContain('"rater":"alice"');
+    expect(lock).not.toContain(new URL(first.url!).searchParams.get("token")!);
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
