@@ -8,7 +8,7 @@ const dir = mkdtempSync(join(tmpdir(), "rulers-raters-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const write = (name: string, rows: [string, number | string][], rater: string) => {
   const p = join(dir, name);
-  writeFileSync(p, rows.map(([item_id, label]) => JSON.stringify({ item_id, label, rater })).join("\n") + "\n");
+  writeFileSync(p, `${rows.map(([item_id, label]) => JSON.stringify({ item_id, label, rater })).join("\n")}\n`);
   return p;
 };
 

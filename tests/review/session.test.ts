@@ -180,3 +180,42 @@ describe("review session", () => {
     s.stop();
   });
 });
+
+describe("review session on a pairwise run", () => {
+  it("labels A / B / tie, refuses numbers, and writes labels drift and agree read", () => {
+    const run = join(dir, "pairs.jsonl");
+    const rows = join(dir, "pair-rows.jsonl");
+    writeFileSync(
+      run,
+      ["A", "tie", "B"]
+        .map((p, i) =>
+          JSON.stringify({
+            item_id: `p${i}`,
+            preferred: p,
+            raw_score: p === "A" ? 1 : p === "B" ? 0 : 0.5,
+            scale: { kind: "numeric", min: 0, max: 1, step: 0.5 },
+            position: { consistent: p === "tie" ? 0 : 1, inconsistent: p === "tie" ? 1 : 0 },
+            criteria: [],
+          }),
+        )
+        .join("\n"),
+    );
+    writeFileSync(
+      rows,
+      [0, 1, 2].map((i) => JSON.stringify({ id: `p${i}`, response_a: "a", response_b: "b" })).join("\n"),
+    );
+    const s = ReviewSession.open({ run, input: rows, labels: join(dir, "pl.jsonl"), rater: "alice" });
+    s.start();
+    expect(s.meta().values).toEqual(["A", "tie", "B"]);
+    s.save({ item_id: "p0", label: "B" });
+    s.save({ item_id: "p1", label: "tie" });
+    expect(() => s.save({ item_id: "p2", label: 1 })).toThrow("label 1 is not A, B or tie");
+    // disagreements first: the item labelled against the judge leads
+    expect(s.items[s.order("disagreements", 1)[0]!]!.id).toBe("p0"); // labelled B, judge said A
+    expect([...readLabels(join(dir, "pl.jsonl"), { kind: "any" })]).toEqual([
+      ["p0", "B"],
+      ["p1", "tie"],
+    ]);
+    s.close();
+  });
+});
