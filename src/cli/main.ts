@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   merge: () => import("./commands/merge.js"),
   report: () => import("./commands/report.js"),
   lsp: () => import("./commands/lsp.js"),
+  review: () => import("./commands/review.js"),
 };
 
 // Listed here rather than read from each module, so `rulers --help` loads nothing.
@@ -48,6 +49,7 @@ const SUMMARIES: Record<string, string> = {
   merge: "join sharded runs into one",
   report: "a self-contained HTML report of a run, its calibration and drift",
   lsp: "the rubric language server for editors (LSP over stdio)",
+  review: "a local web app to label items and gather the human labels calibration needs",
 };
 
 function usage(): string {

@@ -14,6 +14,7 @@ import {
   snap,
   union,
 } from "../calibrate/index.js";
+import { contentHash } from "../util/canonical.js";
 
 type Rec = Record<string, unknown> & { item_id: string };
 
@@ -37,7 +38,7 @@ export interface ReportItem {
   readonly flags: readonly string[];
   readonly criteria: readonly {
     id: string;
-    verdict: unknown;
+    verdict: string | number | boolean | null;
     evidence: readonly {
       quote: string;
       verified: boolean;
@@ -57,7 +58,19 @@ export interface SliceRate {
   readonly hi: number;
 }
 
+/** Pairwise runs: how often the two presentation orders agree, and which side the judge prefers. */
+export interface PairwiseSummary {
+  readonly n: number;
+  readonly preference: { A: number; B: number; tie: number };
+  /** Items judged in both orders: how many gave the same answer both ways. */
+  readonly consistency: { consistent: number; inconsistent: number; rate: number; lo: number; hi: number } | null;
+  /** Of the decisive single-order answers, the share that picked whichever response was shown first. */
+  readonly position: { first: number; decisive: number; rate: number; lo: number; hi: number } | null;
+  readonly slices: { label: string; n: number; A: number; B: number; tie: number }[];
+}
+
 export interface ReportData {
+  readonly mode: "pointwise" | "pairwise";
   readonly header: {
     readonly bundle: { id: string; version: string; hash: string } | null;
     readonly models: string[];
@@ -67,7 +80,10 @@ export interface ReportData {
     readonly failed: number;
     readonly failures: { reason: string; count: number }[];
     readonly tokens: { prompt: number; completion: number };
+    /** Sum of every judge call's latency: calls overlap under concurrency, so this exceeds wall time. */
     readonly judge_latency_ms: number;
+    /** First start to last finish, when the records carry timestamps; null when they do not. */
+    readonly wall_ms: number | null;
     readonly run_file: string;
     readonly run_modified: string | null;
   };
@@ -75,7 +91,15 @@ export interface ReportData {
   readonly categories: number[];
   readonly distributions: { raw: number[]; calibrated: number[] | null; human: number[] | null };
   readonly calibration: { map: [number, number][]; reliability: { x: number; y: number; n: number }[] } | null;
+  /** The agreement the report leads with: calibrated scores when there are any, else raw. */
   readonly agreement: AgreementReport | null;
+  /** Both, side by side; `in_sample` says the calibrator was fitted on exactly these labels. */
+  readonly agreements: {
+    readonly raw: AgreementReport | null;
+    readonly calibrated: AgreementReport | null;
+    readonly calibrator: { method: string; fit_n: number; in_sample: boolean } | null;
+  };
+  readonly pairwise: PairwiseSummary | null;
   readonly criteria: CriterionSummary[];
   readonly drift: (Record<string, unknown> & { slices_rate: SliceRate[] }) | null;
   readonly items: ReportItem[];
@@ -91,6 +115,91 @@ export function wilson(k: number, n: number, z = 1.96): [number, number] {
   const h = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
   return [Math.max(0, c - h), Math.min(1, c + h)];
 }
+
+/**
+ * The calibrator records a hash of the (item, raw score, label) triples it was fitted on; when
+ * the report's labelled items hash the same, its calibrated agreement is in-sample (optimistic).
+ */
+function inSample(cal: Calibrator, labelled: readonly Rec[], labels: ReadonlyMap<string, number> | undefined): boolean {
+  if (!labels || labelled.length !== cal.body.fit.n) return false;
+  const fit = labelled
+    .map((r) => [r.item_id, r.raw_score as number, labels.get(r.item_id)!] as const)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return contentHash(fit).slice("sha256:".length) === cal.body.fit.data_sha256;
+}
+
+/** Wall time from per-record timestamps (`started_at` / `finished_at`, ISO), when a run has them. */
+function wallTime(records: readonly Rec[]): number | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of records) {
+    const a = typeof r.started_at === "string" ? Date.parse(r.started_at) : NaN;
+    const b = typeof r.finished_at === "string" ? Date.parse(r.finished_at) : NaN;
+    if (Number.isFinite(a)) lo = Math.min(lo, a);
+    if (Number.isFinite(b)) hi = Math.max(hi, b);
+  }
+  return Number.isFinite(lo) && Number.isFinite(hi) && hi >= lo ? hi - lo : null;
+}
+
+const PREFS = ["A", "B", "tie"] as const;
+type Pref = (typeof PREFS)[number];
+const isPref = (v: unknown): v is Pref => v === "A" || v === "B" || v === "tie";
+
+function pairwiseSummary(
+  scored: readonly Rec[],
+  rows: ReadonlyMap<string, Record<string, unknown>> | undefined,
+): PairwiseSummary {
+  const preference = { A: 0, B: 0, tie: 0 };
+  let consistent = 0;
+  let inconsistent = 0;
+  let first = 0;
+  let decisive = 0;
+  const slices = new Map<string, { A: number; B: number; tie: number }>();
+  for (const r of scored) {
+    if (!isPref(r.preferred)) continue;
+    preference[r.preferred]++;
+    const slice = rows?.get(r.item_id)?.slice ?? r.slice;
+    if (typeof slice === "string" || typeof slice === "number") {
+      const e = slices.get(String(slice)) ?? { A: 0, B: 0, tie: 0 };
+      e[r.preferred]++;
+      slices.set(String(slice), e);
+    }
+    const pos = r.position as { consistent?: unknown; inconsistent?: unknown; orders?: unknown } | undefined;
+    if (!pos) continue;
+    if (typeof pos.consistent === "number") consistent += pos.consistent;
+    if (typeof pos.inconsistent === "number") inconsistent += pos.inconsistent;
+    // orders[judge] = [answer with A shown first, answer with B shown first], in the original labels
+    for (const o of Array.isArray(pos.orders) ? pos.orders : []) {
+      if (!Array.isArray(o) || o.length !== 2) continue;
+      const [ab, ba] = o as unknown[];
+      if (ab === "A" || ab === "B") {
+        decisive++;
+        if (ab === "A") first++;
+      }
+      if (ba === "A" || ba === "B") {
+        decisive++;
+        if (ba === "B") first++;
+      }
+    }
+  }
+  const both = consistent + inconsistent;
+  const [clo, chi] = wilson(consistent, both);
+  const [plo, phi] = wilson(first, decisive);
+  return {
+    n: preference.A + preference.B + preference.tie,
+    preference,
+    consistency: both ? { consistent, inconsistent, rate: consistent / both, lo: clo, hi: chi } : null,
+    position: decisive ? { first, decisive, rate: first / decisive, lo: plo, hi: phi } : null,
+    slices: [...slices]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([label, e]) => ({ label, n: e.A + e.B + e.tie, ...e })),
+  };
+}
+
+const offset = (v: unknown): number | undefined =>
+  Number.isSafeInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
+const verdictOf = (v: unknown): string | number | boolean | null =>
+  v === null || typeof v === "number" || typeof v === "boolean" ? v : String(v);
 
 function scaleOf(records: readonly Rec[]): HumanScale {
   const s = records.find((r) => r.scale)?.scale as
@@ -183,16 +292,27 @@ export function buildReport(inp: ReportInputs): ReportData {
     };
   }
 
-  let agree: AgreementReport | null = null;
+  let agreeRaw: AgreementReport | null = null;
+  let agreeCal: AgreementReport | null = null;
   if (labelled.length >= 2) {
-    const pred = labelled.map((r) => snap(scale, calibratedOf(r) ?? (r.raw_score as number)));
-    agree = agreement(
-      pred,
-      labelled.map((r) => snap(scale, inp.labels!.get(r.item_id)!)),
+    const gold = labelled.map((r) => snap(scale, inp.labels!.get(r.item_id)!));
+    const opts = { resamples: inp.resamples ?? 1000, seed: inp.seed ?? 20260101 };
+    agreeRaw = agreement(
+      labelled.map((r) => snap(scale, r.raw_score as number)),
+      gold,
       scale,
-      { resamples: inp.resamples ?? 1000, seed: inp.seed ?? 20260101 },
+      opts,
     );
+    const cal = labelled.map(calibratedOf);
+    if (cal.every((v) => v !== null))
+      agreeCal = agreement(
+        cal.map((v) => snap(scale, v!)),
+        gold,
+        scale,
+        opts,
+      );
   }
+  const agree = agreeCal ?? agreeRaw;
 
   const crit = new Map<string, { judged: number; counts: Record<string, number>; ok: number; bad: number }>();
   for (const r of scored) {
@@ -234,26 +354,29 @@ export function buildReport(inp: ReportInputs): ReportData {
   }
 
   const items: ReportItem[] = records.map((r) => ({
-    id: r.item_id,
+    id: String(r.item_id),
     raw: typeof r.raw_score === "number" ? r.raw_score : null,
     calibrated: calibratedOf(r),
     human: inp.labels?.get(r.item_id) ?? null,
     preferred: typeof r.preferred === "string" ? r.preferred : null,
     error: typeof r.error === "string" ? r.error : null,
-    flags: Array.isArray(r.flags) ? (r.flags as string[]) : [],
+    flags: Array.isArray(r.flags) ? r.flags.map(String) : [],
     criteria: (
       (r.criteria as
         | { id: string; verdict?: unknown; level?: unknown; evidence?: ReportItem["criteria"][number]["evidence"] }[]
         | undefined) ?? []
     ).map((c) => ({
-      id: c.id,
-      verdict: c.verdict ?? c.level ?? null,
-      evidence: (c.evidence ?? []).map((e) => ({
-        quote: e.quote,
-        verified: e.verified,
-        input: e.input ?? null,
-        ...(e.start !== undefined ? { start: e.start, end: e.end } : {}),
-        ...(e.match ? { match: e.match } : {}),
+      id: String(c.id),
+      verdict: verdictOf(c.verdict ?? c.level ?? null),
+      // A run file is untrusted input: every field is coerced to the type the page expects.
+      evidence: (Array.isArray(c.evidence) ? c.evidence : []).map((e) => ({
+        quote: String(e.quote ?? ""),
+        verified: e.verified === true,
+        input: typeof e.input === "string" ? e.input : null,
+        ...(offset(e.start) !== undefined && offset(e.end) !== undefined && offset(e.end)! >= offset(e.start)!
+          ? { start: offset(e.start)!, end: offset(e.end)! }
+          : {}),
+        ...(typeof e.match === "string" && e.match ? { match: e.match } : {}),
       })),
     })),
   }));
@@ -281,7 +404,9 @@ export function buildReport(inp: ReportInputs): ReportData {
     },
     { prompt: 0, completion: 0 },
   );
+  const mode = records.some((r) => typeof r.preferred === "string") ? "pairwise" : "pointwise";
   return {
+    mode,
     header: {
       bundle: (first?.bundle as ReportData["header"]["bundle"]) ?? null,
       models,
@@ -300,6 +425,7 @@ export function buildReport(inp: ReportInputs): ReportData {
       failures: [...failures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
       tokens,
       judge_latency_ms: records.reduce((a, r) => a + (typeof r.latency_ms === "number" ? r.latency_ms : 0), 0),
+      wall_ms: wallTime(records),
       run_file: inp.runFile,
       run_modified: inp.runModified ?? null,
     },
@@ -312,6 +438,18 @@ export function buildReport(inp: ReportInputs): ReportData {
     },
     calibration,
     agreement: agree,
+    agreements: {
+      raw: agreeRaw,
+      calibrated: agreeCal,
+      calibrator: inp.calibrator
+        ? {
+            method: inp.calibrator.body.method,
+            fit_n: inp.calibrator.body.fit.n,
+            in_sample: inSample(inp.calibrator, labelled, inp.labels),
+          }
+        : null,
+    },
+    pairwise: mode === "pairwise" ? pairwiseSummary(scored, inp.rows) : null,
     criteria,
     drift,
     items,

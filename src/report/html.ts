@@ -1,52 +1,29 @@
 /**
- * One self-contained HTML file: styles, script and data inline, no network. Charts are SVG
- * drawn at build time (svg.ts); the script only drives the item table (search, sort, pages)
- * and the item view, where verified quotes are highlighted at their recorded offsets.
+ * One self-contained HTML file: styles, scripts, libraries and data inline, no network. Charts
+ * are Observable Plot specs (charts.ts) drawn in the page by the inlined Plot; the script also
+ * drives the item table and the item view, where verified quotes are highlighted at their
+ * recorded offsets. Every value from the run goes in escaped (escape.ts).
  */
 import { gzipSync } from "node:zlib";
+import type { AgreementReport } from "../calibrate/index.js";
+import { type ChartSpec, chartSpecs } from "./charts.js";
 import type { ReportData } from "./data.js";
-import { heatmap, histogram, intervalBars, lineChart } from "./svg.js";
+import { chartLibraries, DRAW_SOURCE, drawSvgFiles } from "./draw.js";
+import { escapeHtml as esc, jsonForScript } from "./escape.js";
+import { PAGE_SCRIPT } from "./page-script.js";
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${(x * 100).toFixed(1)}%`);
-const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? "–" : x.toFixed(d));
+const pct = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "–");
+const num = (x: unknown, d = 3) => (typeof x === "number" && Number.isFinite(x) ? x.toFixed(d) : "–");
+const int = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? String(Math.round(x)) : "–");
+const seconds = (ms: number) => (ms >= 100_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
 
-export function figures(d: ReportData): Record<string, string> {
-  const out: Record<string, string> = {};
-  const series = [{ name: "raw", counts: d.distributions.raw }];
-  if (d.distributions.calibrated) series.push({ name: "calibrated", counts: d.distributions.calibrated });
-  if (d.distributions.human) series.push({ name: "human", counts: d.distributions.human });
-  out["distributions.svg"] = histogram("Score distributions", d.categories, series, "fig-distributions");
-  if (d.calibration) {
-    out["calibration.svg"] = lineChart(
-      "Calibration map (line) and mean human score per raw score (dots)",
-      d.calibration.map,
-      d.calibration.reliability,
-      "raw score",
-      "human / calibrated score",
-      "fig-calibration",
-    );
-  }
-  if (d.agreement) {
-    const conf = d.agreement.confusion;
-    // Fine scales (0..1 in 0.01 steps) have too many categories to read: show those in use.
-    const used = new Set([...Object.keys(conf), ...Object.values(conf).flatMap((r) => Object.keys(r))]);
-    const cats = d.categories.map(String).filter((c) => d.categories.length <= 12 || used.has(c));
-    out["confusion.svg"] = heatmap(
-      "Confusion matrix (rows: human, columns: judge)",
-      cats,
-      (h, p) => conf[h]?.[p] ?? 0,
-      "fig-confusion",
-    );
-  }
-  if (d.drift)
-    out["drift.svg"] = intervalBars(
-      "Flip rate per slice (95% Wilson interval)",
-      d.drift.slices_rate,
-      "flip rate",
-      "fig-drift",
-    );
-  return out;
+/** The charts as standalone SVG files, drawn from the same specs as the page's (for `--figures`). */
+export function figures(d: ReportData): Promise<Record<string, string>> {
+  return drawSvgFiles(chartSpecs(d));
+}
+
+function figure(spec: ChartSpec | undefined): string {
+  return spec ? `<figure class="chart" id="${esc(spec.id)}"><figcaption>${esc(spec.title)}</figcaption></figure>` : "";
 }
 
 const STYLE = `
@@ -59,88 +36,61 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 28px 0 8p
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th[data-key] { cursor: pointer; user-select: none; } th[data-key]:after { content: " ↕"; color: var(--muted); }
 tr.item { cursor: pointer; } tr.item:hover { background: var(--card); } .err { color: var(--bad); }
-svg.chart { max-width: 100%; height: auto; }
+figure.chart { margin: 0; max-width: 100%; } figure.chart figcaption { font-weight: 600; margin-bottom: 4px; } figure.chart svg { max-width: 100%; height: auto; }
+dl.settings { display: grid; grid-template-columns: max-content auto; gap: 2px 12px; margin: 0; } dl.settings dt { color: var(--muted); } dl.settings dd { margin: 0; }
+.badge { display: inline-block; padding: 0 6px; border-radius: 4px; background: var(--mark); font-size: 12px; }
 mark { background: var(--mark); color: inherit; } .text { white-space: pre-wrap; background: var(--card); padding: 10px; border-radius: 6px; max-height: 420px; overflow: auto; }
 input[type=search] { width: 320px; padding: 6px 8px; font: inherit; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 6px; }
 button { font: inherit; padding: 4px 10px; background: var(--card); color: var(--fg); border: 1px solid var(--line); border-radius: 6px; cursor: pointer; }
 @media print { #items-controls, button { display: none; } .text { max-height: none; } body { max-width: none; } }
 `;
 
-// The table shows one page at a time: a 50,000-item run stays responsive.
-const SCRIPT = `
-async function load() {
-  const el = document.getElementById("report-data");
-  if (el.dataset.encoding !== "gzip-base64") return JSON.parse(el.textContent);
-  const bytes = Uint8Array.from(atob(JSON.parse(el.textContent)), (c) => c.charCodeAt(0));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return JSON.parse(await new Response(stream).text());
-}
-(async () => {
-const data = await load();
-const items = data.items.map((a) => ({ id: a[0], raw: a[1], calibrated: a[2], human: a[3], preferred: a[4], error: a[5], flags: a[6] || [],
-  criteria: a[7].map((c) => ({ id: data.critIds[c[0]], verdict: c[1], evidence: c[2].map((e) => ({ quote: e[0], verified: e[1] === 1, input: e[2] < 0 ? null : data.inputs[e[2]], start: e[3] < 0 ? undefined : e[3], end: e[4] < 0 ? undefined : e[4], match: e[5] })) })) }));
-const texts = data.texts || {};
-let view = items.slice(), page = 0, sortKey = null, sortDir = 1; const PAGE = 100;
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({"&":"&amp;","<":"&lt;",">":"&gt;","\\"":"&quot;"}[c]));
-const fmt = (x) => x === null || x === undefined ? "–" : (typeof x === "number" ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : esc(x));
-function render() {
-  const body = document.getElementById("items-body");
-  const rows = view.slice(page * PAGE, page * PAGE + PAGE);
-  body.innerHTML = rows.map((it) => '<tr class="item" data-id="' + esc(it.id) + '"><td>' + esc(it.id) + '</td><td>' + fmt(it.preferred ?? it.raw) + '</td><td>' + fmt(it.calibrated) + '</td><td>' + fmt(it.human) + '</td><td>' + it.criteria.reduce((a, c) => a + c.evidence.filter((e) => e.verified).length, 0) + '/' + it.criteria.reduce((a, c) => a + c.evidence.length, 0) + '</td><td class="err">' + (it.error ? esc(it.error) : esc(it.flags.join(", "))) + '</td></tr>').join("");
-  document.getElementById("items-page").textContent = view.length ? "items " + (page * PAGE + 1) + "–" + Math.min(view.length, (page + 1) * PAGE) + " of " + view.length : "no items match";
-}
-function filter() {
-  const q = document.getElementById("items-search").value.trim().toLowerCase();
-  view = !q ? items.slice() : items.filter((it) => it.id.toLowerCase().includes(q) || (it.error || "").toLowerCase().includes(q) || it.flags.join(" ").toLowerCase().includes(q) || it.criteria.some((c) => c.evidence.some((e) => e.quote.toLowerCase().includes(q))));
-  if (sortKey) sort(sortKey, true); page = 0; render();
-}
-function sort(key, keep) {
-  if (!keep) { sortDir = sortKey === key ? -sortDir : 1; sortKey = key; }
-  const val = (it) => key === "score" ? (it.preferred ?? it.raw) : it[key];
-  view.sort((a, b) => { const x = val(a), y = val(b); if (x === y) return 0; if (x === null || x === undefined) return 1; if (y === null || y === undefined) return -1; return (x < y ? -1 : 1) * sortDir; });
-  if (!keep) { page = 0; render(); }
-}
-function highlight(text, spans) {
-  const s = spans.filter((e) => e.start !== undefined).sort((a, b) => a.start - b.start);
-  let out = "", at = 0;
-  for (const e of s) { if (e.start < at) continue; out += esc(text.slice(at, e.start)) + '<mark title="' + esc(e.crit) + '">' + esc(text.slice(e.start, e.end)) + "</mark>"; at = e.end; }
-  return out + esc(text.slice(at));
-}
-function show(id) {
-  const it = items.find((x) => x.id === id); if (!it) return;
-  const ev = it.criteria.flatMap((c) => c.evidence.map((e) => Object.assign({ crit: c.id }, e)));
-  const byInput = {}; for (const e of ev) if (e.verified && e.input) (byInput[e.input] = byInput[e.input] || []).push(e);
-  const t = texts[id] || {};
-  let html = "<h3>" + esc(id) + "</h3><p>" + it.criteria.map((c) => "<code>" + esc(c.id) + "</code> " + fmt(c.verdict)).join(" · ") + "</p>";
-  const names = Object.keys(byInput).length ? Object.keys(byInput) : Object.keys(t);
-  for (const name of names) {
-    html += "<h4>" + esc(name) + "</h4>";
-    html += t[name] !== undefined ? '<div class="text">' + highlight(t[name], byInput[name] || []) + "</div>" : '<p class="muted">(text not included: pass --input to the report to show it)</p><ul>' + (byInput[name] || []).map((e) => "<li><mark>" + esc(e.quote) + "</mark> <span class=muted>[" + e.start + "–" + e.end + ", " + esc(e.match || "") + ", " + esc(e.crit) + "]</span></li>").join("") + "</ul>";
-  }
-  const rejected = ev.filter((e) => !e.verified);
-  html += "<h4>Rejected quotes (" + rejected.length + ")</h4><ul class='rejected'>" + rejected.map((e) => "<li><s>" + esc(e.quote) + "</s> <span class=muted>" + esc(e.crit) + "</span></li>").join("") + "</ul>";
-  const box = document.getElementById("item-view"); box.innerHTML = html; box.scrollIntoView({ block: "nearest" });
-}
-document.getElementById("items-search").addEventListener("input", filter);
-document.querySelectorAll("th[data-key]").forEach((th) => th.addEventListener("click", () => sort(th.dataset.key)));
-document.getElementById("items-prev").addEventListener("click", () => { if (page > 0) { page--; render(); } });
-document.getElementById("items-next").addEventListener("click", () => { if ((page + 1) * PAGE < view.length) { page++; render(); } });
-document.getElementById("items-body").addEventListener("click", (e) => { const tr = e.target.closest("tr.item"); if (tr) show(tr.dataset.id); });
-render();
-})();
-`;
+const METRIC_NAMES: Record<string, string> = {
+  qwk: "quadratic weighted kappa",
+  kappa: "Cohen's kappa",
+  kappa_linear: "linear weighted kappa",
+  accuracy: "exact accuracy",
+  adjacent_accuracy: "adjacent accuracy",
+  mae: "MAE",
+  rmse: "RMSE",
+  pearson: "Pearson r",
+  spearman: "Spearman rho",
+  kendall_tau_b: "Kendall tau-b",
+};
 
-function metricsTable(d: ReportData): string {
-  if (!d.agreement)
-    return '<p class="muted">No human labels given (<code>--labels</code>), so no agreement metrics.</p>';
-  const rows = Object.entries(d.agreement.metrics).map(
-    ([name, m]) =>
-      `<tr><td>${esc(name)}</td><td>${m.value === null ? `<span class="muted">undefined: ${esc(m.reason ?? "")}</span>` : num(m.value)}</td><td>${m.ci ? `[${num(m.ci[0])}, ${num(m.ci[1])}]` : "–"}</td></tr>`,
+function metricCell(a: AgreementReport | null, name: string): string {
+  const m = a?.metrics[name as keyof AgreementReport["metrics"]];
+  if (!m) return "<td>–</td><td>–</td>";
+  const value = m.value === null ? `<span class="muted">undefined: ${esc(m.reason ?? "")}</span>` : num(m.value);
+  return `<td>${value}</td><td>${m.ci ? `[${num(m.ci[0])}, ${num(m.ci[1])}]` : "–"}</td>`;
+}
+
+/** Raw and calibrated agreement side by side, saying which one was fitted on these labels. */
+function agreementSection(d: ReportData, specs: Map<string, ChartSpec>): string {
+  const { raw, calibrated, calibrator } = d.agreements;
+  if (!raw) return '<p class="muted">No human labels given (<code>--labels</code>), so no agreement metrics.</p>';
+  const calHead = calibrated
+    ? `calibrated${calibrator?.in_sample ? ' <span class="badge" title="the calibrator was fitted on these same labels: these figures are optimistic">in-sample</span>' : ""}`
+    : "";
+  const rows = Object.keys(raw.metrics).map(
+    (name) =>
+      `<tr><td>${esc(METRIC_NAMES[name] ?? name)}</td>${metricCell(raw, name)}${calibrated ? metricCell(calibrated, name) : ""}</tr>`,
   );
-  return `<table id="metrics"><thead><tr><th>metric</th><th>value</th><th>95% bootstrap interval</th></tr></thead><tbody>${rows.join("")}</tbody></table><p class="muted">${d.agreement.n} labelled items.</p>`;
+  const note = calibrator
+    ? calibrator.in_sample
+      ? `The calibrator (${esc(calibrator.method)}, fitted on ${calibrator.fit_n} labels) was fitted on exactly these labels: its agreement is in-sample and optimistic. Use <code>rulers agree --folds K</code> for a cross-validated figure.`
+      : `The calibrator (${esc(calibrator.method)}) was fitted on ${calibrator.fit_n} labels that are not exactly these.`
+    : calibrated
+      ? "Calibrated scores come from the run records."
+      : "No calibrator given (<code>--calibrator</code>): raw scores only.";
+  return `<div class="grid"><div><table id="metrics"><thead><tr><th>metric</th><th>raw</th><th>95% interval</th>${calibrated ? `<th>${calHead}</th><th>95% interval</th>` : ""}</tr></thead><tbody>${rows.join("")}</tbody></table>
+<p class="muted">${raw.n} labelled items; bootstrap intervals. ${note}</p></div>
+${figure(specs.get("fig-confusion"))}</div>
+${figure(specs.get("fig-agreement"))}`;
 }
 
-function criteriaTable(d: ReportData): string {
+function criteriaSection(d: ReportData): string {
+  if (!d.criteria.length) return "";
   const rows = d.criteria.map(
     (c) =>
       `<tr><td><code>${esc(c.id)}</code>${c.never_discriminative ? ' <span class="err">never discriminative</span>' : ""}</td><td>${Object.entries(
@@ -149,24 +99,58 @@ function criteriaTable(d: ReportData): string {
         .map(([k, v]) => `${esc(k)}: ${v} (${pct(v / c.judged)})`)
         .join(", ")}</td><td>${c.evidence_verified}</td><td>${c.evidence_rejected}</td></tr>`,
   );
-  return `<table id="criteria"><thead><tr><th>criterion</th><th>verdicts / levels</th><th>evidence verified</th><th>rejected</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+  return `<h2>Criteria</h2>
+<table id="criteria"><thead><tr><th>criterion</th><th>verdicts / levels</th><th>evidence verified</th><th>rejected</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
 }
 
-function driftSection(d: ReportData, figs: Record<string, string>): string {
+function pairwiseSection(d: ReportData, specs: Map<string, ChartSpec>): string {
+  const p = d.pairwise;
+  if (!p) return "";
+  const c = p.consistency;
+  const pos = p.position;
+  return `<h2>Pairwise</h2>
+<div class="grid" id="pairwise">
+<div class="card">preferred A <b>${p.preference.A}</b> · tie <b>${p.preference.tie}</b> · B <b>${p.preference.B}</b> of ${p.n}</div>
+<div class="card">order consistency ${c ? `<b>${pct(c.rate)}</b> [${pct(c.lo)}, ${pct(c.hi)}]: ${c.consistent} consistent, ${c.inconsistent} inconsistent` : "– (each item judged in one order only)"}</div>
+<div class="card">position bias: picks the response shown first ${pos ? `<b>${pct(pos.rate)}</b> [${pct(pos.lo)}, ${pct(pos.hi)}] of ${pos.decisive} decisive answers (50% = none)` : "– (no order-swapped answers)"}</div>
+</div>
+<div class="grid">${figure(specs.get("fig-preference"))}${figure(specs.get("fig-position"))}</div>`;
+}
+
+function driftSection(d: ReportData, specs: Map<string, ChartSpec>): string {
   if (!d.drift) return "";
-  const o = d.drift.overall as Record<string, number | null> | undefined;
-  const features = (d.drift.features as { feature: string; summary: string; follows: boolean }[] | undefined) ?? [];
-  const flipped = (d.drift.flipped as { item_id: string; base: unknown; candidate: unknown }[] | undefined) ?? [];
+  const o = (d.drift.overall ?? {}) as Record<string, unknown>;
+  const features = Array.isArray(d.drift.features)
+    ? (d.drift.features as { feature?: unknown; summary?: unknown; follows?: unknown }[])
+    : [];
+  const flipped = Array.isArray(d.drift.flipped)
+    ? (d.drift.flipped as { item_id?: unknown; base?: unknown; candidate?: unknown }[])
+    : [];
+  const p = typeof o.p_value === "number" ? o.p_value.toPrecision(3) : "–";
   return `<h2>Drift</h2>
-<div class="grid"><div class="card">flips <b>${o?.flips ?? "–"}</b> of ${o?.n ?? "–"} (${pct(o?.flip_rate)})<br>toward base ${o?.toward_base ?? "–"}, toward candidate ${o?.toward_candidate ?? "–"}<br>mean shift ${num(o?.mean_shift as number | null)}, p = ${o?.p_value === null || o?.p_value === undefined ? "–" : Number(o.p_value).toPrecision(3)}</div>
-<div class="card">${features.map((f) => `${f.follows ? "<b>" : ""}${esc(f.feature)}${f.follows ? "</b>" : ""}: ${esc(f.summary)}`).join("<br>") || "no feature analysis"}</div></div>
-${figs["drift.svg"] ?? ""}
+<div class="grid"><div class="card">flips <b>${int(o.flips)}</b> of ${int(o.n)} (${pct(o.flip_rate)})<br>toward base ${int(o.toward_base)}, toward candidate ${int(o.toward_candidate)}<br>mean shift ${num(o.mean_shift)}, p = ${p}</div>
+<div class="card">${features.map((f) => (f.follows === true ? `<b>${esc(f.feature)}</b>: ${esc(f.summary)}` : `${esc(f.feature)}: ${esc(f.summary)}`)).join("<br>") || "no feature analysis"}</div></div>
+${figure(specs.get("fig-drift"))}
 <table id="flipped"><thead><tr><th>item</th><th>base</th><th>candidate</th></tr></thead><tbody>${flipped
     .slice(0, 1000)
-    .map(
-      (f) => `<tr><td>${esc(f.item_id)}</td><td>${esc(String(f.base))}</td><td>${esc(String(f.candidate))}</td></tr>`,
-    )
+    .map((f) => `<tr><td>${esc(f.item_id)}</td><td>${esc(f.base)}</td><td>${esc(f.candidate)}</td></tr>`)
     .join("")}</tbody></table>`;
+}
+
+/** Decoding settings as a readable list; only the ones the run recorded. */
+function settingsList(settings: Record<string, unknown> | null): string {
+  const names: Record<string, string> = {
+    temperature: "temperature",
+    seed: "seed",
+    samples: "samples per item",
+    format: "output format",
+    base_url_host: "endpoint",
+  };
+  const rows = Object.entries(settings ?? {}).filter(([, v]) => v !== undefined && v !== null);
+  if (!rows.length) return "";
+  return `<dl class="settings card" id="settings">${rows
+    .map(([k, v]) => `<dt>${esc(names[k] ?? k)}</dt><dd>${esc(typeof v === "object" ? JSON.stringify(v) : v)}</dd>`)
+    .join("")}</dl>`;
 }
 
 /**
@@ -189,7 +173,7 @@ function packItems(d: ReportData): unknown {
   };
   const cm = new Map<string, number>();
   const im = new Map<string, number>();
-  const cut = d.items.length > 5000 ? 48 : Infinity;
+  const cut = d.items.length > 5000 ? 24 : Infinity;
   const items = d.items.map((it) => [
     it.id,
     it.raw,
@@ -206,35 +190,39 @@ function packItems(d: ReportData): unknown {
         e.verified ? 1 : 0,
         e.input === null ? -1 : intern(inputs, im, e.input),
         e.start ?? -1,
-        e.end ?? -1,
+        // a length rather than an end: lengths repeat, so the packed data compresses better
+        e.start === undefined || e.end === undefined ? -1 : e.end - e.start,
         e.match ?? "",
       ]),
     ]),
   ]);
-  return { critIds, inputs, items, texts: d.texts };
+  return { critIds, inputs, items, texts: d.texts, pairwise: d.mode === "pairwise" };
 }
 
 export function renderHtml(d: ReportData): string {
-  const figs = figures(d);
+  const specs = chartSpecs(d);
+  const byId = new Map(specs.map((s) => [s.id, s]));
   const h = d.header;
   const title = h.bundle ? `${h.bundle.id}@${h.bundle.version}` : "rulers run";
-  // `</script` inside the data would end the script element; JSON allows escaping the slash.
-  let json = JSON.stringify(packItems(d)).replace(/<\//g, "<\\/");
+  let json = jsonForScript(packItems(d));
   let encoding = "json";
   if (json.length > 4_000_000) {
     // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
-    json = gzipSync(json, { level: 6 }).toString("base64");
+    json = JSON.stringify(gzipSync(json, { level: 9 }).toString("base64"));
     encoding = "gzip-base64";
   }
+  const time = `${h.wall_ms === null ? "wall time not recorded" : `wall time <b>${seconds(h.wall_ms)}</b>`} · summed judge time <b>${seconds(h.judge_latency_ms)}</b> <span class="muted">(the sum of every call's latency; calls run concurrently, so it can exceed wall time)</span>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} — rulers report</title><style>${STYLE}</style></head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="muted">bundle <code>${esc(h.bundle?.hash ?? "–")}</code> · judge ${esc(h.models.join(", ") || "–")} · ${esc(JSON.stringify(h.settings ?? {}))} · run <code>${esc(h.run_file)}</code>${h.run_modified ? ` (${esc(h.run_modified)})` : ""}</p>
+<p class="muted">bundle <code>${esc(h.bundle?.hash ?? "–")}</code> · ${d.mode} · judge ${esc(h.models.join(", ") || "–")} · run <code>${esc(h.run_file)}</code>${h.run_modified ? ` (${esc(h.run_modified)})` : ""}</p>
 <div class="grid" id="summary">
 <div class="card">items <b>${h.items}</b> · scored <b>${h.scored}</b> · failed <b class="${h.failed ? "err" : ""}">${h.failed}</b></div>
-<div class="card">tokens ${h.tokens.prompt} prompt + ${h.tokens.completion} completion · judge time ${(h.judge_latency_ms / 1000).toFixed(1)} s</div>
+<div class="card">tokens ${h.tokens.prompt} prompt + ${h.tokens.completion} completion</div>
+<div class="card" id="timing">${time}</div>
+${settingsList(h.settings)}
 </div>
 ${
   h.failures.length
@@ -245,18 +233,22 @@ ${
     : ""
 }
 <h2>Scores</h2>
-<div class="grid">${figs["distributions.svg"]}${figs["calibration.svg"] ?? ""}</div>
+<div class="grid">${figure(byId.get("fig-distributions"))}${figure(byId.get("fig-calibration"))}</div>
+${pairwiseSection(d, byId)}
 <h2>Agreement with human labels</h2>
-<div class="grid">${figs["confusion.svg"] ?? ""}<div>${metricsTable(d)}</div></div>
-<h2>Criteria</h2>
-${criteriaTable(d)}
-${driftSection(d, figs)}
+${agreementSection(d, byId)}
+${criteriaSection(d)}
+${driftSection(d, byId)}
 <h2>Items</h2>
 <div id="items-controls"><input type="search" id="items-search" placeholder="search ids, errors, flags, quotes"> <button id="items-prev">‹ prev</button> <button id="items-next">next ›</button> <span id="items-page" class="muted"></span></div>
-<table id="items"><thead><tr><th data-key="id">item</th><th data-key="score">score</th><th data-key="calibrated">calibrated</th><th data-key="human">human</th><th>quotes verified</th><th>error / flags</th></tr></thead><tbody id="items-body"></tbody></table>
+<table id="items"><thead><tr><th data-key="id">item</th><th data-key="score">${d.mode === "pairwise" ? "preferred" : "score"}</th><th data-key="calibrated">calibrated</th><th data-key="human">human</th><th>quotes verified</th><th>error / flags</th></tr></thead><tbody id="items-body"></tbody></table>
 <div id="item-view"></div>
-<script type="application/json" id="report-data" data-encoding="${encoding}">${encoding === "json" ? json : `"${json}"`}</script>
-<script>${SCRIPT}</script>
+<script type="application/json" id="report-charts">${jsonForScript(specs)}</script>
+<script type="application/json" id="report-data" data-encoding="${encoding}">${json}</script>
+<script>/* d3 7 (github.com/d3/d3) and Observable Plot 0.6 (github.com/observablehq/plot), both ISC licence */
+${chartLibraries()}</script>
+<script>${DRAW_SOURCE}
+${PAGE_SCRIPT}</script>
 </body></html>
 `;
 }

@@ -108,7 +108,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("the HTML report in a browser", () => {
   it("is self-contained: no external scripts, styles or images", () => {
     const text = readFileSync(html, "utf8");
-    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/);
+    // no element loads anything: no script src, stylesheet link, image, or CSS url()
+    expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src=|url\(\s*['"]?https?:/);
+    // the chart library is inlined, not fetched
+    expect(text).toContain("Observable Plot");
     expect(existsSync(join(figuresDir, "distributions.svg"))).toBe(true);
     // rendered by the same chromium; a PNG starts with its 8-byte signature
     expect(readFileSync(join(figuresDir, "distributions.png")).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
@@ -121,12 +124,34 @@ describe("the HTML report in a browser", () => {
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
       await page.goto(`file://${resolve(html)}`);
-      // 101 categories of the 0..1 step 0.01 scale × 3 series (raw, calibrated, human)
-      expect(await page.locator("#fig-distributions rect.bar").count()).toBe(303);
-      expect(await page.locator("#fig-calibration polyline").count()).toBe(1);
+      // 101 categories of the 0..1 step 0.01 scale × 3 series (raw, calibrated, human), drawn by Plot
+      expect(await page.locator("#fig-distributions g.bar rect").count()).toBe(303);
+      expect(await page.locator("#fig-calibration g.map path").count()).toBe(1);
       // a fine scale shows only the categories in use: a k × k grid
-      const cells = await page.locator("#fig-confusion rect.cell").count();
+      const cells = await page.locator("#fig-confusion g.cell rect").count();
       expect(Number.isInteger(Math.sqrt(cells)) && cells >= 4 && cells <= 20 * 20).toBe(true);
+      // round ticks: counts are whole numbers, the 0..1 scale is labelled every 0.1
+      const ticks = (sel: string) => page.locator(`${sel} g[aria-label$="-axis tick label"] text`).allTextContents();
+      const y = (await page.locator('#fig-distributions g[aria-label="y-axis tick label"] text').allTextContents()).map(
+        Number,
+      );
+      expect(y.length).toBeGreaterThan(1);
+      for (const v of y) expect(Number.isInteger(v)).toBe(true);
+      expect(
+        await page.locator('#fig-distributions g[aria-label="fx-axis tick label"] text').allTextContents(),
+      ).toEqual(["0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1"]);
+      for (const t of await ticks("#fig-calibration")) expect(t).toMatch(/^(0|1|0\.\d)$/);
+      // raw and calibrated agreement side by side, the in-sample fit marked
+      expect(await page.locator("#metrics th").allTextContents()).toEqual([
+        "metric",
+        "raw",
+        "95% interval",
+        "calibrated in-sample",
+        "95% interval",
+      ]);
+      expect(await page.locator("#fig-agreement g.dot circle").count()).toBe(10);
+      expect(await page.locator("#settings dt").allTextContents()).toContain("temperature");
+      expect(await page.locator("#timing").textContent()).toMatch(/summed judge time/);
       expect(await page.locator("#items-body tr").count()).toBe(10);
       await page.fill("#items-search", "healthbench-1f548d5b");
       expect(await page.locator("#items-body tr").count()).toBe(1);
@@ -168,6 +193,120 @@ describe("the HTML report in a browser", () => {
       await page.fill("#items-search", "big-7999");
       expect(await page.locator("#items-body tr").count()).toBe(1);
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe("hostile runs and pairwise runs in the report", () => {
+  it("shows crafted ids, offsets, quotes, errors and judged text as text; nothing runs", async () => {
+    const pwn = (n: number) => `<img src=x onerror="globalThis.__pwned=${n}">`;
+    const records = [
+      {
+        item_id: `x</script><script>globalThis.__pwned=1</script>`,
+        raw_score: 2,
+        scale: { kind: "numeric", min: 1, max: 3, step: 1 },
+        bundle: { id: `<script>globalThis.__pwned=6</script>`, version: "1", hash: pwn(7) },
+        judge: { model: pwn(8), temperature: pwn(9) },
+        flags: [`<svg onload="globalThis.__pwned=3">`],
+        criteria: [
+          {
+            id: `c${pwn(10)}`,
+            verdict: pwn(11),
+            evidence: [
+              { quote: "<!--<script>", verified: true, input: "response", start: pwn(2), end: "5" },
+              { quote: "world", verified: true, input: "response", start: 19, end: 24, match: pwn(12) },
+            ],
+          },
+        ],
+      },
+      { item_id: "plain", raw_score: 3, error: `row 2: ${pwn(13)}`, criteria: [] },
+    ];
+    const rows = new Map([[records[0]!.item_id, { response: `hello <!--<script> world </script> ${pwn(5)}` }]]);
+    const out = renderHtml(
+      buildReport({
+        records,
+        runFile: pwn(14),
+        rows,
+        drift: { overall: { flips: pwn(4), n: 1 }, flipped: [{ item_id: pwn(15), base: pwn(16), candidate: 1 }] },
+      }),
+    );
+    // the data block cannot end the script element or open an HTML comment
+    const data = /<script type="application\/json" id="report-data"[^>]*>([\s\S]*?)<\/script>/.exec(out)![1]!;
+    expect(data).not.toMatch(/<\/script|<!--/i);
+    const path = join(dir, "hostile.html");
+    writeFileSync(path, out);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      await page.goto(`file://${path}`);
+      // the page's own scripts ran: charts drawn, items listed
+      await page.waitForSelector("#fig-distributions svg");
+      expect(await page.locator("#items-body tr").count()).toBe(2);
+      for (const i of [0, 1]) await page.locator("#items-body tr").nth(i).click();
+      await page.locator("#items-body tr").first().click();
+      const view = await page.locator("#item-view").textContent();
+      expect(view).toContain("hello <!--<script> world </script>");
+      // the crafted offsets were dropped, the valid ones highlight "world"
+      expect(await page.locator("#item-view .text mark").allTextContents()).toEqual(["world"]);
+      await page.locator("#items-search").fill("plain");
+      await page.locator("#items-body tr").first().click();
+      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.locator("h1").textContent()).toBe("<script>globalThis.__pwned=6</script>@1");
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it("labels a pairwise run's axes B / tie / A and shows order consistency and position bias", async () => {
+    const prefs = ["A", "A", "B", "tie", "A", "B", "A", "tie"] as const;
+    const records = prefs.map((p, i) => ({
+      item_id: `p${i}`,
+      preferred: p,
+      raw_score: p === "A" ? 1 : p === "B" ? 0 : 0.5,
+      scale: { kind: "numeric", min: 0, max: 1, step: 0.5 },
+      slice: i % 2 ? "code" : "chat",
+      // A shown first, then B shown first (answers in the original labels)
+      position:
+        p === "tie"
+          ? { consistent: 0, inconsistent: 1, orders: [["A", "B"]] }
+          : { consistent: 1, inconsistent: 0, orders: [[p, p]] },
+      criteria: [],
+    }));
+    const labels = new Map(records.map((r, i) => [r.item_id, [1, 0.5, 0, 1][i % 4]!]));
+    const d = buildReport({ records, runFile: "pairs.jsonl", labels, resamples: 50 });
+    expect(d.pairwise).toMatchObject({
+      n: 8,
+      preference: { A: 4, B: 2, tie: 2 },
+      consistency: { consistent: 6, inconsistent: 2 },
+      // consistent items pick the first shown in one order of two (6 of 12); the inconsistent
+      // ones pick the first shown in both (4 of 4)
+      position: { first: 10, decisive: 16 },
+    });
+    expect(d.pairwise!.slices.map((s) => s.label)).toEqual(["chat", "code"]);
+    const path = join(dir, "pairwise.html");
+    writeFileSync(path, renderHtml(d));
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`file://${path}`);
+      await page.waitForSelector("#fig-position svg");
+      expect(
+        await page.locator('#fig-distributions g[aria-label="fx-axis tick label"] text').allTextContents(),
+      ).toEqual(["B", "tie", "A"]);
+      expect(await page.locator('#fig-confusion g[aria-label="x-axis tick label"] text').allTextContents()).toEqual([
+        "B",
+        "tie",
+        "A",
+      ]);
+      const pctTicks = await page.locator('#fig-preference g[aria-label="x-axis tick label"] text').allTextContents();
+      expect(pctTicks).toEqual(["0", "25", "50", "75", "100"]);
+      expect(await page.locator("#pairwise").textContent()).toMatch(/order consistency 75\.0%/);
+      expect(await page.locator("#fig-preference g.bar rect").count()).toBe(9);
     } finally {
       await browser.close();
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { fitCalibrator } from "../../src/calibrate/index.js";
 import { buildReport, wilson } from "../../src/report/index.js";
 
 const rec = (id: string, raw: number | null, extra: Record<string, unknown> = {}) => ({
@@ -77,5 +78,75 @@ describe("report data", () => {
     const [lo, hi] = wilson(0, 10);
     expect(lo).toBe(0);
     expect(hi).toBeCloseTo(0.2775, 3);
+  });
+});
+
+describe("report data: raw vs calibrated agreement, timing, hostile fields", () => {
+  const recs = Array.from({ length: 12 }, (_, i) => ({
+    item_id: `i${i}`,
+    raw_score: 1 + (i % 3),
+    scale: { kind: "numeric", min: 1, max: 3, step: 1 },
+    bundle: { id: "b", version: "1.0.0", hash: "sha256:x" },
+    judge: { model: "m" },
+    started_at: `2026-01-01T00:00:${String(i).padStart(2, "0")}.000Z`,
+    finished_at: `2026-01-01T00:00:${String(i + 2).padStart(2, "0")}.000Z`,
+    latency_ms: 2000,
+    criteria: [],
+  }));
+  const labels = new Map(recs.map((r, i) => [r.item_id, 1 + ((i + 1) % 3)]));
+  const joined = recs.map((r) => ({ item: { item_id: r.item_id, record: r }, label: labels.get(r.item_id)! }));
+  const cal = fitCalibrator(joined as never, "isotonic", { min: 1, max: 3, step: 1 });
+
+  it("shows raw and calibrated agreement side by side and marks a calibrator fitted on these labels", () => {
+    const d = buildReport({ records: recs, runFile: "r", labels, calibrator: cal, resamples: 20 });
+    expect(d.agreements.raw!.n).toBe(12);
+    expect(d.agreements.calibrated!.n).toBe(12);
+    expect(d.agreements.calibrator).toEqual({ method: "isotonic", fit_n: 12, in_sample: true });
+    expect(d.agreement).toBe(d.agreements.calibrated);
+    // one label changed: the calibrator was not fitted on exactly these
+    const other = new Map(labels).set("i0", 3);
+    expect(
+      buildReport({ records: recs, runFile: "r", labels: other, calibrator: cal, resamples: 20 }).agreements.calibrator!
+        .in_sample,
+    ).toBe(false);
+  });
+
+  it("names wall time (first start to last finish) apart from summed call latency", () => {
+    const d = buildReport({ records: recs, runFile: "r" });
+    expect(d.header.wall_ms).toBe(13_000);
+    expect(d.header.judge_latency_ms).toBe(24_000);
+    expect(buildReport({ records: [{ item_id: "a", raw_score: 1 }], runFile: "r" }).header.wall_ms).toBeNull();
+  });
+
+  it("keeps only well-typed evidence fields from a crafted run", () => {
+    const d = buildReport({
+      records: [
+        {
+          item_id: "x",
+          raw_score: 1,
+          criteria: [
+            {
+              id: 5,
+              verdict: { a: 1 },
+              evidence: [
+                { quote: 3, verified: "yes", input: 4, start: "<b>", end: 9 },
+                { quote: "q", verified: true, input: "r", start: 4, end: 2 },
+              ],
+            },
+          ],
+        },
+      ],
+      runFile: "r",
+    });
+    expect(d.items[0]!.criteria[0]).toEqual({
+      id: "5",
+      verdict: "[object Object]",
+      evidence: [
+        { quote: "3", verified: false, input: null },
+        { quote: "q", verified: true, input: "r" },
+      ],
+    });
+    expect(d.mode).toBe("pointwise");
+    expect(d.pairwise).toBeNull();
   });
 });

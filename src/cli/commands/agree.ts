@@ -15,15 +15,20 @@ import {
 import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
+import { raterAgreement } from "../rater-agreement.js";
 
 const HELP = `usage: rulers agree --run run.jsonl --labels labels.jsonl|csv [--calibrator FILE | --folds K --method M]
+       rulers agree --labels A.jsonl --against B.jsonl [--scale MIN..MAX[:STEP]] [--json]
                     [--use raw] [--scale MIN..MAX[:STEP]] [--resamples N] [--seed S] [--json]
 
 Agreement between judge and human scores: QWK, Cohen's kappa (unweighted and linear), exact
 and adjacent accuracy, MAE, RMSE, Pearson, Spearman and Kendall tau-b, each with a seeded
 bootstrap 95% interval, and the confusion matrix. Reads calibrated_score when present, else
 raw_score (--use raw forces raw). With --folds K, a calibrator is fitted on K−1 folds and each
-item is scored by the one that did not see it.`;
+item is scored by the one that did not see it.
+
+With --against B.jsonl instead of --run, compares two raters' label files (inter-rater
+agreement on the items both labelled; pairwise A / tie / B read as 1 / 0.5 / 0).`;
 
 const LABELS: Record<MetricName, string> = {
   qwk: "quadratic weighted kappa",
@@ -56,9 +61,19 @@ export const command: Command = {
         seed: { type: "string" },
         json: { type: "boolean" },
         force: { type: "boolean" },
+        against: { type: "string" },
       },
       HELP,
     );
+    if (values.labels && values.against)
+      return guard(() =>
+        raterAgreement(values.labels!, values.against!, {
+          scale: values.scale,
+          resamples: numberFlag(values.resamples, "resamples", 1000, { integer: true, min: 0 }),
+          seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
+          json: values.json === true,
+        }),
+      );
     if (!values.run || !values.labels) throw new CliError(`\`--run\` and \`--labels\` are required\n${HELP}`);
     if (values.use !== undefined && values.use !== "raw" && values.use !== "calibrated")
       throw new CliError("`--use` must be raw or calibrated");

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { readCalibrator, readLabels } from "../../calibrate/index.js";
 import { buildReport, figures, renderHtml } from "../../report/index.js";
 import { findChromium, svgToPng } from "../../report/png.js";
+import { RunFileError, type RunRecordLike, readRunRecords } from "../../report/records.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl, rowId } from "../../util/jsonl.js";
 import { guard } from "../calibrate-common.js";
@@ -18,6 +19,18 @@ metrics with intervals, per-criterion results, drift (from \`rulers drift --json
 file), and a searchable, sortable table of items; clicking one shows its quotes highlighted in
 the judged text (the text is included when --input gives the rows). --figures also writes the
 charts as SVG files, and as PNG files when a chromium is installed.`;
+
+/** Pairwise labels are A / B / tie; the report reads them on the preference scale (A = 1, tie = ½, B = 0). */
+function numericLabels(path: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, v] of readLabels(path, { kind: "any" })) {
+    const n = typeof v === "number" ? v : ({ A: 1, tie: 0.5, B: 0 } as Record<string, number>)[v];
+    if (n === undefined)
+      throw new CliError(`${path}: item \`${id}\` has label \`${v}\`, neither a number nor A, B or tie`);
+    out.set(id, n);
+  }
+  return out;
+}
 
 export const command: Command = {
   summary: "a self-contained HTML report of a run, its calibration and drift",
@@ -36,21 +49,20 @@ export const command: Command = {
       HELP,
     );
     if (!values.run || !values.out) throw new CliError(`\`--run\` and \`--out\` are required\n${HELP}`);
-    return guard(() => {
+    return guard(async () => {
       let modified: string | null = null;
       try {
         modified = statSync(values.run!).mtime.toISOString();
       } catch {
         throw new CliError(`cannot read run \`${values.run}\`: no such file`);
       }
-      const { rows, problems } = readJsonl(values.run!);
-      if (problems.length) throw new CliError(`${values.run}:${problems[0]!.line}: ${problems[0]!.message}`);
-      const records = rows.map((r) => {
-        const v = r.value as Record<string, unknown> & { item_id: string };
-        if (!v || typeof v.item_id !== "string")
-          throw new CliError(`${values.run}:${r.line}: not a run record (no \`item_id\`)`);
-        return v;
-      });
+      let records: RunRecordLike[];
+      try {
+        records = readRunRecords(values.run!);
+      } catch (err) {
+        if (err instanceof RunFileError) throw new CliError(err.message);
+        throw err;
+      }
       let drift: Record<string, unknown> | undefined;
       if (values.drift) {
         try {
@@ -70,7 +82,7 @@ export const command: Command = {
         records,
         runFile: values.run!,
         runModified: modified,
-        ...(values.labels ? { labels: readLabels(values.labels) } : {}),
+        ...(values.labels ? { labels: numericLabels(values.labels) } : {}),
         ...(values.calibrator ? { calibrator: readCalibrator(values.calibrator) } : {}),
         ...(drift ? { drift } : {}),
         ...(input ? { rows: input } : {}),
@@ -80,7 +92,7 @@ export const command: Command = {
       writeOut(`wrote ${values.out} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB, ${data.items.length} items)`);
       if (values.figures) {
         const chromium = findChromium();
-        for (const [name, svg] of Object.entries(figures(data))) {
+        for (const [name, svg] of Object.entries(await figures(data))) {
           writeFileAtomic(join(values.figures, name), svg);
           writeOut(`wrote ${join(values.figures, name)}`);
           if (chromium) {

@@ -1,0 +1,395 @@
+/**
+ * A review session: the run and its rows indexed, the labels so far (journal replayed), and
+ * the operations the app calls — show an item, order the items, save a label. Transport-free,
+ * so it is tested and benchmarked without HTTP.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { readLabels } from "../calibrate/index.js";
+import { rowId } from "../util/jsonl.js";
+import { Journal, type LabelEntry, replayJournal } from "./journal.js";
+import { labelsText, latestLabels, writeLabelsDurably } from "./labels-file.js";
+import { type IndexedLine, LineFile } from "./line-index.js";
+import { ReviewLock } from "./lock.js";
+import { order, type SampleMode } from "./sampling.js";
+import { checkLabel, type ReviewScale, scaleValues } from "./scale.js";
+import { summarise } from "./summary.js";
+
+export class ReviewError extends Error {}
+
+export interface ItemSummary {
+  readonly id: string;
+  /** Judge score (pairwise: 1 = A, 0.5 = tie, 0 = B); null when the item failed. */
+  readonly score: number | null;
+  readonly preferred: string | null;
+  /** How unsure the judge was: order inconsistency, sample spread, rejected quotes, flags. */
+  readonly doubt: number;
+  readonly run: IndexedLine;
+  readonly row: IndexedLine;
+}
+
+export interface SessionOptions {
+  readonly run: string;
+  readonly input: string;
+  readonly labels: string;
+  readonly rater: string;
+  readonly scale?: ReviewScale;
+  /** Criterion id → title and levels, from a bundle when one is given. */
+  readonly criteria?: ReadonlyMap<string, { title: string; kind: string; levels: string[] }>;
+}
+
+function parseLine(path: string, l: IndexedLine, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ReviewError(`${path}:${l.line}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+function scaleFromRecord(r: Record<string, unknown>): ReviewScale | null {
+  if (typeof r.preferred === "string") return { kind: "pairwise" };
+  const s = r.scale as { kind?: string; min?: number; max?: number; step?: number } | undefined;
+  if (s?.kind === "numeric" && num(s.min) !== null && num(s.max) !== null && num(s.step))
+    return { kind: "numeric", min: s.min!, max: s.max!, step: s.step! };
+  return null;
+}
+
+export class ReviewSession {
+  readonly items: ItemSummary[] = [];
+  readonly byId = new Map<string, number>();
+  readonly scale: ReviewScale;
+  readonly warnings: string[] = [];
+  private entries: LabelEntry[] = [];
+  /** This rater's latest label per item. */
+  private labels = new Map<string, LabelEntry>();
+  private journal: Journal | null = null;
+  private lock: ReviewLock | null = null;
+
+  private constructor(
+    readonly opts: SessionOptions,
+    private readonly runFile: LineFile,
+    private readonly rowFile: LineFile,
+    scale: ReviewScale | null,
+  ) {
+    this.scale = scale ?? { kind: "numeric", min: 0, max: 1, step: 1 };
+  }
+
+  static open(opts: SessionOptions): ReviewSession {
+    const scan = (path: string, what: string, onLine: (text: string, l: IndexedLine) => void) => {
+      try {
+        return LineFile.scan(path, onLine);
+      } catch (err) {
+        if (err instanceof ReviewError || !(err as NodeJS.ErrnoException).code) throw err;
+        throw new ReviewError(`cannot read ${what} \`${path}\` (${(err as NodeJS.ErrnoException).code})`);
+      }
+    };
+    const rows = new Map<string, IndexedLine>();
+    const rowFile = scan(opts.input, "rows", (text, l) => {
+      const v = parseLine(opts.input, l, text);
+      if (v === null || typeof v !== "object" || Array.isArray(v))
+        throw new ReviewError(`${opts.input}:${l.line}: a row must be a JSON object`);
+      const id = rowId(v, l.line);
+      if (rows.has(id)) throw new ReviewError(`${opts.input}:${l.line}: row id \`${id}\` appears twice`);
+      rows.set(id, l);
+    });
+    const pending: Omit<ItemSummary, "row">[] = [];
+    const missing: string[] = [];
+    const rowOf = new Map<string, IndexedLine>();
+    const parseRecord = (l: IndexedLine, text: string) => {
+      const r = parseLine(opts.run, l, text) as Record<string, unknown> | null;
+      if (!r || typeof r !== "object" || (typeof r.item_id !== "string" && typeof r.item_id !== "number"))
+        throw new ReviewError(`${opts.run}:${l.line}: not a run record (no \`item_id\`)`);
+      return r;
+    };
+    let firstScale: ReviewScale | null | undefined;
+    let runFile: LineFile;
+    try {
+      runFile = scan(opts.run, "run", (text, l) => {
+        const r = parseRecord(l, text);
+        if (firstScale === undefined) firstScale = scaleFromRecord(r);
+        const sum = summarise(r);
+        const row = rows.get(sum.id);
+        if (!row) {
+          missing.push(sum.id);
+          return;
+        }
+        rowOf.set(sum.id, row);
+        pending.push({ ...sum, run: l });
+      });
+    } catch (err) {
+      rowFile.close();
+      throw err;
+    }
+    const close = () => {
+      runFile.close();
+      rowFile.close();
+    };
+    if (missing.length) {
+      close();
+      throw new ReviewError(
+        `${missing.length} of ${missing.length + pending.length} items in \`${opts.run}\` have no row in \`${opts.input}\` ` +
+          `(first: ${missing
+            .slice(0, 3)
+            .map((m) => `\`${m}\``)
+            .join(", ")}); pass the rows file the run judged`,
+      );
+    }
+    if (!pending.length) {
+      close();
+      throw new ReviewError(`\`${opts.run}\` has no items to review`);
+    }
+    const scale =
+      opts.scale ?? (pending.some((p) => p.preferred !== null) ? { kind: "pairwise" as const } : (firstScale ?? null));
+    const s = new ReviewSession(opts, runFile, rowFile, scale);
+    for (const p of pending) {
+      if (s.byId.has(p.id)) {
+        close();
+        throw new ReviewError(`${opts.run}:${p.run.line}: item \`${p.id}\` appears twice in the run`);
+      }
+      s.byId.set(p.id, s.items.length);
+      s.items.push({ ...p, row: rowOf.get(p.id)! });
+    }
+    return s;
+  }
+
+  get journalPath(): string {
+    return `${this.opts.labels}.journal`;
+  }
+
+  /**
+   * Takes the labels file for this reviewer: the lock, the journal replayed (or seeded from an
+   * existing labels file), and a first labels file written, so an unwritable folder is found
+   * now rather than at the first label.
+   */
+  start(): void {
+    const dir = dirname(this.opts.labels);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    const fail = (what: string, err: unknown): never => {
+      throw new ReviewError(
+        `cannot write ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --labels path`,
+      );
+    };
+    try {
+      this.lock = ReviewLock.acquire(`${this.opts.labels}.lock`, this.opts.rater).lock;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code) fail(`\`${this.opts.labels}.lock\``, err);
+      throw new ReviewError((err as Error).message);
+    }
+    try {
+      const replay = replayJournal(this.journalPath);
+      this.warnings.push(...replay.problems);
+      this.entries = replay.entries;
+      const other = this.entries.find((e) => e.rater !== this.opts.rater) ?? this.otherRaterInLabels();
+      if (other)
+        throw new ReviewError(
+          `\`${this.opts.labels}\` holds labels by rater \`${other.rater}\`; a labels file belongs to one rater: give \`${this.opts.rater}\` its own --labels file (compare raters with \`rulers agree --labels A --against B\`)`,
+        );
+      const seed = this.entries.length === 0 && existsSync(this.opts.labels) ? this.seedFromLabels() : [];
+      try {
+        this.journal = Journal.open(this.journalPath);
+      } catch (err) {
+        fail(`the journal \`${this.journalPath}\``, err);
+      }
+      for (const e of seed) {
+        this.journal!.append(e);
+        this.entries.push(e);
+      }
+      for (const e of this.entries) {
+        if (e.rater !== this.opts.rater) continue;
+        const ok = e.label === null || checkLabel(this.scale, e.label).ok;
+        if (!ok)
+          this.warnings.push(
+            `journal: item \`${e.item_id}\` has label ${JSON.stringify(e.label)}, outside the scale; shown as unlabelled`,
+          );
+        if (e.label === null || ok) {
+          if (e.label === null) this.labels.delete(e.item_id);
+          else this.labels.set(e.item_id, e);
+        }
+      }
+      try {
+        this.writeLabels();
+      } catch (err) {
+        fail(`\`${this.opts.labels}\``, err);
+      }
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+  }
+
+  private otherRaterInLabels(): { rater: string } | undefined {
+    if (!existsSync(this.opts.labels)) return undefined;
+    for (const line of readFileSync(this.opts.labels, "utf8").split("\n")) {
+      if (!line.includes('"rater"')) continue;
+      try {
+        const r = (JSON.parse(line) as { rater?: unknown }).rater;
+        if (typeof r === "string" && r !== this.opts.rater) return { rater: r };
+      } catch {
+        /* readLabels reports bad lines with their numbers */
+      }
+    }
+    return undefined;
+  }
+
+  /** An existing labels file (made by hand or by an older session) becomes the journal's start. */
+  private seedFromLabels(): LabelEntry[] {
+    let map: Map<string, number | string>;
+    try {
+      map = readLabels(this.opts.labels, { kind: "any" });
+    } catch (err) {
+      throw new ReviewError(`${(err as Error).message}; fix or move the labels file`);
+    }
+    const at = new Date().toISOString();
+    const out: LabelEntry[] = [];
+    for (const [id, label] of map) {
+      const c = checkLabel(this.scale, label);
+      if (!c.ok) {
+        this.warnings.push(`${this.opts.labels}: item \`${id}\`: ${c.message}; kept in the file, not shown`);
+        continue;
+      }
+      out.push({ item_id: id, label: c.value, rater: this.opts.rater, at });
+    }
+    return out;
+  }
+
+  /** Releases the labels file; the session can still show items until `close`. */
+  stop(): void {
+    this.journal?.close();
+    this.journal = null;
+    this.lock?.release();
+    this.lock = null;
+  }
+
+  close(): void {
+    this.stop();
+    this.runFile.close();
+    this.rowFile.close();
+  }
+
+  noteUrl(url: string): void {
+    this.lock?.note(url);
+  }
+
+  private writeLabels(): void {
+    const mine = latestLabels(this.entries.filter((e) => e.rater === this.opts.rater));
+    writeLabelsDurably(
+      this.opts.labels,
+      labelsText(
+        mine,
+        this.items.map((i) => i.id),
+      ),
+    );
+  }
+
+  get labelled(): number {
+    let n = 0;
+    for (const id of this.labels.keys()) if (this.byId.has(id)) n++;
+    return n;
+  }
+
+  meta() {
+    return {
+      rater: this.opts.rater,
+      scale: this.scale,
+      values: scaleValues(this.scale),
+      total: this.items.length,
+      labelled: this.labelled,
+      run: this.opts.run,
+      labels: this.opts.labels,
+      warnings: this.warnings,
+    };
+  }
+
+  order(mode: SampleMode, seed: number): number[] {
+    return order(this.items, mode, seed, (id) => this.labels.get(id)?.label ?? null);
+  }
+
+  /** Everything the app shows for one item: the record, the row's texts, the current label. */
+  item(index: number) {
+    const it = this.items[index];
+    if (!it) throw new ReviewError(`no item ${index}; the run has ${this.items.length}`);
+    const rec = this.runFile.parse(it.run) as Record<string, unknown>;
+    const row = this.rowFile.parse(it.row) as Record<string, unknown>;
+    const texts: Record<string, string> = {};
+    for (const [k, v] of Object.entries(row)) if (typeof v === "string" && k !== "id") texts[k] = v;
+    const criteria = (Array.isArray(rec.criteria) ? (rec.criteria as Record<string, unknown>[]) : []).map((c) => {
+      const info = this.opts.criteria?.get(String(c.id));
+      return {
+        id: String(c.id),
+        title: info?.title ?? null,
+        kind: info?.kind ?? null,
+        levels: info?.levels ?? [],
+        verdict: c.verdict ?? c.level ?? null,
+        rationale: typeof c.rationale === "string" ? c.rationale : null,
+        evidence: (Array.isArray(c.evidence) ? (c.evidence as Record<string, unknown>[]) : []).map((e) => ({
+          quote: String(e.quote ?? ""),
+          verified: e.verified === true,
+          input: typeof e.input === "string" ? e.input : null,
+          start: Number.isSafeInteger(e.start) ? (e.start as number) : null,
+          end: Number.isSafeInteger(e.end) ? (e.end as number) : null,
+        })),
+      };
+    });
+    return {
+      index,
+      id: it.id,
+      score: it.score,
+      preferred: it.preferred,
+      calibrated: num(rec.calibrated_score),
+      error: typeof rec.error === "string" ? rec.error : null,
+      flags: Array.isArray(rec.flags) ? rec.flags.map(String) : [],
+      criteria,
+      texts,
+      label: this.labels.get(it.id) ?? null,
+    };
+  }
+
+  /**
+   * Saves one label: checked against the scale, appended to the journal and fsynced, then the
+   * labels file rewritten. The journal write is the commit point: if the labels file cannot be
+   * written the label is still kept, and the error says so.
+   */
+  save(input: {
+    item_id: string;
+    label: unknown;
+    criteria?: Record<string, string | number | boolean>;
+    comment?: string;
+  }): { entry: LabelEntry; labelled: number } {
+    if (!this.byId.has(input.item_id)) throw new ReviewError(`item \`${input.item_id}\` is not in this run`);
+    let label: number | string | null = null;
+    if (input.label !== null) {
+      const c = checkLabel(this.scale, input.label);
+      if (!c.ok) throw new ReviewError(`item \`${input.item_id}\`: ${c.message}`);
+      label = c.value;
+    }
+    if (!this.journal) throw new ReviewError("the review session is not started");
+    const entry: LabelEntry = {
+      item_id: input.item_id,
+      label,
+      rater: this.opts.rater,
+      ...(input.criteria && Object.keys(input.criteria).length ? { criteria: input.criteria } : {}),
+      ...(input.comment?.trim() ? { comment: input.comment.trim() } : {}),
+      at: new Date().toISOString(),
+    };
+    try {
+      this.journal.append(entry);
+    } catch (err) {
+      throw new ReviewError(
+        `could not save the label for \`${entry.item_id}\`: the journal \`${this.journalPath}\` cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      );
+    }
+    this.entries.push(entry);
+    if (label === null) this.labels.delete(entry.item_id);
+    else this.labels.set(entry.item_id, entry);
+    try {
+      this.writeLabels();
+    } catch (err) {
+      throw new ReviewError(
+        `the label for \`${entry.item_id}\` is saved in the journal \`${this.journalPath}\`, but \`${this.opts.labels}\` could not be rewritten (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it will be on the next successful save`,
+      );
+    }
+    return { entry, labelled: this.labelled };
+  }
+}
