@@ -42,6 +42,15 @@ export {
 export { driftJson } from "./json.js";
 export { phraseAt, type Scope, SourceLocator, type SourcePosition } from "./locate.js";
 export { driftMarkdown, MARKDOWN_FLIP_LIMIT } from "./markdown.js";
+export {
+  contentStems,
+  factorLists,
+  type MeaningChange,
+  type MeaningKind,
+  meaningChanges,
+  sentencesOf,
+  stem,
+} from "./meaning.js";
 export { detectionPower, minimumDetectableFlipRate, type PlanOptions, probesNeeded } from "./plan.js";
 export {
   buildProbes,
@@ -57,7 +66,15 @@ export {
   truncate,
 } from "./probes.js";
 export { DriftError, labelCorrect, type Pair, type Paired, PREFERENCE, pairRuns, type Rec } from "./records.js";
-export { type Finding, GROWTH, REWEIGHT_SHARE, type RiskPattern, riskFindings } from "./risk.js";
+export {
+  type Finding,
+  GROWTH,
+  REWEIGHT_SHARE,
+  RISK_LEVEL,
+  type RiskLevel,
+  type RiskPattern,
+  riskFindings,
+} from "./risk.js";
 export { type SliceStats, sliceStats, type Thresholds } from "./slices.js";
 export { binomialTwoSided, holm, logBinomialPmf, mcnemarExact, pearson, signTest } from "./stats.js";
 export { changedSpans, similarity, type TextChange, textChange } from "./text.js";

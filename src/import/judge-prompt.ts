@@ -4,6 +4,12 @@
  * `[[C]]`, or `[[rating]]`). Placeholders become named inputs, the prose becomes the rubric's
  * instructions, and the verdict format is replaced by the structured answer. A JSONL of
  * `{prompt_id, prompt}` imports one rubric per row (so two versions can be diffed).
+ *
+ * The source's protocol is kept: a pairwise prompt is judged in the one order it shows (no
+ * `swap order`; a warning suggests adding it), and ties are allowed only when the verdict format
+ * offers one (`[[C]]`, `[[A=B]]`, "tie"). Arena-Hard's graded verdicts (`[[A>>B]]` … `[[B>>A]]`)
+ * read as pairwise. Rows without an id are named after the file and the row, so two imports
+ * never share an id.
  */
 import {
   finish,
@@ -31,7 +37,7 @@ const DESCRIPTIONS: Record<string, string> = {
 function removeVerdictFormat(prose: string): { prose: string; dropped: string[] } {
   const dropped: string[] = [];
   const format =
-    /\[\[(?:A|B|C|rating|\d+)\]\]|\[\[.*?\]\]|strictly follow(?:ing)? this format|output your final verdict/i;
+    /\[\[(?:A|B|C|rating|\d+)\]\]|\[\[.*?\]\]|strictly follow(?:ing)? this format|final verdict|following choices/i;
   const out = prose
     .split("\n")
     .map((line) => {
@@ -45,6 +51,10 @@ function removeVerdictFormat(prose: string): { prose: string; dropped: string[] 
         })
         .join(" ");
     })
+    .join("\n")
+    // What a dropped sentence leaves behind: a bare list number, a dangling conjunction.
+    .split("\n")
+    .filter((line) => !/^\s*(?:\d+[.)]|[-*•]|or|and|,)?\s*[.:,;]?\s*$/i.test(line) || line.trim() === "")
     .join("\n");
   return { prose: out, dropped };
 }
@@ -71,7 +81,15 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
           .filter((x): x is string => typeof x === "string")
           .join("\n\n");
         if (!prompt) errors.push({ where: `row ${i + 1}`, message: "field `prompt` must be a string" });
-        else items.push({ where: `row ${i + 1}`, id: String(v.prompt_id ?? v.name ?? i + 1), prompt });
+        else
+          items.push({
+            where: `row ${i + 1}`,
+            id:
+              v.prompt_id !== undefined || v.name !== undefined
+                ? String(v.prompt_id ?? v.name)
+                : `${opts.name ?? "judge-prompt"}-row-${i + 1}`,
+            prompt,
+          });
       } catch (err) {
         errors.push({ where: `row ${i + 1}`, message: `not valid JSON (${(err as Error).message})` });
       }
@@ -80,7 +98,10 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
 
   for (const item of items) {
     const placeholders = [...new Set([...item.prompt.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
-    const pairwise = /\[\[A\]\]/.test(item.prompt) && /\[\[B\]\]/.test(item.prompt);
+    const pairwise =
+      (/\[\[A\]\]/.test(item.prompt) && /\[\[B\]\]/.test(item.prompt)) ||
+      /\[\[A>>?B\]\]|\[\[B>>?A\]\]/.test(item.prompt);
+    const ties = /\[\[C\]\]|\[\[A=B\]\]|\btie\b/i.test(item.prompt);
     const rating = /\[\[rating\]\]|\[\[\d+\]\]/i.test(item.prompt);
     if (!pairwise && !rating) {
       errors.push({
@@ -125,16 +146,18 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
       `# Imported from a judge prompt (${item.where}).`,
       `rubric ${slug(opts.prefix + name, name)} version 1.0.0`,
     ];
-    if (pairwise)
+    if (pairwise) {
       lines.push(
         "mode pairwise",
         `  compare ${pairs[0]} and ${pairs[1]}`,
-        "  swap order",
-        "  ties allowed",
-        "  if order disagrees then tie",
+        ties ? "  ties allowed" : "  no ties",
         "end",
       );
-    else lines.push("mode pointwise");
+      warnings.push({
+        where: item.where,
+        message: `kept the source protocol: one order${ties ? "" : ", no ties"}; add \`swap order\` to the mode block to judge both orders and cancel position bias`,
+      });
+    } else lines.push("mode pointwise");
     for (const p of placeholders) {
       const quotable = p.startsWith("answer") || pairs.includes(p);
       lines.push(`input ${p} ${text(DESCRIPTIONS[p] ?? p.replace(/_/g, " "))}${quotable ? ", quotable" : ""}`);

@@ -21,11 +21,16 @@ describe("rulers diff", () => {
     expect(r.stdout).toContain("criterion follows_request: changed (share 50.0% → 57.1%)");
     expect(r.stdout).toContain("    weight: 3 → 4");
     expect(r.stdout).toContain(
-      "line 23:40: [tie-break-rule] instructions: new preference or tie-break rule: `When the replies are otherwise equal, always prefer the more concise one`",
+      "line 23:40: high [tie-break-rule] instructions: new preference or tie-break rule: `When the replies are otherwise equal, always prefer the more concise one`",
     );
     expect(r.stdout).toContain(
-      "[removed-bias-guard] instructions: bias guard removed: `do not prefer a reply because it is longer`",
+      "low [removed-bias-guard] instructions: bias guard removed: `do not prefer a reply because it is longer`",
     );
+    expect(r.stdout).toMatch(/line 21:\d+: high \[guard-removed\] instructions: the guard against length bias is gone/);
+    expect(r.stdout).toContain("verdict: high");
+    // --fail-on makes the verdict an exit code for CI
+    expect((await runCli(["diff", V1, V2, "--fail-on", "high"])).code).toBe(3);
+    expect((await runCli(["diff", V1, V1, "--fail-on", "low"])).code).toBe(0);
   });
 
   it("on two bundles: the same diff as data, findings naming the field", async () => {
@@ -42,9 +47,12 @@ describe("rulers diff", () => {
       "tie-break-rule",
       "conditional-branch",
       "emphasis-added",
+      "guard-removed",
+      "decision-rule-added",
       "removed-bias-guard",
       "reweighting",
     ]);
+    expect(d.verdict).toBe("high");
     expect(d.risk.every((f: { line?: number; where: string }) => f.line === undefined && f.where !== "")).toBe(true);
   });
 
