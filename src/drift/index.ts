@@ -10,6 +10,15 @@ export {
   probeTag,
 } from "./attributes.js";
 export {
+  AUDIT_DIRECTIONS,
+  AUDIT_EFFECTS,
+  AUDIT_SCHEMA,
+  type AuditAnswer,
+  type AuditedHunk,
+  type AuditOptions,
+  auditHunks,
+} from "./audit-model.js";
+export {
   compareRuns,
   DEFAULT_FAIL_ON,
   type DriftOptions,
@@ -39,6 +48,7 @@ export {
   featuresOf,
   type ResponseFeatures,
 } from "./features.js";
+export { changedHunks, type Hunk } from "./hunks.js";
 export { driftJson } from "./json.js";
 export { phraseAt, type Scope, SourceLocator, type SourcePosition } from "./locate.js";
 export { driftMarkdown, MARKDOWN_FLIP_LIMIT } from "./markdown.js";

@@ -79,14 +79,14 @@ export interface Finding {
 export const REWEIGHT_SHARE = 0.05;
 export const GROWTH = { unitFactor: 2, unitChars: 150, totalFactor: 1.25, totalChars: 300 } as const;
 
-interface Unit {
+export interface Unit {
   readonly where: string;
   readonly scope: Scope;
   readonly text: string;
 }
 
 /** Every text of a rubric, keyed so the same text of both versions pairs up (criteria by new id). */
-function units(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<string, Unit> {
+export function textUnits(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<string, Unit> {
   const out = new Map<string, Unit>();
   const put = (key: string, where: string, scope: Scope, text: string) => {
     if (text.trim() !== "") out.set(key, { where, scope, text: squash(text) });
@@ -135,8 +135,8 @@ export function riskFindings(
   const at = (u: Unit, offset: number) => loc?.find(phraseAt(u.text, offset), u.scope) ?? loc?.start(u.scope) ?? null;
 
   const renamedTo = new Map(diff.criteria.filter((c) => c.renamed_from).map((c) => [c.renamed_from!, c.id]));
-  const before = units(a, (id) => renamedTo.get(id) ?? id);
-  const after = units(b);
+  const before = textUnits(a, (id) => renamedTo.get(id) ?? id);
+  const after = textUnits(b);
   const oldAll = [...before.values()].map((u) => u.text.toLowerCase()).join("\n");
   const newAll = [...after.values()].map((u) => u.text.toLowerCase()).join("\n");
 

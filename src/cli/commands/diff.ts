@@ -1,9 +1,18 @@
 import { BundleError, readBundle } from "../../bundle/file.js";
 import { compileFile, type RubricIR } from "../../compile/index.js";
 import { hasErrors } from "../../diagnostics/index.js";
-import { diffRubrics, diffText } from "../../drift/index.js";
+import {
+  type AuditedHunk,
+  auditHunks,
+  changedHunks,
+  diffRubrics,
+  diffText,
+  type RiskLevel,
+  type RubricDiff,
+} from "../../drift/index.js";
+import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
 import { printDiagnostics } from "../diagnostics.js";
-import { CliError, parseFlags, writeOut } from "../io.js";
+import { CliError, numberFlag, parseFlags, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers diff <a> <b> [--json] [--fail-on high|low]
@@ -25,6 +34,12 @@ is reached; low: worth a look), and the diff a summary verdict: none, low or hig
 options:
   --json             the diff as data (\`verdict\`, \`risk[].risk\`)
   --fail-on LEVEL    exit 3 when the verdict is LEVEL or higher (high, or low for any finding)
+  --audit-model M    also ask model M (any OpenAI-compatible endpoint) to classify each changed
+                     sentence: effect (none, clarifies, shifts_preference), the attribute it
+                     favours, a risk level and a reason, under a strict JSON Schema. Answers are
+                     cached (--cache, default diff.audit.cache.jsonl) and recorded with the
+                     SHA-256 of their text; a high answer makes the verdict high
+  --base-url URL --api-key-env VAR --timeout-s S --max-retries N   as in rulers judge
 
 Exit 0 (or 3 with --fail-on), 1 on error.`;
 
@@ -46,12 +61,51 @@ function load(path: string): { ir: RubricIR; source?: string } {
   return { ir: r.ir, ...(source !== undefined ? { source } : {}) };
 }
 
+async function auditWithModel(
+  values: Record<string, string | boolean | undefined>,
+  a: RubricIR,
+  b: RubricIR,
+  diff: RubricDiff,
+): Promise<AuditedHunk[]> {
+  const str = (k: string) => values[k] as string | undefined;
+  const apiKeyEnv = str("api-key-env");
+  if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
+    throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
+  const client = createJudgeClient({
+    ...(str("base-url") ? { baseURL: str("base-url")! } : {}),
+    ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
+    timeoutMs: numberFlag(str("timeout-s"), "timeout-s", 120, { min: 0.001 }) * 1000,
+    maxRetries: numberFlag(str("max-retries"), "max-retries", 4, { integer: true, min: 0 }),
+    maxInFlight: 4,
+  });
+  const cachePath = str("cache") ?? "diff.audit.cache.jsonl";
+  const cache = openCache(cachePath);
+  try {
+    return await auditHunks(changedHunks(a, b, diff), { client, model: str("audit-model")!, cache });
+  } catch (err) {
+    if (err instanceof JudgeCallError)
+      throw new CliError(`--audit-model: ${err.message}. Answers so far are kept in ${cachePath}`);
+    throw err;
+  } finally {
+    cache.close();
+  }
+}
+
 export const command: Command = {
   summary: "semantic diff of two rubric versions, with a risk summary",
   async run(argv) {
     const { values, positionals } = parseFlags(
       argv,
-      { json: { type: "boolean" }, "fail-on": { type: "string" } },
+      {
+        json: { type: "boolean" },
+        "fail-on": { type: "string" },
+        "audit-model": { type: "string" },
+        "base-url": { type: "string" },
+        "api-key-env": { type: "string" },
+        cache: { type: "string" },
+        "timeout-s": { type: "string" },
+        "max-retries": { type: "string" },
+      },
       HELP,
     );
     const failOn = values["fail-on"];
@@ -61,8 +115,39 @@ export const command: Command = {
     const a = load(positionals[0]!);
     const b = load(positionals[1]!);
     const diff = diffRubrics(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
-    writeOut(values.json ? JSON.stringify(diff) : diffText(diff));
-    const fails = failOn === "high" ? diff.verdict === "high" : failOn === "low" ? diff.verdict !== "none" : false;
+    const audit = values["audit-model"] ? await auditWithModel(values, a.ir, b.ir, diff) : null;
+    const auditVerdict: RiskLevel | null = audit
+      ? audit.some((h) => h.answer?.risk === "high")
+        ? "high"
+        : audit.some((h) => h.answer?.risk === "low")
+          ? "low"
+          : "none"
+      : null;
+    const order: RiskLevel[] = ["none", "low", "high"];
+    const verdict =
+      auditVerdict && order.indexOf(auditVerdict) > order.indexOf(diff.verdict) ? auditVerdict : diff.verdict;
+    if (values.json)
+      writeOut(
+        JSON.stringify(
+          audit ? { ...diff, verdict, static_verdict: diff.verdict, audit_verdict: auditVerdict, audit } : diff,
+        ),
+      );
+    else {
+      writeOut(diffText(diff));
+      if (audit) {
+        writeOut(`audit by ${values["audit-model"]} (${audit.length} changed sentences):`);
+        for (const h of audit) {
+          const text = h.after ?? `(removed) ${h.before}`;
+          writeOut(
+            h.answer
+              ? `  ${h.answer.risk} [${h.answer.effect}${h.answer.direction !== "none" ? `, ${h.answer.direction}` : ""}] ${h.where}: \`${text.slice(0, 90)}\` — ${h.answer.reason}`
+              : `  ? ${h.where}: ${h.error}`,
+          );
+        }
+        writeOut(`verdict with the audit: ${verdict}`);
+      }
+    }
+    const fails = failOn === "high" ? verdict === "high" : failOn === "low" ? verdict !== "none" : false;
     return fails ? 3 : 0;
   },
 };
