@@ -59,6 +59,40 @@ function removeVerdictFormat(prose: string): { prose: string; dropped: string[] 
   return { prose: out, dropped };
 }
 
+/** A list item that names a criterion: `1. Helpfulness: …`, `- **Accuracy** — …`. */
+const CRITERION_ITEM = /^\s*(?:\d+[.)]|[-*•])\s+(?:\*\*)?([A-Z][\p{L}'’ -]{1,40}?)(?:\*\*)?\s*(?::|—|–|\s-)\s+(.+)$/u;
+
+/**
+ * Numbered or bulleted lists of named criteria (at least two consecutive items of the form
+ * `Name: what it means`) become criterion blocks; the rest of the prose stays instructions.
+ */
+function listedCriteria(prose: string): {
+  prose: string;
+  criteria: { id: string; title: string; description: string }[];
+} {
+  const lines = prose.split("\n");
+  const criteria: { id: string; title: string; description: string }[] = [];
+  const keep: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j < lines.length && CRITERION_ITEM.test(lines[j]!)) j++;
+    if (j - i >= 2) {
+      for (const line of lines.slice(i, j)) {
+        const m = CRITERION_ITEM.exec(line)!;
+        const title = m[1]!.trim();
+        let id = slug(title, "criterion").replace(/[.-]/g, "_");
+        for (let k = 2; criteria.some((c) => c.id === id); k++) id = `${slug(title, "criterion")}_${k}`;
+        criteria.push({ id, title, description: m[2]!.trim() });
+      }
+      i = j;
+    } else {
+      keep.push(lines[i]!);
+      i++;
+    }
+  }
+  return { prose: keep.join("\n"), criteria };
+}
+
 export function importJudgePrompt(input: string, opts: { prefix: string; name?: string }): ImportResult {
   const warnings: ImportWarning[] = [];
   const errors: ImportWarning[] = [];
@@ -118,7 +152,13 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
       });
       continue;
     }
-    const { prose, dropped } = removeVerdictFormat(item.prompt);
+    const { prose: withoutFormat, dropped } = removeVerdictFormat(item.prompt);
+    const { prose, criteria } = listedCriteria(withoutFormat);
+    if (criteria.length)
+      warnings.push({
+        where: item.where,
+        message: `turned the listed criteria ${criteria.map((c) => `\`${c.title}\``).join(", ")} into criterion blocks (weight 1 each): the ${pairwise ? "preference" : "score"} is now aggregated from them instead of given as one holistic verdict; drift and diff see each criterion`,
+      });
     if (dropped.length)
       warnings.push({
         where: item.where,
@@ -146,6 +186,12 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
       `# Imported from a judge prompt (${item.where}).`,
       `rubric ${slug(opts.prefix + name, name)} version 1.0.0`,
     ];
+    if (pairwise && /\[\[A>>B\]\]|\[\[B>>A\]\]/.test(item.prompt))
+      warnings.push({
+        where: item.where,
+        message:
+          "the source grades its verdicts (`[[A>>B]]` much better, `[[A>B]]` slightly better); rulers records A, B or tie, so the strength is not kept",
+      });
     if (pairwise) {
       lines.push(
         "mode pairwise",
@@ -164,6 +210,7 @@ export function importJudgePrompt(input: string, opts: { prefix: string; name?: 
     }
     if (!pairwise) lines.push(`scale ${lo} to ${hi}`);
     lines.push(`instructions ${text(instructions)}`);
+    for (const c of criteria) lines.push(`criterion ${c.id} ${text(c.title)}`, `  ${text(c.description, 1)}`, "end");
     rubrics.push({ name: `${name}.rubric`, source: finish(lines, item.where) });
   }
   if (items.length === 0 && errors.length === 0) throw new ImportError("no judge prompt found");
