@@ -32,6 +32,7 @@ wrong→correct; the sign test is always reported), accuracy with labels, which 
 features the flips follow, and, on probes made by \`rulers probes\`, how each version's
 preference depends on each attribute (length, refusal, position, …: both versions' lean, the
 flips along the attribute and their sign test, Holm-adjusted over the attributes).
+The rules are in docs/drift.md.
 
 What decides (thresholds are inclusive):
   - a slice's flip rate is at least --max-flip-rate (and it has at least one flip);
