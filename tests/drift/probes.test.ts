@@ -208,6 +208,7 @@ describe("probes, audit and drift through the CLI with a scripted judge", () => 
     try {
       const judge = ["--model", "m", "--base-url", server.baseURL, "--cache", join(dir, "c.jsonl")];
       const keep = join(dir, "kept");
+      const md = join(dir, "drift.md");
       const r = await runCli([
         "drift",
         "--base",
@@ -220,6 +221,8 @@ describe("probes, audit and drift through the CLI with a scripted judge", () => 
         "--json",
         "--keep-runs",
         keep,
+        "--report",
+        md,
       ]);
       expect(r.code).toBe(3);
       const out = JSON.parse(r.stdout);
@@ -238,6 +241,9 @@ describe("probes, audit and drift through the CLI with a scripted judge", () => 
       );
       expect(out.reasons.some((x: string) => x.startsWith("attribute position"))).toBe(false);
       expect(out.min_detectable_flip_rate).toBe(minimumDetectableFlipRate(75, { alpha: 0.05 }));
+      expect(readFileSync(md, "utf8")).toMatch(
+        /\| length \| 15 \| 100\.0% \| 0\.0% \| 0 \| 15 \| [\d.e-]+ \| \*\*drift\*\* \|/,
+      );
 
       // the bias cards, from the kept runs: the base leans to the padded and the refusal-prefixed answer
       const card = async (side: string) => {
