@@ -13,7 +13,8 @@
  * - added sentences: a decision rule (it says which answer to choose, prefer, rate higher, or
  *   what deserves credit) is high; a declarative value statement bringing concepts the old
  *   rubric did not have is high; an example, an instruction about the judge's own procedure or
- *   about what to inspect, a definition of an existing factor, or a restatement is low;
+ *   about what to inspect, a definition of an existing factor, a note about the input (the
+ *   question, not the responses), or a restatement is low;
  * - removed sentences: high unless an example or procedure (deleting prose is how criteria
  *   written in prose disappear);
  * - changed sentences: high when a negation, a decision word, a comparative or superlative, or a
@@ -137,7 +138,11 @@ const EXAMPLE = /\b(?:for example|for instance|e\.g\.|to illustrate|as an exampl
 const PROCESS =
   /\b(?:explanation|explain|reasoning|reason carefully|step by step|your own answer|before (?:deciding|judging|writing|reading|you)|read (?:both|the|each|all)|take your time|output|write your|keep your)\b/i;
 const INSPECT =
-  /^(?:(?:if|when|where|whenever|for)\b[^,]*,\s*)?(?:also\s+)?(?:check|consider|look|verify|note|see|compare|make sure|pay attention|read|examine|keep|start|begin|take)\b/i;
+  /^(?:(?:if|when|where|whenever|for)\b[^,]*,\s*)?(?:also\s+)?(?:check|consider|look|verify|note|see|compare|make sure|pay attention|read|examine|start|begin|take)\b/i;
+// A sentence about the task's input, not about the responses: it describes, it does not value.
+const ABOUT_INPUT =
+  /^(?:the |some |many |a |an |most )?(?:user(?:'s)? )?(?:questions?|prompts?|requests?|conversations?|tasks?|inputs?)\b/i;
+const RESPONSE_NOUN = /\b(?:respons\w*|answers?|repl(?:y|ies)|assistants?|outputs?)\b/i;
 const DEFINITION = /^(?:the\s+)?([\p{L}-]+)\s+(?:means|refers to|is defined as|is about|covers)\b/iu;
 
 interface Guard {
@@ -297,8 +302,15 @@ export function meaningChanges(
     const def = DEFINITION.exec(s);
     const definesKnown = def !== null && oldVocab.has(stem(def[1]!));
     const novel = nStems[j]!.filter((w) => !oldVocab.has(w));
-    if (example || PROCESS.test(s) || INSPECT.test(s) || definesKnown || novel.length === 0) {
-      const what = example ? "example" : definesKnown ? "definition" : "instruction";
+    const describesInput = ABOUT_INPUT.test(s) && !RESPONSE_NOUN.test(s);
+    if (example || PROCESS.test(s) || INSPECT.test(s) || definesKnown || describesInput || novel.length === 0) {
+      const what = example
+        ? "example"
+        : definesKnown
+          ? "definition"
+          : describesInput
+            ? "note on the input"
+            : "instruction";
       out.push({ kind: "sentence-added", risk: "low", message: `${what} added: \`${clip(s)}\``, text: s });
       return;
     }
