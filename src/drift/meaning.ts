@@ -202,6 +202,29 @@ const negations = (s: string) =>
 const setsDiffer = (a: Set<string>, b: Set<string>) => a.size !== b.size || [...a].some((x) => !b.has(x));
 const clip = (s: string) => (s.length > 90 ? `${s.slice(0, 87)}…` : s);
 
+interface Prepared {
+  readonly oldAll: string;
+  readonly newAll: string;
+  readonly oldVocab: Set<string>;
+  readonly newVocab: Set<string>;
+  readonly newGuards: Guard[];
+}
+
+// The whole-rubric context is the same for every text of one diff: computed once, not per text.
+let prepared: Prepared | null = null;
+
+function prepare(oldAll: string, newAll: string): Prepared {
+  if (prepared && prepared.oldAll === oldAll && prepared.newAll === newAll) return prepared;
+  prepared = {
+    oldAll,
+    newAll,
+    oldVocab: new Set(contentStems(oldAll)),
+    newVocab: new Set(contentStems(newAll)),
+    newGuards: sentencesOf(newAll).flatMap(guardsOf),
+  };
+  return prepared;
+}
+
 /** The meaning changes between two versions of one text. `context` is every old / new text, for factor and guard checks. */
 export function meaningChanges(
   oldText: string,
@@ -212,8 +235,7 @@ export function meaningChanges(
   const news = sentencesOf(newText);
   const oStems = olds.map(contentStems);
   const nStems = news.map(contentStems);
-  const oldVocab = new Set(contentStems(context.oldAll));
-  const newVocab = new Set(contentStems(context.newAll));
+  const { oldVocab, newVocab, newGuards } = prepare(context.oldAll, context.newAll);
   const out: MeaningChange[] = [];
 
   // Align: identical sentences first, then the most similar pairs.
@@ -252,7 +274,6 @@ export function meaningChanges(
       out.push({ kind: "factor-added", risk: "high", message: `evaluation factor \`${f}…\` was added`, text: f });
 
   // Guards, per dimension, over the whole rubric.
-  const newGuards = sentencesOf(context.newAll).flatMap(guardsOf);
   for (const g of olds.flatMap(guardsOf)) {
     const now = newGuards.filter((n) => n.dimension === g.dimension);
     if (now.length === 0)

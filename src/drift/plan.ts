@@ -17,8 +17,20 @@ export interface PlanOptions {
   readonly noise?: number;
 }
 
+const criticalCache = new Map<string, number | null>();
+
 /** Smallest k ≥ m/2 with the sign test of k of m at most alpha, or null when none is. */
 function criticalCount(m: number, alpha: number): number | null {
+  const key = `${m}|${alpha}`;
+  const hit = criticalCache.get(key);
+  if (hit !== undefined) return hit;
+  const c = searchCritical(m, alpha);
+  if (criticalCache.size > 100_000) criticalCache.clear();
+  criticalCache.set(key, c);
+  return c;
+}
+
+function searchCritical(m: number, alpha: number): number | null {
   if (m === 0 || binomialTwoSided(m, m) > alpha) return null;
   let lo = Math.ceil(m / 2);
   let hi = m;
@@ -68,9 +80,12 @@ export function minimumDetectableFlipRate(n: number, opts: PlanOptions): number 
   const target = opts.power ?? 0.8;
   const ceiling = 1 - (opts.noise ?? 0);
   if (n <= 0 || detectionPower(n, ceiling, opts) < target) return 1;
-  let lo = 0;
-  let hi = ceiling;
-  for (let i = 0; i < 40 && hi - lo > 1e-5; i++) {
+  // Search upward from one flip's worth: the work per power evaluation grows with n·f, so the
+  // evaluations stay near the answer (100,000 probes take milliseconds, not seconds).
+  let hi = Math.min(ceiling, 1 / n);
+  while (hi < ceiling && detectionPower(n, hi, opts) < target) hi = Math.min(ceiling, hi * 2);
+  let lo = hi === ceiling ? 0 : hi / 2;
+  for (let i = 0; i < 40 && hi - lo > 1e-6; i++) {
     const mid = (lo + hi) / 2;
     if (detectionPower(n, mid, opts) >= target) hi = mid;
     else lo = mid;
