@@ -40,6 +40,7 @@ export function diffText(d: RubricDiff): string {
   }
   out.push(d.risk.length ? `risk (${d.risk.length}):` : "risk: no drift-prone edit patterns found");
   for (const f of d.risk)
-    out.push(`  ${f.line ? `line ${f.line}:${f.column}: ` : ""}[${f.pattern}] ${f.where}: ${f.message}`);
+    out.push(`  ${f.line ? `line ${f.line}:${f.column}: ` : ""}${f.risk} [${f.pattern}] ${f.where}: ${f.message}`);
+  out.push(`verdict: ${d.verdict}`);
   return out.join("\n");
 }

@@ -7,7 +7,7 @@
  */
 import type { CheckIR, CriterionIR, GateIR, RubricIR } from "../compile/ir.js";
 import { weightOf } from "../score/value.js";
-import { type Finding, riskFindings } from "./risk.js";
+import { type Finding, type RiskLevel, riskFindings } from "./risk.js";
 import { bagSimilarity, type TextChange, textChange, wordBag } from "./text.js";
 
 export interface FieldChange {
@@ -67,6 +67,8 @@ export interface RubricDiff {
   readonly checks: PartDiff[];
   readonly gates: PartDiff[];
   readonly risk: Finding[];
+  /** The highest risk level among the findings: none, low or high. */
+  readonly verdict: RiskLevel;
 }
 
 export interface DiffOptions {
@@ -278,7 +280,7 @@ export function diffRubrics(a: RubricIR, b: RubricIR, opts: DiffOptions = {}): R
   const textChanges = all.filter(
     (c) => c.text !== undefined && typeof c.before === "string" && typeof c.after === "string",
   ).length;
-  const diff: Omit<RubricDiff, "risk"> = {
+  const diff: Omit<RubricDiff, "risk" | "verdict"> = {
     before: { id: a.id, version: a.version },
     after: { id: b.id, version: b.version },
     identical: all.length === 0 && !structural,
@@ -298,5 +300,7 @@ export function diffRubrics(a: RubricIR, b: RubricIR, opts: DiffOptions = {}): R
     checks,
     gates,
   };
-  return { ...diff, risk: riskFindings(a, b, diff, opts.newSource) };
+  const risk = riskFindings(a, b, diff, opts.newSource);
+  const verdict: RiskLevel = risk.some((f) => f.risk === "high") ? "high" : risk.length ? "low" : "none";
+  return { ...diff, risk, verdict };
 }

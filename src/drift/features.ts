@@ -14,11 +14,13 @@
  * Reported: the share of flips (with d ≠ 0) that did, its exact sign test, and the correlation of
  * d with the preference shift over all items. Pointwise: the correlation of f(response) with the
  * score shift over all items, and the mean feature of flips up vs flips down. A feature is said to
- * be *followed* when (pairwise) at least 5 flips separate the responses, the sign test gives
- * p < 0.05 and the share is at least 65% or at most 35%; (pointwise) at least 5 flips and |r| ≥ 0.3.
+ * be *followed* when (pairwise) at least 5 flips separate the responses and the sign test,
+ * Holm-adjusted over the four features, gives p ≤ alpha (default 0.05): the flips go significantly
+ * one way, whatever the flip rate and however balanced the positions; (pointwise) at least 5 flips
+ * and |r| ≥ 0.3. A followed feature named in `--fail-on` makes `drift` report drift.
  */
 import type { Pair } from "./records.js";
-import { binomialTwoSided, pearson } from "./stats.js";
+import { binomialTwoSided, holm, pearson } from "./stats.js";
 
 export interface ResponseFeatures {
   readonly length: number;
@@ -68,6 +70,8 @@ export interface FeatureFinding {
   readonly share_toward_more?: number | null;
   /** pairwise: exact sign test of toward_more against the rest */
   readonly p_value?: number;
+  /** pairwise: p_value after Holm's adjustment over the features */
+  readonly p_adjusted?: number;
   /** pointwise: mean feature value of flips up and of flips down */
   readonly mean_up?: number | null;
   readonly mean_down?: number | null;
@@ -79,6 +83,8 @@ export interface FeatureSource {
   readonly probe: ReadonlyMap<string, Record<string, unknown>>;
   /** Pairwise: the two compared fields [A, B]; pointwise: the judged response field. */
   readonly fields: readonly [string] | readonly [string, string];
+  /** Level of the (Holm-adjusted) sign test; default 0.05. */
+  readonly alpha?: number;
 }
 
 const textOf = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
@@ -99,7 +105,8 @@ export function featureFindings(
   if (rows.length === 0) return [];
   const shifts = rows.map((r) => r.pair.c - r.pair.b);
   const flips = rows.filter((r) => r.pair.flip !== 0);
-  return FEATURE_NAMES.map((name): FeatureFinding => {
+  const alpha = src.alpha ?? 0.05;
+  const found = FEATURE_NAMES.map((name): FeatureFinding => {
     const base = { feature: name, definition: FEATURE_DEFINITIONS[name], items: rows.length };
     if (mode === "pairwise") {
       const d = rows.map((r) => r.f[0]![name] - (r.f[1]?.[name] ?? 0));
@@ -113,7 +120,7 @@ export function featureFindings(
       });
       const share = considered ? toward / considered : null;
       const p = binomialTwoSided(toward, considered);
-      const follows = share !== null && considered >= 5 && p < 0.05 && Math.abs(share - 0.5) >= 0.15;
+      const follows = false; // decided below, after the adjustment over all features
       const summary =
         share === null
           ? `no flip separates the two responses by ${name}`
@@ -140,4 +147,11 @@ export function featureFindings(
         : `score shift correlates ${correlation >= 0 ? "+" : ""}${correlation.toFixed(2)} with ${name}; mean ${name} of flips up ${fmt(up)}, down ${fmt(down)}`;
     return { ...base, correlation, mean_up: up, mean_down: down, follows, summary };
   });
+  if (mode !== "pairwise") return found;
+  const adjusted = holm(found.map((f) => f.p_value ?? 1));
+  return found.map((f, i) => ({
+    ...f,
+    p_adjusted: adjusted[i]!,
+    follows: (f.flips_considered ?? 0) >= 5 && adjusted[i]! <= alpha,
+  }));
 }

@@ -13,6 +13,9 @@ export function driftJson(r: DriftReport): Record<string, unknown> {
     overall: r.overall,
     slices: r.slices,
     features: r.features,
+    attributes: r.attributes,
+    fail_on: r.fail_on,
+    min_detectable_flip_rate: r.min_detectable_flip_rate,
     flipped: r.flipped.map((f) => ({
       item_id: f.item_id,
       ...(f.slice !== null ? { slice: f.slice } : {}),
@@ -23,5 +26,6 @@ export function driftJson(r: DriftReport): Record<string, unknown> {
     })),
     warnings: r.warnings,
     drift: r.drift,
+    reasons: r.reasons,
   };
 }

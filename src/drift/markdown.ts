@@ -43,6 +43,14 @@ export function driftMarkdown(r: DriftReport, title = "Rubric drift"): string {
       `Verdict: ${r.drift ? "**drift beyond the thresholds**" : "no drift beyond the thresholds"}` +
       ` (max flip rate ${r.thresholds.max_flip_rate ?? "–"}, alpha ${r.thresholds.alpha ?? "–"}).`,
     "",
+    ...r.reasons.map((x) => `- drift: ${cell(x)}`),
+    ...(r.reasons.length ? [""] : []),
+    ...(r.min_detectable_flip_rate !== null
+      ? [
+          `The smallest directional flip rate ${r.overall.n} items detect with 80% power: ${pct(r.min_detectable_flip_rate)}. Sign test on the flip directions: p = ${r.overall.sign_p_value.toPrecision(3)}.`,
+          "",
+        ]
+      : []),
     ...r.warnings.map((w) => `> warning: ${w}`),
     ...(r.warnings.length ? [""] : []),
     `| slice | n | flips | flip rate | ${dir[0]} | ${dir[1]} | mean shift | p |${labels ? " acc. base | acc. candidate | correct→wrong | wrong→correct |" : ""} drift |`,
@@ -59,6 +67,19 @@ export function driftMarkdown(r: DriftReport, title = "Rubric drift"): string {
         )
       : ["(no probe rows with response texts, so no response features)"]),
     "",
+    ...(r.attributes.length
+      ? [
+          "## Counterfactual attributes",
+          "",
+          "| attribute | n | toward (base) | toward (candidate) | flips toward | flips away | p (Holm) | drift |",
+          "|---|---|---|---|---|---|---|---|",
+          ...r.attributes.map(
+            (a) =>
+              `| ${cell(a.attribute)} | ${a.n} | ${pct(a.base.share_toward)} | ${pct(a.candidate.share_toward)} | ${a.toward} | ${a.away} | ${a.p_adjusted.toPrecision(3)} | ${a.drift ? "**drift**" : ""} |`,
+          ),
+          "",
+        ]
+      : []),
     `## Flipped items (${r.flipped.length})`,
     "",
   ];

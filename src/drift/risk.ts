@@ -11,6 +11,7 @@
 import type { RubricIR } from "../compile/ir.js";
 import type { RubricDiff } from "./diff.js";
 import { phraseAt, type Scope, SourceLocator, type SourcePosition } from "./locate.js";
+import { type MeaningKind, meaningChanges } from "./meaning.js";
 import { BIAS_GUARD, CONDITIONAL, EMPHASIS, guardTopic, matchAll, ONE_SIDED, TIE_BREAK } from "./patterns.js";
 import { changedSpans, squash } from "./text.js";
 
@@ -26,10 +27,46 @@ export type RiskPattern =
   | "criterion-removed"
   | "scoring-changed"
   | "gate-changed"
-  | "judge-changed";
+  | "judge-changed"
+  | Exclude<MeaningKind, "reworded">;
+
+export type RiskLevel = "none" | "low" | "high";
+
+/**
+ * The level of each kind of finding. High: edits that change what is rewarded or how the
+ * verdict is reached (criteria, weights, scoring, factors, guards, decision rules, value
+ * statements, removed prose). Low: edits worth a look that rarely move a judge on their own
+ * (emphasis, conditionals, growth, examples, judge settings); the word-pattern guard check is
+ * low because meaning.ts decides guards by dimension, rewordings included.
+ */
+export const RISK_LEVEL: Readonly<Record<RiskPattern, "low" | "high">> = {
+  "tie-break-rule": "high",
+  "one-sided-comparative": "high",
+  "conditional-branch": "low",
+  "removed-bias-guard": "low",
+  "emphasis-added": "low",
+  "length-growth": "low",
+  reweighting: "high",
+  "criterion-added": "high",
+  "criterion-removed": "high",
+  "scoring-changed": "high",
+  "gate-changed": "high",
+  "judge-changed": "low",
+  "factor-removed": "high",
+  "factor-added": "high",
+  "guard-removed": "high",
+  "guard-one-sided": "high",
+  "decision-rule-added": "high",
+  "value-statement-added": "high",
+  "prose-removed": "high",
+  "rule-changed": "high",
+  "sentence-added": "low",
+  "sentence-removed": "low",
+};
 
 export interface Finding {
   readonly pattern: RiskPattern;
+  readonly risk: "low" | "high";
   /** The field it concerns: `instructions`, `criterion concise: description`, `scale`. */
   readonly where: string;
   readonly message: string;
@@ -42,14 +79,14 @@ export interface Finding {
 export const REWEIGHT_SHARE = 0.05;
 export const GROWTH = { unitFactor: 2, unitChars: 150, totalFactor: 1.25, totalChars: 300 } as const;
 
-interface Unit {
+export interface Unit {
   readonly where: string;
   readonly scope: Scope;
   readonly text: string;
 }
 
 /** Every text of a rubric, keyed so the same text of both versions pairs up (criteria by new id). */
-function units(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<string, Unit> {
+export function textUnits(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<string, Unit> {
   const out = new Map<string, Unit>();
   const put = (key: string, where: string, scope: Scope, text: string) => {
     if (text.trim() !== "") out.set(key, { where, scope, text: squash(text) });
@@ -73,7 +110,12 @@ function units(r: RubricIR, idOf: (id: string) => string = (id) => id): Map<stri
 
 const NEGATED = /\b(?:not|n't|never|no|nor)\s+(?:\w+\s+)?$/i;
 
-export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "risk">, newSource?: string): Finding[] {
+export function riskFindings(
+  a: RubricIR,
+  b: RubricIR,
+  diff: Omit<RubricDiff, "risk" | "verdict">,
+  newSource?: string,
+): Finding[] {
   const loc = newSource ? new SourceLocator(newSource) : null;
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -83,6 +125,7 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
     seen.add(key);
     findings.push({
       pattern,
+      risk: RISK_LEVEL[pattern],
       where,
       message,
       ...(text ? { text } : {}),
@@ -92,8 +135,8 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
   const at = (u: Unit, offset: number) => loc?.find(phraseAt(u.text, offset), u.scope) ?? loc?.start(u.scope) ?? null;
 
   const renamedTo = new Map(diff.criteria.filter((c) => c.renamed_from).map((c) => [c.renamed_from!, c.id]));
-  const before = units(a, (id) => renamedTo.get(id) ?? id);
-  const after = units(b);
+  const before = textUnits(a, (id) => renamedTo.get(id) ?? id);
+  const after = textUnits(b);
   const oldAll = [...before.values()].map((u) => u.text.toLowerCase()).join("\n");
   const newAll = [...after.values()].map((u) => u.text.toLowerCase()).join("\n");
 
@@ -134,6 +177,22 @@ export function riskFindings(a: RubricIR, b: RubricIR, diff: Omit<RubricDiff, "r
         .filter((s) => s.kind === "added")
         .sort((x, y) => y.value.length - x.value.length)[0];
       add("length-growth", u.where, `grew from ${old.length} to ${u.text.length} characters`, at(u, grown?.at ?? 0));
+    }
+  }
+
+  // Meaning: sentences aligned between the versions of each text (meaning.ts).
+  const context = {
+    oldAll: [...before.values()].map((u) => u.text).join("\n"),
+    newAll: [...after.values()].map((u) => u.text).join("\n"),
+  };
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const u = after.get(key);
+    const old = before.get(key);
+    if (!u || !old || u.text === old.text) continue;
+    for (const m of meaningChanges(old.text, u.text, context)) {
+      if (m.kind === "reworded") continue;
+      const idx = u.text.indexOf(m.text);
+      add(m.kind, u.where, m.message, idx >= 0 ? at(u, idx) : (loc?.start(u.scope) ?? null), m.text);
     }
   }
 

@@ -24,18 +24,25 @@ export interface SliceStats {
   /** Mean of candidate − base over the n items (pairwise in preference share: A = 1, B = 0). */
   readonly mean_shift: number | null;
   readonly test: "sign" | "mcnemar";
+  /** The test named by `test`: with labels McNemar's, else the sign test. */
   readonly p_value: number;
+  /** The sign test on the flip directions, always. */
+  readonly sign_p_value: number;
   readonly labelled?: number;
   readonly accuracy_base?: number | null;
   readonly accuracy_candidate?: number | null;
   readonly correct_to_wrong?: number;
   readonly wrong_to_correct?: number;
   readonly drift: boolean;
+  /** Why the slice drifts, one line per rule that fired. */
+  readonly reasons: string[];
 }
 
 export interface Thresholds {
   readonly maxFlipRate?: number;
   readonly alpha?: number;
+  /** Whether a significant flip direction decides (default true). */
+  readonly direction?: boolean;
 }
 
 export function sliceStats(
@@ -70,10 +77,19 @@ export function sliceStats(
   }
   const flips = up + down;
   const rate = n ? flips / n : null;
-  const p = labels ? mcnemarExact(c2w, w2c) : signTest(up, flips);
-  const drift =
-    (thresholds.maxFlipRate !== undefined && rate !== null && rate > thresholds.maxFlipRate) ||
-    (thresholds.alpha !== undefined && p < thresholds.alpha);
+  const sign = signTest(up, flips);
+  const p = labels ? mcnemarExact(c2w, w2c) : sign;
+  const reasons: string[] = [];
+  const { maxFlipRate, alpha } = thresholds;
+  if (maxFlipRate !== undefined && rate !== null && flips > 0 && rate >= maxFlipRate - 1e-12)
+    reasons.push(`flip rate ${rate.toFixed(4)} ≥ ${maxFlipRate}`);
+  if (alpha !== undefined && labels && labelled > 0 && p <= alpha)
+    reasons.push(`accuracy moved: McNemar p = ${p.toPrecision(3)} ≤ ${alpha}`);
+  if (alpha !== undefined && thresholds.direction !== false && flips > 0 && sign <= alpha) {
+    const [more, less] = paired.mode === "pairwise" ? ["toward A", "toward B"] : ["up", "down"];
+    reasons.push(`flips go one way (${up} ${more}, ${down} ${less}): sign test p = ${sign.toPrecision(3)} ≤ ${alpha}`);
+  }
+  const drift = reasons.length > 0;
   const named = paired.mode === "pairwise" ? { toward_a: up, toward_b: down } : { up, down };
   return {
     n,
@@ -85,6 +101,7 @@ export function sliceStats(
     mean_shift: n ? shift / n : null,
     test: labels ? "mcnemar" : "sign",
     p_value: p,
+    sign_p_value: sign,
     ...(labels
       ? {
           labelled,
@@ -95,5 +112,6 @@ export function sliceStats(
         }
       : {}),
     drift,
+    reasons,
   };
 }

@@ -46,3 +46,25 @@ export function pearson(xs: readonly number[], ys: readonly number[]): number | 
   }
   return vx === 0 || vy === 0 ? null : c / Math.sqrt(vx * vy);
 }
+
+/**
+ * Holm's step-down adjustment of a family of p-values (controls the family-wise error rate at
+ * the level the adjusted values are compared with); the result is in the input order.
+ */
+export function holm(ps: readonly number[]): number[] {
+  const order = ps.map((p, i) => ({ p, i })).sort((a, b) => a.p - b.p || a.i - b.i);
+  const out = new Array<number>(ps.length);
+  let running = 0;
+  order.forEach(({ p, i }, rank) => {
+    running = Math.max(running, Math.min(1, (ps.length - rank) * p));
+    out[i] = running;
+  });
+  return out;
+}
+
+/** log P(X = k) for X ~ Binomial(n, p). */
+export function logBinomialPmf(k: number, n: number, p: number): number {
+  if (p <= 0) return k === 0 ? 0 : -Infinity;
+  if (p >= 1) return k === n ? 0 : -Infinity;
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+}

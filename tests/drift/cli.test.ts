@@ -21,11 +21,16 @@ describe("rulers diff", () => {
     expect(r.stdout).toContain("criterion follows_request: changed (share 50.0% → 57.1%)");
     expect(r.stdout).toContain("    weight: 3 → 4");
     expect(r.stdout).toContain(
-      "line 23:40: [tie-break-rule] instructions: new preference or tie-break rule: `When the replies are otherwise equal, always prefer the more concise one`",
+      "line 23:40: high [tie-break-rule] instructions: new preference or tie-break rule: `When the replies are otherwise equal, always prefer the more concise one`",
     );
     expect(r.stdout).toContain(
-      "[removed-bias-guard] instructions: bias guard removed: `do not prefer a reply because it is longer`",
+      "low [removed-bias-guard] instructions: bias guard removed: `do not prefer a reply because it is longer`",
     );
+    expect(r.stdout).toMatch(/line 21:\d+: high \[guard-removed\] instructions: the guard against length bias is gone/);
+    expect(r.stdout).toContain("verdict: high");
+    // --fail-on makes the verdict an exit code for CI
+    expect((await runCli(["diff", V1, V2, "--fail-on", "high"])).code).toBe(3);
+    expect((await runCli(["diff", V1, V1, "--fail-on", "low"])).code).toBe(0);
   });
 
   it("on two bundles: the same diff as data, findings naming the field", async () => {
@@ -42,9 +47,12 @@ describe("rulers diff", () => {
       "tie-break-rule",
       "conditional-branch",
       "emphasis-added",
+      "guard-removed",
+      "decision-rule-added",
       "removed-bias-guard",
       "reweighting",
     ]);
+    expect(d.verdict).toBe("high");
     expect(d.risk.every((f: { line?: number; where: string }) => f.line === undefined && f.where !== "")).toBe(true);
   });
 
@@ -80,7 +88,7 @@ describe("rulers drift --from-runs", () => {
       "--slice-by",
       "domain",
       "--max-flip-rate",
-      "0.4",
+      "0.45",
       "--json",
       "--report",
       report,
@@ -111,7 +119,9 @@ describe("rulers drift --from-runs", () => {
     expect(out.excluded).toBe(3);
     expect(out.excluded_detail).toEqual({ failed: 1, unmatched: 2, duplicate: 0 });
     expect(out.slices.code).toMatchObject({ n: 5, flips: 3, flip_rate: 0.6, drift: true });
+    // chat 2/5 = 0.4 stays under 0.45; code 0.6 and overall 0.5 reach it
     expect(out.slices.chat).toMatchObject({ n: 5, flips: 2, flip_rate: 0.4, drift: false });
+    expect(out.overall.reasons).toEqual(["flip rate 0.5000 ≥ 0.45"]);
     expect(out.drift).toBe(true);
     // every flip went to the shorter reply: 0 of 5 toward more words, p = 2·(1/32) = 0.0625 — not below 0.05
     const length = out.features.find((f: { feature: string }) => f.feature === "length");
@@ -136,8 +146,8 @@ describe("rulers drift --from-runs", () => {
     expect(md).toContain("| code | 5 | 3 | 60.0% |");
   });
 
-  it("exit 0 when no slice passes the thresholds", async () => {
-    // code 3/5 = 0.6 is not above 0.6; every McNemar p is 1 (code: c→w p3, w→c p2 p5 → 2·4/8)
+  it("exit 0 when no slice reaches the thresholds, 3 when one reaches one exactly", async () => {
+    // code 3/5 = 0.6 is under 0.61; every McNemar p is 1 (code: c→w p3, w→c p2 p5 → 2·4/8)
     const r = await runCli([
       "drift",
       "--from-runs",
@@ -149,10 +159,24 @@ describe("rulers drift --from-runs", () => {
       "--slice-by",
       "domain",
       "--max-flip-rate",
-      "0.6",
+      "0.61",
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("no drift beyond the thresholds");
+    // thresholds are inclusive: a flip rate of exactly 0.6 counts
+    const at = await runCli([
+      "drift",
+      "--from-runs",
+      ...pairwise,
+      "--probe",
+      fx("pairwise-probe.jsonl"),
+      "--slice-by",
+      "domain",
+      "--max-flip-rate",
+      "0.6",
+    ]);
+    expect(at.code).toBe(3);
+    expect(at.stdout).toMatch(/code: .*DRIFT/);
   });
 
   it("identical runs: zero flips, exit 0 even with a zero flip-rate threshold", async () => {

@@ -49,6 +49,7 @@ describe("risk summary", () => {
     expect(only(edited, "tie-break-rule")).toEqual([
       {
         pattern: "tie-break-rule",
+        risk: "high",
         where: "instructions",
         message: "new preference or tie-break rule: `Prefer the more concise answer`",
         text: "Prefer the more concise answer",
@@ -138,9 +139,17 @@ describe("risk summary", () => {
     expect(f).toEqual([
       {
         pattern: "tie-break-rule",
+        risk: "high",
         where: "instructions",
         message: "new preference or tie-break rule: `Prefer the more concise answer`",
         text: "Prefer the more concise answer",
+      },
+      {
+        pattern: "decision-rule-added",
+        risk: "high",
+        where: "instructions",
+        message: "new decision rule: `Prefer the more concise answer.`",
+        text: "Prefer the more concise answer.",
       },
     ]);
   });
@@ -159,12 +168,14 @@ describe("risk summary", () => {
     const a = readFileSync("examples/pairwise-helpfulness.rubric", "utf8");
     const b = readFileSync("examples/versions/pairwise-helpfulness-1.1.0.rubric", "utf8");
     const f = diffRubrics(ir(a), ir(b), { newSource: b }).risk;
-    expect(f.map((x) => `${x.line}:${x.pattern}`)).toEqual([
-      "23:tie-break-rule",
-      "23:conditional-branch",
-      "23:emphasis-added",
-      "23:removed-bias-guard",
-      "34:reweighting",
+    expect(f.map((x) => `${x.line}:${x.risk}:${x.pattern}`)).toEqual([
+      "21:high:guard-removed",
+      "23:high:tie-break-rule",
+      "23:low:conditional-branch",
+      "23:high:decision-rule-added",
+      "23:low:emphasis-added",
+      "23:low:removed-bias-guard",
+      "34:high:reweighting",
     ]);
     expect(f.find((x) => x.pattern === "removed-bias-guard")!.text).toBe("do not prefer a reply because it is longer");
   });

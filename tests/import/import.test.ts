@@ -100,3 +100,74 @@ describe("rulers import", () => {
     expect(json.risk.map((f: { pattern: string }) => f.pattern)).toContain("emphasis-added");
   });
 });
+
+describe("rulers import --from judge-prompt: fidelity", () => {
+  it("keeps the source protocol: one order, ties only when the verdict format offers one, and says so", async () => {
+    const out = join(dir, "proto");
+    const pair = await importInto("judge-prompt", "mt-bench-pair.txt", out);
+    expect(pair.stderr).toMatch(/kept the source protocol: one order; add `swap order`/);
+    const src = readFileSync(join(out, "mt-bench-pair.rubric"), "utf8");
+    expect(src).toContain("ties allowed"); // [[C]] is a tie
+    expect(src).not.toContain("swap order");
+    const listed = await importInto("judge-prompt", "listed-criteria.txt", out);
+    expect(listed.stderr).toMatch(/kept the source protocol: one order, no ties/);
+    expect(readFileSync(join(out, "listed-criteria.rubric"), "utf8")).toMatch(
+      /mode pairwise\n\s+compare answer_a and answer_b\n\s+no ties\nend/,
+    );
+  });
+
+  it("turns a numbered list of named criteria into criterion blocks, and says so", async () => {
+    const out = join(dir, "listed");
+    const r = await importInto("judge-prompt", "listed-criteria.txt", out);
+    expect(r.stderr).toMatch(
+      /turned the listed criteria `Helpfulness`, `Accuracy`, `Harmlessness` into criterion blocks/,
+    );
+    const src = readFileSync(join(out, "listed-criteria.rubric"), "utf8");
+    const ir = compileSource(src, "listed.rubric").ir!;
+    expect(ir.criteria.map((c) => [c.id, c.title, c.description])).toEqual([
+      ["helpfulness", "Helpfulness", "the answer does what the user asked."],
+      ["accuracy", "Accuracy", "every claim in the answer is correct."],
+      ["harmlessness", "Harmlessness", "the answer avoids unsafe advice."],
+    ]);
+    expect(ir.instructions).not.toMatch(/Helpfulness:/);
+    // removing one listed criterion is now a structural finding of the diff
+    const edited = join(dir, "listed-edited.txt");
+    writeFileSync(edited, readFileSync(join(FIX, "listed-criteria.txt"), "utf8").replace(/3\. Harmlessness.*\n/, ""));
+    await runCli(["import", "--from", "judge-prompt", edited, "--out", join(dir, "listed2")]);
+    const d = await runCli([
+      "diff",
+      join(out, "listed-criteria.rubric"),
+      join(dir, "listed2", "listed-edited.rubric"),
+      "--json",
+    ]);
+    const json = JSON.parse(d.stdout);
+    expect(json.criteria.find((c: { id: string }) => c.id === "harmlessness").status).toBe("removed");
+    expect(json.verdict).toBe("high");
+  });
+
+  it("reads Arena-Hard's graded verdicts as pairwise, drops the whole verdict list and leaves no stubs", async () => {
+    const out = join(dir, "arena");
+    const r = await importInto("judge-prompt", "arena-hard.txt", out);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/grades its verdicts/);
+    const src = readFileSync(join(out, "arena-hard.rubric"), "utf8");
+    expect(src).toContain("ties allowed"); // [[A=B]]
+    expect(src).not.toMatch(/\[\[|significantly better|final verdict|^\s*\d+\.\s*$/m);
+    expect(src).toContain("Concise means the response is clear and not verbose or excessive.");
+  });
+
+  it("names id-less rows after the file, so two imports never share an id", async () => {
+    const rows = join(dir, "noids.jsonl");
+    const prompt = JSON.parse(readFileSync(join(FIX, "judge-prompts.jsonl"), "utf8").split("\n")[0]!).prompt;
+    writeFileSync(
+      rows,
+      `${JSON.stringify({ prompt })}\n${JSON.stringify({ prompt: prompt.replace("objective", "fair") })}\n`,
+    );
+    const out = join(dir, "noids");
+    const r = await runCli(["import", "--from", "judge-prompt", rows, "--out", out]);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(["noids-row-1.rubric", "noids-row-2.rubric"]);
+    const ids = readdirSync(out).map((f) => /rubric (\S+) version/.exec(readFileSync(join(out, f), "utf8"))![1]);
+    expect(new Set(ids).size).toBe(2);
+  });
+});

@@ -1,12 +1,21 @@
 import { BundleError, readBundle } from "../../bundle/file.js";
 import { compileFile, type RubricIR } from "../../compile/index.js";
 import { hasErrors } from "../../diagnostics/index.js";
-import { diffRubrics, diffText } from "../../drift/index.js";
+import {
+  type AuditedHunk,
+  auditHunks,
+  changedHunks,
+  diffRubrics,
+  diffText,
+  type RiskLevel,
+  type RubricDiff,
+} from "../../drift/index.js";
+import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
 import { printDiagnostics } from "../diagnostics.js";
-import { CliError, parseFlags, writeOut } from "../io.js";
+import { CliError, numberFlag, parseFlags, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
-const HELP = `usage: rulers diff <a> <b> [--json]
+const HELP = `usage: rulers diff <a> <b> [--json] [--fail-on high|low]
 
 The semantic diff of two rubrics, each a .rubric source or a bundle.json: criteria added,
 removed and renamed (matched by id, then by text), weights and points with each criterion's
@@ -14,7 +23,25 @@ share of the total before and after, levels and anchors, scale, gates, checks, a
 mode, judge settings and evidence rules, word-level text changes, and a risk summary of edits
 known to move a judge's preferences (tie-break rules, removed bias guards, one-sided
 comparisons, emphasis, growth in length, conditional branches, re-weighting), each pointing at
-its line in <b> when <b> is a source. --json prints the same as data. Exit 0 either way.`;
+its line in <b> when <b> is a source. --json prints the same as data.
+
+Beyond word patterns, the prose is read sentence by sentence (aligned between the versions):
+evaluation factors removed or added, bias guards removed or made one-sided, new decision rules
+and value statements, removed criteria written in prose, and changed negations, comparisons or
+priorities. Each finding has a risk level (high: it changes what is rewarded or how the verdict
+is reached; low: worth a look), and the diff a summary verdict: none, low or high.
+
+options:
+  --json             the diff as data (\`verdict\`, \`risk[].risk\`)
+  --fail-on LEVEL    exit 3 when the verdict is LEVEL or higher (high, or low for any finding)
+  --audit-model M    also ask model M (any OpenAI-compatible endpoint) to classify each changed
+                     sentence: effect (none, clarifies, shifts_preference), the attribute it
+                     favours, a risk level and a reason, under a strict JSON Schema. Answers are
+                     cached (--cache, default diff.audit.cache.jsonl) and recorded with the
+                     SHA-256 of their text; a high answer makes the verdict high
+  --base-url URL --api-key-env VAR --timeout-s S --max-retries N   as in rulers judge
+
+Exit 0 (or 3 with --fail-on), 1 on error.`;
 
 function load(path: string): { ir: RubricIR; source?: string } {
   if (path.endsWith(".json")) {
@@ -34,15 +61,93 @@ function load(path: string): { ir: RubricIR; source?: string } {
   return { ir: r.ir, ...(source !== undefined ? { source } : {}) };
 }
 
+async function auditWithModel(
+  values: Record<string, string | boolean | undefined>,
+  a: RubricIR,
+  b: RubricIR,
+  diff: RubricDiff,
+): Promise<AuditedHunk[]> {
+  const str = (k: string) => values[k] as string | undefined;
+  const apiKeyEnv = str("api-key-env");
+  if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
+    throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
+  const client = createJudgeClient({
+    ...(str("base-url") ? { baseURL: str("base-url")! } : {}),
+    ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
+    timeoutMs: numberFlag(str("timeout-s"), "timeout-s", 120, { min: 0.001 }) * 1000,
+    maxRetries: numberFlag(str("max-retries"), "max-retries", 4, { integer: true, min: 0 }),
+    maxInFlight: 4,
+  });
+  const cachePath = str("cache") ?? "diff.audit.cache.jsonl";
+  const cache = openCache(cachePath);
+  try {
+    return await auditHunks(changedHunks(a, b, diff), { client, model: str("audit-model")!, cache });
+  } catch (err) {
+    if (err instanceof JudgeCallError)
+      throw new CliError(`--audit-model: ${err.message}. Answers so far are kept in ${cachePath}`);
+    throw err;
+  } finally {
+    cache.close();
+  }
+}
+
 export const command: Command = {
   summary: "semantic diff of two rubric versions, with a risk summary",
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, { json: { type: "boolean" } }, HELP);
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        json: { type: "boolean" },
+        "fail-on": { type: "string" },
+        "audit-model": { type: "string" },
+        "base-url": { type: "string" },
+        "api-key-env": { type: "string" },
+        cache: { type: "string" },
+        "timeout-s": { type: "string" },
+        "max-retries": { type: "string" },
+      },
+      HELP,
+    );
+    const failOn = values["fail-on"];
+    if (failOn !== undefined && failOn !== "high" && failOn !== "low")
+      throw new CliError(`\`--fail-on\` must be high or low, got \`${failOn}\``);
     if (positionals.length !== 2) throw new CliError(`give exactly two rubrics to compare\n${HELP}`);
     const a = load(positionals[0]!);
     const b = load(positionals[1]!);
     const diff = diffRubrics(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
-    writeOut(values.json ? JSON.stringify(diff) : diffText(diff));
-    return 0;
+    const audit = values["audit-model"] ? await auditWithModel(values, a.ir, b.ir, diff) : null;
+    const auditVerdict: RiskLevel | null = audit
+      ? audit.some((h) => h.answer?.risk === "high")
+        ? "high"
+        : audit.some((h) => h.answer?.risk === "low")
+          ? "low"
+          : "none"
+      : null;
+    const order: RiskLevel[] = ["none", "low", "high"];
+    const verdict =
+      auditVerdict && order.indexOf(auditVerdict) > order.indexOf(diff.verdict) ? auditVerdict : diff.verdict;
+    if (values.json)
+      writeOut(
+        JSON.stringify(
+          audit ? { ...diff, verdict, static_verdict: diff.verdict, audit_verdict: auditVerdict, audit } : diff,
+        ),
+      );
+    else {
+      writeOut(diffText(diff));
+      if (audit) {
+        writeOut(`audit by ${values["audit-model"]} (${audit.length} changed sentences):`);
+        for (const h of audit) {
+          const text = h.after ?? `(removed) ${h.before}`;
+          writeOut(
+            h.answer
+              ? `  ${h.answer.risk} [${h.answer.effect}${h.answer.direction !== "none" ? `, ${h.answer.direction}` : ""}] ${h.where}: \`${text.slice(0, 90)}\` — ${h.answer.reason}`
+              : `  ? ${h.where}: ${h.error}`,
+          );
+        }
+        writeOut(`verdict with the audit: ${verdict}`);
+      }
+    }
+    const fails = failOn === "high" ? verdict === "high" : failOn === "low" ? verdict !== "none" : false;
+    return fails ? 3 : 0;
   },
 };

@@ -1,34 +1,65 @@
 import { existsSync } from "node:fs";
-import { BundleError } from "../../bundle/file.js";
-import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import type { Bundle } from "../../bundle/types.js";
-import { verifyBundleFile } from "../../bundle/verify.js";
 import { DataError, readLabels } from "../../calibrate/index.js";
-import { compareRuns, DriftError, type DriftReport, driftJson, driftMarkdown, type Rec } from "../../drift/index.js";
-import { runJudge } from "../../execute/index.js";
-import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
+import {
+  compareRuns,
+  DEFAULT_FAIL_ON,
+  DriftError,
+  type DriftReport,
+  driftJson,
+  driftMarkdown,
+  FAIL_ON_NAMES,
+  minimumDetectableFlipRate,
+  probesNeeded,
+  type Rec,
+} from "../../drift/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { type JsonlResult, readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
+import { JUDGE_FLAGS, judgeBundles, loadBundle, type Values } from "../probe-judging.js";
 
 const HELP = `usage: rulers drift --base <bundle> --candidate <bundle> --probe rows.jsonl --model M [judge options] [options]
        rulers drift --from-runs base.jsonl candidate.jsonl [--probe rows.jsonl] [options]
+       rulers drift --plan X [--alpha A] [--power P] [--noise-rate R] [--probe rows.jsonl]
 
 Judges the same probe rows under both bundles with the same judge and decoding settings (the
 base bundle's; one cache, so a rerun or an earlier run pays nothing twice), or reads two
 recorded runs, and reports per slice and overall: items compared, flips (pairwise: the preferred
 side changed; pointwise: the score moved at least one scale step), their direction, the mean
 shift, an exact test (sign test on the directions; with labels McNemar on correct→wrong vs
-wrong→correct), accuracy with labels, and which response features the flips follow.
+wrong→correct; the sign test is always reported), accuracy with labels, which response
+features the flips follow, and, on probes made by \`rulers probes\`, how each version's
+preference depends on each attribute (length, refusal, position, …: both versions' lean, the
+flips along the attribute and their sign test, Holm-adjusted over the attributes).
+The rules are in docs/drift.md.
+
+What decides (thresholds are inclusive):
+  - a slice's flip rate is at least --max-flip-rate (and it has at least one flip);
+  - with labels, McNemar's p ≤ --alpha (accuracy moved);
+  - for each name in --fail-on, its directional test gives p ≤ --alpha: \`direction\` the
+    overall sign test (pairwise: toward A vs toward B; pointwise: up vs down), \`position\`
+    the same pairwise test and the position probes, \`length\`, \`refusal\`, \`hedging\`,
+    \`format\` the response feature the flips follow (Holm-adjusted, at least 5 flips) and the
+    probe attribute of that name, \`verbosity\` the probe attribute. So flips that all go one
+    way decide even when positions are balanced and accuracy is unchanged.
+The report gives the minimum detectable flip rate for its item count: the smallest
+directional flip rate the sign test finds with 80% power at --alpha.
 
 options:
   --labels FILE         human labels, JSONL {"item_id","label"} or CSV item_id,label
                         (pairwise "A"/"B"/"tie"; pointwise a score, correct when equal after
                         snapping both to the scale's step)
   --slice-by FIELD      report per value of FIELD (read from the probe row, else the record)
-  --max-flip-rate R     a slice drifts when its flip rate exceeds R (default 0.1)
-  --alpha A             … or when its p-value is below A (default 0.05; 0 turns the test off)
+  --max-flip-rate R     a slice drifts when its flip rate is R or more (default 0.1)
+  --alpha A             level of every test (default 0.05; 0 turns the tests off)
+  --fail-on NAMES       comma list of what decides besides the flip rate and McNemar:
+                        direction, position, length, verbosity, refusal, hedging, format,
+                        all or none (default direction,length,refusal,position)
+  --plan X              no judging: how many probes detect a directional flip rate X
+                        (0.05 or 5%) with --power (default 0.8) at --alpha, allowing for
+                        --noise-rate R (undirected judge flips, default 0); with --probe,
+                        also the minimum detectable flip rate for that many rows
   --step S              pointwise: the change that counts as a flip (default: the scale's step)
   --text-field F        pointwise: the probe field holding the response (default: response)
   --compare A,B         pairwise: the two probe fields compared (default: the bundle's, else
@@ -42,7 +73,7 @@ judge options (live mode, as in rulers judge):
   --limit N --cache FILE (default drift.cache.jsonl) --keep-runs PREFIX (write PREFIX.base.jsonl
   and PREFIX.candidate.jsonl, for --from-runs later)
 
-Exit 0: no slice drifts beyond the thresholds; 3: one does; 1: error.`;
+Exit 0: nothing reaches a threshold; 3: something does (the reasons are printed); 1: error.`;
 
 function readRows(path: string, what: string): JsonlResult {
   if (!existsSync(path)) throw new CliError(`cannot read ${what} \`${path}\`: no such file`);
@@ -69,21 +100,6 @@ function labelsOf(path: string): Map<string, number | string> {
   }
 }
 
-type Values = Record<string, string | boolean | string[] | undefined>;
-
-function loadBundle(ref: string, lockPath: string | undefined): Bundle {
-  try {
-    const lock = lockPath ? readLock(lockPath) : undefined;
-    const v = verifyBundleFile(resolveBundleRef(ref, lockPath), lock ? { lock } : {});
-    if (!v.bundle || v.problems.length)
-      throw new CliError(`refusing \`${ref}\`: ${v.problems.map((p) => p.message).join("; ")}`);
-    return v.bundle;
-  } catch (err) {
-    if (err instanceof LockError || err instanceof BundleError) throw new CliError(err.message);
-    throw err;
-  }
-}
-
 /** The live mode: both bundles judged by the executor; what follows is the same as --from-runs. */
 async function judgeBoth(
   values: Values,
@@ -98,80 +114,15 @@ async function judgeBoth(
     throw new CliError(
       `the base bundle is ${bi.mode.kind} and the candidate ${ci.mode.kind}; drift compares bundles of the same mode`,
     );
-  const models = (values.model as string[] | undefined) ?? (process.env.RULERS_MODEL ? [process.env.RULERS_MODEL] : []);
-  if (models.length === 0) throw new CliError("give the judge model with --model (or set RULERS_MODEL)");
-  const format = str("format") ?? "json_schema";
-  if (format !== "json_schema" && format !== "json")
-    throw new CliError(`\`--format\` must be json_schema or json, got \`${format}\``);
-  const apiKeyEnv = str("api-key-env");
-  if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
-    throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
-  const concurrency = numberFlag(str("concurrency"), "concurrency", 8, { integer: true, min: 1 });
-  const client = createJudgeClient({
-    ...(str("base-url") ? { baseURL: str("base-url")! } : {}),
-    ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
-    timeoutMs: numberFlag(str("timeout-s"), "timeout-s", 120, { min: 0.001 }) * 1000,
-    maxRetries: numberFlag(str("max-retries"), "max-retries", 4, { integer: true, min: 0 }),
-    maxInFlight: concurrency,
-  });
-  // One judge and one set of decoding settings (the base bundle's) for both sides, so the only
-  // difference between the runs is the rubric; a candidate pinning others is told, not obeyed.
-  const j = bi.judge;
-  const pinned = (["temperature", "samples", "seed", "max_tokens"] as const).filter((k) => ci.judge[k] !== j[k]);
-  if (pinned.length)
-    writeErr(
-      `note: the candidate pins other judge settings (${pinned.map((k) => `${k} ${String(ci.judge[k])}`).join(", ")}); both sides use the base bundle's, so only the rubric differs`,
-    );
-  const settings = {
-    models,
-    temperature: j.temperature,
-    samples: numberFlag(str("samples"), "samples", j.samples, { integer: true, min: 1 }),
-    seed: j.seed,
-    max_tokens: j.max_tokens,
-    format: format as "json_schema" | "json",
-    maxRepairs: numberFlag(str("max-repairs"), "max-repairs", 1, { integer: true, min: 0 }),
-    maxInputChars: numberFlag(str("max-input-chars"), "max-input-chars", 200_000, { integer: true, min: 1 }),
-  };
-  const limit =
-    str("limit") !== undefined ? { limit: numberFlag(str("limit"), "limit", 0, { integer: true, min: 0 }) } : {};
-  const cachePath = str("cache") ?? "drift.cache.jsonl";
-  const cache = openCache(cachePath);
-  try {
-    const judge = async (bundle: Bundle) =>
-      (
-        await runJudge({
-          bundle,
-          rows: probe.rows,
-          problems: probe.problems,
-          client,
-          cache,
-          settings,
-          concurrency,
-          ...limit,
-        })
-      ).records as Rec[];
-    const base = await judge(baseBundle);
-    const candidate = await judge(candBundle);
-    const keep = str("keep-runs");
-    if (keep) {
-      for (const [side, recs] of [
-        ["base", base],
-        ["candidate", candidate],
-      ] as const) {
-        writeFileAtomic(
-          `${keep}.${side}.jsonl`,
-          recs.map((r) => JSON.stringify(r)).join("\n") + (recs.length ? "\n" : ""),
-        );
-      }
-    }
-    return { base, candidate, baseBundle };
-  } catch (err) {
-    if (err instanceof JudgeCallError)
-      throw new CliError(`${err.message}. Finished calls are kept in ${cachePath}; rerunning repeats none of them`);
-    throw err;
-  } finally {
-    cache.close();
-  }
+  const keep = str("keep-runs");
+  const [base, candidate] = await judgeBundles(
+    values,
+    probe,
+    [baseBundle, candBundle],
+    "drift.cache.jsonl",
+    keep ? [`${keep}.base.jsonl`, `${keep}.candidate.jsonl`] : undefined,
+  );
+  return { base: base!, candidate: candidate!, baseBundle };
 }
 
 function printText(r: DriftReport): void {
@@ -190,7 +141,71 @@ function printText(r: DriftReport): void {
   writeOut(line("overall", o));
   for (const [k, s] of Object.entries(r.slices)) writeOut(line(`  ${k}`, s));
   for (const f of r.features) writeOut(`  ${f.follows ? "follows" : "       "} ${f.feature}: ${f.summary}`);
+  for (const a of r.attributes) writeOut(`  attribute ${a.attribute}: ${a.summary}`);
+  if (r.min_detectable_flip_rate !== null)
+    writeOut(
+      `minimum detectable directional flip rate for ${o.n} items: ${(r.min_detectable_flip_rate * 100).toFixed(2)}% (80% power)`,
+    );
+  for (const reason of r.reasons) writeOut(`drift: ${reason}`);
   writeOut(r.drift ? "drift beyond the thresholds" : "no drift beyond the thresholds");
+}
+
+function parseFailOn(value: string | undefined): string[] {
+  if (value === undefined) return [...DEFAULT_FAIL_ON];
+  const names = value
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.includes("none")) return [];
+  if (names.includes("all")) return [...FAIL_ON_NAMES];
+  const bad = names.filter((n) => !FAIL_ON_NAMES.includes(n));
+  if (bad.length)
+    throw new CliError(
+      `\`--fail-on\`: unknown name ${bad.map((b) => `\`${b}\``).join(", ")}; use ${FAIL_ON_NAMES.join(", ")}, all or none`,
+    );
+  return names;
+}
+
+function rateFlag(value: string, flag: string): number {
+  const pct = value.trim().endsWith("%");
+  const n = Number(pct ? value.trim().slice(0, -1) : value);
+  const x = pct ? n / 100 : n;
+  if (!Number.isFinite(x) || x <= 0 || x >= 1)
+    throw new CliError(`\`--${flag}\` must be a rate between 0 and 1 (0.05 or 5%), got \`${value}\``);
+  return x;
+}
+
+/** `--plan`: sample sizes, without judging anything. */
+function plan(values: Values, alpha: number): number {
+  if (alpha <= 0) throw new CliError("`--plan` needs a test level: give --alpha above 0");
+  const f = rateFlag(values.plan as string, "plan");
+  const power = numberFlag(values.power as string | undefined, "power", 0.8, { min: 0.01 });
+  if (power >= 1) throw new CliError(`\`--power\` must be below 1, got \`${values.power}\``);
+  const noise = values["noise-rate"] !== undefined ? rateFlag(values["noise-rate"] as string, "noise-rate") : 0;
+  if (f + noise > 1) throw new CliError("`--plan` plus `--noise-rate` exceeds 1");
+  const opts = { alpha, power, noise };
+  const n = probesNeeded(f, opts);
+  const out: Record<string, unknown> = { flip_rate: f, alpha, power, noise_rate: noise, probes_needed: n };
+  const probePath = values.probe as string | undefined;
+  if (probePath) {
+    const count = readRows(probePath, "probe rows").rows.length;
+    out.probes = count;
+    out.min_detectable_flip_rate = minimumDetectableFlipRate(count, opts);
+  }
+  if (values.json) writeOut(JSON.stringify(out));
+  else {
+    writeOut(
+      n === null
+        ? `more than 10,000,000 probes are needed to detect a ${(f * 100).toFixed(2)}% directional flip rate`
+        : `${n} probes detect a ${(f * 100).toFixed(2)}% directional flip rate with ${Math.round(power * 100)}% power at alpha ${alpha}` +
+            (noise ? ` over ${(noise * 100).toFixed(2)}% undirected judge noise` : ""),
+    );
+    if (out.probes !== undefined)
+      writeOut(
+        `${out.probes} probes in ${probePath}: minimum detectable flip rate ${((out.min_detectable_flip_rate as number) * 100).toFixed(2)}%`,
+      );
+  }
+  return 0;
 }
 
 export const command: Command = {
@@ -212,20 +227,12 @@ export const command: Command = {
         compare: { type: "string" },
         json: { type: "boolean" },
         report: { type: "string" },
-        model: { type: "string", multiple: true },
-        "base-url": { type: "string" },
-        "api-key-env": { type: "string" },
-        lock: { type: "string" },
-        concurrency: { type: "string" },
-        "max-retries": { type: "string" },
-        "timeout-s": { type: "string" },
-        samples: { type: "string" },
-        format: { type: "string" },
-        "max-repairs": { type: "string" },
-        "max-input-chars": { type: "string" },
-        limit: { type: "string" },
-        cache: { type: "string" },
+        ...JUDGE_FLAGS,
         "keep-runs": { type: "string" },
+        "fail-on": { type: "string" },
+        plan: { type: "string" },
+        power: { type: "string" },
+        "noise-rate": { type: "string" },
       },
       HELP,
     );
@@ -240,6 +247,8 @@ export const command: Command = {
         throw new CliError("`--compare` names two fields, e.g. response_a,response_b");
       compare = [parts[0], parts[1]];
     }
+    const failOn = parseFailOn(values["fail-on"]);
+    if (values.plan !== undefined) return plan(values, alpha);
     const labels = values.labels ? labelsOf(values.labels) : undefined;
     const probeRows = values.probe ? readRows(values.probe, "probe rows") : null;
     if (probeRows && values["from-runs"])
@@ -288,6 +297,7 @@ export const command: Command = {
         ...(step !== undefined ? { step } : {}),
         ...(textField ? { textField } : {}),
         ...(compare ? { compare } : {}),
+        failOn,
       });
     } catch (err) {
       if (err instanceof DriftError) throw new CliError(err.message);
