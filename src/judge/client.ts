@@ -74,9 +74,8 @@ export class Semaphore {
   }
 }
 
-export type { ChatMessage, ChatRequest, Completion, ResponseFormat } from "../provider/index.js";
+export type { ChatMessage, ChatRequest, Completion, JudgeErrorKind, ResponseFormat } from "../provider/index.js";
 export { JudgeCallError };
-export type { JudgeErrorKind } from "../provider/index.js";
 
 /** Attempts of the call whose async context we are in: the fetch hook cannot see which call it serves. */
 const currentCall = new AsyncLocalStorage<{ attempts: number }>();

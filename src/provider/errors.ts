@@ -98,7 +98,7 @@ export interface DescribeContext {
 /** Words for a parameter the server refused, so the user knows which setting to change. */
 function rejectedSetting(detail: string): string | null {
   const m =
-    /(temperature|max_tokens|max_completion_tokens|reasoning_effort|seed|thinking|effort|response_format|tool_choice|json_schema|output_config|responseJsonSchema|responseSchema|thinkingConfig)/i.exec(
+    /(thinkingConfig|responseJsonSchema|responseSchema|output_config|reasoning_effort|max_completion_tokens|max_tokens|temperature|seed|thinking|effort|response_format|tool_choice|json_schema)/i.exec(
       detail,
     );
   return m ? m[1]! : null;

@@ -58,7 +58,8 @@ export function openaiBody(
   const body: Record<string, unknown> = { model: request.model, messages: request.messages };
   if (c.temperature) body.temperature = request.temperature;
   if (request.seed !== undefined) body.seed = request.seed;
-  if (request.max_tokens !== undefined) body[c.token_limit === "max_completion_tokens" ? "max_completion_tokens" : "max_tokens"] = request.max_tokens;
+  if (request.max_tokens !== undefined)
+    body[c.token_limit === "max_completion_tokens" ? "max_completion_tokens" : "max_tokens"] = request.max_tokens;
   if (request.reasoning_effort !== undefined) body.reasoning_effort = request.reasoning_effort;
   const schema = schemaOf(request.response_format);
   if (schema === null || format === "json") body.response_format = { type: "json_object" };
@@ -100,8 +101,8 @@ export function openaiAnswer(res: unknown, request: ChatRequest, at: string): Pr
   // In tools mode the answer is the forced call's arguments; a server that answered in text anyway still counts.
   const args = message.tool_calls?.[0]?.function?.arguments;
   const finish = choice.finish_reason === "tool_calls" ? "stop" : (choice.finish_reason ?? null);
-  const cached = (r!.usage as { prompt_tokens_details?: { cached_tokens?: number } } | undefined)
-    ?.prompt_tokens_details?.cached_tokens;
+  const cached = (r!.usage as { prompt_tokens_details?: { cached_tokens?: number } } | undefined)?.prompt_tokens_details
+    ?.cached_tokens;
   return {
     content: typeof args === "string" ? args : (message.content ?? null),
     refusal: message.refusal ?? null,

@@ -213,7 +213,8 @@ export function translateSchema(schema: Schema, dialect: Dialect): Translated {
         out[k] = Object.fromEntries(
           Object.entries(v as Schema).map(([name, sub]) => [name, walk(sub, pointer(pointer(path, k), name))]),
         );
-      else if (LIST_OF.has(k) && Array.isArray(v)) out[k] = v.map((sub, i) => walk(sub, pointer(pointer(path, k), String(i))));
+      else if (LIST_OF.has(k) && Array.isArray(v))
+        out[k] = v.map((sub, i) => walk(sub, pointer(pointer(path, k), String(i))));
       else if (ONE_OF.has(k) && v && typeof v === "object") out[k] = walk(v, pointer(path, k));
       else out[k] = v;
     }

@@ -33,10 +33,7 @@ export function describeSdkError(err: unknown, sdk: SdkErrorClasses, c: Describe
     const body = e.error as { message?: unknown; error?: { message?: unknown } } | undefined;
     const inner = typeof body?.message === "string" ? body.message : body?.error?.message;
     const detail = oneLine(typeof inner === "string" && inner ? inner : e.message || "");
-    return describeStatus(
-      { status: e.status ?? 0, detail, code: typeof e.code === "string" ? e.code : null },
-      c,
-    );
+    return describeStatus({ status: e.status ?? 0, detail, code: typeof e.code === "string" ? e.code : null }, c);
   }
   return new JudgeCallError(
     "connection",
