@@ -21,7 +21,10 @@ import { type AnswerFormat, type ChatRequest, type ProviderAnswer, schemaName, s
 const translated = new WeakMap<object, Map<string, Record<string, unknown>>>();
 function dialect(schema: Record<string, unknown>, d: "gemini" | "gemini-openapi"): Record<string, unknown> {
   let m = translated.get(schema);
-  if (!m) translated.set(schema, (m = new Map()));
+  if (!m) {
+    m = new Map();
+    translated.set(schema, m);
+  }
   let s = m.get(d);
   if (!s) {
     s = translateSchema(schema, d).schema;
