@@ -21,6 +21,7 @@ import {
   jsonSchemaFormat,
 } from "../judge/client.js";
 import { type Message, renderPrompt } from "../judge/prompt.js";
+import { type AnswerFormat, type PriceList, type ProviderName, roundUsd } from "../provider/index.js";
 import {
   applyEvidencePolicy,
   type BreakdownEntry,
@@ -47,9 +48,18 @@ export interface JudgeSettings {
   readonly samples: number;
   readonly seed: number | null;
   readonly max_tokens: number | null;
-  readonly format: "json_schema" | "json";
+  readonly format: AnswerFormat;
   readonly maxRepairs: number;
   readonly maxInputChars: number;
+  /** The rubric's `reasoning effort` / `reasoning budget`, or their command-line overrides. */
+  readonly reasoning_effort?: string | undefined;
+  readonly reasoning_budget?: number | undefined;
+  /** Settings the command line changed from the rubric's, recorded in each record's `judge`. */
+  readonly overrides?: Readonly<Record<string, unknown>> | undefined;
+  /** Which provider answers (default openai); part of the cache key when not OpenAI's dialect. */
+  readonly provider?: ProviderName | undefined;
+  /** Prices for `cost_usd`; without them records carry no cost. */
+  readonly prices?: PriceList | undefined;
 }
 
 export interface ItemContext {
@@ -143,7 +153,7 @@ export function criteriaFor(
 const formats = new WeakMap<object, Record<string, unknown>>();
 
 /** One response_format object per schema, so hashing and the SDK see the same object each call. */
-function responseFormat(format: "json_schema" | "json", schema: Record<string, unknown>): Record<string, unknown> {
+function responseFormat(format: AnswerFormat, schema: Record<string, unknown>): Record<string, unknown> {
   if (format === "json") return JSON_OBJECT;
   let f = formats.get(schema);
   if (!f) {
@@ -184,7 +194,15 @@ export function requestFor(
     seed,
     max_tokens: s.max_tokens ?? undefined,
     response_format,
+    ...(s.reasoning_effort !== undefined ? { reasoning_effort: s.reasoning_effort } : {}),
+    ...(s.reasoning_budget !== undefined ? { reasoning_budget: s.reasoning_budget } : {}),
   };
+  // Only what differs from the original request shape joins the key, so older caches still hit.
+  const extra: Record<string, unknown> = {};
+  if (s.reasoning_effort !== undefined) extra.reasoning_effort = s.reasoning_effort;
+  if (s.reasoning_budget !== undefined) extra.reasoning_budget = s.reasoning_budget;
+  if (s.format === "tools") extra.format = "tools";
+  if (s.provider === "anthropic" || s.provider === "gemini") extra.provider = s.provider;
   let key: string | undefined;
   return {
     request,
@@ -194,7 +212,7 @@ export function requestFor(
       key ??= cacheKey({
         bundle_hash: bundleHash,
         model,
-        settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag },
+        settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag, ...extra },
         messages,
         response_format,
       });
@@ -492,10 +510,19 @@ export async function judgeItem(
             : [...settings.models],
     requested_model: settings.models.length === 1 ? settings.models[0]! : [...settings.models],
     system_fingerprint: fingerprints.length === 1 ? fingerprints[0]! : fingerprints.length ? fingerprints : null,
-    temperature: settings.temperature,
+    // A model that takes no temperature (reasoning models) was sent none.
+    temperature:
+      settings.models.every((m) => ctx.client.capabilities.lookup(m).temperature) &&
+      !(settings.provider === "anthropic" && settings.reasoning_budget !== undefined)
+        ? settings.temperature
+        : null,
     seed: settings.seed,
     samples: settings.samples,
     format: settings.format,
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    ...(settings.reasoning_effort !== undefined ? { reasoning_effort: settings.reasoning_effort } : {}),
+    ...(settings.reasoning_budget !== undefined ? { reasoning_budget: settings.reasoning_budget } : {}),
+    ...(settings.overrides && Object.keys(settings.overrides).length ? { overrides: { ...settings.overrides } } : {}),
   };
   const prompt_sha256 = sha256Hex(JSON.stringify(prepared.get(false)!.messages));
   const common = {
@@ -503,6 +530,7 @@ export async function judgeItem(
     judge,
     prompt_sha256,
     usage,
+    ...(settings.prices ? { cost_usd: costOf(settings.prices, completions) } : {}),
     latency_ms: completions.reduce((a, c) => a + c.latency_ms, 0),
     scale: ir.scale,
     checks,
@@ -597,6 +625,17 @@ export async function judgeItem(
     flags,
     ...(raw === null ? { error: firstScored.reason ?? "no score" } : {}),
   };
+}
+
+/** What the calls behind a record cost (cache hits included: the judgment's cost, not this run's); null if a model has no price. */
+function costOf(prices: PriceList, completions: readonly Completion[]): number | null {
+  let usd = 0;
+  for (const c of completions) {
+    const cost = prices.cost(c.model, c.usage);
+    if (cost === null) return null;
+    usd += cost;
+  }
+  return roundUsd(usd);
 }
 
 function hostOf(url: string): string {

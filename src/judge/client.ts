@@ -22,6 +22,7 @@ import {
   type ResponseFormat,
   SchemaDialectError,
 } from "../provider/index.js";
+import type { Budget } from "./budget.js";
 import { keepAliveFetch } from "./keepalive-fetch.js";
 
 export interface ClientOptions {
@@ -45,6 +46,8 @@ export interface ClientOptions {
   readonly format?: AnswerFormat;
   readonly guided?: Guided;
   readonly capabilities?: CapabilityTable;
+  /** `--max-cost`: calls that would take the projected spend past it are never started. */
+  readonly budget?: Budget;
 }
 
 export interface JudgeClient {
@@ -54,6 +57,7 @@ export interface JudgeClient {
   /** No key was given or found in the environment (a placeholder is sent). */
   readonly keyMissing: boolean;
   readonly capabilities: CapabilityTable;
+  readonly budget?: Budget;
 }
 
 /** A counting semaphore: the judge's concurrency limit is on calls, not on items. */
@@ -107,6 +111,7 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
     slots: new Semaphore(opts.maxInFlight ?? Infinity),
     keyMissing: provider.keyMissing,
     capabilities,
+    ...(opts.budget ? { budget: opts.budget } : {}),
   };
 }
 
@@ -118,9 +123,15 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
   await client.slots.acquire();
   const call = { attempts: 0 };
   const started = performance.now();
+  let reserved: number | null = null;
+  let usage: Completion["usage"] | null = null;
+  let reported = request.model;
   try {
     if (signal?.aborted) throw client.provider.abortError();
+    if (client.budget) reserved = client.budget.reserve(request);
     const answer = await currentCall.run(call, () => client.provider.send(request, signal));
+    usage = answer.usage;
+    reported = answer.model;
     return {
       ...answer,
       latency_ms: Math.round(performance.now() - started),
@@ -131,6 +142,7 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
       throw new JudgeCallError("bad_request", err.message, undefined, { retryable: false, fatal: true });
     throw client.provider.describe(err, Math.max(1, call.attempts));
   } finally {
+    if (reserved !== null) client.budget!.settle(reserved, reported, usage);
     client.slots.release();
   }
 }

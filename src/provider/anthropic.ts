@@ -4,7 +4,7 @@
  * call (`--format tools`). Reasoning: `output_config.effort` and extended thinking with a token
  * budget; thinking takes the model's default temperature, so none is sent with it.
  */
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { CapabilityTable } from "./capabilities.js";
 import { JudgeCallError } from "./errors.js";
 import type { Provider, ProviderOptions } from "./provider.js";
@@ -113,16 +113,24 @@ export function anthropicAnswer(res: unknown, request: ChatRequest, at: string):
   };
 }
 
+// The SDK is loaded on the first call: runs that never talk to Anthropic do not pay for its import.
+let sdkModule: typeof import("@anthropic-ai/sdk") | null = null;
+
 export function anthropicProvider(opts: ProviderOptions): Provider {
   const apiKey = opts.apiKey ?? process.env.ANTHROPIC_API_KEY;
-  const sdk = new Anthropic({
-    apiKey: apiKey ?? "not-set",
-    ...(opts.baseURL !== undefined ? { baseURL: opts.baseURL } : {}),
-    timeout: opts.timeoutMs,
-    maxRetries: opts.maxRetries,
-    fetch: opts.fetch,
-  });
-  const at = sdk.baseURL;
+  const at = (opts.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? "https://api.anthropic.com").replace(/\/+$/, "");
+  let sdk: Anthropic | null = null;
+  const client = async (): Promise<Anthropic> => {
+    sdkModule ??= await import("@anthropic-ai/sdk");
+    sdk ??= new sdkModule.default({
+      apiKey: apiKey ?? "not-set",
+      baseURL: at,
+      timeout: opts.timeoutMs,
+      maxRetries: opts.maxRetries,
+      fetch: opts.fetch,
+    });
+    return sdk;
+  };
   return {
     name: "anthropic",
     baseURL: at,
@@ -131,16 +139,16 @@ export function anthropicProvider(opts: ProviderOptions): Provider {
     body: (request) => anthropicBody(request, opts.format, opts.capabilities),
     async send(request, signal) {
       const body = anthropicBody(request, opts.format, opts.capabilities);
-      const res = await sdk.messages.create(body as never, signal ? { signal } : {});
+      const res = await (await client()).messages.create(body as never, signal ? { signal } : {});
       return anthropicAnswer(res, request, at);
     },
     describe: (err, attempts) =>
-      describeSdkError(err, Anthropic, {
+      describeSdkError(err, sdkModule?.default ?? null, {
         at,
         attempts,
         keyMissing: apiKey === undefined,
         keyEnv: opts.keyEnv ?? "ANTHROPIC_API_KEY",
       }),
-    abortError: () => new Anthropic.APIUserAbortError(),
+    abortError: () => Object.assign(new Error("the call was cancelled"), { name: "APIUserAbortError" }),
   };
 }

@@ -11,7 +11,8 @@ export type JudgeErrorKind =
   | "connection"
   | "bad_request"
   | "not_found"
-  | "aborted";
+  | "aborted"
+  | "budget";
 
 export interface JudgeCallErrorDetails {
   /** Trying again later may succeed (the SDK already retried `maxRetries` times). */

@@ -4,7 +4,7 @@
  * (the older OpenAPI subset, chosen by the capabilities table), or a forced function call
  * (`--format tools`). Reasoning: thinkingLevel (`reasoning effort`) and thinkingBudget.
  */
-import { ApiError, GoogleGenAI } from "@google/genai";
+import type { GoogleGenAI } from "@google/genai";
 import type { CapabilityTable } from "./capabilities.js";
 import {
   connectionError,
@@ -145,18 +145,26 @@ export function geminiAnswer(res: unknown, request: ChatRequest, at: string): Pr
   };
 }
 
+// The SDK is loaded on the first call: runs that never talk to Gemini do not pay for its import.
+let sdkModule: typeof import("@google/genai") | null = null;
+
 export function geminiProvider(opts: ProviderOptions): Provider {
   const apiKey = opts.apiKey ?? process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY;
   const baseUrl = opts.baseURL ?? "https://generativelanguage.googleapis.com";
-  const sdk = new GoogleGenAI({
-    apiKey: apiKey ?? "not-set",
-    httpOptions: {
-      baseUrl,
-      timeout: opts.timeoutMs,
-      retryOptions: { attempts: opts.maxRetries + 1, initialDelay: 0.5, maxDelay: 30 },
-      fetch: opts.fetch,
-    },
-  });
+  let sdk: GoogleGenAI | null = null;
+  const client = async (): Promise<GoogleGenAI> => {
+    sdkModule ??= await import("@google/genai");
+    sdk ??= new sdkModule.GoogleGenAI({
+      apiKey: apiKey ?? "not-set",
+      httpOptions: {
+        baseUrl,
+        timeout: opts.timeoutMs,
+        retryOptions: { attempts: opts.maxRetries + 1, initialDelay: 0.5, maxDelay: 30 },
+        fetch: opts.fetch,
+      },
+    });
+    return sdk;
+  };
   const ctx = (attempts: number): DescribeContext => ({
     at: baseUrl,
     attempts,
@@ -171,7 +179,7 @@ export function geminiProvider(opts: ProviderOptions): Provider {
     body: (request) => geminiParams(request, opts.format, opts.capabilities),
     async send(request, signal) {
       const params = geminiParams(request, opts.format, opts.capabilities);
-      const res = await sdk.models.generateContent({
+      const res = await (await client()).models.generateContent({
         ...params,
         config: { ...params.config, ...(signal ? { abortSignal: signal } : {}) },
       } as never);
@@ -180,7 +188,7 @@ export function geminiProvider(opts: ProviderOptions): Provider {
     describe(err, attempts) {
       const c = ctx(attempts);
       if (err instanceof JudgeCallError) return err;
-      if (err instanceof ApiError) {
+      if (sdkModule && err instanceof sdkModule.ApiError) {
         let detail = err.message;
         // The SDK puts the server's JSON body in the message.
         const m = /\{[\s\S]*\}/.exec(detail);

@@ -17,7 +17,7 @@ export { JudgeCallError, type JudgeErrorKind } from "./errors.js";
 export { geminiAnswer, geminiParams } from "./gemini.js";
 export { guidedFields, openaiAnswer, openaiBody } from "./openai.js";
 export { inferProvider, KEY_ENV, type Provider, type ProviderOptions } from "./provider.js";
-export { SchemaDialectError, translateSchema } from "./schema.js";
+export { SchemaDialectError, type SchemaNote, translateSchema } from "./schema.js";
 export * from "./types.js";
 
 export function createProvider(name: ProviderName, opts: ProviderOptions): Provider {
@@ -30,3 +30,5 @@ export function createProvider(name: ProviderName, opts: ProviderOptions): Provi
       return openaiProvider(opts, name);
   }
 }
+export { type ModelPrice, type PriceList, PricesError, priceList, readPrices, roundUsd } from "./prices.js";
+export { PRICES_DATE } from "./prices-data.js";

@@ -20,9 +20,13 @@ export interface SdkErrorClasses {
   readonly APIError: Ctor;
 }
 
-export function describeSdkError(err: unknown, sdk: SdkErrorClasses, c: DescribeContext): JudgeCallError {
+export function describeSdkError(err: unknown, sdk: SdkErrorClasses | null, c: DescribeContext): JudgeCallError {
   if (err instanceof JudgeCallError) return err;
   const d = { attempts: c.attempts };
+  // Before the SDK is loaded only a cancelled call can fail.
+  if ((err as Error)?.name === "APIUserAbortError")
+    return new JudgeCallError("aborted", "the call was cancelled", undefined, d);
+  if (sdk === null) return connectionError(err, c);
   if (err instanceof sdk.APIUserAbortError)
     return new JudgeCallError("aborted", "the call was cancelled", undefined, d);
   if (err instanceof sdk.APIConnectionTimeoutError) return timeoutError(c);

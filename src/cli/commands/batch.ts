@@ -16,6 +16,7 @@ import {
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../../judge/index.js";
 import { type JsonlProblem, type JsonlRow, readJsonl, rowId, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
+import { PROVIDER_OPTIONS, providerSetup } from "../judge-options.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out requests.jsonl --model M [--samples K]
@@ -46,15 +47,19 @@ function settingsFrom(bundle: Bundle, values: Record<string, unknown>, maxRepair
   const ir = bundle.body.rubric;
   const models = (values.model as string[] | undefined) ?? [];
   if (models.length === 0) throw new CliError("give the judge model with --model (it is part of every request)");
-  const format = (values.format as string | undefined) ?? "json_schema";
-  if (format !== "json" && format !== "json_schema") throw new CliError("`--format` must be json_schema or json");
+  const setup = providerSetup(values, bundle, models);
   return {
     models,
     temperature: ir.judge.temperature,
     samples: numberFlag(values.samples as string | undefined, "samples", ir.judge.samples, { integer: true, min: 1 }),
     seed: ir.judge.seed,
     max_tokens: ir.judge.max_tokens,
-    format,
+    format: setup.format,
+    provider: setup.provider,
+    reasoning_effort: setup.reasoning_effort,
+    reasoning_budget: setup.reasoning_budget,
+    overrides: setup.overrides,
+    prices: setup.prices,
     maxRepairs,
     maxInputChars: numberFlag(values["max-input-chars"] as string | undefined, "max-input-chars", 200_000, {
       integer: true,
@@ -69,7 +74,7 @@ const OPTIONS = {
   out: { type: "string" },
   model: { type: "string", multiple: true },
   samples: { type: "string" },
-  format: { type: "string" },
+  ...PROVIDER_OPTIONS,
   "max-lines": { type: "string" },
   "max-bytes": { type: "string" },
   "retry-from": { type: "string" },
