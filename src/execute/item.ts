@@ -530,7 +530,7 @@ export async function judgeItem(
     judge,
     prompt_sha256,
     usage,
-    ...(settings.prices ? { cost_usd: costOf(settings.prices, completions) } : {}),
+    ...(settings.prices ? { cost_usd: costOf(settings.prices, completions, settings.models) } : {}),
     latency_ms: completions.reduce((a, c) => a + c.latency_ms, 0),
     scale: ir.scale,
     checks,
@@ -628,10 +628,12 @@ export async function judgeItem(
 }
 
 /** What the calls behind a record cost (cache hits included: the judgment's cost, not this run's); null if a model has no price. */
-function costOf(prices: PriceList, completions: readonly Completion[]): number | null {
+function costOf(prices: PriceList, completions: readonly Completion[], requested: readonly string[]): number | null {
   let usd = 0;
   for (const c of completions) {
-    const cost = prices.cost(c.model, c.usage);
+    // Priced by the model that answered; a server that reports its own name (a local alias) by the one asked for.
+    const cost =
+      prices.cost(c.model, c.usage) ?? (requested.length === 1 ? prices.cost(requested[0]!, c.usage) : null);
     if (cost === null) return null;
     usd += cost;
   }

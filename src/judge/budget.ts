@@ -52,10 +52,10 @@ export class Budget {
     return projected;
   }
 
-  settle(reserved: number, model: string, usage: Usage | null): void {
+  settle(reserved: number, reported: string, requested: string, usage: Usage | null): void {
     this.reservedUsd = Math.max(0, this.reservedUsd - reserved);
     if (!usage) return;
-    this.spentUsd += this.prices.cost(model, usage) ?? 0;
+    this.spentUsd += this.prices.cost(reported, usage) ?? this.prices.cost(requested, usage) ?? 0;
     this.largestAnswer = Math.max(this.largestAnswer, usage.completion_tokens);
   }
 }

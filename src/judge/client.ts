@@ -142,7 +142,7 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
       throw new JudgeCallError("bad_request", err.message, undefined, { retryable: false, fatal: true });
     throw client.provider.describe(err, Math.max(1, call.attempts));
   } finally {
-    if (reserved !== null) client.budget!.settle(reserved, reported, usage);
+    if (reserved !== null) client.budget!.settle(reserved, reported, request.model, usage);
     client.slots.release();
   }
 }
