@@ -32,3 +32,4 @@ export function createProvider(name: ProviderName, opts: ProviderOptions): Provi
 }
 export { type ModelPrice, type PriceList, PricesError, priceList, readPrices, roundUsd } from "./prices.js";
 export { PRICES_DATE } from "./prices-data.js";
+export { chatTokens, type TokenCounter, tokenCounter } from "./tokens.js";

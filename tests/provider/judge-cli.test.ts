@@ -132,7 +132,10 @@ describe("rulers judge with each provider", () => {
     const openai = await startFakeOpenAI(validJudge());
     const prices = join(dir, "prices.json");
     // A dollar per thousand tokens: a few calls of this rubric cost about a dollar.
-    writeFileSync(prices, JSON.stringify({ date: "2026-01-01", prices: [{ model: "judge-x", input: 1000, output: 1000 }] }));
+    writeFileSync(
+      prices,
+      JSON.stringify({ date: "2026-01-01", prices: [{ model: "judge-x", input: 1000, output: 1000 }] }),
+    );
     try {
       const args = ["--model", "judge-x", "--prices", prices, "--concurrency", "1"];
       const full = await judge(openai.baseURL, args);

@@ -30,7 +30,7 @@ over --max-lines (50000) or --max-bytes (209715200). ingest reads OpenAI or vLLM
 files, validates every answer, verifies evidence, scores, and writes the same run.jsonl records as
 \`rulers judge\`, listing missing, failed and invalid results; --cache fills the judge's call cache.`;
 
-function loadBundle(ref: string, lockPath: string | undefined): Bundle {
+export function loadBundle(ref: string, lockPath: string | undefined): Bundle {
   try {
     const lock = lockPath ? readLock(lockPath) : undefined;
     const v = verifyBundleFile(resolveBundleRef(ref, lockPath), lock ? { lock } : {});
