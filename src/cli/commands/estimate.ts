@@ -117,7 +117,7 @@ export const command: Command = {
       }
       const row = r.value as Record<string, unknown>;
       const id = rowId(row, r.line);
-      let calls;
+      let calls: ReturnType<typeof planCalls>;
       try {
         calls = planCalls(bundle, settings, row, id);
       } catch (err) {
