@@ -12,7 +12,19 @@ import type { Bundle } from "../bundle/types.js";
 import { requestSchema } from "../judge/answer.js";
 import type { Completion } from "../judge/client.js";
 import { renderPrompt } from "../judge/prompt.js";
+import { anthropicAnswer, anthropicBody, capabilityTable, openaiBody } from "../provider/index.js";
+import { sha256Hex } from "../util/canonical.js";
 import { criteriaFor, type JudgeSettings, RowError, requestFor, rowInputs } from "./item.js";
+
+const defaultCapabilities = capabilityTable();
+
+/**
+ * Anthropic's custom_id allows 1–64 of [A-Za-z0-9_-]: rulers' readable id is hashed into one,
+ * the same way on prepare and on ingest, so results still find their request.
+ */
+export function anthropicCustomId(id: string): string {
+  return `r-${sha256Hex(id).slice(0, 40)}`;
+}
 
 export interface PlannedCall {
   readonly custom_id: string;
@@ -73,14 +85,22 @@ export function planCalls(
       for (let sample = 0; sample < settings.samples; sample++) {
         const planned = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
         const request = planned.request;
-        const body: Record<string, unknown> = {
-          model: request.model,
-          messages: request.messages,
-          temperature: request.temperature,
-          response_format: request.response_format,
-        };
-        if (request.seed !== undefined) body.seed = request.seed;
-        if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
+        const caps = settings.capabilities ?? defaultCapabilities;
+        if (settings.provider === "anthropic") {
+          // Message Batches: {custom_id, params}, the params exactly as a direct call sends them.
+          const body = anthropicBody(request, settings.format, caps);
+          const id = anthropicCustomId(customId(itemId, model, sample, swapped));
+          calls.push({
+            custom_id: id,
+            get key() {
+              return planned.key;
+            },
+            body,
+            line: () => JSON.stringify({ custom_id: id, params: body }),
+          });
+          continue;
+        }
+        const body = openaiBody(request, settings.format, caps);
         const id = customId(itemId, model, sample, swapped);
         calls.push({
           custom_id: id,
@@ -91,6 +111,7 @@ export function planCalls(
           line: () => {
             const { response_format, ...rest } = body;
             const head = JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: rest });
+            if (response_format === undefined) return head;
             // Same JSON as stringifying the whole line, with the shared schema spliced in.
             return `${head.slice(0, -2)},"response_format":${jsonOf(response_format as object)}}}`;
           },
@@ -183,6 +204,25 @@ interface BatchBody {
 }
 
 export function parseBatchLine(value: unknown): BatchResult | string {
+  const a = value as { custom_id?: unknown; result?: { type?: string; message?: unknown; error?: unknown } };
+  if (a && typeof a.custom_id === "string" && a.result && typeof a.result === "object") {
+    // An Anthropic Message Batches result line.
+    const r = a.result;
+    if (r.type === "succeeded") {
+      try {
+        const answer = anthropicAnswer(r.message, { model: "unknown" } as never, "the batch");
+        return { custom_id: a.custom_id, error: null, completion: { ...answer, latency_ms: 0, attempts: 1 } };
+      } catch (err) {
+        return { custom_id: a.custom_id, completion: null, error: (err as Error).message };
+      }
+    }
+    const e = r.error as { error?: { message?: string }; message?: string } | undefined;
+    return {
+      custom_id: a.custom_id,
+      completion: null,
+      error: r.type === "errored" ? (e?.error?.message ?? e?.message ?? "errored") : (r.type ?? "no result"),
+    };
+  }
   const v = value as {
     custom_id?: unknown;
     response?: { status_code?: number; body?: BatchBody } | null;

@@ -21,7 +21,7 @@ import {
   jsonSchemaFormat,
 } from "../judge/client.js";
 import { type Message, renderPrompt } from "../judge/prompt.js";
-import { type AnswerFormat, type PriceList, type ProviderName, roundUsd } from "../provider/index.js";
+import { type AnswerFormat, type CapabilityTable, type PriceList, type ProviderName, roundUsd } from "../provider/index.js";
 import {
   applyEvidencePolicy,
   type BreakdownEntry,
@@ -58,6 +58,8 @@ export interface JudgeSettings {
   readonly overrides?: Readonly<Record<string, unknown>> | undefined;
   /** Which provider answers (default openai); part of the cache key when not OpenAI's dialect. */
   readonly provider?: ProviderName | undefined;
+  /** What the models accept (batch files are written in the provider's dialect by it). */
+  readonly capabilities?: CapabilityTable | undefined;
   /** Prices for `cost_usd`; without them records carry no cost. */
   readonly prices?: PriceList | undefined;
 }

@@ -48,7 +48,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** A server on 127.0.0.1:0 whose handler sees every request; closes every socket on close(). */
 export async function listen(
-  handler: (req: IncomingMessage, res: ServerResponse, raw: Buffer) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse, raw: Buffer) => unknown,
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     void readBody(req).then(async (raw) => {
