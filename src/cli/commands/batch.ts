@@ -196,7 +196,7 @@ async function statuses(values: Record<string, any>, statePath: string) {
 
 async function status(values: Record<string, any>): Promise<number> {
   if (!values.state) throw new CliError(`\`--state\` is required\n${HELP}`);
-  let r;
+  let r: Awaited<ReturnType<typeof statuses>>;
   try {
     r = await statuses(values, values.state);
   } catch (err) {
@@ -218,7 +218,7 @@ async function collect(values: Record<string, any>): Promise<number> {
   const deadline = Date.now() + numberFlag(values["wait-timeout-s"], "wait-timeout-s", 86_400, { min: 0 }) * 1000;
   const prefix = (values["results-prefix"] as string | undefined) ?? statePath.replace(/\.batch\.json$|\.json$/, "");
   for (;;) {
-    let r;
+    let r: Awaited<ReturnType<typeof statuses>>;
     try {
       r = await statuses(values, statePath);
     } catch (err) {
