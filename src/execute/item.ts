@@ -21,7 +21,13 @@ import {
   jsonSchemaFormat,
 } from "../judge/client.js";
 import { type Message, renderPrompt } from "../judge/prompt.js";
-import { type AnswerFormat, type CapabilityTable, type PriceList, type ProviderName, roundUsd } from "../provider/index.js";
+import {
+  type AnswerFormat,
+  type CapabilityTable,
+  type PriceList,
+  type ProviderName,
+  roundUsd,
+} from "../provider/index.js";
 import {
   applyEvidencePolicy,
   type BreakdownEntry,
@@ -82,7 +88,87 @@ export type AnswerSource = (q: {
   model: string;
   sample: number;
   swapped: boolean;
+  /** `each criterion separately`: which criterion's call. */
+  criterion?: string | undefined;
 }) => Completion | { error: string } | undefined;
+
+/**
+ * One request of a judgment: the single call for all criteria, or, under `each criterion
+ * separately`, the call for one criterion (its prompt and a schema that admits only it).
+ */
+export interface JudgmentPart {
+  readonly criterion: string | null;
+  readonly messages: Message[];
+  readonly schema: Record<string, unknown>;
+  readonly items: readonly ItemCriterionIR[] | undefined;
+}
+
+const narrowed = new WeakMap<object, Map<string, Record<string, unknown>>>();
+/** The answer schema admitting one criterion of a fixed-criteria rubric; one object per (schema, id). */
+function oneCriterionSchema(schema: Record<string, unknown>, id: string): Record<string, unknown> {
+  let m = narrowed.get(schema);
+  if (!m) {
+    m = new Map();
+    narrowed.set(schema, m);
+  }
+  let s = m.get(id);
+  if (!s) {
+    const crit = (schema.properties as Record<string, { properties: Record<string, unknown> }>).criteria!;
+    s = {
+      ...schema,
+      properties: {
+        criteria: { ...crit, required: [id], properties: { [id]: crit.properties[id] } },
+      },
+    };
+    m.set(id, s);
+  }
+  return s;
+}
+
+/** The requests one judgment (one model, sample and order) is made of. */
+export function judgmentParts(
+  bundle: Bundle,
+  inputs: Readonly<Record<string, string>>,
+  swapped: boolean,
+  items: readonly ItemCriterionIR[] | undefined,
+  format: AnswerFormat,
+): { parts: JudgmentPart[]; shown: Record<string, string>; messages: Message[] } {
+  const ir = bundle.body.rubric;
+  const render = (only: readonly ItemCriterionIR[] | undefined, schema: Record<string, unknown>) =>
+    renderPrompt(bundle, inputs, {
+      swapped,
+      ...(only ? { criteria: only } : {}),
+      ...(format === "json" ? { schemaHint: schema } : {}),
+    });
+  const schema = requestSchema(bundle.body.answer_schema, ir, items);
+  const whole = render(items, schema);
+  if (!ir.judge.per_criterion)
+    return {
+      parts: [{ criterion: null, messages: whole.messages, schema, items }],
+      shown: whole.shown,
+      messages: whole.messages,
+    };
+  const parts: JudgmentPart[] = [];
+  if (items) {
+    // Per-item criteria: each call's prompt lists only its criterion, as HealthBench's grader asks.
+    for (const item of items) {
+      const one = requestSchema(bundle.body.answer_schema, ir, [item]);
+      parts.push({ criterion: item.id, messages: render([item], one).messages, schema: one, items: [item] });
+    }
+  } else {
+    for (const c of ir.criteria) {
+      const one = oneCriterionSchema(schema, c.id);
+      const base = format === "json" ? render(undefined, one).messages : whole.messages;
+      const last = base[base.length - 1]!;
+      const messages = [
+        ...base.slice(0, -1),
+        { ...last, content: `${last.content}\n\nJudge only criterion \`${c.id}\` in this answer.` },
+      ];
+      parts.push({ criterion: c.id, messages, schema: one, items: undefined });
+    }
+  }
+  return { parts, shown: whole.shown, messages: whole.messages };
+}
 
 export interface RunStats {
   calls: number;
@@ -232,6 +318,7 @@ async function call(
   schema: Record<string, unknown>,
   items: readonly ItemCriterionIR[] | undefined,
   tag: string,
+  criterion: string | null = null,
 ): Promise<{ result: CallOutcome; completions: Completion[] }> {
   const s = ctx.settings;
   const completions: Completion[] = [];
@@ -243,7 +330,7 @@ async function call(
       // Ingesting batch results: only first attempts were in the batch; nothing is ever sent.
       const got =
         repair === 0 && (tag === "" || tag === "swapped")
-          ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped" })
+          ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped", criterion: criterion ?? undefined })
           : undefined;
       if (got === undefined)
         return {
@@ -298,6 +385,33 @@ async function call(
       },
     ];
   }
+}
+
+/** A judgment from its parts: one call, or one per criterion merged into one answer (any failure fails it). */
+async function judgeParts(
+  ctx: ItemContext,
+  itemId: string,
+  parts: readonly JudgmentPart[],
+  model: string,
+  sample: number,
+  tag: string,
+): Promise<{ result: CallOutcome; completions: Completion[] }> {
+  if (parts.length === 1 && parts[0]!.criterion === null)
+    return call(ctx, itemId, parts[0]!.messages, model, sample, parts[0]!.schema, parts[0]!.items, tag);
+  // The calls of one judgment go out together; the call slots bound how many run at once.
+  const outcomes = await Promise.all(
+    parts.map((p) => call(ctx, itemId, p.messages, model, sample, p.schema, p.items, tag, p.criterion)),
+  );
+  const completions = outcomes.flatMap((o) => o.completions);
+  const criteria = new Map<string, JudgedCriterion>();
+  let first: Judgment | null = null;
+  for (const [i, o] of outcomes.entries()) {
+    if (!o.result.ok)
+      return { result: { ok: false, reason: `criterion \`${parts[i]!.criterion}\`: ${o.result.reason}` }, completions };
+    first ??= o.result.judgment;
+    for (const [id, c] of o.result.judgment.answer.criteria) criteria.set(id, c);
+  }
+  return { result: { ok: true, judgment: { ...first!, answer: { criteria } } }, completions };
 }
 
 interface Scored {
@@ -438,18 +552,16 @@ export async function judgeItem(
     throw err;
   }
   const checks = ir.checks.map((c) => runCheck(c, row));
-  const schema = requestSchema(bundle.body.answer_schema, ir, items);
   const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
-  const prepared = new Map<boolean, { messages: Message[]; texts: Record<string, PreparedText> }>();
+  const prepared = new Map<
+    boolean,
+    { messages: Message[]; parts: JudgmentPart[]; texts: Record<string, PreparedText> }
+  >();
   for (const swapped of orders) {
-    const r = renderPrompt(bundle, inputs, {
-      swapped,
-      ...(items ? { criteria: items } : {}),
-      ...(settings.format === "json" ? { schemaHint: schema } : {}),
-    });
+    const r = judgmentParts(bundle, inputs, swapped, items, settings.format);
     const texts: Record<string, PreparedText> = {};
     for (const [k, v] of Object.entries(r.shown)) texts[k] = prepareText(v);
-    prepared.set(swapped, { messages: r.messages, texts });
+    prepared.set(swapped, { messages: r.messages, parts: r.parts, texts });
   }
   const failures: string[] = [];
   const completions: Completion[] = [];
@@ -459,7 +571,7 @@ export async function judgeItem(
       const scoredOrders: Scored[] = [];
       for (const swapped of orders) {
         const p = prepared.get(swapped)!;
-        const first = await call(ctx, itemId, p.messages, model, sample, schema, items, swapped ? "swapped" : "");
+        const first = await judgeParts(ctx, itemId, p.parts, model, sample, swapped ? "swapped" : "");
         completions.push(...first.completions);
         if (!first.result.ok) {
           failures.push(first.result.reason);
@@ -470,16 +582,7 @@ export async function judgeItem(
           (id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry",
         );
         if (needsRetry) {
-          const again = await call(
-            ctx,
-            itemId,
-            p.messages,
-            model,
-            sample,
-            schema,
-            items,
-            swapped ? "swapped-retry" : "retry",
-          );
+          const again = await judgeParts(ctx, itemId, p.parts, model, sample, swapped ? "swapped-retry" : "retry");
           completions.push(...again.completions);
           if (again.result.ok)
             scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
@@ -634,8 +737,7 @@ function costOf(prices: PriceList, completions: readonly Completion[], requested
   let usd = 0;
   for (const c of completions) {
     // Priced by the model that answered; a server that reports its own name (a local alias) by the one asked for.
-    const cost =
-      prices.cost(c.model, c.usage) ?? (requested.length === 1 ? prices.cost(requested[0]!, c.usage) : null);
+    const cost = prices.cost(c.model, c.usage) ?? (requested.length === 1 ? prices.cost(requested[0]!, c.usage) : null);
     if (cost === null) return null;
     usd += cost;
   }

@@ -360,8 +360,14 @@ async function ingest(values: Flags): Promise<number> {
   let chunk: JsonlRow[] = [];
   let problems: JsonlProblem[] = [];
   // Answers are looked up by what each request was; a result file is read only where needed.
-  const answers = (q: { itemId: string; model: string; sample: number; swapped: boolean }) => {
-    const readable = customId(q.itemId, q.model, q.sample, q.swapped);
+  const answers = (q: {
+    itemId: string;
+    model: string;
+    sample: number;
+    swapped: boolean;
+    criterion?: string | undefined;
+  }) => {
+    const readable = customId(q.itemId, q.model, q.sample, q.swapped, q.criterion);
     const id = settings.provider === "anthropic" ? anthropicCustomId(readable) : readable;
     const res = index.get(id);
     if (!res) {
