@@ -67,6 +67,14 @@ export function providerSetup(values: Values, bundle: Bundle, models: readonly s
   if (p !== undefined && !PROVIDERS.includes(p as ProviderName))
     throw new CliError(`\`--provider\` must be one of ${PROVIDERS.join(", ")}, got \`${p}\``);
   const provider = (p as ProviderName | undefined) ?? inferProvider(baseURL, models[0]);
+  if (p === undefined && baseURL === undefined) {
+    // One run talks to one provider: a panel across providers is judged one provider at a time.
+    const others = models.filter((m) => inferProvider(undefined, m) !== provider);
+    if (others.length)
+      throw new CliError(
+        `the models belong to different providers (${models.map((m) => `\`${m}\` → ${inferProvider(undefined, m)}`).join(", ")}); a run talks to one provider: judge each provider's models in its own run, or give --provider and --base-url for a gateway that serves them all`,
+      );
+  }
   let capabilities: CapabilityTable;
   let prices: PriceList;
   try {

@@ -128,6 +128,25 @@ describe("rulers judge with each provider", () => {
     }
   });
 
+  it("refuses a panel whose models belong to different providers", async () => {
+    const out = join(dir, "mixed.jsonl");
+    const r = await runCli([
+      "judge",
+      "--bundle",
+      BUNDLE,
+      "--input",
+      INPUT,
+      "--out",
+      out,
+      "--model",
+      "gpt-4o",
+      "--model",
+      "claude-sonnet-4-5",
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/`claude-sonnet-4-5` → anthropic.*one provider/);
+  });
+
   it("--max-cost starts no call past the cap, keeps what finished, and resumes with a higher cap", async () => {
     const openai = await startFakeOpenAI(validJudge());
     const prices = join(dir, "prices.json");

@@ -346,6 +346,8 @@ async function ingest(values: Flags): Promise<number> {
   const disk: Cache | null = values.cache ? openCache(values.cache) : null;
   const client = createJudgeClient({
     ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    ...(settings.capabilities ? { capabilities: settings.capabilities } : {}),
     apiKey: "unused",
     timeoutMs: 1000,
     maxRetries: 0,
