@@ -7,10 +7,12 @@
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+
 // DIST=/path/to/another/build compares the same OpenAI case against an older build of rulers.
 const dist = process.env.DIST ?? new URL("../dist", import.meta.url).pathname;
 const { complete, createJudgeClient, jsonSchemaFormat } = await import(`${dist}/judge/client.js`);
 const { runPool } = await import(`${dist}/judge/pool.js`);
+
 import { startFakeOpenAI } from "../tests/helpers/fake-openai.js";
 import { startFakeAnthropic, startFakeGemini } from "../tests/helpers/fake-providers.js";
 
@@ -55,11 +57,16 @@ const answer = {
   },
 };
 const format = jsonSchemaFormat("judgment", schema);
-const words = "the essay argues that schools should start later because students sleep more and learn better".split(" ");
+const words = "the essay argues that schools should start later because students sleep more and learn better".split(
+  " ",
+);
 const request = (model: string, i: number) => ({
   model,
   messages: [
-    { role: "system" as const, content: "You are a careful grader. Judge the response against each criterion. ".repeat(20) },
+    {
+      role: "system" as const,
+      content: "You are a careful grader. Judge the response against each criterion. ".repeat(20),
+    },
     {
       role: "user" as const,
       content: `Item ${i}\n<<<DATA\n${Array.from({ length: 300 }, (_, j) => words[(i + j) % words.length]).join(" ")}\nDATA>>>`,
@@ -96,7 +103,9 @@ if (process.argv[2] === "--serve") {
     const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--serve", c.kind], {
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const baseURL = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())));
+    const baseURL = await new Promise<string>((resolve) =>
+      child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
+    );
     const client = createJudgeClient({
       baseURL,
       apiKey: "x",
