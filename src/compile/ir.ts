@@ -46,6 +46,16 @@ export interface JudgeSettingsIR {
   readonly quote_match: number;
   /** Default policy when a criterion's required evidence does not verify. */
   readonly on_evidence_failure: EvidencePolicy;
+  /*
+   * The three below are absent unless the rubric states them, so bundles of rubrics that do
+   * not use them keep the hash they had before these settings existed.
+   */
+  /** `reasoning effort`: sent to reasoning models (OpenAI reasoning_effort, Anthropic effort, Gemini thinkingLevel). */
+  readonly reasoning_effort?: string;
+  /** `reasoning budget`: thinking tokens allowed before the answer (Anthropic, Gemini). */
+  readonly reasoning_budget?: number;
+  /** `each criterion separately`: one judge call per criterion, as HealthBench's grader asks. */
+  readonly per_criterion?: true;
 }
 
 export interface EvidenceRuleIR {

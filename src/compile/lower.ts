@@ -136,6 +136,8 @@ function lowerJudge(d: A.JudgeDecl | undefined): I.JudgeSettingsIR {
   let j: I.JudgeSettingsIR = { ...DEFAULT_JUDGE };
   for (const s of d.settings) {
     if (s.kind === "Order") j = { ...j, order: s.order };
+    else if (s.kind === "PerCriterion") j = { ...j, per_criterion: true };
+    else if (s.kind === "Setting" && s.key === "reasoning_effort") j = { ...j, reasoning_effort: s.value.raw };
     else if (s.kind === "EvidencePolicy")
       j = { ...j, on_evidence_failure: policy(s, DEFAULT_JUDGE.on_evidence_failure) };
     else {

@@ -9,10 +9,20 @@
 import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { Bundle } from "../bundle/types.js";
-import { requestSchema } from "../judge/answer.js";
 import type { Completion } from "../judge/client.js";
-import { renderPrompt } from "../judge/prompt.js";
-import { criteriaFor, type JudgeSettings, RowError, requestFor, rowInputs } from "./item.js";
+import { anthropicAnswer, anthropicBody, capabilityTable, openaiBody } from "../provider/index.js";
+import { sha256Hex } from "../util/canonical.js";
+import { criteriaFor, type JudgeSettings, judgmentParts, RowError, requestFor, rowInputs } from "./item.js";
+
+const defaultCapabilities = capabilityTable();
+
+/**
+ * Anthropic's custom_id allows 1–64 of [A-Za-z0-9_-]: rulers' readable id is hashed into one,
+ * the same way on prepare and on ingest, so results still find their request.
+ */
+export function anthropicCustomId(id: string): string {
+  return `r-${sha256Hex(id).slice(0, 40)}`;
+}
 
 export interface PlannedCall {
   readonly custom_id: string;
@@ -34,18 +44,29 @@ function jsonOf(v: object): string {
 }
 
 /** custom_id = item id (URI-encoded), sample and order; parseable whatever order results return in. */
-export function customId(itemId: string, model: string, sample: number, swapped: boolean): string {
-  return `rulers:${encodeURIComponent(itemId)}:${encodeURIComponent(model)}:s${sample}:${swapped ? "BA" : "AB"}`;
+export function customId(
+  itemId: string,
+  model: string,
+  sample: number,
+  swapped: boolean,
+  criterion?: string | null,
+): string {
+  const base = `rulers:${encodeURIComponent(itemId)}:${encodeURIComponent(model)}:s${sample}:${swapped ? "BA" : "AB"}`;
+  // `each criterion separately`: one request per criterion, told apart by a suffix.
+  return criterion ? `${base}:c=${encodeURIComponent(criterion)}` : base;
 }
 
-export function parseCustomId(id: string): { itemId: string; model: string; sample: number; swapped: boolean } | null {
-  const m = /^rulers:([^:]*):([^:]*):s(\d+):(AB|BA)$/.exec(id);
+export function parseCustomId(
+  id: string,
+): { itemId: string; model: string; sample: number; swapped: boolean; criterion?: string } | null {
+  const m = /^rulers:([^:]*):([^:]*):s(\d+):(AB|BA)(?::c=([^:]*))?$/.exec(id);
   return m
     ? {
         itemId: decodeURIComponent(m[1]!),
         model: decodeURIComponent(m[2]!),
         sample: Number(m[3]),
         swapped: m[4] === "BA",
+        ...(m[5] !== undefined ? { criterion: decodeURIComponent(m[5]) } : {}),
       }
     : null;
 }
@@ -60,41 +81,47 @@ export function planCalls(
   const ir = bundle.body.rubric;
   const { inputs } = rowInputs(ir, row, settings.maxInputChars);
   const { items } = criteriaFor(bundle, row, itemId);
-  const schema = requestSchema(bundle.body.answer_schema, ir, items);
   const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
   const calls: PlannedCall[] = [];
   for (const swapped of orders) {
-    const { messages } = renderPrompt(bundle, inputs, {
-      swapped,
-      ...(items ? { criteria: items } : {}),
-      ...(settings.format === "json" ? { schemaHint: schema } : {}),
-    });
+    const { parts } = judgmentParts(bundle, inputs, swapped, items, settings.format);
     for (const model of settings.models) {
       for (let sample = 0; sample < settings.samples; sample++) {
-        const planned = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
-        const request = planned.request;
-        const body: Record<string, unknown> = {
-          model: request.model,
-          messages: request.messages,
-          temperature: request.temperature,
-          response_format: request.response_format,
-        };
-        if (request.seed !== undefined) body.seed = request.seed;
-        if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
-        const id = customId(itemId, model, sample, swapped);
-        calls.push({
-          custom_id: id,
-          get key() {
-            return planned.key;
-          },
-          body,
-          line: () => {
-            const { response_format, ...rest } = body;
-            const head = JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: rest });
-            // Same JSON as stringifying the whole line, with the shared schema spliced in.
-            return `${head.slice(0, -2)},"response_format":${jsonOf(response_format as object)}}}`;
-          },
-        });
+        for (const { messages, schema, criterion } of parts) {
+          const planned = requestFor(bundle.hash, settings, messages, model, sample, schema, swapped ? "swapped" : "");
+          const request = planned.request;
+          const caps = settings.capabilities ?? defaultCapabilities;
+          if (settings.provider === "anthropic") {
+            // Message Batches: {custom_id, params}, the params exactly as a direct call sends them.
+            const body = anthropicBody(request, settings.format, caps);
+            const id = anthropicCustomId(customId(itemId, model, sample, swapped, criterion));
+            calls.push({
+              custom_id: id,
+              get key() {
+                return planned.key;
+              },
+              body,
+              line: () => JSON.stringify({ custom_id: id, params: body }),
+            });
+            continue;
+          }
+          const body = openaiBody(request, settings.format, caps);
+          const id = customId(itemId, model, sample, swapped, criterion);
+          calls.push({
+            custom_id: id,
+            get key() {
+              return planned.key;
+            },
+            body,
+            line: () => {
+              const { response_format, ...rest } = body;
+              const head = JSON.stringify({ custom_id: id, method: "POST", url: "/v1/chat/completions", body: rest });
+              if (response_format === undefined) return head;
+              // Same JSON as stringifying the whole line, with the shared schema spliced in.
+              return `${head.slice(0, -2)},"response_format":${jsonOf(response_format as object)}}}`;
+            },
+          });
+        }
       }
     }
   }
@@ -183,6 +210,25 @@ interface BatchBody {
 }
 
 export function parseBatchLine(value: unknown): BatchResult | string {
+  const a = value as { custom_id?: unknown; result?: { type?: string; message?: unknown; error?: unknown } };
+  if (a && typeof a.custom_id === "string" && a.result && typeof a.result === "object") {
+    // An Anthropic Message Batches result line.
+    const r = a.result;
+    if (r.type === "succeeded") {
+      try {
+        const answer = anthropicAnswer(r.message, { model: "unknown" } as never, "the batch");
+        return { custom_id: a.custom_id, error: null, completion: { ...answer, latency_ms: 0, attempts: 1 } };
+      } catch (err) {
+        return { custom_id: a.custom_id, completion: null, error: (err as Error).message };
+      }
+    }
+    const e = r.error as { error?: { message?: string }; message?: string } | undefined;
+    return {
+      custom_id: a.custom_id,
+      completion: null,
+      error: r.type === "errored" ? (e?.error?.message ?? e?.message ?? "errored") : (r.type ?? "no result"),
+    };
+  }
   const v = value as {
     custom_id?: unknown;
     response?: { status_code?: number; body?: BatchBody } | null;

@@ -1,4 +1,5 @@
 export {
+  anthropicCustomId,
   type BatchResult,
   customId,
   PartWriter,

@@ -22,6 +22,13 @@ import {
 } from "../judge/client.js";
 import { type Message, renderPrompt } from "../judge/prompt.js";
 import {
+  type AnswerFormat,
+  type CapabilityTable,
+  type PriceList,
+  type ProviderName,
+  roundUsd,
+} from "../provider/index.js";
+import {
   applyEvidencePolicy,
   type BreakdownEntry,
   type CheckResult,
@@ -47,9 +54,20 @@ export interface JudgeSettings {
   readonly samples: number;
   readonly seed: number | null;
   readonly max_tokens: number | null;
-  readonly format: "json_schema" | "json";
+  readonly format: AnswerFormat;
   readonly maxRepairs: number;
   readonly maxInputChars: number;
+  /** The rubric's `reasoning effort` / `reasoning budget`, or their command-line overrides. */
+  readonly reasoning_effort?: string | undefined;
+  readonly reasoning_budget?: number | undefined;
+  /** Settings the command line changed from the rubric's, recorded in each record's `judge`. */
+  readonly overrides?: Readonly<Record<string, unknown>> | undefined;
+  /** Which provider answers (default openai); part of the cache key when not OpenAI's dialect. */
+  readonly provider?: ProviderName | undefined;
+  /** What the models accept (batch files are written in the provider's dialect by it). */
+  readonly capabilities?: CapabilityTable | undefined;
+  /** Prices for `cost_usd`; without them records carry no cost. */
+  readonly prices?: PriceList | undefined;
 }
 
 export interface ItemContext {
@@ -70,7 +88,87 @@ export type AnswerSource = (q: {
   model: string;
   sample: number;
   swapped: boolean;
+  /** `each criterion separately`: which criterion's call. */
+  criterion?: string | undefined;
 }) => Completion | { error: string } | undefined;
+
+/**
+ * One request of a judgment: the single call for all criteria, or, under `each criterion
+ * separately`, the call for one criterion (its prompt and a schema that admits only it).
+ */
+export interface JudgmentPart {
+  readonly criterion: string | null;
+  readonly messages: Message[];
+  readonly schema: Record<string, unknown>;
+  readonly items: readonly ItemCriterionIR[] | undefined;
+}
+
+const narrowed = new WeakMap<object, Map<string, Record<string, unknown>>>();
+/** The answer schema admitting one criterion of a fixed-criteria rubric; one object per (schema, id). */
+function oneCriterionSchema(schema: Record<string, unknown>, id: string): Record<string, unknown> {
+  let m = narrowed.get(schema);
+  if (!m) {
+    m = new Map();
+    narrowed.set(schema, m);
+  }
+  let s = m.get(id);
+  if (!s) {
+    const crit = (schema.properties as Record<string, { properties: Record<string, unknown> }>).criteria!;
+    s = {
+      ...schema,
+      properties: {
+        criteria: { ...crit, required: [id], properties: { [id]: crit.properties[id] } },
+      },
+    };
+    m.set(id, s);
+  }
+  return s;
+}
+
+/** The requests one judgment (one model, sample and order) is made of. */
+export function judgmentParts(
+  bundle: Bundle,
+  inputs: Readonly<Record<string, string>>,
+  swapped: boolean,
+  items: readonly ItemCriterionIR[] | undefined,
+  format: AnswerFormat,
+): { parts: JudgmentPart[]; shown: Record<string, string>; messages: Message[] } {
+  const ir = bundle.body.rubric;
+  const render = (only: readonly ItemCriterionIR[] | undefined, schema: Record<string, unknown>) =>
+    renderPrompt(bundle, inputs, {
+      swapped,
+      ...(only ? { criteria: only } : {}),
+      ...(format === "json" ? { schemaHint: schema } : {}),
+    });
+  const schema = requestSchema(bundle.body.answer_schema, ir, items);
+  const whole = render(items, schema);
+  if (!ir.judge.per_criterion)
+    return {
+      parts: [{ criterion: null, messages: whole.messages, schema, items }],
+      shown: whole.shown,
+      messages: whole.messages,
+    };
+  const parts: JudgmentPart[] = [];
+  if (items) {
+    // Per-item criteria: each call's prompt lists only its criterion, as HealthBench's grader asks.
+    for (const item of items) {
+      const one = requestSchema(bundle.body.answer_schema, ir, [item]);
+      parts.push({ criterion: item.id, messages: render([item], one).messages, schema: one, items: [item] });
+    }
+  } else {
+    for (const c of ir.criteria) {
+      const one = oneCriterionSchema(schema, c.id);
+      const base = format === "json" ? render(undefined, one).messages : whole.messages;
+      const last = base[base.length - 1]!;
+      const messages = [
+        ...base.slice(0, -1),
+        { ...last, content: `${last.content}\n\nJudge only criterion \`${c.id}\` in this answer.` },
+      ];
+      parts.push({ criterion: c.id, messages, schema: one, items: undefined });
+    }
+  }
+  return { parts, shown: whole.shown, messages: whole.messages };
+}
 
 export interface RunStats {
   calls: number;
@@ -143,7 +241,7 @@ export function criteriaFor(
 const formats = new WeakMap<object, Record<string, unknown>>();
 
 /** One response_format object per schema, so hashing and the SDK see the same object each call. */
-function responseFormat(format: "json_schema" | "json", schema: Record<string, unknown>): Record<string, unknown> {
+function responseFormat(format: AnswerFormat, schema: Record<string, unknown>): Record<string, unknown> {
   if (format === "json") return JSON_OBJECT;
   let f = formats.get(schema);
   if (!f) {
@@ -184,7 +282,15 @@ export function requestFor(
     seed,
     max_tokens: s.max_tokens ?? undefined,
     response_format,
+    ...(s.reasoning_effort !== undefined ? { reasoning_effort: s.reasoning_effort } : {}),
+    ...(s.reasoning_budget !== undefined ? { reasoning_budget: s.reasoning_budget } : {}),
   };
+  // Only what differs from the original request shape joins the key, so older caches still hit.
+  const extra: Record<string, unknown> = {};
+  if (s.reasoning_effort !== undefined) extra.reasoning_effort = s.reasoning_effort;
+  if (s.reasoning_budget !== undefined) extra.reasoning_budget = s.reasoning_budget;
+  if (s.format === "tools") extra.format = "tools";
+  if (s.provider === "anthropic" || s.provider === "gemini") extra.provider = s.provider;
   let key: string | undefined;
   return {
     request,
@@ -194,7 +300,7 @@ export function requestFor(
       key ??= cacheKey({
         bundle_hash: bundleHash,
         model,
-        settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag },
+        settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag, ...extra },
         messages,
         response_format,
       });
@@ -212,6 +318,7 @@ async function call(
   schema: Record<string, unknown>,
   items: readonly ItemCriterionIR[] | undefined,
   tag: string,
+  criterion: string | null = null,
 ): Promise<{ result: CallOutcome; completions: Completion[] }> {
   const s = ctx.settings;
   const completions: Completion[] = [];
@@ -223,7 +330,7 @@ async function call(
       // Ingesting batch results: only first attempts were in the batch; nothing is ever sent.
       const got =
         repair === 0 && (tag === "" || tag === "swapped")
-          ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped" })
+          ? ctx.answers({ itemId, model, sample, swapped: tag === "swapped", criterion: criterion ?? undefined })
           : undefined;
       if (got === undefined)
         return {
@@ -278,6 +385,33 @@ async function call(
       },
     ];
   }
+}
+
+/** A judgment from its parts: one call, or one per criterion merged into one answer (any failure fails it). */
+async function judgeParts(
+  ctx: ItemContext,
+  itemId: string,
+  parts: readonly JudgmentPart[],
+  model: string,
+  sample: number,
+  tag: string,
+): Promise<{ result: CallOutcome; completions: Completion[] }> {
+  if (parts.length === 1 && parts[0]!.criterion === null)
+    return call(ctx, itemId, parts[0]!.messages, model, sample, parts[0]!.schema, parts[0]!.items, tag);
+  // The calls of one judgment go out together; the call slots bound how many run at once.
+  const outcomes = await Promise.all(
+    parts.map((p) => call(ctx, itemId, p.messages, model, sample, p.schema, p.items, tag, p.criterion)),
+  );
+  const completions = outcomes.flatMap((o) => o.completions);
+  const criteria = new Map<string, JudgedCriterion>();
+  let first: Judgment | null = null;
+  for (const [i, o] of outcomes.entries()) {
+    if (!o.result.ok)
+      return { result: { ok: false, reason: `criterion \`${parts[i]!.criterion}\`: ${o.result.reason}` }, completions };
+    first ??= o.result.judgment;
+    for (const [id, c] of o.result.judgment.answer.criteria) criteria.set(id, c);
+  }
+  return { result: { ok: true, judgment: { ...first!, answer: { criteria } } }, completions };
 }
 
 interface Scored {
@@ -418,18 +552,16 @@ export async function judgeItem(
     throw err;
   }
   const checks = ir.checks.map((c) => runCheck(c, row));
-  const schema = requestSchema(bundle.body.answer_schema, ir, items);
   const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
-  const prepared = new Map<boolean, { messages: Message[]; texts: Record<string, PreparedText> }>();
+  const prepared = new Map<
+    boolean,
+    { messages: Message[]; parts: JudgmentPart[]; texts: Record<string, PreparedText> }
+  >();
   for (const swapped of orders) {
-    const r = renderPrompt(bundle, inputs, {
-      swapped,
-      ...(items ? { criteria: items } : {}),
-      ...(settings.format === "json" ? { schemaHint: schema } : {}),
-    });
+    const r = judgmentParts(bundle, inputs, swapped, items, settings.format);
     const texts: Record<string, PreparedText> = {};
     for (const [k, v] of Object.entries(r.shown)) texts[k] = prepareText(v);
-    prepared.set(swapped, { messages: r.messages, texts });
+    prepared.set(swapped, { messages: r.messages, parts: r.parts, texts });
   }
   const failures: string[] = [];
   const completions: Completion[] = [];
@@ -439,7 +571,7 @@ export async function judgeItem(
       const scoredOrders: Scored[] = [];
       for (const swapped of orders) {
         const p = prepared.get(swapped)!;
-        const first = await call(ctx, itemId, p.messages, model, sample, schema, items, swapped ? "swapped" : "");
+        const first = await judgeParts(ctx, itemId, p.parts, model, sample, swapped ? "swapped" : "");
         completions.push(...first.completions);
         if (!first.result.ok) {
           failures.push(first.result.reason);
@@ -450,16 +582,7 @@ export async function judgeItem(
           (id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry",
         );
         if (needsRetry) {
-          const again = await call(
-            ctx,
-            itemId,
-            p.messages,
-            model,
-            sample,
-            schema,
-            items,
-            swapped ? "swapped-retry" : "retry",
-          );
+          const again = await judgeParts(ctx, itemId, p.parts, model, sample, swapped ? "swapped-retry" : "retry");
           completions.push(...again.completions);
           if (again.result.ok)
             scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
@@ -492,10 +615,19 @@ export async function judgeItem(
             : [...settings.models],
     requested_model: settings.models.length === 1 ? settings.models[0]! : [...settings.models],
     system_fingerprint: fingerprints.length === 1 ? fingerprints[0]! : fingerprints.length ? fingerprints : null,
-    temperature: settings.temperature,
+    // A model that takes no temperature (reasoning models) was sent none.
+    temperature:
+      settings.models.every((m) => ctx.client.capabilities.lookup(m).temperature) &&
+      !(settings.provider === "anthropic" && settings.reasoning_budget !== undefined)
+        ? settings.temperature
+        : null,
     seed: settings.seed,
     samples: settings.samples,
     format: settings.format,
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    ...(settings.reasoning_effort !== undefined ? { reasoning_effort: settings.reasoning_effort } : {}),
+    ...(settings.reasoning_budget !== undefined ? { reasoning_budget: settings.reasoning_budget } : {}),
+    ...(settings.overrides && Object.keys(settings.overrides).length ? { overrides: { ...settings.overrides } } : {}),
   };
   const prompt_sha256 = sha256Hex(JSON.stringify(prepared.get(false)!.messages));
   const common = {
@@ -503,6 +635,7 @@ export async function judgeItem(
     judge,
     prompt_sha256,
     usage,
+    ...(settings.prices ? { cost_usd: costOf(settings.prices, completions, settings.models) } : {}),
     latency_ms: completions.reduce((a, c) => a + c.latency_ms, 0),
     scale: ir.scale,
     checks,
@@ -597,6 +730,18 @@ export async function judgeItem(
     flags,
     ...(raw === null ? { error: firstScored.reason ?? "no score" } : {}),
   };
+}
+
+/** What the calls behind a record cost (cache hits included: the judgment's cost, not this run's); null if a model has no price. */
+function costOf(prices: PriceList, completions: readonly Completion[], requested: readonly string[]): number | null {
+  let usd = 0;
+  for (const c of completions) {
+    // Priced by the model that answered; a server that reports its own name (a local alias) by the one asked for.
+    const cost = prices.cost(c.model, c.usage) ?? (requested.length === 1 ? prices.cost(requested[0]!, c.usage) : null);
+    if (cost === null) return null;
+    usd += cost;
+  }
+  return roundUsd(usd);
 }
 
 function hostOf(url: string): string {

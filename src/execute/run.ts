@@ -11,6 +11,7 @@ import type { JudgeClient } from "../judge/client.js";
 import { JudgeCallError } from "../judge/client.js";
 import { runPool } from "../judge/pool.js";
 import { createProgress } from "../judge/progress.js";
+import { roundUsd } from "../provider/index.js";
 import { bucketOf } from "../util/buckets.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
 import { type AnswerSource, type JudgeSettings, judgeItem, type RunRecord, type RunStats } from "./item.js";
@@ -46,6 +47,8 @@ export interface RunSummary {
   readonly wall_ms: number;
   readonly models: string[];
   readonly mean_raw_score_sd?: number;
+  /** Sum of the records' cost_usd (null when a model has no price); present when prices were given. */
+  readonly cost_usd?: number | null;
 }
 
 export interface RunResult {
@@ -169,6 +172,12 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   if (fatal) throw fatal;
   const records = chosen.map((s) => s.record!).filter((r) => r !== undefined);
   const failed = records.filter((r) => r.error !== undefined).length;
+  const costs = records.map((r) => r.cost_usd).filter((c) => c !== undefined);
+  const cost_usd = costs.length
+    ? costs.includes(null)
+      ? null
+      : roundUsd(costs.reduce((a: number, c) => a + (c as number), 0))
+    : undefined;
   const sds = records
     .map((r) => (r.spread as { raw_score_sd?: number | null } | undefined)?.raw_score_sd)
     .filter((x): x is number => typeof x === "number");
@@ -188,6 +197,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       completion_tokens: stats.completion_tokens,
       wall_ms: Math.round(performance.now() - started),
       models: [...stats.models],
+      ...(cost_usd !== undefined ? { cost_usd } : {}),
       ...(sds.length
         ? { mean_raw_score_sd: Math.round((sds.reduce((a, b) => a + b, 0) / sds.length) * 1e6) / 1e6 }
         : {}),

@@ -107,6 +107,10 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
       "  for this conversation. Judge each criterion on its own. A criterion with negative points",
       "  describes something the reply should not do: mark it met only if the reply does it.",
       '"""',
+      // The official grader asks about one rubric item per call.
+      "judge",
+      "  each criterion separately",
+      "end",
       "per item criteria from rubrics",
       "  binary",
       "end",

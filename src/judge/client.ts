@@ -1,19 +1,37 @@
 /**
- * The judge's transport: the real `openai` SDK against any OpenAI-compatible endpoint. Retries
- * (exponential backoff with jitter, honouring `retry-after` / `retry-after-ms` on 408/409/429/5xx,
- * timeouts and connection errors) are the SDK's own; we count the attempts through its `fetch`
- * hook, give it a keep-alive transport that keeps up with hundreds of calls a second
- * (keepalive-fetch.ts), and turn failures into errors a user can act on.
+ * The judge's transport: one provider adapter (src/provider/: OpenAI and OpenAI-compatible
+ * servers, Anthropic, Gemini, each through its official SDK) behind a call-slot semaphore.
+ * Retries (exponential backoff with jitter, retry-after where the SDK honours it) are the SDKs'
+ * own; we count the attempts through the `fetch` hook every SDK accepts, give them a keep-alive
+ * transport (keepalive-fetch.ts), and turn failures into errors a user can act on.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import OpenAI from "openai";
+import {
+  type AnswerFormat,
+  type CapabilityTable,
+  type ChatRequest,
+  type Completion,
+  capabilityTable,
+  createProvider,
+  type Guided,
+  inferProvider,
+  JudgeCallError,
+  KEY_ENV,
+  type Provider,
+  type ProviderName,
+  type ResponseFormat,
+  SchemaDialectError,
+} from "../provider/index.js";
+import type { Budget } from "./budget.js";
 import { keepAliveFetch } from "./keepalive-fetch.js";
 
 export interface ClientOptions {
-  /** Defaults to OPENAI_BASE_URL, then https://api.openai.com/v1 (as the SDK does). */
+  /** Defaults to the provider's own (OPENAI_BASE_URL for OpenAI, as the SDK does). */
   readonly baseURL?: string;
-  /** Defaults to OPENAI_API_KEY. Local servers (vLLM, llama.cpp, Ollama) accept any key. */
+  /** Defaults to the provider's variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY). */
   readonly apiKey?: string;
+  /** The variable the key was read from, for the hint when it is rejected. */
+  readonly apiKeyEnv?: string;
   /** Per HTTP attempt, as the SDK counts it; a call may take (maxRetries + 1) times this plus backoff. */
   readonly timeoutMs: number;
   readonly maxRetries: number;
@@ -21,14 +39,25 @@ export interface ClientOptions {
   readonly maxInFlight?: number;
   /** Replaces the HTTP transport (the built-in `fetch`, a proxy-aware one, a test double). */
   readonly fetch?: typeof fetch;
+  /** Default: inferred from the base URL, else from `model`. */
+  readonly provider?: ProviderName;
+  /** Only used to infer the provider when none is given. */
+  readonly model?: string;
+  readonly format?: AnswerFormat;
+  readonly guided?: Guided;
+  readonly capabilities?: CapabilityTable;
+  /** `--max-cost`: calls that would take the projected spend past it are never started. */
+  readonly budget?: Budget;
 }
 
 export interface JudgeClient {
-  readonly sdk: OpenAI;
+  readonly provider: Provider;
   readonly baseURL: string;
   readonly slots: Semaphore;
   /** No key was given or found in the environment (a placeholder is sent). */
   readonly keyMissing: boolean;
+  readonly capabilities: CapabilityTable;
+  readonly budget?: Budget;
 }
 
 /** A counting semaphore: the judge's concurrency limit is on calls, not on items. */
@@ -49,77 +78,8 @@ export class Semaphore {
   }
 }
 
-export interface ChatMessage {
-  readonly role: "system" | "user" | "assistant";
-  readonly content: string;
-}
-
-export interface ChatRequest {
-  readonly model: string;
-  readonly messages: readonly ChatMessage[];
-  readonly temperature: number;
-  readonly seed?: number | undefined;
-  readonly max_tokens?: number | undefined;
-  readonly response_format: ResponseFormat;
-}
-
-export type ResponseFormat = Record<string, unknown>;
-
-export interface Completion {
-  readonly content: string | null;
-  readonly refusal: string | null;
-  readonly finish_reason: string | null;
-  /** The model as the API reported it, not as requested. */
-  readonly model: string;
-  readonly system_fingerprint: string | null;
-  readonly usage: { readonly prompt_tokens: number; readonly completion_tokens: number };
-  /** Wall time of the call, retries and backoff included (waiting for a slot excluded). */
-  readonly latency_ms: number;
-  /** HTTP attempts made: 1 + retries. */
-  readonly attempts: number;
-}
-
-export type JudgeErrorKind =
-  | "auth"
-  | "rate_limit"
-  | "server"
-  | "timeout"
-  | "connection"
-  | "bad_request"
-  | "not_found"
-  | "aborted";
-
-export interface JudgeCallErrorDetails {
-  /** Trying again later may succeed (the SDK already retried `maxRetries` times). */
-  readonly retryable?: boolean;
-  readonly attempts?: number;
-}
-
-export class JudgeCallError extends Error {
-  readonly retryable: boolean;
-  readonly attempts: number;
-  constructor(
-    readonly kind: JudgeErrorKind,
-    message: string,
-    readonly status?: number,
-    details: JudgeCallErrorDetails = {},
-  ) {
-    super(message);
-    this.name = "JudgeCallError";
-    this.retryable =
-      details.retryable ?? (kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection");
-    this.attempts = details.attempts ?? 1;
-  }
-  /** Errors that will not go away by trying other items: the run should stop. */
-  get fatal(): boolean {
-    return (
-      this.kind === "auth" ||
-      this.kind === "not_found" ||
-      this.kind === "connection" ||
-      (this.kind === "rate_limit" && !this.retryable)
-    );
-  }
-}
+export type { ChatMessage, ChatRequest, Completion, JudgeErrorKind, ResponseFormat } from "../provider/index.js";
+export { JudgeCallError };
 
 /** Attempts of the call whose async context we are in: the fetch hook cannot see which call it serves. */
 const currentCall = new AsyncLocalStorage<{ attempts: number }>();
@@ -132,166 +92,26 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
     if (call) call.attempts++;
     return transport(input, init);
   };
-  const apiKey = opts.apiKey ?? process.env.OPENAI_API_KEY;
-  const sdk = new OpenAI({
-    apiKey: apiKey ?? "not-set",
-    // Undefined lets the SDK read OPENAI_BASE_URL itself.
-    ...(opts.baseURL !== undefined ? { baseURL: opts.baseURL } : {}),
-    timeout: opts.timeoutMs,
+  const name = opts.provider ?? inferProvider(opts.baseURL, opts.model);
+  const capabilities = opts.capabilities ?? capabilityTable();
+  const provider = createProvider(name, {
+    baseURL: opts.baseURL,
+    apiKey: opts.apiKey,
+    keyEnv: opts.apiKeyEnv ?? KEY_ENV[name],
+    timeoutMs: opts.timeoutMs,
     maxRetries: opts.maxRetries,
     fetch: counting,
+    format: opts.format ?? "json_schema",
+    guided: opts.guided,
+    capabilities,
   });
   return {
-    sdk,
-    baseURL: sdk.baseURL,
+    provider,
+    baseURL: provider.baseURL,
     slots: new Semaphore(opts.maxInFlight ?? Infinity),
-    keyMissing: apiKey === undefined,
-  };
-}
-
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  EPIPE: "connection reset",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host name lookup failed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ETIMEDOUT: "connection timed out",
-  UND_ERR_CONNECT_TIMEOUT: "connection timed out",
-  UND_ERR_SOCKET: "connection closed by the server",
-};
-
-/** What went wrong on the network, in words: the system error code if any, else the innermost message. */
-function networkProblem(err: unknown): string {
-  // fetch wraps the system error: APIConnectionError → TypeError("fetch failed") → Error{code}.
-  let e: unknown = err;
-  let innermost = (err as Error).message;
-  for (let depth = 0; depth < 4 && e !== null && typeof e === "object"; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string") return NETWORK_CODES[code] ?? code;
-    const message = (e as { message?: unknown }).message;
-    if (typeof message === "string" && message) innermost = message;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return innermost.replace(/\.$/, "");
-}
-
-function serverDetail(err: InstanceType<typeof OpenAI.APIError>): string {
-  const inner = (err.error as { message?: unknown } | undefined)?.message;
-  const text = typeof inner === "string" && inner ? inner : err.message || "";
-  return text.replace(/\s+/g, " ").slice(0, 200);
-}
-
-function describe(err: unknown, client: JudgeClient, attempts: number): JudgeCallError {
-  const at = client.baseURL;
-  const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-  const d = { attempts };
-  if (err instanceof JudgeCallError) return err;
-  if (err instanceof OpenAI.APIUserAbortError)
-    return new JudgeCallError("aborted", "the call was cancelled", undefined, d);
-  if (err instanceof OpenAI.APIConnectionTimeoutError)
-    return new JudgeCallError(
-      "timeout",
-      `${at} did not answer in time${tries}; raise --timeout-s or lower --concurrency`,
-      undefined,
-      d,
-    );
-  if (err instanceof OpenAI.APIConnectionError) {
-    return new JudgeCallError(
-      "connection",
-      `cannot reach ${at} (${networkProblem(err)})${tries}; check --base-url and that the server is running`,
-      undefined,
-      d,
-    );
-  }
-  if (err instanceof OpenAI.APIError) {
-    const status = err.status ?? 0;
-    const detail = serverDetail(err);
-    if (status === 401) {
-      const none = client.keyMissing ? ": none was given" : "";
-      const fix = `the API key was rejected (401)${none}; set OPENAI_API_KEY or --api-key-env`;
-      return new JudgeCallError("auth", fix, status, d);
-    }
-    if (status === 403)
-      return new JudgeCallError(
-        "auth",
-        `the API key is not allowed to do this (403: ${detail}); check the key's project and model access`,
-        status,
-        d,
-      );
-    if (status === 404)
-      return new JudgeCallError(
-        "not_found",
-        `the endpoint or model was not found (404: ${detail}); check --base-url and --model`,
-        status,
-        d,
-      );
-    if (status === 429) {
-      if (err.code === "insufficient_quota")
-        return new JudgeCallError(
-          "rate_limit",
-          `the account is out of quota (429: ${detail}); check the plan and billing`,
-          status,
-          { ...d, retryable: false },
-        );
-      return new JudgeCallError(
-        "rate_limit",
-        `rate limited by ${at}${tries} (429: ${detail}); lower --concurrency or try again later`,
-        status,
-        d,
-      );
-    }
-    if (status === 408)
-      return new JudgeCallError("timeout", `${at} timed out the request${tries} (408: ${detail})`, status, d);
-    if (status >= 500 || status === 409)
-      return new JudgeCallError("server", `${at} failed${tries} (${status}: ${detail})`, status, d);
-    return new JudgeCallError("bad_request", `${at} refused the request (${status}: ${detail})`, status, d);
-  }
-  return new JudgeCallError(
-    "connection",
-    `the call to ${at} failed: ${(err as Error)?.message ?? String(err)}`,
-    undefined,
-    d,
-  );
-}
-
-function bodyOf(request: ChatRequest): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    model: request.model,
-    messages: request.messages,
-    temperature: request.temperature,
-    response_format: request.response_format,
-  };
-  if (request.seed !== undefined) body.seed = request.seed;
-  if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
-  return body;
-}
-
-function completionOf(
-  res: unknown,
-  request: ChatRequest,
-  client: JudgeClient,
-): Omit<Completion, "latency_ms" | "attempts"> {
-  const r = res as Partial<OpenAI.Chat.Completions.ChatCompletion> | null;
-  const choice = r !== null && typeof r === "object" && Array.isArray(r.choices) ? r.choices[0] : undefined;
-  if (!choice || typeof choice !== "object" || !choice.message) {
-    throw new JudgeCallError(
-      "server",
-      `${client.baseURL} answered without a chat completion (no choices); check --base-url`,
-      200,
-      { retryable: false },
-    );
-  }
-  const message = choice.message as { content?: string | null; refusal?: string | null };
-  return {
-    content: message.content ?? null,
-    refusal: message.refusal ?? null,
-    finish_reason: choice.finish_reason ?? null,
-    // A server that does not say which model answered is recorded with the model asked for.
-    model: typeof r!.model === "string" && r!.model ? r!.model : request.model,
-    system_fingerprint: r!.system_fingerprint ?? null,
-    usage: { prompt_tokens: r!.usage?.prompt_tokens ?? 0, completion_tokens: r!.usage?.completion_tokens ?? 0 },
+    keyMissing: provider.keyMissing,
+    capabilities,
+    ...(opts.budget ? { budget: opts.budget } : {}),
   };
 }
 
@@ -303,19 +123,26 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
   await client.slots.acquire();
   const call = { attempts: 0 };
   const started = performance.now();
+  let reserved: number | null = null;
+  let usage: Completion["usage"] | null = null;
+  let reported = request.model;
   try {
-    if (signal?.aborted) throw new OpenAI.APIUserAbortError();
-    const res = await currentCall.run(call, () =>
-      client.sdk.chat.completions.create(bodyOf(request) as never, signal ? { signal } : {}),
-    );
+    if (signal?.aborted) throw client.provider.abortError();
+    if (client.budget) reserved = client.budget.reserve(request);
+    const answer = await currentCall.run(call, () => client.provider.send(request, signal));
+    usage = answer.usage;
+    reported = answer.model;
     return {
-      ...completionOf(res, request, client),
+      ...answer,
       latency_ms: Math.round(performance.now() - started),
       attempts: Math.max(1, call.attempts),
     };
   } catch (err) {
-    throw describe(err, client, Math.max(1, call.attempts));
+    if (err instanceof SchemaDialectError)
+      throw new JudgeCallError("bad_request", err.message, undefined, { retryable: false, fatal: true });
+    throw client.provider.describe(err, Math.max(1, call.attempts));
   } finally {
+    if (reserved !== null) client.budget!.settle(reserved, reported, request.model, usage);
     client.slots.release();
   }
 }

@@ -41,6 +41,23 @@ export const KEYWORD_DOCS: Readonly<Record<string, KeywordDoc>> = {
   samples: doc("Judge settings", "Judge each item K times (1 to 100); median score, strict-majority verdicts."),
   seed: doc("Judge settings", "The seed passed to the judge, where the provider supports one."),
   tokens: doc("Judge settings", "`max tokens <n>`: the judge's output token limit."),
+  reasoning: doc(
+    "Judge settings",
+    "`reasoning effort <none…max>` or `reasoning budget <tokens>`: settings for reasoning models, checked against the model capabilities table before any call.",
+  ),
+  effort: doc("Judge settings", "`reasoning effort <none | minimal | low | medium | high | xhigh | max>`."),
+  budget: doc(
+    "Judge settings",
+    "`reasoning budget <n>`: thinking tokens allowed before the answer (Anthropic, Gemini).",
+  ),
+  each: doc(
+    "Judge settings",
+    "`each criterion separately`: one judge call per criterion, as HealthBench's grader asks.",
+  ),
+  separately: doc(
+    "Judge settings",
+    "`each criterion separately`: one judge call per criterion instead of one for all.",
+  ),
   verdict: doc(
     "Judge settings",
     "`evidence before verdict` (the default) or `verdict before evidence`: the answer's order.",

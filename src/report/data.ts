@@ -80,6 +80,8 @@ export interface ReportData {
     readonly failed: number;
     readonly failures: { reason: string; count: number }[];
     readonly tokens: { prompt: number; completion: number };
+    /** Sum of the records' cost_usd; null when a record's model had no price; absent when the run has no costs. */
+    readonly cost_usd?: number | null;
     /** Sum of every judge call's latency: calls overlap under concurrency, so this exceeds wall time. */
     readonly judge_latency_ms: number;
     /** First start to last finish, when the records carry timestamps; null when they do not. */
@@ -405,6 +407,12 @@ export function buildReport(inp: ReportInputs): ReportData {
     { prompt: 0, completion: 0 },
   );
   const mode = records.some((r) => typeof r.preferred === "string") ? "pairwise" : "pointwise";
+  const costs = records.map((r) => r.cost_usd).filter((c) => c !== undefined);
+  const cost_usd = costs.length
+    ? costs.some((c) => typeof c !== "number")
+      ? null
+      : Math.round(costs.reduce((a: number, c) => a + (c as number), 0) * 1e8) / 1e8
+    : undefined;
   return {
     mode,
     header: {
@@ -424,6 +432,7 @@ export function buildReport(inp: ReportInputs): ReportData {
       failed: records.length - scored.length,
       failures: [...failures].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
       tokens,
+      ...(cost_usd !== undefined ? { cost_usd } : {}),
       judge_latency_ms: records.reduce((a, r) => a + (typeof r.latency_ms === "number" ? r.latency_ms : 0), 0),
       wall_ms: wallTime(records),
       run_file: inp.runFile,

@@ -220,7 +220,7 @@ export function renderHtml(d: ReportData): string {
 <p class="muted">bundle <code>${esc(h.bundle?.hash ?? "–")}</code> · ${d.mode} · judge ${esc(h.models.join(", ") || "–")} · run <code>${esc(h.run_file)}</code>${h.run_modified ? ` (${esc(h.run_modified)})` : ""}</p>
 <div class="grid" id="summary">
 <div class="card">items <b>${h.items}</b> · scored <b>${h.scored}</b> · failed <b class="${h.failed ? "err" : ""}">${h.failed}</b></div>
-<div class="card">tokens ${h.tokens.prompt} prompt + ${h.tokens.completion} completion</div>
+<div class="card">tokens ${h.tokens.prompt} prompt + ${h.tokens.completion} completion${h.cost_usd === undefined ? "" : ` · cost ${h.cost_usd === null ? "unknown (a model has no price)" : `$${h.cost_usd.toFixed(4)}`}`}</div>
 <div class="card" id="timing">${time}</div>
 ${settingsList(h.settings)}
 </div>

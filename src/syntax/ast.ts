@@ -37,7 +37,16 @@ export interface Header {
 
 export interface Setting {
   readonly kind: "Setting";
-  readonly key: "temperature" | "samples" | "seed" | "max_tokens" | "quote_match" | "weight" | "points";
+  readonly key:
+    | "temperature"
+    | "samples"
+    | "seed"
+    | "max_tokens"
+    | "quote_match"
+    | "reasoning_effort"
+    | "reasoning_budget"
+    | "weight"
+    | "points";
   readonly value: Value;
   readonly loc: Span;
 }
@@ -119,7 +128,9 @@ export interface ScaleDecl {
 export type JudgeSetting =
   | Setting
   | EvidencePolicyNode
-  | { readonly kind: "Order"; readonly order: "evidence_first" | "verdict_first"; readonly loc: Span };
+  | { readonly kind: "Order"; readonly order: "evidence_first" | "verdict_first"; readonly loc: Span }
+  /** `each criterion separately`: one judge call per criterion instead of one for all. */
+  | { readonly kind: "PerCriterion"; readonly loc: Span };
 
 export interface JudgeDecl {
   readonly kind: "Judge";

@@ -233,6 +233,20 @@ class RubricParser extends CstParser {
       },
       {
         ALT: () => {
+          this.CONSUME(K.reasoning);
+          this.OR2([{ ALT: () => this.CONSUME(K.effort) }, { ALT: () => this.CONSUME(K.budget) }]);
+          this.SUBRULE6(this.value);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.each);
+          this.CONSUME(K.criterion);
+          this.CONSUME(K.separately);
+        },
+      },
+      {
+        ALT: () => {
           this.CONSUME(K.evidence);
           this.CONSUME(K.before);
           this.CONSUME(K.verdict);

@@ -75,6 +75,13 @@ export function printText(t: A.Text | string, depth: number, preferBlock = false
   return encodeString(value);
 }
 
+const SETTING_WORDS: Partial<Record<A.Setting["key"], string>> = {
+  max_tokens: "max tokens",
+  quote_match: "quote match",
+  reasoning_effort: "reasoning effort",
+  reasoning_budget: "reasoning budget",
+};
+
 function printValue(v: A.Value): string {
   return v.type === "string" ? encodeString(v.raw) : v.raw;
 }
@@ -241,12 +248,14 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
       for (const s of d.settings) {
         const text =
           s.kind === "Setting"
-            ? `${s.key === "max_tokens" ? "max tokens" : s.key === "quote_match" ? "quote match" : s.key} ${printValue(s.value)}`
-            : s.kind === "Order"
-              ? s.order === "evidence_first"
-                ? "evidence before verdict"
-                : "verdict before evidence"
-              : printPolicy(s);
+            ? `${SETTING_WORDS[s.key] ?? s.key} ${printValue(s.value)}`
+            : s.kind === "PerCriterion"
+              ? "each criterion separately"
+              : s.kind === "Order"
+                ? s.order === "evidence_first"
+                  ? "evidence before verdict"
+                  : "verdict before evidence"
+                : printPolicy(s);
         p.line(1, text, s.loc.start);
       }
       p.line(0, "end", d.loc.end - 1);

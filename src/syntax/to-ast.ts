@@ -204,7 +204,10 @@ class AstBuilder extends BaseVisitor {
         loc,
       };
     }
+    if (tok(ctx, "Kw_each")) return { kind: "PerCriterion", loc };
     const keys: [string, A.Setting["key"]][] = [
+      ["Kw_effort", "reasoning_effort"],
+      ["Kw_budget", "reasoning_budget"],
       ["Kw_temperature", "temperature"],
       ["Kw_samples", "samples"],
       ["Kw_seed", "seed"],

@@ -139,7 +139,19 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
       return sendJson(res, reply.status, reply.body ?? errorBody(reply.status), headers);
     }
     let out: ReturnType<typeof completion>;
-    if ("json" in reply) out = completion(model, fingerprint, body, JSON.stringify(reply.json), "stop", null);
+    // A forced function call (`--format tools`) is answered the way servers do: the JSON as the call's arguments.
+    const tool: unknown = body?.tool_choice?.function?.name;
+    if ("json" in reply && typeof tool === "string") {
+      out = completion(model, fingerprint, body, null, "tool_calls", null);
+      out.choices[0]!.message = {
+        role: "assistant",
+        content: null,
+        refusal: null,
+        tool_calls: [
+          { id: `call_fake${ids}`, type: "function", function: { name: tool, arguments: JSON.stringify(reply.json) } },
+        ],
+      } as never;
+    } else if ("json" in reply) out = completion(model, fingerprint, body, JSON.stringify(reply.json), "stop", null);
     else if ("refusal" in reply) out = completion(model, fingerprint, body, null, "stop", reply.refusal);
     else if ("finishReason" in reply)
       out = completion(model, fingerprint, body, reply.content, reply.finishReason, null);

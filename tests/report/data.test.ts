@@ -46,6 +46,21 @@ describe("report data", () => {
       models: ["m1"],
     });
     expect(d.header.failures).toEqual([{ reason: "missing input `…`", count: 1 }]);
+    // No costs in the records, none in the report.
+    expect(d.header.cost_usd).toBeUndefined();
+  });
+
+  it("sums the records' cost, and says when a model had no price", () => {
+    const priced = buildReport({
+      records: [rec("a", 1, { cost_usd: 0.0125 }), rec("b", 2, { cost_usd: 0.0075 })],
+      runFile: "run.jsonl",
+    });
+    expect(priced.header.cost_usd).toBeCloseTo(0.02, 10);
+    const unpriced = buildReport({
+      records: [rec("a", 1, { cost_usd: 0.0125 }), rec("b", 2, { cost_usd: null })],
+      runFile: "run.jsonl",
+    });
+    expect(unpriced.header.cost_usd).toBeNull();
   });
 
   it("builds raw and human histograms over the scale's categories", () => {

@@ -5,6 +5,18 @@ import { LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import type { Bundle } from "../../bundle/types.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import {
+  type BatchState,
+  BatchStateError,
+  type BatchStatus,
+  batchStatus,
+  downloadResults,
+  type RemoteOptions,
+  readState,
+  submitPart,
+  writeState,
+} from "../../execute/batch-remote.js";
+import {
+  anthropicCustomId,
   customId,
   type JudgeSettings,
   PartWriter,
@@ -16,6 +28,7 @@ import {
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../../judge/index.js";
 import { type JsonlProblem, type JsonlRow, readJsonl, rowId, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
+import { PROVIDER_OPTIONS, providerSetup } from "../judge-options.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out requests.jsonl --model M [--samples K]
@@ -23,13 +36,26 @@ const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out re
        rulers batch ingest --bundle B --input rows.jsonl --results out.jsonl[,out2.jsonl…] --out run.jsonl
                            --model M [--samples K] [--cache FILE] [--base-url URL]
 
+       rulers batch submit --requests requests.jsonl[,part2…] --provider openai|anthropic [--state FILE]
+       rulers batch status --state FILE [--json]
+       rulers batch collect --state FILE [--wait] [--poll-s S] [--results-prefix P]
+                            [--bundle B --input rows.jsonl --out run.jsonl --model M …  to ingest right away]
+
 prepare writes the OpenAI Batch API input format (custom_id, method, url, body with the strict
 response_format) — exactly the requests \`rulers judge\` would send — split into numbered parts
 over --max-lines (50000) or --max-bytes (209715200). ingest reads OpenAI or vLLM run-batch output
 files, validates every answer, verifies evidence, scores, and writes the same run.jsonl records as
-\`rulers judge\`, listing missing, failed and invalid results; --cache fills the judge's call cache.`;
+\`rulers judge\`, listing missing, failed and invalid results; --cache fills the judge's call cache.
+With --provider anthropic, prepare writes Message Batches requests ({custom_id, params}) instead.
 
-function loadBundle(ref: string, lockPath: string | undefined): Bundle {
+submit uploads each request file and creates a batch (OpenAI Batch API: file upload + batch;
+Anthropic Message Batches), recording every batch id in the state file (default:
+<first requests file>.batch.json) as soon as it exists: rerunning submit skips parts already
+submitted. status shows each batch's progress. collect downloads the results of every finished
+batch (--wait polls until all have finished) and, given --bundle/--input/--out, ingests them;
+it exits 2 while batches are still running, so it can be rerun until done.`;
+
+export function loadBundle(ref: string, lockPath: string | undefined): Bundle {
   try {
     const lock = lockPath ? readLock(lockPath) : undefined;
     const v = verifyBundleFile(resolveBundleRef(ref, lockPath), lock ? { lock } : {});
@@ -46,15 +72,20 @@ function settingsFrom(bundle: Bundle, values: Record<string, unknown>, maxRepair
   const ir = bundle.body.rubric;
   const models = (values.model as string[] | undefined) ?? [];
   if (models.length === 0) throw new CliError("give the judge model with --model (it is part of every request)");
-  const format = (values.format as string | undefined) ?? "json_schema";
-  if (format !== "json" && format !== "json_schema") throw new CliError("`--format` must be json_schema or json");
+  const setup = providerSetup(values, bundle, models);
   return {
     models,
     temperature: ir.judge.temperature,
     samples: numberFlag(values.samples as string | undefined, "samples", ir.judge.samples, { integer: true, min: 1 }),
     seed: ir.judge.seed,
     max_tokens: ir.judge.max_tokens,
-    format,
+    format: setup.format,
+    provider: setup.provider,
+    reasoning_effort: setup.reasoning_effort,
+    reasoning_budget: setup.reasoning_budget,
+    overrides: setup.overrides,
+    capabilities: setup.capabilities,
+    prices: setup.prices,
     maxRepairs,
     maxInputChars: numberFlag(values["max-input-chars"] as string | undefined, "max-input-chars", 200_000, {
       integer: true,
@@ -69,7 +100,7 @@ const OPTIONS = {
   out: { type: "string" },
   model: { type: "string", multiple: true },
   samples: { type: "string" },
-  format: { type: "string" },
+  ...PROVIDER_OPTIONS,
   "max-lines": { type: "string" },
   "max-bytes": { type: "string" },
   "retry-from": { type: "string" },
@@ -79,7 +110,155 @@ const OPTIONS = {
   "base-url": { type: "string" },
   "max-input-chars": { type: "string" },
   json: { type: "boolean" },
+  requests: { type: "string", multiple: true },
+  state: { type: "string" },
+  "api-key-env": { type: "string" },
+  wait: { type: "boolean" },
+  "poll-s": { type: "string" },
+  "wait-timeout-s": { type: "string" },
+  "results-prefix": { type: "string" },
+  "timeout-s": { type: "string" },
+  "max-retries": { type: "string" },
 } as const;
+
+function remoteOptions(values: Record<string, any>, provider: string, baseURL: string | null): RemoteOptions {
+  if (provider !== "openai" && provider !== "anthropic")
+    throw new CliError(`batches are submitted to openai or anthropic (--provider), not \`${provider}\``);
+  const env = values["api-key-env"] as string | undefined;
+  if (env && process.env[env] === undefined) throw new CliError(`\`--api-key-env ${env}\`: the variable is not set`);
+  return {
+    provider,
+    ...(baseURL ? { baseURL } : {}),
+    ...(env ? { apiKey: process.env[env] } : {}),
+    timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
+    maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
+  };
+}
+
+/** SDK and state-file failures in words, for the CLI. */
+function remoteError(err: unknown, what: string): never {
+  if (err instanceof CliError) throw err;
+  if (err instanceof BatchStateError) throw new CliError(err.message);
+  const e = err as { status?: number; message?: string };
+  throw new CliError(
+    `${what} failed${e.status ? ` (${e.status})` : ""}: ${(e.message ?? String(err)).replace(/\s+/g, " ").slice(0, 300)}`,
+  );
+}
+
+async function submit(values: Record<string, any>): Promise<number> {
+  const parts = ((values.requests as string[] | undefined) ?? []).flatMap((r) => r.split(","));
+  if (parts.length === 0) throw new CliError(`\`--requests\` is required\n${HELP}`);
+  for (const p of parts) if (!existsSync(p)) throw new CliError(`cannot read requests \`${p}\`: no such file`);
+  const statePath = (values.state as string | undefined) ?? `${parts[0]}.batch.json`;
+  const previous = existsSync(statePath) ? readState(statePath) : null;
+  const provider = (values.provider as string | undefined) ?? previous?.provider ?? "openai";
+  if (previous && previous.provider !== provider)
+    throw new CliError(`${statePath} holds ${previous.provider} batches; not mixing in ${provider}`);
+  const baseURL = (values["base-url"] as string | undefined) ?? previous?.base_url ?? null;
+  const o = remoteOptions(values, provider, baseURL);
+  const state: BatchState = { provider: o.provider, base_url: baseURL, batches: [...(previous?.batches ?? [])] };
+  for (const part of parts) {
+    const done = state.batches.find((b) => b.part === part);
+    if (done) {
+      writeErr(`${part}: already submitted as ${done.id}; skipped`);
+      continue;
+    }
+    try {
+      const b = await submitPart(o, part);
+      state.batches.push(b);
+      // Written at once: a crash after this line never submits the part again.
+      writeState(statePath, state);
+      writeOut(`${part} → ${b.id} (${b.status})`);
+    } catch (err) {
+      remoteError(err, `submitting ${part}`);
+    }
+  }
+  writeState(statePath, state);
+  writeErr(
+    `${state.batches.length} batch${state.batches.length === 1 ? "" : "es"} in ${statePath}; \`rulers batch collect --state ${statePath}\` fetches the results`,
+  );
+  return 0;
+}
+
+async function statuses(values: Record<string, any>, statePath: string) {
+  const state = readState(statePath);
+  const o = remoteOptions(values, state.provider, (values["base-url"] as string | undefined) ?? state.base_url);
+  const out: (BatchStatus & { part: string })[] = [];
+  for (const b of state.batches) {
+    try {
+      out.push({ ...(await batchStatus(o, b.id)), part: b.part });
+    } catch (err) {
+      remoteError(err, `asking for batch ${b.id}`);
+    }
+  }
+  return { state, o, out };
+}
+
+async function status(values: Record<string, any>): Promise<number> {
+  if (!values.state) throw new CliError(`\`--state\` is required\n${HELP}`);
+  let r: Awaited<ReturnType<typeof statuses>>;
+  try {
+    r = await statuses(values, values.state);
+  } catch (err) {
+    remoteError(err, "reading the batch state");
+  }
+  if (values.json) writeOut(JSON.stringify(r.out));
+  else
+    for (const s of r.out)
+      writeOut(
+        `${s.id}  ${s.status.padEnd(11)} ${s.counts.succeeded}/${s.counts.total} done, ${s.counts.failed} failed  (${s.part})`,
+      );
+  return 0;
+}
+
+async function collect(values: Record<string, any>): Promise<number> {
+  if (!values.state) throw new CliError(`\`--state\` is required\n${HELP}`);
+  const statePath = values.state as string;
+  const pollMs = numberFlag(values["poll-s"], "poll-s", 30, { min: 0 }) * 1000;
+  const deadline = Date.now() + numberFlag(values["wait-timeout-s"], "wait-timeout-s", 86_400, { min: 0 }) * 1000;
+  const prefix = (values["results-prefix"] as string | undefined) ?? statePath.replace(/\.batch\.json$|\.json$/, "");
+  for (;;) {
+    let r: Awaited<ReturnType<typeof statuses>>;
+    try {
+      r = await statuses(values, statePath);
+    } catch (err) {
+      remoteError(err, "reading the batch state");
+    }
+    const { state, o, out } = r;
+    for (const s of out) {
+      const b = state.batches.find((x) => x.id === s.id)!;
+      b.status = s.status;
+      if (s.state === "in_progress" || b.results) continue;
+      try {
+        b.results = await downloadResults(o, s.id, prefix);
+      } catch (err) {
+        remoteError(err, `downloading the results of ${s.id}`);
+      }
+      for (const f of b.results) writeOut(`${s.id} (${s.status}) → ${f}`);
+      writeState(statePath, state);
+    }
+    writeState(statePath, state);
+    const pending = state.batches.filter((b) => !b.results);
+    if (pending.length === 0) {
+      const files = state.batches.flatMap((b) => b.results ?? []);
+      if (values.bundle && values.input && values.out) {
+        const ingestValues = { ...values, provider: state.provider, results: files };
+        return ingest(ingestValues);
+      }
+      writeErr(
+        `all ${state.batches.length} batches collected; ingest with: rulers batch ingest --results ${files.join(",")} --bundle … --input … --out … --model …${state.provider === "anthropic" ? " --provider anthropic" : ""}`,
+      );
+      return 0;
+    }
+    if (!values.wait || Date.now() >= deadline) {
+      writeErr(
+        `${pending.length} batch${pending.length === 1 ? " is" : "es are"} still running (${pending.map((b) => b.id).join(", ")}); run collect again${values.wait ? "" : ", or add --wait"}`,
+      );
+      return 2;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
 
 type Flags = ReturnType<typeof parseFlags<typeof OPTIONS>>["values"];
 
@@ -167,6 +346,8 @@ async function ingest(values: Flags): Promise<number> {
   const disk: Cache | null = values.cache ? openCache(values.cache) : null;
   const client = createJudgeClient({
     ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    ...(settings.capabilities ? { capabilities: settings.capabilities } : {}),
     apiKey: "unused",
     timeoutMs: 1000,
     maxRetries: 0,
@@ -181,8 +362,15 @@ async function ingest(values: Flags): Promise<number> {
   let chunk: JsonlRow[] = [];
   let problems: JsonlProblem[] = [];
   // Answers are looked up by what each request was; a result file is read only where needed.
-  const answers = (q: { itemId: string; model: string; sample: number; swapped: boolean }) => {
-    const id = customId(q.itemId, q.model, q.sample, q.swapped);
+  const answers = (q: {
+    itemId: string;
+    model: string;
+    sample: number;
+    swapped: boolean;
+    criterion?: string | undefined;
+  }) => {
+    const readable = customId(q.itemId, q.model, q.sample, q.swapped, q.criterion);
+    const id = settings.provider === "anthropic" ? anthropicCustomId(readable) : readable;
     const res = index.get(id);
     if (!res) {
       missing++;
@@ -259,8 +447,9 @@ export const command: Command = {
       writeOut(HELP);
       return 0;
     }
-    if (sub !== "prepare" && sub !== "ingest") throw new CliError(`give a subcommand: prepare or ingest\n${HELP}`);
+    const run = { prepare, ingest, submit, status, collect }[sub as string];
+    if (!run) throw new CliError(`give a subcommand: prepare, submit, status, collect or ingest\n${HELP}`);
     const { values } = parseFlags(rest, OPTIONS, HELP);
-    return sub === "prepare" ? prepare(values) : ingest(values);
+    return run(values);
   },
 };

@@ -4,23 +4,26 @@ import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/l
 import { verifyBundleFile } from "../../bundle/verify.js";
 import { type Calibrator, calibrate, checkCompatible, DataError, readCalibrator } from "../../calibrate/index.js";
 import { runJudge } from "../../execute/index.js";
+import { Budget } from "../../judge/budget.js";
 import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
+import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input rows.jsonl --out run.jsonl [options]
 
   --model NAME         judge model (repeat for a panel: per-criterion strict majority)
-  --base-url URL       any OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI)
-  --api-key-env VAR    read the API key from $VAR (default: OPENAI_API_KEY)
+  --base-url URL       the provider's endpoint, or any OpenAI-compatible server (default: $OPENAI_BASE_URL, else the provider's)
+  --api-key-env VAR    read the API key from $VAR (default: OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY)
+${PROVIDER_HELP}
+  --max-cost USD       start no call that would take the projected spend past USD (stops; --resume continues)
   --lock FILE          refuse a bundle whose hash the lock does not pin
   --concurrency N      calls in flight (default 8)
   --samples K          judge each item K times (default: the rubric's samples)
   --max-retries N      HTTP retries per call, with backoff honouring retry-after (default 4)
   --timeout-s S        per-call timeout (default 120)
-  --format F           json_schema (strict structured output, default) or json (JSON mode + validation)
   --max-repairs N      repair attempts for an answer that does not validate (default 1)
   --cache FILE         call cache (default: <out>.cache.jsonl); every finished call is kept
   --resume             continue an interrupted run from its cache: nothing finished is paid twice
@@ -57,7 +60,8 @@ export const command: Command = {
         samples: { type: "string" },
         "max-retries": { type: "string" },
         "timeout-s": { type: "string" },
-        format: { type: "string" },
+        ...PROVIDER_OPTIONS,
+        "max-cost": { type: "string" },
         "max-repairs": { type: "string" },
         cache: { type: "string" },
         resume: { type: "boolean" },
@@ -81,9 +85,6 @@ export const command: Command = {
     }
     const models = values.model ?? (process.env.RULERS_MODEL ? [process.env.RULERS_MODEL] : []);
     if (models.length === 0) throw new CliError("give the judge model with --model (or set RULERS_MODEL)");
-    const format = values.format ?? "json_schema";
-    if (format !== "json_schema" && format !== "json")
-      throw new CliError(`\`--format\` must be json_schema or json, got \`${format}\``);
 
     // The bundle is verified, and checked against the lock, before any call is made.
     let bundlePath: string;
@@ -118,6 +119,20 @@ export const command: Command = {
     const { rows, problems } = readJsonl(values.input!);
     for (const p of problems) writeErr(`${values.input}:${p.line}: ${p.message}; the row is recorded as failed`);
 
+    const setup = providerSetup(values, bundle, models);
+    warnUnpriced(setup.prices, models, values.prices);
+    let budget: Budget | undefined;
+    if (values["max-cost"] !== undefined) {
+      const cap = numberFlag(values["max-cost"], "max-cost", 0, { min: 0 });
+      const unpriced = models.filter((m) => setup.prices.lookup(m) === null);
+      if (unpriced.length)
+        throw new CliError(
+          `--max-cost needs a price for every model; none for ${unpriced.map((m) => `\`${m}\``).join(", ")} (add it with --prices)`,
+        );
+      if (cap === 0) throw new CliError("--max-cost 0: the budget is already spent; no call can start");
+      budget = new Budget(cap, setup.prices);
+    }
+
     const apiKeyEnv = values["api-key-env"];
     if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
       throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
@@ -127,6 +142,12 @@ export const command: Command = {
       timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
       maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
       maxInFlight: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
+      provider: setup.provider,
+      format: setup.format,
+      ...(apiKeyEnv ? { apiKeyEnv } : {}),
+      ...(setup.guided ? { guided: setup.guided } : {}),
+      capabilities: setup.capabilities,
+      ...(budget ? { budget } : {}),
     });
     const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
     if (values.resume && !existsSync(cachePath)) throw new CliError(`nothing to resume: no cache at \`${cachePath}\``);
@@ -146,7 +167,12 @@ export const command: Command = {
           samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
           seed: ir.judge.seed,
           max_tokens: ir.judge.max_tokens,
-          format,
+          format: setup.format,
+          provider: setup.provider,
+          reasoning_effort: setup.reasoning_effort,
+          reasoning_budget: setup.reasoning_budget,
+          overrides: setup.overrides,
+          prices: setup.prices,
           maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
           maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
         },
@@ -162,11 +188,15 @@ export const command: Command = {
         `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed; ` +
           `evidence ${summary.evidence_verified} verified / ${summary.evidence_rejected} rejected; ` +
           `${summary.calls} calls (${summary.cached_calls} from cache, ${summary.retries} retries, ${summary.repairs} repairs); ` +
-          `${summary.prompt_tokens} + ${summary.completion_tokens} tokens; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
+          `${summary.prompt_tokens} + ${summary.completion_tokens} tokens${summary.cost_usd != null ? `, $${summary.cost_usd.toFixed(4)}` : ""}${budget ? ` ($${budget.spent.toFixed(4)} spent by this run)` : ""}; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
       );
       if (values.json) writeOut(JSON.stringify(summary));
       return 0;
     } catch (err) {
+      if (err instanceof JudgeCallError && err.kind === "budget")
+        throw new CliError(
+          `${err.message}. The run stopped before that call; finished calls are kept in ${cachePath}: rerun with --resume and a higher --max-cost to continue without paying for them again`,
+        );
       if (err instanceof JudgeCallError)
         throw new CliError(
           `${err.message}. The run stopped; finished calls are kept in ${cachePath}, so \`--resume\` repeats none of them`,
