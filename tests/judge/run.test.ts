@@ -205,10 +205,16 @@ describe("rulers judge", () => {
     const first = readFileSync(out, "utf8");
     const calls = server.requests.length;
     expect(calls).toBe(6);
-    const again = await runCli([...args, "--resume", "--json"]);
+    // A plain rerun rewrites the file from the cache.
+    const again = await runCli([...args, "--json"]);
     expect(again.code).toBe(0);
     expect(server.requests.length).toBe(calls);
     expect(JSON.parse(again.stdout).cached_calls).toBe(6);
+    expect(readFileSync(out, "utf8").replace(/"latency_ms":\d+/g, "")).toBe(first.replace(/"latency_ms":\d+/g, ""));
+    // --resume of a finished run continues the file: nothing left to do, nothing changes.
+    const resumed = await runCli([...args, "--resume", "--json"]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ items: 0, skipped: 2, calls: 0, cached_calls: 0 });
     expect(readFileSync(out, "utf8").replace(/"latency_ms":\d+/g, "")).toBe(first.replace(/"latency_ms":\d+/g, ""));
   });
 
