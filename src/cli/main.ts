@@ -67,9 +67,11 @@ function usage(): string {
  * A reader that goes away (`rulers … | head`) is not an error: stop writing and exit quietly,
  * as Unix tools do, instead of printing an EPIPE stack trace.
  */
+let guarded = false;
 function quietOnClosedPipe(): void {
+  if (guarded) return;
+  guarded = true;
   for (const stream of [process.stdout, process.stderr]) {
-    if (stream.listenerCount("error") > 0) continue;
     stream.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
       throw err;

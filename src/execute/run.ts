@@ -154,43 +154,53 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
     let chosen = 0;
     let seq = 0;
     const lines = opts.problems?.length ? withProblems(opts.rows, opts.problems) : opts.rows;
-    for await (const r of lines) {
-      if (opts.limit !== undefined && chosen >= opts.limit) return;
-      let slot: Slot;
-      if (r.value === undefined) {
-        slot = { line: r.line, id: String(r.line) };
-        slot.record = failedRecord(slot.id, r.line, `row ${r.line}: ${(r as JsonlProblem).message}`);
-      } else {
-        const hasId = r.value !== null && typeof r.value === "object" && "id" in r.value;
-        const id = rowId(r.value, r.line);
-        if (opts.shard && shardOf(id, opts.shard.count) !== opts.shard.index - 1) continue;
-        if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
-          slot = { line: r.line, id, record: failedRecord(id, r.line, `row ${r.line}: must be a JSON object`) };
-        } else if (seen.has(id)) {
-          slot = {
-            line: r.line,
-            id,
-            record: failedRecord(
-              id,
-              r.line,
-              `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
-            ),
-          };
+    // Pulled by hand so that a --limit run stops before reading one row more than it needs.
+    const it = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
+    try {
+      while (opts.limit === undefined || chosen < opts.limit) {
+        const got = await it.next();
+        if (got.done) return;
+        const r = got.value;
+        let slot: Slot;
+        if (r.value === undefined) {
+          slot = { line: r.line, id: String(r.line) };
+          slot.record = failedRecord(slot.id, r.line, `row ${r.line}: ${(r as JsonlProblem).message}`);
         } else {
-          seen.set(id, r.line);
-          if (!hasId) idless++;
-          slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+          const hasId = r.value !== null && typeof r.value === "object" && "id" in r.value;
+          const id = rowId(r.value, r.line);
+          if (opts.shard && shardOf(id, opts.shard.count) !== opts.shard.index - 1) continue;
+          if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
+            slot = { line: r.line, id, record: failedRecord(id, r.line, `row ${r.line}: must be a JSON object`) };
+          } else if (seen.has(id)) {
+            // Its own id, so the run still holds one record per id and every reader accepts it.
+            const own = `${id}#${r.line}`;
+            slot = {
+              line: r.line,
+              id: own,
+              record: failedRecord(
+                own,
+                r.line,
+                `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
+              ),
+            };
+          } else {
+            seen.set(id, r.line);
+            if (!hasId) idless++;
+            slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+          }
         }
+        chosen++;
+        if (opts.done?.has(slot.id)) {
+          skipped++;
+          continue;
+        }
+        while (seq - next >= window && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+        if (stopped) return;
+        seq++;
+        yield slot;
       }
-      chosen++;
-      if (opts.done?.has(slot.id)) {
-        skipped++;
-        continue;
-      }
-      while (seq - next >= window && !stopped) await new Promise<void>((resolve) => (wake = resolve));
-      if (stopped) return;
-      seq++;
-      yield slot;
+    } finally {
+      await it.return?.();
     }
   };
 

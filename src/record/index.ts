@@ -4,6 +4,7 @@ export {
   FailureTally,
   failureReason,
   type LineRecord,
+  parseRecord,
   parseRecordLine,
   type ReadOptions,
   RecordError,

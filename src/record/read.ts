@@ -21,17 +21,24 @@ export function describeIssue(error: z.ZodError): string {
   return path ? `\`${path}\`: ${issue.message}` : issue.message;
 }
 
-/** Parse one line of a run; throws a RecordError naming `where` (e.g. `run.jsonl:12`). */
-export function parseRecordLine(text: string, where: string): RunRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new RecordError(`${where}: not valid JSON (${(err as Error).message})`);
-  }
+/** Check a parsed value against the contract; throws a RecordError naming `where` (e.g. `run.jsonl:12`). */
+export function parseRecord(value: unknown, where: string): RunRecord {
   const r = RunRecordSchema.safeParse(value);
   if (!r.success) throw new RecordError(`${where}: not a run record: ${describeIssue(r.error)}`);
   return r.data;
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new RecordError(`${where}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Parse one line of a run. */
+export function parseRecordLine(text: string, where: string): RunRecord {
+  return parseRecord(parseJson(text, where), where);
 }
 
 export interface ReadOptions {
@@ -43,7 +50,10 @@ export interface ReadOptions {
 
 export interface LineRecord {
   readonly line: number;
+  /** The record as the contract reads it (fields it does not know are dropped). */
   readonly record: RunRecord;
+  /** The line as written, every field kept: for commands that rewrite records. */
+  readonly raw: Record<string, unknown>;
 }
 
 /** Calls `each` with every record of a run in file order, checking the whole run as it goes. */
@@ -53,16 +63,18 @@ export function eachRecord(path: string, each: (r: LineRecord) => void, opts: Re
   try {
     eachLine(path, ({ text, line, terminated }) => {
       if (text.trim() === "") return;
-      if (!terminated) {
-        try {
-          JSON.parse(text);
-        } catch {
-          throw new RecordError(
-            `${path}:${line}: the last line is cut short (an interrupted run?); finish it with \`rulers judge --resume\``,
-          );
-        }
+      const where = `${path}:${line}`;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch (err) {
+        throw new RecordError(
+          terminated
+            ? `${where}: not valid JSON (${(err as Error).message})`
+            : `${where}: the last line is cut short (an interrupted run?); finish it with \`rulers judge --resume\``,
+        );
       }
-      const record = parseRecordLine(text, `${path}:${line}`);
+      const record = parseRecord(raw, where);
       if (!opts.duplicates) {
         const first = ids.get(record.item_id);
         if (first !== undefined)
@@ -78,7 +90,7 @@ export function eachRecord(path: string, each: (r: LineRecord) => void, opts: Re
             `${path}:${line}: judged with bundle ${record.bundle.hash}, but line ${bundle.line} with ${bundle.hash}; a run holds one bundle`,
           );
       }
-      each({ line, record });
+      each({ line, record, raw: raw as Record<string, unknown> });
       return true;
     });
   } catch (err) {

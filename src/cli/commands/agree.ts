@@ -80,9 +80,10 @@ export const command: Command = {
     if (values.calibrator && values.folds)
       throw new CliError("give either --calibrator (a fitted map) or --folds (cross-validated fitting), not both");
     return guard(() => {
-      const { items, failed } = readRun(values.run!);
+      const { items, failures } = readRun(values.run!);
       const labels = readLabels(values.labels!);
-      const data = join(items, labels);
+      const data = join(items, labels, { failedIds: failures.ids });
+      if (failures.total) writeErr(failures.describe());
       if (data.length === 0) throw new CliError("no labelled, scored items to compare");
       const human = scaleFlag(values.scale, data);
       let pred: number[];
@@ -115,7 +116,6 @@ export const command: Command = {
           seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
         },
       );
-      if (failed) writeErr(`${failed} failed item${failed === 1 ? "" : "s"} left out`);
       if (values.json) {
         writeOut(
           JSON.stringify({
