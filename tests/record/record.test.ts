@@ -85,14 +85,54 @@ describe("the run-record contract", () => {
   });
   type Breaker = [string, (r: Record<string, unknown>) => void];
   const breakers: Breaker[] = [
-    ["item_id", (r) => void (r.item_id = 7)],
-    ["line", (r) => void (r.line = 0)],
-    ["bundle", (r) => void (r.bundle = { id: "r", version: "1", hash: "md5:x" })],
-    ["raw_score", (r) => void (r.raw_score = "3")],
-    ["flags", (r) => void (r.flags = [1])],
-    ["judge", (r) => void (r.judge = { ...judge, format: "yaml" })],
-    ["usage", (r) => void (r.usage = { prompt_tokens: -1, completion_tokens: 0 })],
-    ["criteria", (r) => void (r.criteria = [{ id: "c", rationale: "", evidence: [{ quote: "q" }], status: "ok" }])],
+    [
+      "item_id",
+      (r) => {
+        r.item_id = 7;
+      },
+    ],
+    [
+      "line",
+      (r) => {
+        r.line = 0;
+      },
+    ],
+    [
+      "bundle",
+      (r) => {
+        r.bundle = { id: "r", version: "1", hash: "md5:x" };
+      },
+    ],
+    [
+      "raw_score",
+      (r) => {
+        r.raw_score = "3";
+      },
+    ],
+    [
+      "flags",
+      (r) => {
+        r.flags = [1];
+      },
+    ],
+    [
+      "judge",
+      (r) => {
+        r.judge = { ...judge, format: "yaml" };
+      },
+    ],
+    [
+      "usage",
+      (r) => {
+        r.usage = { prompt_tokens: -1, completion_tokens: 0 };
+      },
+    ],
+    [
+      "criteria",
+      (r) => {
+        r.criteria = [{ id: "c", rationale: "", evidence: [{ quote: "q" }], status: "ok" }];
+      },
+    ],
     ["flags", (r) => void delete r.flags],
   ];
   const candidate = fc.tuple(valid, fc.option(fc.integer({ min: 0, max: breakers.length - 1 }), { nil: null }));
