@@ -172,7 +172,7 @@ describe("rulers judge", () => {
       row("e", "");
     const r = await judge(validJudge(), ["--samples", "1"], rows);
     expect(r.code).toBe(0);
-    expect(r.records.map((x: { item_id: string }) => x.item_id)).toEqual(["a", "2", "c", "a", "e"]);
+    expect(r.records.map((x: { item_id: string }) => x.item_id)).toEqual(["a", "2", "c", "a#4", "e"]);
     expect(r.records[1].error).toMatch(/^row 2: not valid JSON/);
     expect(r.records[2].error).toBe("row 3: missing input `response`");
     expect(r.records[3].error).toMatch(/row 4: item id `a` already used on row 1/);
@@ -398,8 +398,12 @@ describe("rulers judge", () => {
       join(bundleOut, "health.per-item/1.0.0/bundle.json"),
     );
     expect(r.code).toBe(0);
-    const ids = r.requests[0]!.body.response_format.json_schema.schema.properties.criteria.items.properties.id.enum;
-    expect(ids).toEqual(JSON.parse(rows.split("\n")[0]!).rubrics.map((_: unknown, i: number) => `c${i + 1}`));
+    // Keyed by the row's criterion ids, each required, no others: a strict decoder writes each once.
+    const criteria = r.requests[0]!.body.response_format.json_schema.schema.properties.criteria;
+    const ids = JSON.parse(rows.split("\n")[0]!).rubrics.map((_: unknown, i: number) => `c${i + 1}`);
+    expect(criteria).toMatchObject({ type: "object", additionalProperties: false, required: ids });
+    expect(Object.keys(criteria.properties)).toEqual(ids);
+    expect(r.records.every((x: { error?: string }) => x.error === undefined)).toBe(true);
     // only the first criterion met: score = its points over the row's positive points
     const first = JSON.parse(rows.split("\n")[0]!).rubrics as { points: number }[];
     const possible = first.filter((c) => c.points > 0).reduce((a, c) => a + c.points, 0);
