@@ -297,3 +297,34 @@ describe("the command line", () => {
     }
   });
 });
+
+describe("agreement on any scale", () => {
+  it("maps raw scores on a finer grid and another range onto the label scale, and says so", async () => {
+    const run = path("fine.jsonl");
+    const labels = path("fine-labels.jsonl");
+    const bundle = { id: "r", version: "1.0.0", hash: `sha256:${"a".repeat(64)}` };
+    const recs: string[] = [];
+    const labs: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const label = 1 + (i % 4);
+      // 0.01-step raw scores, some below 1 and above 4: the old scale union made ~500 categories.
+      const raw = Math.round((label + ((i * 37) % 200) / 100 - 1) * 100) / 100;
+      recs.push(JSON.stringify({ item_id: `i${i}`, line: i + 1, bundle, raw_score: raw, flags: [] }));
+      labs.push(JSON.stringify({ item_id: `i${i}`, label }));
+    }
+    writeFileSync(run, `${recs.join("\n")}\n`);
+    writeFileSync(labels, `${labs.join("\n")}\n`);
+    const r = await runCli(["agree", "--run", run, "--labels", labels, "--json", "--resamples", "100"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.scale).toEqual({ min: 1, max: 4, step: 1 });
+    expect(Object.keys(out.confusion).sort()).toEqual(["1", "2", "3", "4"]);
+    expect(out.mapping.clamped).toBeGreaterThan(0);
+    expect(out.mapping.rounded).toBeGreaterThan(0);
+    expect(out.mapping.rounded + out.mapping.clamped).toBeLessThanOrEqual(400);
+    const text = await runCli(["agree", "--run", run, "--labels", labels, "--resamples", "10"]);
+    expect(text.stderr).toMatch(
+      /raw_score mapped onto the label scale: \d+ rounded to the nearest category, \d+ clamped to its ends/,
+    );
+  });
+});
