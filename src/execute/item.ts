@@ -64,6 +64,8 @@ export interface ItemContext {
    * was (item, model, sample, order); the judge is never called.
    */
   readonly answers?: AnswerSource;
+  /** What records name as `judge.base_url_host` when it is not the client's (batch results). */
+  readonly host?: string;
 }
 
 export type AnswerSource = (q: {
@@ -498,7 +500,7 @@ export async function judgeItem(
     ...new Set(completions.map((c) => c.system_fingerprint).filter((f): f is string => f !== null)),
   ];
   const judge = {
-    base_url_host: hostOf(ctx.client.baseURL),
+    base_url_host: ctx.host ?? hostOf(ctx.client.baseURL),
     model:
       reported.length === 1
         ? reported[0]!

@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly progress?: boolean | ProgressMode;
   /** Batch ingest: answers from the provider's files; missing ones are recorded, never requested. */
   readonly answers?: AnswerSource;
+  /** What records name as the judge's host when the client's is not it (batch ingest). */
+  readonly host?: string;
   /** Judge only this deterministic slice of the rows: shard i of n (1-based), by item id. */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Items already in the output (a resumed run): skipped, but counted against `limit`. */
@@ -226,6 +228,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
           settings: opts.settings,
           stats,
           ...(opts.answers ? { answers: opts.answers } : {}),
+          ...(opts.host !== undefined ? { host: opts.host } : {}),
         },
         slot.row!,
         slot.id,
