@@ -7,8 +7,8 @@
  * Run: npm run bench stream          (sizes: STREAM_ROWS=2000,20000 npm run bench stream)
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -52,14 +52,21 @@ function run(args: string[]): Promise<Record<string, number>> {
 
 await run(["compile", rubric, "--out", join(dir, "bundles")]);
 const bundle = join(dir, "bundles/bench.stream/1.0.0/bundle.json");
-const WORDS = "the a essay argues that school uniforms reduce cost and pressure while critics say they limit expression but evidence from several districts shows attendance rose".split(" ");
+const WORDS =
+  "the a essay argues that school uniforms reduce cost and pressure while critics say they limit expression but evidence from several districts shows attendance rose".split(
+    " ",
+  );
 
 for (const n of sizes) {
   const input = join(dir, `rows-${n}.jsonl`);
   const out = createWriteStream(input);
   for (let i = 0; i < n; i++) {
     const words = Array.from({ length: 300 }, (_, w) => WORDS[(i * 7 + w * 13) % WORDS.length]).join(" ");
-    if (!out.write(`${JSON.stringify({ id: `r${i}`, prompt: "Write an essay on school uniforms.", response: `${i}: ${words}` })}\n`))
+    if (
+      !out.write(
+        `${JSON.stringify({ id: `r${i}`, prompt: "Write an essay on school uniforms.", response: `${i}: ${words}` })}\n`,
+      )
+    )
       await once(out, "drain");
   }
   out.end();

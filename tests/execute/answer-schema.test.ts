@@ -20,7 +20,14 @@ describe("the per-item answer schema", () => {
     for (const row of rows.slice(0, 5)) {
       const { items } = criteriaFor(bundle, row, String(row.id));
       const schema = requestSchema(bundle.body.answer_schema, ir, items);
-      const crit = (schema.properties as Record<string, any>).criteria;
+      type Judged = {
+        properties: { verdict: { enum: string[] }; evidence: { items: { properties: { input: { enum: string[] } } } } };
+      };
+      const crit = (
+        schema.properties as {
+          criteria: { required: string[]; additionalProperties: boolean; properties: Record<string, Judged> };
+        }
+      ).criteria;
       const ids = items!.map((c) => c.id);
       expect(crit.required).toEqual(ids);
       expect(crit.additionalProperties).toBe(false);

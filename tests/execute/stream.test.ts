@@ -67,7 +67,7 @@ describe("streaming runs", () => {
     // Row 0 answers last, so every later record must wait for it, but only `window` may.
     server = await startFakeOpenAI(async (r) => {
       const slow = inputsOf(r.body).response?.startsWith("Answer 0:");
-      return { delayMs: slow ? 300 : 1 + (r.index % 5), then: { json: answerFor(r.body) } };
+      return { delayMs: slow ? 300 : 1 + (r.index % 5), reply: { json: answerFor(r.body) } };
     });
     const bundle = readBundle(HEALTH);
     let pulled = 0;
