@@ -31,7 +31,7 @@ describe("the per-item answer schema", () => {
       const ids = items!.map((c) => c.id);
       expect(crit.required).toEqual(ids);
       expect(crit.additionalProperties).toBe(false);
-      const judged = crit.properties[ids[0]!];
+      const judged = crit.properties[ids[0]!]!;
       const verdicts: string[] = judged.properties.verdict.enum;
       const inputs: string[] = judged.properties.evidence.items.properties.input.enum;
       const one = fc.record({
