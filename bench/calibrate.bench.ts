@@ -5,7 +5,7 @@
  * Run: npm run bench calibrate
  */
 import { readFileSync } from "node:fs";
-import { agreement, fitCalibrator, type Joined, type Method, prng, snap } from "../dist/calibrate/index.js";
+import { agreement, fitCalibrator, type Joined, type Method, ontoScale, prng, snap } from "../dist/calibrate/index.js";
 import { parseCsv } from "../tests/helpers/csv.js";
 
 const rows = parseCsv(
@@ -22,10 +22,12 @@ const data: Joined[] = Array.from({ length: N }, (_, i) => {
       line: i + 1,
       record: {
         item_id: `i${i}`,
+        line: i + 1,
         raw_score: raw,
+        flags: [],
         bundle: { id: "b", version: "1", hash: "sha256:x" },
         judge: { model: "gpt-3.5" },
-      },
+      } as unknown as Joined["item"]["record"],
     },
     label: Number(r.rater1_domain1),
   };
@@ -46,3 +48,14 @@ const rep = agreement(pred, gold, scale, { resamples: 1000, seed: 1 });
 console.log(
   `agree: ${N} items, 10 metrics, 1,000 bootstrap resamples: ${(performance.now() - t0).toFixed(0)} ms (target < 5000 ms); QWK ${rep.metrics.qwk.value!.toFixed(3)} [${rep.metrics.qwk.ci![0].toFixed(3)}, ${rep.metrics.qwk.ci![1].toFixed(3)}]`,
 );
+
+// Issue 12: raw scores on a 0.01 grid reaching past the label scale (-0.5..3.5), as `agree` gets them.
+{
+  const raw = data.map((d) => Math.round(((d.item.record.raw_score as number) * 1.2 - 0.3) * 100) / 100);
+  const t1 = performance.now();
+  const onto = ontoScale(scale, raw);
+  const r = agreement(onto.values, gold, scale, { resamples: 1000, seed: 1 });
+  console.log(
+    `agree on a 0.01 grid outside the scale: ${N} items, 1,000 resamples: ${(performance.now() - t1).toFixed(0)} ms (target < 5000 ms); ${onto.rounded} rounded, ${onto.clamped} clamped; QWK ${r.metrics.qwk.value!.toFixed(3)}`,
+  );
+}

@@ -42,7 +42,11 @@ export function minimumPairs(method: Method, scale: HumanScale): number {
 }
 
 function identity(j: Joined): { bundle: CalibratorBody["bundle"]; model: string | string[] } {
-  const r = j.item.record;
+  return identityOf(j.item.record);
+}
+
+/** Bundle and judge model of a record, the same way when fitting and when checking. */
+function identityOf(r: Record<string, unknown>): { bundle: CalibratorBody["bundle"]; model: string | string[] } {
   const b = (r.bundle ?? {}) as { id?: string; version?: string; hash?: string };
   const model = (r.judge as { model?: string | string[] } | undefined)?.model ?? "unknown";
   return { bundle: { id: b.id ?? "", version: b.version ?? "", hash: b.hash ?? "" }, model };
@@ -124,10 +128,9 @@ export function calibrate(cal: Calibrator, record: Record<string, unknown>): num
 
 /** Refuse records from another bundle or judge model, unless the user forces it. */
 export function checkCompatible(cal: Calibrator, record: Record<string, unknown>): string | null {
-  const b = record.bundle as { hash?: string } | undefined;
-  if (b?.hash !== cal.body.bundle.hash)
-    return `the calibrator was fitted for bundle ${cal.body.bundle.hash} but the run used ${b?.hash ?? "an unknown bundle"}`;
-  const model = (record.judge as { model?: unknown } | undefined)?.model;
+  const { bundle, model } = identityOf(record);
+  if (bundle.hash !== cal.body.bundle.hash)
+    return `the calibrator was fitted for bundle ${cal.body.bundle.hash || "(none)"} but the run used ${bundle.hash || "an unknown bundle"}`;
   if (JSON.stringify(model) !== JSON.stringify(cal.body.judge_model))
     return `the calibrator was fitted for judge ${JSON.stringify(cal.body.judge_model)} but the run used ${JSON.stringify(model)}`;
   return null;

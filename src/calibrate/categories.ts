@@ -68,3 +68,29 @@ export function snap(s: HumanScale, v: number): number {
 export function union(a: HumanScale, b: HumanScale): HumanScale {
   return inferScale([a.min, a.max, a.min + a.step, b.min, b.max, b.min + b.step]);
 }
+
+export interface OntoScale {
+  readonly values: number[];
+  /** Scores inside the scale but between its categories, rounded to the nearest one. */
+  readonly rounded: number;
+  /** Scores outside the scale, clamped to its ends. */
+  readonly clamped: number;
+}
+
+/**
+ * Scores on any grid or range, as categories of `s`: clamped to its ends, then rounded to the
+ * nearest category. Agreement is then over the label scale's k categories, never a scale
+ * widened to the judge's grid (0.01 steps would make hundreds of categories and O(k²) tables).
+ */
+export function ontoScale(s: HumanScale, scores: readonly number[]): OntoScale {
+  let rounded = 0;
+  let clamped = 0;
+  const eps = 1e-9 * Math.max(1, Math.abs(s.max), Math.abs(s.min));
+  const values = scores.map((v) => {
+    const out = snap(s, v);
+    if (v < s.min - eps || v > s.max + eps) clamped++;
+    else if (Math.abs(out - v) > eps) rounded++;
+    return out;
+  });
+  return { values, rounded, clamped };
+}

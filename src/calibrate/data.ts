@@ -3,6 +3,8 @@
  * `item_id`. Every problem names its file and line; nothing is joined by position.
  */
 import { readFileSync } from "node:fs";
+import { parse as parseCsv } from "csv-parse/sync";
+import { eachRecord, FailureTally, isScored, RecordError, type RunRecord } from "../record/index.js";
 import { parseJsonl } from "../util/jsonl.js";
 
 export class DataError extends Error {}
@@ -10,39 +12,34 @@ export class DataError extends Error {}
 export interface RunItem {
   readonly item_id: string;
   readonly line: number;
-  readonly record: Record<string, unknown>;
+  readonly record: RunRecord;
 }
 
-export function readRun(path: string): { items: RunItem[]; failed: number } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new DataError(
-      `cannot read run \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
-  }
-  const { rows, problems } = parseJsonl(text);
-  if (problems.length) throw new DataError(`${path}:${problems[0]!.line}: ${problems[0]!.message}`);
+export interface RunRead {
+  /** Scored records, in file order. */
+  readonly items: RunItem[];
+  /** How many records failed (no score), and why. */
+  readonly failed: number;
+  readonly failures: FailureTally;
+}
+
+/**
+ * A run checked against the record contract (file:line for the first bad line). Failed items
+ * are counted per reason and left out, never an error: a real run always has some.
+ */
+export function readRun(path: string): RunRead {
   const items: RunItem[] = [];
-  const seen = new Map<string, number>();
-  let failed = 0;
-  for (const r of rows) {
-    const rec = r.value as Record<string, unknown>;
-    if (rec === null || typeof rec !== "object" || typeof rec.item_id !== "string")
-      throw new DataError(`${path}:${r.line}: not a run record (no \`item_id\`)`);
-    if (seen.has(rec.item_id))
-      throw new DataError(
-        `${path}:${r.line}: item \`${rec.item_id}\` appears twice (first on line ${seen.get(rec.item_id)})`,
-      );
-    seen.set(rec.item_id, r.line);
-    if (rec.error !== undefined || typeof rec.raw_score !== "number") {
-      failed++;
-      continue;
-    }
-    items.push({ item_id: rec.item_id, line: r.line, record: rec });
+  const failures = new FailureTally();
+  try {
+    eachRecord(path, ({ line, record }) => {
+      if (isScored(record)) items.push({ item_id: record.item_id, line, record });
+      else failures.add(record);
+    });
+  } catch (err) {
+    if (err instanceof RecordError) throw new DataError(err.message);
+    throw err;
   }
-  return { items, failed };
+  return { items, failed: failures.total, failures };
 }
 
 /**
@@ -77,19 +74,29 @@ export function readLabels(path: string, opts: { kind?: "number" | "any" } = {})
     labels.set(key, value);
   };
   if (/\.csv$/i.test(path)) {
-    const lines = text.split(/\r?\n/);
-    const header = lines[0]!.split(",").map((h) => h.trim().replace(/^"|"$/g, ""));
+    // A maintained parser: quoted cells with commas, doubled quotes, CRLF, a BOM.
+    let records: { record: string[]; info: { lines: number } }[];
+    try {
+      records = parseCsv(text, {
+        bom: true,
+        info: true,
+        skip_empty_lines: true,
+        trim: true,
+        relax_column_count: true,
+      }) as unknown as typeof records;
+    } catch (err) {
+      const e = err as { lines?: number; message: string };
+      throw new DataError(`${path}:${e.lines ?? 1}: not valid CSV (${e.message})`);
+    }
+    if (records.length === 0) throw new DataError(`${path}: no labels`);
+    const header = records[0]!.record;
     const iid = header.indexOf("item_id");
     const il = header.indexOf("label");
     if (iid === -1 || il === -1)
       throw new DataError(
         `${path}:1: the CSV header must name \`item_id\` and \`label\` columns, got ${header.join(",")}`,
       );
-    lines.slice(1).forEach((l, i) => {
-      if (l.trim() === "") return;
-      const cells = l.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
-      add(cells[iid], cells[il], i + 2);
-    });
+    for (const { record, info } of records.slice(1)) add(record[iid], record[il], info.lines);
   } else {
     const { rows, problems } = parseJsonl(text);
     if (problems.length) throw new DataError(`${path}:${problems[0]!.line}: ${problems[0]!.message}`);
@@ -107,7 +114,10 @@ export interface Joined {
   readonly label: number;
 }
 
-/** Join on item_id; unlabelled items are left out, but a label with no record is an error. */
+/**
+ * Join on item_id; unlabelled items are left out, and so are labels of items that failed in the
+ * run (counted by the reader), but a label with no record at all is an error.
+ */
 export function join(
   items: readonly RunItem[],
   labels: ReadonlyMap<string, number>,
@@ -115,7 +125,7 @@ export function join(
 ): Joined[] {
   const byId = new Map(items.map((i) => [i.item_id, i]));
   const missing = [...labels.keys()].filter((id) => !byId.has(id) && !opts.failedIds?.has(id));
-  if (missing.length === labels.size)
+  if (missing.length === labels.size && missing.length > 0)
     throw new DataError(
       `no label joins the run: label ids look like \`${missing[0]}\`, run ids like \`${items[0]?.item_id ?? "(none)"}\``,
     );

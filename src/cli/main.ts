@@ -69,7 +69,26 @@ function usage(): string {
   ].join("\n");
 }
 
+/**
+ * A reader that goes away (`rulers … | head`) is not an error: stop writing and exit quietly,
+ * as Unix tools do, instead of printing an EPIPE stack trace.
+ */
+let guarded = false;
+function quietOnClosedPipe(): void {
+  if (guarded) return;
+  guarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
+  // `rulers help judge` is `rulers judge --help`.
+  if (argv[0] === "help" && argv[1] !== undefined) argv = [argv[1], "--help"];
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${usage()}\n`);

@@ -4,7 +4,7 @@
  * read an answer only when the row that asked for it is ingested.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { type BatchResult, parseBatchLine } from "./batch.js";
+import { type BatchResult, parseBatchLine, parseCustomId } from "./batch.js";
 
 const CUSTOM_ID = /"custom_id"\s*:\s*"((?:[^"\\]|\\.)*)"/;
 
@@ -24,6 +24,16 @@ export class ResultIndex {
 
   get size(): number {
     return this.where.size;
+  }
+
+  /** The models the requests named (from their custom ids), sorted: what a run was judged with. */
+  models(): string[] {
+    const models = new Set<string>();
+    for (const id of this.where.keys()) {
+      const parsed = parseCustomId(id);
+      if (parsed) models.add(parsed.model);
+    }
+    return [...models].sort();
   }
 
   private scan(path: string, file: number): void {

@@ -9,5 +9,6 @@ export {
   planCalls,
 } from "./batch.js";
 export { ResultIndex } from "./batch-results.js";
-export { criteriaFor, type JudgeSettings, judgeItem, RowError, type RunRecord, requestFor, rowInputs } from "./item.js";
+export { criteriaFor, type JudgeSettings, judgeItem, RowError, requestFor, rowInputs } from "./item.js";
+export { OutputError, openRunOutput, type ResumeState, type RunOutput, readResume } from "./output.js";
 export { type RunOptions, type RunResult, type RunSummary, runJudge, shardOf } from "./run.js";

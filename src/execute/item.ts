@@ -7,7 +7,7 @@
 import type { Bundle } from "../bundle/types.js";
 import type { CriterionIR, ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { expandItemCriterion, itemCriteria } from "../compile/items.js";
-import { type PreparedText, prepareText, type VerifiedEvidence, verifyEvidence } from "../evidence/index.js";
+import { type PreparedText, prepareText, verifyEvidence } from "../evidence/index.js";
 import { checkAnswer, type JudgedCriterion, type ParsedAnswer, requestSchema } from "../judge/answer.js";
 import type { Cache } from "../judge/cache.js";
 import { cacheKey } from "../judge/cache.js";
@@ -28,6 +28,7 @@ import {
   type ProviderName,
   roundUsd,
 } from "../provider/index.js";
+import type { CriterionRecord, RunRecord } from "../record/index.js";
 import {
   applyEvidencePolicy,
   type BreakdownEntry,
@@ -81,6 +82,8 @@ export interface ItemContext {
    * was (item, model, sample, order); the judge is never called.
    */
   readonly answers?: AnswerSource;
+  /** What records name as `judge.base_url_host` when it is not the client's (batch results). */
+  readonly host?: string;
 }
 
 export type AnswerSource = (q: {
@@ -181,21 +184,6 @@ export interface RunStats {
   evidence_rejected: number;
   models: Set<string>;
   fingerprints: Set<string>;
-}
-
-export interface CriterionRecord {
-  readonly id: string;
-  readonly verdict?: string | null;
-  readonly level?: number | null;
-  readonly rationale: string;
-  readonly evidence: VerifiedEvidence[];
-  readonly status: string;
-}
-
-export interface RunRecord {
-  readonly item_id: string;
-  readonly line: number;
-  readonly [key: string]: unknown;
 }
 
 /** A problem with the row itself: reported with its line, never sent to the judge. */
@@ -321,8 +309,19 @@ async function call(
   criterion: string | null = null,
 ): Promise<{ result: CallOutcome; completions: Completion[] }> {
   const s = ctx.settings;
-  const completions: Completion[] = [];
+  let completions: Completion[] = [];
   let convo = messages;
+  // A failure read back whole from the cache is never final: the item is asked again, past the
+  // cache (the new answers replace the old), so one bad answer cannot fail an item forever.
+  let fresh = false;
+  let fromCache = !ctx.answers;
+  const retryFresh = () => {
+    if (!fromCache || fresh) return false;
+    fresh = true;
+    completions = [];
+    convo = messages;
+    return true;
+  };
   for (let repair = 0; ; repair++) {
     const planned = requestFor(ctx.bundle.hash, s, convo, model, sample, schema, tag);
     let c: Completion | undefined;
@@ -345,7 +344,10 @@ async function call(
       c = got;
       // Filling an on-disk cache lets a later interactive run reuse the answer.
       if (ctx.cache.path !== null) await ctx.cache.put(planned.key, c);
-    } else c = ctx.cache.get(planned.key);
+    } else {
+      c = fresh ? undefined : ctx.cache.get(planned.key);
+      if (!c) fromCache = false;
+    }
     const { request, key } = planned;
     if (c) {
       if (!ctx.answers) ctx.stats.cached++;
@@ -360,6 +362,10 @@ async function call(
     ctx.stats.completion_tokens += c.usage.completion_tokens;
     ctx.stats.models.add(c.model);
     if (c.system_fingerprint) ctx.stats.fingerprints.add(c.system_fingerprint);
+    if ((c.refusal || c.finish_reason === "length") && retryFresh()) {
+      repair = -1;
+      continue;
+    }
     if (c.refusal)
       return { result: { ok: false, reason: `the judge refused: ${c.refusal.slice(0, 200)}` }, completions };
     if (c.finish_reason === "length")
@@ -370,6 +376,10 @@ async function call(
     const checked = checkAnswer(c.content, schema, items);
     if (checked.ok)
       return { result: { ok: true, judgment: { answer: checked.answer, completion: c, swapped: false } }, completions };
+    if (repair >= s.maxRepairs && retryFresh()) {
+      repair = -1;
+      continue;
+    }
     if (repair >= s.maxRepairs)
       return {
         result: { ok: false, reason: `${checked.reason} (after ${repair} repair${repair === 1 ? "" : "s"})` },
@@ -477,12 +487,13 @@ function scoreJudgment(
     ctx.stats.evidence_rejected += evidence.filter((e) => !e.verified).length;
     let status = ev.satisfied ? "ok" : "evidence-unverified";
     if (c) {
-      let o: CriterionOutcome = {
+      const judgedOutcome: CriterionOutcome = {
         id,
         verdict: judged.verdict === undefined ? null : (flipVerdict(judged.verdict, j.swapped) ?? null),
         level: judged.level ?? null,
         evidence_ok: ev.satisfied,
       };
+      let o = judgedOutcome;
       const p = applyEvidencePolicy(c, o, retried);
       o = p.outcome;
       if (p.fired) {
@@ -491,9 +502,17 @@ function scoreJudgment(
       }
       if (p.cap) caps.push(p.cap);
       outcomes.set(id, o);
+      // What the judge said stays on the record when the policy overrode it (both modes alike).
+      const judgedValue = c.kind === "binary" ? (judgedOutcome.verdict ?? null) : (judgedOutcome.level ?? null);
+      const finalValue = c.kind === "binary" ? (o.verdict ?? null) : (o.level ?? null);
       records.push({
         id,
         ...(c.kind === "binary" ? { verdict: o.verdict } : { level: o.level }),
+        ...(judgedValue !== finalValue
+          ? c.kind === "binary"
+            ? { judged_verdict: judgedOutcome.verdict ?? null }
+            : { judged_level: judgedOutcome.level ?? null }
+          : {}),
         rationale: judged.rationale,
         evidence,
         status,
@@ -604,7 +623,7 @@ export async function judgeItem(
     ...new Set(completions.map((c) => c.system_fingerprint).filter((f): f is string => f !== null)),
   ];
   const judge = {
-    base_url_host: hostOf(ctx.client.baseURL),
+    base_url_host: ctx.host ?? hostOf(ctx.client.baseURL),
     model:
       reported.length === 1
         ? reported[0]!
@@ -671,12 +690,24 @@ export async function judgeItem(
       criteria: firstScored.criteria,
       preferred: majority,
       raw_score: preferenceScore(majority),
+      preference: {
+        derivation: derivationOf(criteria.length > 0, orders.length, perJudge.length, mode.inconsistent),
+        orders: perJudge.flatMap((pj) =>
+          pj.scored.map((s, i) => ({
+            model: pj.model,
+            sample: pj.sample,
+            order: i === 0 ? ("AB" as const) : ("BA" as const),
+            preferred: s.preferred!,
+            criteria: s.criteria,
+          })),
+        ),
+      },
       ...(orders.length === 2
         ? {
             position: {
               consistent: prefs.length - inconsistent,
               inconsistent,
-              orders: perJudge.map((pj) => pj.scored.map((s) => s.preferred)),
+              orders: perJudge.map((pj) => pj.scored.map((s) => s.preferred!)),
             },
           }
         : {}),
@@ -742,6 +773,21 @@ function costOf(prices: PriceList, completions: readonly Completion[], requested
     usd += cost;
   }
   return roundUsd(usd);
+}
+
+/** How a pairwise record's `preferred` came about, in words, for the record itself. */
+function derivationOf(byCriteria: boolean, orders: number, judgments: number, inconsistent: "tie" | "flag"): string {
+  const steps = [
+    byCriteria
+      ? "each order's preference is the weighted criterion vote (A adds |weight|, B subtracts it, ties and fail-closed criteria add nothing; 0 is a tie)"
+      : "each order's preference is the judge's overall `preferred`",
+  ];
+  if (orders === 2)
+    steps.push(
+      `the swapped order (BA) is mapped back to A/B; both orders agreeing give that side, disagreeing give a tie${inconsistent === "flag" ? " flagged position-inconsistent" : ""}`,
+    );
+  if (judgments > 1) steps.push(`the ${judgments} judgments' preferences are combined by strict majority, else a tie`);
+  return `${steps.join("; ")}.`;
 }
 
 function hostOf(url: string): string {

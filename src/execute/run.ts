@@ -1,6 +1,8 @@
 /**
- * A judging run: verify the bundle (and the lock) before any call, read the rows, judge them
- * with bounded concurrency through the cache, and write one record per row in input order.
+ * A judging run: read the rows as a stream, judge them with bounded concurrency through the
+ * cache, and hand each record on (`onRecord`) as soon as it and every record before it are done,
+ * so the output is in input order, a crash leaves a valid prefix, and memory does not grow with
+ * the number of rows (at most `window` finished records wait for a slow earlier one).
  * A bad row becomes a record with an error and never stops the good rows; a fault that no row
  * can survive (bad key, unreachable server) stops the run — every call already made is in the
  * cache, so rerunning (`--resume`) repeats none of them.
@@ -10,32 +12,56 @@ import type { Cache } from "../judge/cache.js";
 import type { JudgeClient } from "../judge/client.js";
 import { JudgeCallError } from "../judge/client.js";
 import { runPool } from "../judge/pool.js";
+import type { ProgressMode } from "../judge/progress.js";
 import { createProgress } from "../judge/progress.js";
 import { roundUsd } from "../provider/index.js";
+import type { RunRecord } from "../record/index.js";
 import { bucketOf } from "../util/buckets.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
-import { type AnswerSource, type JudgeSettings, judgeItem, type RunRecord, type RunStats } from "./item.js";
+import { type AnswerSource, type JudgeSettings, judgeItem, type RunStats } from "./item.js";
+
+/** A line of the input: a parsed row (`value`) or a line that did not parse (`message`). */
+export type InputLine = JsonlRow | (JsonlProblem & { readonly value?: undefined });
 
 export interface RunOptions {
   readonly bundle: Bundle;
-  readonly rows: readonly JsonlRow[];
-  readonly problems: readonly JsonlProblem[];
+  /** The rows in file order; a stream (`streamJsonl`) keeps a large input out of memory. */
+  readonly rows: Iterable<InputLine> | AsyncIterable<InputLine>;
+  /** Lines that did not parse, when `rows` holds only the good ones (merged in by line). */
+  readonly problems?: readonly JsonlProblem[];
   readonly client: JudgeClient;
   readonly cache: Cache;
   readonly settings: JudgeSettings;
   readonly concurrency: number;
   readonly limit?: number;
-  readonly progress?: boolean;
+  readonly progress?: boolean | ProgressMode;
   /** Batch ingest: answers from the provider's files; missing ones are recorded, never requested. */
   readonly answers?: AnswerSource;
+  /** What records name as the judge's host when the client's is not it (batch ingest). */
+  readonly host?: string;
   /** Judge only this deterministic slice of the rows: shard i of n (1-based), by item id. */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Items already in the output (a resumed run): skipped, but counted against `limit`. */
+  readonly done?: ReadonlySet<string>;
+  /**
+   * Receives each record in input order, one call at a time; without it the records are
+   * collected into `RunResult.records` (fine for small runs and tests).
+   */
+  readonly onRecord?: (record: RunRecord) => void | Promise<void>;
+  /** How many finished records may wait for an earlier one (default 64 × concurrency). */
+  readonly window?: number;
+  /** Rows expected, for the progress line (counted by the caller; null when unknown). */
+  readonly total?: number | null;
 }
 
 export interface RunSummary {
   readonly items: number;
   readonly scored: number;
   readonly failed: number;
+  /** Rows already in the output of a resumed run, not judged again. */
+  readonly skipped: number;
+  /** Rows without an `id`, identified by their line number instead. */
+  readonly rows_without_id: number;
   readonly calls: number;
   readonly cached_calls: number;
   readonly retries: number;
@@ -52,12 +78,34 @@ export interface RunSummary {
 }
 
 export interface RunResult {
+  /** Every record, in input order; empty when `onRecord` took them. */
   readonly records: RunRecord[];
   readonly summary: RunSummary;
 }
 
 /** Which of n shards an item belongs to: by a hash of its id, so row order never matters. */
 export const shardOf = bucketOf;
+
+interface Slot {
+  readonly line: number;
+  readonly id: string;
+  readonly row?: Record<string, unknown>;
+  record?: RunRecord;
+}
+
+/** Problems given apart from the rows, merged back in by line number. */
+async function* withProblems(
+  rows: Iterable<InputLine> | AsyncIterable<InputLine>,
+  problems: readonly JsonlProblem[],
+): AsyncGenerator<InputLine> {
+  const sorted = [...problems].sort((a, b) => a.line - b.line);
+  let p = 0;
+  for await (const r of rows) {
+    while (p < sorted.length && sorted[p]!.line < r.line) yield sorted[p++]!;
+    yield r;
+  }
+  while (p < sorted.length) yield sorted[p++]!;
+}
 
 export async function runJudge(opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
@@ -74,119 +122,190 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
     fingerprints: new Set(),
   };
   const ir = opts.bundle.body.rubric;
-  type Slot = { line: number; record?: RunRecord; row?: Record<string, unknown>; id: string };
-  const slots: Slot[] = [];
-  for (const p of opts.problems) {
-    slots.push({
-      line: p.line,
-      id: String(p.line),
-      record: {
-        item_id: String(p.line),
-        line: p.line,
-        bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash },
-        raw_score: null,
-        flags: [],
-        error: `row ${p.line}: ${p.message}`,
-      },
-    });
-  }
-  const seen = new Map<string, number>();
-  for (const r of opts.rows) {
-    const id = rowId(r.value, r.line);
-    const base = {
-      item_id: id,
-      line: r.line,
-      bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash },
-      raw_score: null,
-      flags: [],
-    };
-    if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
-      slots.push({ line: r.line, id, record: { ...base, error: `row ${r.line}: must be a JSON object` } });
-    } else if (seen.has(id)) {
-      slots.push({
-        line: r.line,
-        id,
-        record: {
-          ...base,
-          error: `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
-        },
-      });
-    } else {
-      seen.set(id, r.line);
-      slots.push({ line: r.line, id, row: r.value as Record<string, unknown> });
+  const bundleRef = { id: ir.id, version: ir.version, hash: opts.bundle.hash };
+  const failedRecord = (id: string, line: number, error: string): RunRecord => ({
+    item_id: id,
+    line,
+    bundle: bundleRef,
+    raw_score: null,
+    flags: [],
+    error,
+  });
+  const window = Math.max(1, opts.window ?? 64 * opts.concurrency);
+  const collected: RunRecord[] = [];
+  const emit = opts.onRecord ?? ((r: RunRecord) => void collected.push(r));
+
+  // The reorder window: the source waits while the oldest unfinished slot is `window` behind.
+  let next = 0; // sequence number of the next record to hand on
+  let wake: (() => void) | null = null;
+  let stopped = false;
+  const release = () => {
+    if (wake) {
+      const w = wake;
+      wake = null;
+      w();
     }
-  }
-  slots.sort((a, b) => a.line - b.line);
-  const sharded = opts.shard ? slots.filter((s) => shardOf(s.id, opts.shard!.count) === opts.shard!.index - 1) : slots;
-  const chosen = opts.limit !== undefined ? sharded.slice(0, opts.limit) : sharded;
-  const pending = chosen.filter((s) => s.row !== undefined);
-  const progress = opts.progress === false ? { tick: () => {}, done: () => {} } : createProgress(pending.length);
+  };
+  const stop = () => {
+    stopped = true;
+    release();
+  };
+  const finished = new Map<number, RunRecord>();
+  let idless = 0;
+  let skipped = 0;
+
+  const source = async function* (): AsyncGenerator<Slot> {
+    const seen = new Map<string, number>();
+    let chosen = 0;
+    let seq = 0;
+    const lines = opts.problems?.length ? withProblems(opts.rows, opts.problems) : opts.rows;
+    // Pulled by hand so that a --limit run stops before reading one row more than it needs.
+    const it = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
+    try {
+      while (opts.limit === undefined || chosen < opts.limit) {
+        const got = await it.next();
+        if (got.done) return;
+        const r = got.value;
+        let slot: Slot;
+        if (r.value === undefined) {
+          slot = { line: r.line, id: String(r.line) };
+          slot.record = failedRecord(slot.id, r.line, `row ${r.line}: ${(r as JsonlProblem).message}`);
+        } else {
+          const hasId = r.value !== null && typeof r.value === "object" && "id" in r.value;
+          const id = rowId(r.value, r.line);
+          if (opts.shard && shardOf(id, opts.shard.count) !== opts.shard.index - 1) continue;
+          if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
+            slot = { line: r.line, id, record: failedRecord(id, r.line, `row ${r.line}: must be a JSON object`) };
+          } else if (seen.has(id)) {
+            // Its own id, so the run still holds one record per id and every reader accepts it.
+            const own = `${id}#${r.line}`;
+            slot = {
+              line: r.line,
+              id: own,
+              record: failedRecord(
+                own,
+                r.line,
+                `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
+              ),
+            };
+          } else {
+            seen.set(id, r.line);
+            if (!hasId) idless++;
+            slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+          }
+        }
+        chosen++;
+        if (opts.done?.has(slot.id)) {
+          skipped++;
+          continue;
+        }
+        while (seq - next >= window && !stopped) await new Promise<void>((resolve) => (wake = resolve));
+        if (stopped) return;
+        seq++;
+        yield slot;
+      }
+    } finally {
+      await it.return?.();
+    }
+  };
+
+  const progress =
+    opts.progress === false
+      ? { tick: () => {}, done: () => {} }
+      : createProgress(opts.total ?? null, { mode: progressMode(opts.progress), initial: 0 });
   const controller = new AbortController();
   let fatal: JudgeCallError | null = null;
+  let items = 0;
+  let failed = 0;
+  let sdSum = 0;
+  let sdCount = 0;
+  // The records' cost_usd summed as they pass; one unpriced record makes the total unknown.
+  let costed = false;
+  let costUnknown = false;
+  let costSum = 0;
+
+  const judgeSlot = async (slot: Slot): Promise<RunRecord | null> => {
+    if (slot.record) return slot.record;
+    try {
+      return await judgeItem(
+        {
+          bundle: opts.bundle,
+          client: opts.client,
+          cache: opts.cache,
+          settings: opts.settings,
+          stats,
+          ...(opts.answers ? { answers: opts.answers } : {}),
+          ...(opts.host !== undefined ? { host: opts.host } : {}),
+        },
+        slot.row!,
+        slot.id,
+        slot.line,
+      );
+    } catch (err) {
+      if (err instanceof JudgeCallError && err.fatal) {
+        fatal ??= err;
+        controller.abort();
+        stop();
+        return null;
+      }
+      // Out of retries for this item only (rate limit, server error, timeout): record it.
+      if (err instanceof JudgeCallError) return failedRecord(slot.id, slot.line, err.message);
+      throw err;
+    }
+  };
+
   // Items are prepared and scored by twice as many lanes as there are call slots, so a slot
   // that frees up finds the next request ready instead of waiting for scoring to finish.
   await runPool(
-    pending,
+    source(),
     opts.concurrency * 2,
-    async (slot) => {
-      try {
-        slot.record = await judgeItem(
-          {
-            bundle: opts.bundle,
-            client: opts.client,
-            cache: opts.cache,
-            settings: opts.settings,
-            stats,
-            ...(opts.answers ? { answers: opts.answers } : {}),
-          },
-          slot.row!,
-          slot.id,
-          slot.line,
-        );
-        progress.tick(slot.record.error !== undefined);
-      } catch (err) {
-        if (err instanceof JudgeCallError && err.fatal) {
-          fatal ??= err;
-          controller.abort();
-          return;
+    (slot) => judgeSlot(slot),
+    async (outcome, slot, index) => {
+      if (!outcome.ok) {
+        stop();
+        throw outcome.error;
+      }
+      // A fatal fault ends the output at the last record before the first unfinished item.
+      if (outcome.value === null || fatal) return;
+      finished.set(index, outcome.value);
+      if (slot.row) progress.tick(outcome.value.error !== undefined);
+      while (finished.has(next) && !fatal) {
+        const record = finished.get(next)!;
+        finished.delete(next);
+        items++;
+        if (record.error !== undefined || record.raw_score === null) failed++;
+        const sd = record.spread?.raw_score_sd;
+        if (typeof sd === "number") {
+          sdSum += sd;
+          sdCount++;
         }
-        if (err instanceof JudgeCallError) {
-          // Out of retries for this item only (rate limit, server error, timeout): record it.
-          slot.record = {
-            item_id: slot.id,
-            line: slot.line,
-            bundle: { id: ir.id, version: ir.version, hash: opts.bundle.hash },
-            raw_score: null,
-            flags: [],
-            error: err.message,
-          };
-          progress.tick(true);
-          return;
+        if (record.cost_usd !== undefined) {
+          costed = true;
+          if (record.cost_usd === null) costUnknown = true;
+          else costSum += record.cost_usd;
         }
-        throw err;
+        try {
+          await emit(record);
+        } catch (err) {
+          stop();
+          throw err;
+        }
+        next++;
+        release();
       }
     },
-    controller.signal,
+    { signal: controller.signal },
   );
   progress.done();
   if (fatal) throw fatal;
-  const records = chosen.map((s) => s.record!).filter((r) => r !== undefined);
-  const failed = records.filter((r) => r.error !== undefined).length;
-  const costs = records.map((r) => r.cost_usd).filter((c) => c !== undefined);
-  const cost_usd = costs.length
-    ? costs.includes(null)
-      ? null
-      : roundUsd(costs.reduce((a: number, c) => a + (c as number), 0))
-    : undefined;
-  const sds = records
-    .map((r) => (r.spread as { raw_score_sd?: number | null } | undefined)?.raw_score_sd)
-    .filter((x): x is number => typeof x === "number");
   return {
-    records,
+    records: collected,
     summary: {
-      items: records.length,
-      scored: records.length - failed,
+      items,
+      scored: items - failed,
       failed,
+      skipped,
+      rows_without_id: idless,
       calls: stats.calls,
       cached_calls: stats.cached,
       retries: stats.retries,
@@ -197,10 +316,12 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       completion_tokens: stats.completion_tokens,
       wall_ms: Math.round(performance.now() - started),
       models: [...stats.models],
-      ...(cost_usd !== undefined ? { cost_usd } : {}),
-      ...(sds.length
-        ? { mean_raw_score_sd: Math.round((sds.reduce((a, b) => a + b, 0) / sds.length) * 1e6) / 1e6 }
-        : {}),
+      ...(costed ? { cost_usd: costUnknown ? null : roundUsd(costSum) } : {}),
+      ...(sdCount ? { mean_raw_score_sd: Math.round((sdSum / sdCount) * 1e6) / 1e6 } : {}),
     },
   };
+}
+
+function progressMode(p: boolean | ProgressMode | undefined): ProgressMode {
+  return p === true ? "always" : p === undefined || p === false ? "auto" : p;
 }

@@ -36,7 +36,12 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 const validators = new WeakMap<object, ValidateFunction>();
 const ordered = new WeakMap<object, Record<string, unknown>>();
 
-/** The schema sent with a request: properties in `required` order; per-item ids narrowed. */
+/**
+ * The schema sent with a request: properties in `required` order. For a per-item rubric the
+ * bundle holds one criterion shape (an array item with an `id`); each request turns it into an
+ * object keyed by the row's criterion ids, all required and no others, so a strict decoder
+ * writes every criterion exactly once by construction and every answer it can produce is valid.
+ */
 export function requestSchema(
   schema: Record<string, unknown>,
   ir: RubricIR,
@@ -50,10 +55,18 @@ export function requestSchema(
   if (!ir.template || !items) return base;
   const copy = structuredClone(base);
   // A template rubric's schema always has criteria: an array of objects with an `id`.
-  type Criteria = { items: { properties: Record<string, unknown> }; minItems?: number };
-  const criteria = (copy.properties as { criteria: Criteria }).criteria;
-  criteria.items.properties.id = { type: "string", enum: items.map((c) => c.id) };
-  criteria.minItems = items.length;
+  type Shape = { required: string[]; properties: Record<string, unknown> };
+  const props = copy.properties as Record<string, unknown>;
+  const item = (props.criteria as { items: Shape }).items;
+  const { id: _id, ...parts } = item.properties;
+  const shape = { ...item, required: item.required.filter((k) => k !== "id"), properties: parts };
+  const ids = [...new Set(items.map((c) => c.id))];
+  props.criteria = {
+    type: "object",
+    additionalProperties: false,
+    required: ids,
+    properties: Object.fromEntries(ids.map((id) => [id, shape])),
+  };
   return copy;
 }
 

@@ -1,6 +1,7 @@
 /**
  * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing.
- * Storage is an append-only JSONL file, one `{key, value}` per line. Each entry is handed to the
+ * Storage is an append-only JSONL file, one `{key, value}` per line; memory holds only where
+ * each line is (key → offset), so a run of any length keeps a flat heap. Each entry is handed to the
  * operating system with one synchronous write before `put` returns, so once a call is recorded
  * a `kill -9` of rulers cannot lose it; the file is then synced to disk in the background, one
  * fdatasync covering every entry written since the last (group commit), so a power cut loses at
@@ -10,7 +11,7 @@
  */
 
 import { createHash, type Hash } from "node:crypto";
-import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { canonicalJson, contentHash } from "../util/canonical.js";
 import type { Completion } from "./client.js";
@@ -116,27 +117,80 @@ export function memoryCache<V = Completion>(): Cache<V> {
 }
 
 const NEWLINE = 0x0a;
+const CHUNK = 1 << 20;
 
-/** Every complete line of the file into `map`, skipping what does not parse (a torn or damaged line). */
-function load<V>(fd: number, map: Map<string, V>): { endsClean: boolean } {
-  // Read as bytes and decode line by line: the file may be larger than the longest JS string.
-  const buf = readFileSync(fd);
-  let start = 0;
-  while (start < buf.length) {
-    let end = buf.indexOf(NEWLINE, start);
-    if (end === -1) end = buf.length;
-    if (end > start) {
-      try {
-        const entry = JSON.parse(buf.toString("utf8", start, end)) as { key?: unknown; value?: unknown };
-        if (typeof entry.key === "string" && entry.value !== null && typeof entry.value === "object")
-          map.set(entry.key, entry.value as V);
-      } catch {
-        // A line cut short by a crash mid-write: the call it held is simply made again.
+/**
+ * Where each entry's line sits in the file: key → slot, and the slot's offset and length in two
+ * typed arrays, so the index costs a key string and 16 bytes per entry however large the
+ * answers are; the answers themselves stay on disk and are read back on `get`.
+ */
+class Index {
+  readonly slots = new Map<string, number>();
+  offsets = new Float64Array(1024);
+  lengths = new Float64Array(1024);
+  private used = 0;
+
+  set(key: string, offset: number, length: number): void {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      if (this.used === this.offsets.length) {
+        const grow = (a: Float64Array) => {
+          const b = new Float64Array(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        this.offsets = grow(this.offsets);
+        this.lengths = grow(this.lengths);
       }
+      slot = this.used++;
+      this.slots.set(key, slot);
     }
-    start = end + 1;
+    this.offsets[slot] = offset;
+    this.lengths[slot] = length;
   }
-  return { endsClean: buf.length === 0 || buf[buf.length - 1] === NEWLINE };
+}
+
+/**
+ * Index every complete line of the file, skipping what does not parse (a torn or damaged line).
+ * Read in chunks: the file may be far larger than memory should hold, or than a JS string.
+ */
+function load(fd: number, index: Index): { size: number; endsClean: boolean } {
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  let carry: Buffer[] = [];
+  let carryStart = 0;
+  let pos = 0;
+  const take = (buf: Buffer, offset: number) => {
+    if (buf.length === 0) return;
+    try {
+      const entry = JSON.parse(buf.toString("utf8")) as { key?: unknown; value?: unknown };
+      if (typeof entry.key === "string" && entry.value !== null && typeof entry.value === "object")
+        index.set(entry.key, offset, buf.length);
+    } catch {
+      // A line cut short by a crash mid-write: the call it held is simply made again.
+    }
+  };
+  for (;;) {
+    const n = readSync(fd, chunk, 0, CHUNK, pos);
+    if (n === 0) break;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(NEWLINE, start);
+      if (nl === -1 || nl >= n) break;
+      const piece = chunk.subarray(start, nl);
+      if (carry.length) {
+        take(Buffer.concat([...carry, piece]), carryStart);
+        carry = [];
+      } else take(piece, pos + start);
+      start = nl + 1;
+    }
+    if (start < n) {
+      if (!carry.length) carryStart = pos + start;
+      carry.push(Buffer.from(chunk.subarray(start, n)));
+    }
+    pos += n;
+  }
+  if (carry.length) take(Buffer.concat(carry), carryStart);
+  return { size: pos, endsClean: carry.length === 0 };
 }
 
 function writeAll(fd: number, data: Buffer): void {
@@ -147,15 +201,19 @@ function writeAll(fd: number, data: Buffer): void {
 export function openCache<V = Completion>(path: string, opts: CacheOptions = {}): Cache<V> {
   mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "a+");
-  const map = new Map<string, V>();
+  const index = new Index();
   let torn: boolean;
+  // Bytes of the file that hold whole entries: a failed write is cut back to here.
+  let size: number;
   try {
-    torn = !load(fd, map).endsClean;
+    const l = load(fd, index);
+    torn = !l.endsClean;
+    size = l.size;
   } catch (err) {
     closeSync(fd);
     throw err;
   }
-  const loaded = map.size;
+  const loaded = index.slots.size;
   const durable = opts.durable ?? true;
   let closed = false;
   // Group commit: one fdatasync in flight; writes made meanwhile are covered by the next one.
@@ -186,21 +244,41 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
   return {
     path,
     get size() {
-      return map.size;
+      return index.slots.size;
     },
     loaded,
-    get: (k) => map.get(k),
+    get(k) {
+      const slot = index.slots.get(k);
+      if (slot === undefined) return undefined;
+      const length = index.lengths[slot]!;
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, index.offsets[slot]! + got);
+        if (n === 0) return undefined;
+        got += n;
+      }
+      return (JSON.parse(buf.toString("utf8")) as { value: V }).value;
+    },
     put(k, v) {
       if (closed) return Promise.reject(new Error(`the cache \`${path}\` is closed`));
-      const line = `${JSON.stringify({ key: k, value: v })}\n`;
+      const line = Buffer.from(`${torn ? "\n" : ""}${JSON.stringify({ key: k, value: v })}\n`, "utf8");
+      const offset = size + (torn ? 1 : 0);
       try {
         // A torn last line must not swallow this entry: start it on a fresh line.
-        writeAll(fd, Buffer.from(torn ? `\n${line}` : line, "utf8"));
+        writeAll(fd, line);
       } catch (err) {
+        // Disk full or an I/O error: cut the file back so no half entry is left behind.
+        try {
+          ftruncateSync(fd, size);
+        } catch {
+          // The original error is what the user needs to see.
+        }
         return Promise.reject(err);
       }
       torn = false;
-      map.set(k, v);
+      size += line.length;
+      index.set(k, offset, size - offset - 1);
       written++;
       sync();
       return Promise.resolve();

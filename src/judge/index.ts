@@ -10,4 +10,5 @@ export {
   jsonSchemaFormat,
 } from "./client.js";
 export { runPool } from "./pool.js";
+export { createProgress, type ProgressMode } from "./progress.js";
 export { renderPrompt, shownInputs } from "./prompt.js";

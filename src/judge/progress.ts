@@ -1,7 +1,9 @@
 /**
- * A progress line on stderr when it is a terminal (done/total, rate, ETA, failures); silent
- * otherwise, so logs, CI output and pipes never fill with carriage returns. Redrawn at most
- * ten times a second however fast items finish.
+ * Progress on stderr. On a terminal: one line redrawn at most ten times a second (done/total,
+ * rate, ETA, failures). Anywhere else (logs, CI, pipes, a terminal that reports 0 columns): a
+ * plain line every `every` ms, so a long run is never silent and never fills a log with
+ * carriage returns. `--progress auto|always|never`: auto picks by the stream, always draws the
+ * bar even when the stream does not look like a terminal, never is silent.
  */
 
 export interface ProgressStream {
@@ -10,11 +12,17 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
+export type ProgressMode = "auto" | "always" | "never";
+
 export interface ProgressOptions {
   /** Default: process.stderr. */
   readonly stream?: ProgressStream;
-  /** Default: whether the stream is a terminal. */
+  /** Default "auto": a bar on a terminal, plain periodic lines elsewhere. */
+  readonly mode?: ProgressMode;
+  /** Shorthand kept for callers: false is "never", true "always". */
   readonly enabled?: boolean;
+  /** Milliseconds between plain lines when not drawing a bar (default 30 s). */
+  readonly every?: number;
   /** Items finished before this run started (a resumed run): counted as done, not in the rate. */
   readonly initial?: number;
   readonly label?: string;
@@ -34,6 +42,7 @@ export interface Progress {
 }
 
 const REDRAW_MS = 100;
+const PLAIN_EVERY_MS = 30_000;
 const quiet: Progress = { tick: () => {}, done: () => {} };
 
 function clock(secs: number): string {
@@ -50,11 +59,15 @@ function clock(secs: number): string {
 export function progressLine(p: {
   label: string;
   done: number;
-  total: number;
+  total: number | null;
   failed: number;
   rate: number;
   columns: number;
 }): string {
+  if (p.total === null) {
+    const text = `${p.label} ${p.done} done  ${p.rate.toFixed(1)}/s${p.failed ? `  ${p.failed} failed` : ""}`;
+    return text.slice(0, Math.max(0, p.columns - 1));
+  }
   const left = p.total - p.done;
   const eta = left <= 0 ? "0:00" : p.rate > 0 ? clock(left / p.rate) : "--:--";
   const pct = p.total > 0 ? Math.min(100, (p.done / p.total) * 100) : 100;
@@ -66,17 +79,21 @@ export function progressLine(p: {
   return (p.label + bar + stats).slice(0, Math.max(0, p.columns - 1));
 }
 
-export function createProgress(total: number, opts: ProgressOptions | ProgressStream = {}): Progress {
+export function createProgress(total: number | null, opts: ProgressOptions | ProgressStream = {}): Progress {
   const o: ProgressOptions = "write" in opts ? { stream: opts } : opts;
   const stream = o.stream ?? process.stderr;
-  if (!(o.enabled ?? stream.isTTY === true)) return quiet;
+  const mode: ProgressMode = o.mode ?? (o.enabled === false ? "never" : o.enabled === true ? "always" : "auto");
+  if (mode === "never") return quiet;
+  // A pty that reports 0 columns cannot hold a redrawn line: print plain lines there instead.
+  const bar = (mode === "always" || stream.isTTY === true) && stream.columns !== 0;
   const now = o.now ?? Date.now;
+  const every = bar ? REDRAW_MS : (o.every ?? PLAIN_EVERY_MS);
   const initial = o.initial ?? 0;
   const label = o.label ?? "judging";
   const started = now();
   let done = initial;
   let failed = 0;
-  let lastDraw = -Infinity;
+  let lastDraw = bar ? -Infinity : started;
   let finished = false;
 
   const draw = () => {
@@ -84,8 +101,9 @@ export function createProgress(total: number, opts: ProgressOptions | ProgressSt
     lastDraw = t;
     const secs = (t - started) / 1000;
     const rate = secs > 0 ? (done - initial) / secs : 0;
+    const line = progressLine({ label, done, total, failed, rate, columns: bar ? (stream.columns ?? 80) : 200 });
     // \x1b[2K clears what a longer previous line left behind.
-    stream.write(`\r\x1b[2K${progressLine({ label, done, total, failed, rate, columns: stream.columns ?? 80 })}`);
+    stream.write(bar ? `\r\x1b[2K${line}` : `${line}\n`);
   };
 
   return {
@@ -93,13 +111,16 @@ export function createProgress(total: number, opts: ProgressOptions | ProgressSt
       if (finished) return;
       done++;
       if (result === true || (typeof result === "object" && result.failed)) failed++;
-      if (now() - lastDraw >= REDRAW_MS) draw();
+      if (now() - lastDraw >= every) draw();
     },
     done() {
       if (finished) return;
       finished = true;
-      draw();
-      stream.write("\n");
+      // A plain log gets a final line only when it already had progress lines, or a bar to end.
+      if (bar) {
+        draw();
+        stream.write("\n");
+      } else if (lastDraw !== started) draw();
     },
   };
 }

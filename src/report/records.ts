@@ -1,20 +1,24 @@
 /**
- * Reading run records for the report and the review app: the one place that knows the run
- * file's shape, so the typed run-record schema can replace it without touching the rest.
+ * Reading run records for the report and the review app, through the run-record contract
+ * (src/record): every line checked, errors as `file:line` with the field; failed items are kept
+ * (the report shows them) and counted per reason in `failures` when one is given.
  */
-import { readJsonl } from "../util/jsonl.js";
+import { eachRecord, type FailureTally, isScored, RecordError } from "../record/index.js";
 
 export type RunRecordLike = Record<string, unknown> & { item_id: string };
 
 export class RunFileError extends Error {}
 
-export function readRunRecords(path: string): RunRecordLike[] {
-  const { rows, problems } = readJsonl(path);
-  if (problems.length) throw new RunFileError(`${path}:${problems[0]!.line}: ${problems[0]!.message}`);
-  return rows.map((r) => {
-    const v = r.value as RunRecordLike | null;
-    if (!v || typeof v !== "object" || (typeof v.item_id !== "string" && typeof v.item_id !== "number"))
-      throw new RunFileError(`${path}:${r.line}: not a run record (no \`item_id\`)`);
-    return typeof v.item_id === "string" ? v : { ...v, item_id: String(v.item_id) };
-  });
+export function readRunRecords(path: string, failures?: FailureTally): RunRecordLike[] {
+  const out: RunRecordLike[] = [];
+  try {
+    eachRecord(path, ({ record, raw }) => {
+      if (failures && !isScored(record)) failures.add(record);
+      out.push(raw as RunRecordLike);
+    });
+  } catch (err) {
+    if (err instanceof RecordError) throw new RunFileError(err.message);
+    throw err;
+  }
+  return out;
 }

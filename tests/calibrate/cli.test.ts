@@ -29,9 +29,20 @@ beforeAll(() => {
     recs.push(
       JSON.stringify({
         item_id: `e${r.essay_id}`,
+        line: recs.length + 1,
         bundle: BUNDLE,
-        judge: { model: "gpt-3.5-turbo" },
+        judge: {
+          base_url_host: "api.openai.com",
+          model: "gpt-3.5-turbo",
+          requested_model: "gpt-3.5-turbo",
+          system_fingerprint: null,
+          temperature: 0,
+          seed: null,
+          samples: 1,
+          format: "json_schema",
+        },
         raw_score: judged ? Number(r.domain1_Score_gpt) : null,
+        flags: [],
         ...(judged ? {} : { error: "blank answer" }),
         criteria: [],
       }),

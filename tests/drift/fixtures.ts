@@ -82,14 +82,30 @@ export function withCriterion(r: RubricIR, id: string, over: Partial<CriterionIR
 
 const SCALE = { kind: "numeric", min: 1, max: 5, step: 1 };
 
+// Records as `rulers judge` writes them: they must pass the run-record contract (src/record).
+const BUNDLE = { id: "t", version: "1", hash: `sha256:${"0".repeat(64)}` };
+const JUDGE = {
+  base_url_host: "127.0.0.1",
+  model: "m",
+  requested_model: "m",
+  system_fingerprint: null,
+  temperature: 0,
+  seed: null,
+  samples: 1,
+  format: "json_schema",
+};
+let line = 0;
+
 /** A pointwise run record. */
 export function pointRec(id: string, score: number | null, extra: Record<string, unknown> = {}): Rec {
   return {
     item_id: id,
-    bundle: { id: "t", version: "1", hash: "sha256:x" },
-    judge: { model: "m" },
+    line: ++line,
+    bundle: BUNDLE,
+    judge: JUDGE,
     scale: SCALE,
     raw_score: score,
+    flags: [],
     ...extra,
   };
 }
@@ -98,9 +114,12 @@ export function pointRec(id: string, score: number | null, extra: Record<string,
 export function pairRec(id: string, preferred: "A" | "B" | "tie", extra: Record<string, unknown> = {}): Rec {
   return {
     item_id: id,
-    judge: { model: "m" },
+    line: ++line,
+    bundle: BUNDLE,
+    judge: JUDGE,
     preferred,
     raw_score: preferred === "A" ? 1 : preferred === "B" ? 0 : 0.5,
+    flags: [],
     ...extra,
   };
 }

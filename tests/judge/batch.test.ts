@@ -134,6 +134,29 @@ describe("batch files", () => {
       else expect(stable(b[i])).toBe(stable(rec));
     });
 
+    // Without --model and --base-url: the model comes from the results, the host is `batch`.
+    const bare = join(dir, "ingested-bare.jsonl");
+    const r2 = await runCli([
+      "batch",
+      "ingest",
+      "--bundle",
+      BUNDLE,
+      "--input",
+      ROWS,
+      "--results",
+      results,
+      "--out",
+      bare,
+    ]);
+    expect(r2.code).toBe(0);
+    const c = lines(bare);
+    expect(c.map((x) => x.item_id)).toEqual(b.map((x) => x.item_id));
+    for (const x of c.filter((x) => x.judge)) {
+      expect(x.judge.requested_model).toBe("judge-x");
+      expect(x.judge.base_url_host).toBe("batch");
+    }
+    expect(c.filter((x) => x.error === undefined)).toHaveLength(b.filter((x) => x.error === undefined).length);
+
     // A follow-up batch holds only the items that did not finish.
     const retry = join(dir, "retry.jsonl");
     await runCli([

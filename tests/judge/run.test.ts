@@ -172,7 +172,7 @@ describe("rulers judge", () => {
       row("e", "");
     const r = await judge(validJudge(), ["--samples", "1"], rows);
     expect(r.code).toBe(0);
-    expect(r.records.map((x: { item_id: string }) => x.item_id)).toEqual(["a", "2", "c", "a", "e"]);
+    expect(r.records.map((x: { item_id: string }) => x.item_id)).toEqual(["a", "2", "c", "a#4", "e"]);
     expect(r.records[1].error).toMatch(/^row 2: not valid JSON/);
     expect(r.records[2].error).toBe("row 3: missing input `response`");
     expect(r.records[3].error).toMatch(/row 4: item id `a` already used on row 1/);
@@ -205,10 +205,16 @@ describe("rulers judge", () => {
     const first = readFileSync(out, "utf8");
     const calls = server.requests.length;
     expect(calls).toBe(6);
-    const again = await runCli([...args, "--resume", "--json"]);
+    // A plain rerun rewrites the file from the cache.
+    const again = await runCli([...args, "--json"]);
     expect(again.code).toBe(0);
     expect(server.requests.length).toBe(calls);
     expect(JSON.parse(again.stdout).cached_calls).toBe(6);
+    expect(readFileSync(out, "utf8").replace(/"latency_ms":\d+/g, "")).toBe(first.replace(/"latency_ms":\d+/g, ""));
+    // --resume of a finished run continues the file: nothing left to do, nothing changes.
+    const resumed = await runCli([...args, "--resume", "--json"]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ items: 0, skipped: 2, calls: 0, cached_calls: 0 });
     expect(readFileSync(out, "utf8").replace(/"latency_ms":\d+/g, "")).toBe(first.replace(/"latency_ms":\d+/g, ""));
   });
 
@@ -392,8 +398,12 @@ describe("rulers judge", () => {
       join(bundleOut, "health.per-item/1.0.0/bundle.json"),
     );
     expect(r.code).toBe(0);
-    const ids = r.requests[0]!.body.response_format.json_schema.schema.properties.criteria.items.properties.id.enum;
-    expect(ids).toEqual(JSON.parse(rows.split("\n")[0]!).rubrics.map((_: unknown, i: number) => `c${i + 1}`));
+    // Keyed by the row's criterion ids, each required, no others: a strict decoder writes each once.
+    const criteria = r.requests[0]!.body.response_format.json_schema.schema.properties.criteria;
+    const ids = JSON.parse(rows.split("\n")[0]!).rubrics.map((_: unknown, i: number) => `c${i + 1}`);
+    expect(criteria).toMatchObject({ type: "object", additionalProperties: false, required: ids });
+    expect(Object.keys(criteria.properties)).toEqual(ids);
+    expect(r.records.every((x: { error?: string }) => x.error === undefined)).toBe(true);
     // only the first criterion met: score = its points over the row's positive points
     const first = JSON.parse(rows.split("\n")[0]!).rubrics as { points: number }[];
     const possible = first.filter((c) => c.points > 0).reduce((a, c) => a + c.points, 0);

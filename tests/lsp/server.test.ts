@@ -54,7 +54,7 @@ gate muddled
 end
 
 gate either
-  when clarity is unmet or brief is unmet
+  when clarity level is 1 or brief is unmet
   cap score at 4
 end
 `;
@@ -222,7 +222,7 @@ describe("navigation", () => {
   it("goes from a gate to its criterion and finds every reference", async () => {
     const uri = scratch();
     await client.open(uri, VALID);
-    const def = await client.request<Location>("textDocument/definition", at(uri, VALID, "clarity is unmet", 2));
+    const def = await client.request<Location>("textDocument/definition", at(uri, VALID, "clarity level is 1", 2));
     expect(def).toEqual({
       uri,
       range: { start: positionOf(VALID, 'clarity "Clear'), end: positionOf(VALID, 'clarity "Clear', 7) },
@@ -233,7 +233,7 @@ describe("navigation", () => {
     });
     expect(refs.map((r) => r.range.start)).toEqual([
       positionOf(VALID, "clarity level"),
-      positionOf(VALID, "clarity is unmet"),
+      positionOf(VALID, "clarity level is 1"),
     ]);
   });
 

@@ -3,14 +3,12 @@ import {
   calibrate,
   checkCompatible,
   crossValidated,
-  inferScale,
   join,
   type MetricName,
+  ontoScale,
   readCalibrator,
   readLabels,
   readRun,
-  snap,
-  union,
 } from "../../calibrate/index.js";
 import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
@@ -25,7 +23,9 @@ Agreement between judge and human scores: QWK, Cohen's kappa (unweighted and lin
 and adjacent accuracy, MAE, RMSE, Pearson, Spearman and Kendall tau-b, each with a seeded
 bootstrap 95% interval, and the confusion matrix. Reads calibrated_score when present, else
 raw_score (--use raw forces raw). With --folds K, a calibrator is fitted on K−1 folds and each
-item is scored by the one that did not see it.
+item is scored by the one that did not see it. Judge scores on another range or a finer grid
+than the labels are clamped to the label scale and rounded to its nearest category (counted in
+the output as \`mapping\`), so agreement is always over the labels' own categories.
 
 With --against B.jsonl instead of --run, compares two raters' label files (inter-rater
 agreement on the items both labelled; pairwise A / tie / B read as 1 / 0.5 / 0).`;
@@ -80,9 +80,10 @@ export const command: Command = {
     if (values.calibrator && values.folds)
       throw new CliError("give either --calibrator (a fitted map) or --folds (cross-validated fitting), not both");
     return guard(() => {
-      const { items, failed } = readRun(values.run!);
+      const { items, failures } = readRun(values.run!);
       const labels = readLabels(values.labels!);
-      const data = join(items, labels);
+      const data = join(items, labels, { failedIds: failures.ids });
+      if (failures.total) writeErr(failures.describe());
       if (data.length === 0) throw new CliError("no labelled, scored items to compare");
       const human = scaleFlag(values.scale, data);
       let pred: number[];
@@ -104,10 +105,16 @@ export const command: Command = {
         pred = data.map((d) => (useCal ? d.item.record.calibrated_score : d.item.record.raw_score) as number);
         source = useCal ? "calibrated_score" : "raw_score";
       }
-      // Raw scores may live on another range than the labels: compare over a scale covering both.
-      const scale = pred.every((p) => p >= human.min && p <= human.max) ? human : union(human, inferScale(pred));
+      // Scores on another range or a finer grid are compared over the label scale's categories.
+      const scale = human;
+      const onto = ontoScale(scale, pred);
+      const mapping = { rounded: onto.rounded, clamped: onto.clamped };
+      const mapped =
+        onto.rounded || onto.clamped
+          ? `${source} mapped onto the label scale: ${onto.rounded} rounded to the nearest category, ${onto.clamped} clamped to its ends`
+          : null;
       const report = agreement(
-        pred.map((p) => snap(scale, p)),
+        onto.values,
         data.map((d) => d.label),
         scale,
         {
@@ -115,19 +122,20 @@ export const command: Command = {
           seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
         },
       );
-      if (failed) writeErr(`${failed} failed item${failed === 1 ? "" : "s"} left out`);
       if (values.json) {
         writeOut(
           JSON.stringify({
             n: report.n,
             source,
             scale: report.scale,
+            mapping,
             metrics: report.metrics,
             confusion: report.confusion,
           }),
         );
         return 0;
       }
+      if (mapped) writeErr(mapped);
       writeOut(`${report.n} items, ${source}, scale ${scale.min}..${scale.max} step ${scale.step}`);
       for (const [name, m] of Object.entries(report.metrics) as [MetricName, (typeof report.metrics)[MetricName]][]) {
         const v =

@@ -1,9 +1,8 @@
-import { readFileSync } from "node:fs";
 import { calibrate, checkCompatible, readCalibrator } from "../../calibrate/index.js";
+import { eachRecord, isScored, RecordError } from "../../record/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { parseJsonl } from "../../util/jsonl.js";
 import { guard } from "../calibrate-common.js";
-import { CliError, parseFlags, writeOut } from "../io.js";
+import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers apply --run run.jsonl --calibrator calibrator.json [--out FILE] [--force]
@@ -22,24 +21,23 @@ export const command: Command = {
     if (!values.run || !values.calibrator) throw new CliError(`\`--run\` and \`--calibrator\` are required\n${HELP}`);
     return guard(() => {
       const cal = readCalibrator(values.calibrator!);
-      let text: string;
-      try {
-        text = readFileSync(values.run!, "utf8");
-      } catch {
-        throw new CliError(`cannot read run \`${values.run}\``);
-      }
-      const { rows, problems } = parseJsonl(text);
-      if (problems.length) throw new CliError(`${values.run}:${problems[0]!.line}: ${problems[0]!.message}`);
+      const out: Record<string, unknown>[] = [];
       let applied = 0;
-      const out = rows.map((r) => {
-        const rec = r.value as Record<string, unknown>;
-        if (typeof rec.raw_score !== "number") return rec;
-        const problem = checkCompatible(cal, rec);
-        if (problem && !values.force)
-          throw new CliError(`${values.run}:${r.line}: ${problem}; pass --force to apply it anyway`);
-        applied++;
-        return { ...rec, calibrated_score: calibrate(cal, rec), calibrator: cal.hash };
-      });
+      try {
+        eachRecord(values.run!, ({ line, record, raw }) => {
+          if (!isScored(record)) return void out.push(raw);
+          const problem = checkCompatible(cal, record);
+          if (problem && !values.force)
+            throw new CliError(`${values.run}:${line}: ${problem}; pass --force to apply it anyway`);
+          applied++;
+          out.push({ ...raw, calibrated_score: calibrate(cal, record), calibrator: cal.hash });
+        });
+      } catch (err) {
+        if (err instanceof RecordError) throw new CliError(err.message);
+        throw err;
+      }
+      const failed = out.length - applied;
+      if (failed) writeErr(`${failed} record${failed === 1 ? "" : "s"} without a score kept as they are`);
       const dest = values.out ?? values.run!;
       writeFileAtomic(dest, out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : ""));
       writeOut(`calibrated ${applied} records → ${dest}`);

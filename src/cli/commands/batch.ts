@@ -34,12 +34,12 @@ import type { Command } from "../main.js";
 const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out requests.jsonl --model M [--samples K]
                             [--format json_schema|json] [--max-lines N] [--max-bytes N] [--retry-from run.jsonl]
        rulers batch ingest --bundle B --input rows.jsonl --results out.jsonl[,out2.jsonl…] --out run.jsonl
-                           --model M [--samples K] [--cache FILE] [--base-url URL]
+                           [--model M] [--samples K] [--cache FILE] [--base-url URL]
 
        rulers batch submit --requests requests.jsonl[,part2…] --provider openai|anthropic [--state FILE]
        rulers batch status --state FILE [--json]
        rulers batch collect --state FILE [--wait] [--poll-s S] [--results-prefix P]
-                            [--bundle B --input rows.jsonl --out run.jsonl --model M …  to ingest right away]
+                            [--bundle B --input rows.jsonl --out run.jsonl [--model M] …  to ingest right away]
 
 prepare writes the OpenAI Batch API input format (custom_id, method, url, body with the strict
 response_format) — exactly the requests \`rulers judge\` would send — split into numbered parts
@@ -47,6 +47,8 @@ over --max-lines (50000) or --max-bytes (209715200). ingest reads OpenAI or vLLM
 files, validates every answer, verifies evidence, scores, and writes the same run.jsonl records as
 \`rulers judge\`, listing missing, failed and invalid results; --cache fills the judge's call cache.
 With --provider anthropic, prepare writes Message Batches requests ({custom_id, params}) instead.
+ingest takes the judge model from the results' custom ids (--model narrows them); records name
+the judge's host as \`batch\` unless --base-url says where the batch ran.
 
 submit uploads each request file and creates a batch (OpenAI Batch API: file upload + batch;
 Anthropic Message Batches), recording every batch id in the state file (default:
@@ -337,12 +339,23 @@ const INGEST_CHUNK = 4000;
 async function ingest(values: Flags): Promise<number> {
   requireFlags(values, ["bundle", "input", "out", "results"]);
   const bundle = loadBundle(values.bundle, values.lock);
-  const settings = settingsFrom(bundle, values, 0);
   const files = values.results.flatMap((r) => r.split(","));
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read results \`${f}\`: no such file`);
   if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
   const index = new ResultIndex(files);
   for (const p of index.problems.slice(0, 20)) writeErr(p);
+  // The results say which model each request named; --model is only needed to narrow them.
+  if (!values.model) {
+    const named = index.models();
+    if (named.length === 0)
+      throw new CliError(
+        values.provider === "anthropic"
+          ? "Anthropic batch custom ids are hashed and do not name the model; give the judge model with --model"
+          : "no result carries a rulers custom_id naming its model; give the judge model with --model",
+      );
+    values.model = named;
+  }
+  const settings = settingsFrom(bundle, values, 0);
   const disk: Cache | null = values.cache ? openCache(values.cache) : null;
   const client = createJudgeClient({
     ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
@@ -392,6 +405,8 @@ async function ingest(values: Flags): Promise<number> {
       settings,
       concurrency: 1,
       answers,
+      // Where the batch ran is not in its results: say so rather than name OpenAI's host.
+      host: values["base-url"] ? new URL(values["base-url"]).host : "batch",
       progress: false,
     });
     for (const x of records) {

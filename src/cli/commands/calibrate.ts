@@ -41,9 +41,10 @@ export const command: Command = {
     const method = methodFlag(values.method);
     const features = featuresFlag(values.features);
     return guard(() => {
-      const { items, failed } = readRun(values.run!);
+      const { items, failures } = readRun(values.run!);
       const labels = readLabels(values.labels!);
-      const data = join(items, labels);
+      const data = join(items, labels, { failedIds: failures.ids });
+      if (failures.total) writeErr(failures.describe());
       const scale = scaleFlag(values.scale, data);
       const cal = fitCalibrator(data, method, scale, features);
       if (values.folds !== undefined) {
@@ -57,7 +58,6 @@ export const command: Command = {
         );
       }
       writeFileAtomic(values.out!, serializeCalibrator(cal));
-      if (failed) writeErr(`${failed} failed item${failed === 1 ? "" : "s"} in the run were left out`);
       writeOut(`fitted ${method} on ${data.length} pairs → ${values.out} (${cal.hash})`);
       return 0;
     });

@@ -13,6 +13,7 @@ import {
   probesNeeded,
   type Rec,
 } from "../../drift/index.js";
+import { eachRecord, FailureTally, isScored, RecordError } from "../../record/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { type JsonlResult, readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
@@ -80,15 +81,22 @@ function readRows(path: string, what: string): JsonlResult {
   return readJsonl(path);
 }
 
+/** A run checked against the record contract; its failed items are counted per reason on stderr. */
 function readRecords(path: string): Rec[] {
-  const { rows, problems } = readRows(path, "run");
-  if (problems.length) throw new CliError(`${path}:${problems[0]!.line}: ${problems[0]!.message}`);
-  return rows.map((r) => {
-    const v = r.value as Rec | null;
-    if (!v || typeof v !== "object" || typeof v.item_id !== "string")
-      throw new CliError(`${path}:${r.line}: not a run record (no string \`item_id\`)`);
-    return v;
-  });
+  if (!existsSync(path)) throw new CliError(`cannot read run \`${path}\`: no such file`);
+  const failures = new FailureTally();
+  const out: Rec[] = [];
+  try {
+    eachRecord(path, ({ record, raw }) => {
+      if (!isScored(record)) failures.add(record);
+      out.push(raw as Rec);
+    });
+  } catch (err) {
+    if (err instanceof RecordError) throw new CliError(err.message);
+    throw err;
+  }
+  if (failures.total) writeErr(`${path}: ${failures.describe()}`);
+  return out;
 }
 
 function labelsOf(path: string): Map<string, number | string> {

@@ -1,13 +1,13 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { BundleError } from "../../bundle/file.js";
 import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import { type Calibrator, calibrate, checkCompatible, DataError, readCalibrator } from "../../calibrate/index.js";
-import { runJudge } from "../../execute/index.js";
+import { OutputError, openRunOutput, type ResumeState, readResume, runJudge } from "../../execute/index.js";
 import { Budget } from "../../judge/budget.js";
-import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
-import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl } from "../../util/jsonl.js";
+import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
+import type { RunRecord } from "../../record/index.js";
+import { countRows, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
@@ -26,14 +26,17 @@ ${PROVIDER_HELP}
   --timeout-s S        per-call timeout (default 120)
   --max-repairs N      repair attempts for an answer that does not validate (default 1)
   --cache FILE         call cache (default: <out>.cache.jsonl); every finished call is kept
-  --resume             continue an interrupted run from its cache: nothing finished is paid twice
+  --resume             continue an interrupted run: keep the records already in --out, judge the
+                       rest (finished calls come from the cache, so nothing is paid twice); without
+                       it, --out is rewritten from the start and failed items are tried again
   --limit N            judge only the first N rows
+  --progress WHEN      auto (a bar on a terminal, a plain line every 30 s elsewhere), always, never
   --max-input-chars N  refuse inputs longer than this (default 200000)
   --shard I/N          judge only shard I of N (a stable slice by item id); join shards with rulers merge
   --calibrator FILE    add calibrated_score to each record (a calibrator fitted for this bundle)
   --json               print the run summary as JSON on stdout`;
 
-function withCalibration(cal: Calibrator, r: Record<string, unknown>): Record<string, unknown> {
+function withCalibration(cal: Calibrator, r: RunRecord): RunRecord {
   if (typeof r.raw_score !== "number") return r;
   const problem = checkCompatible(cal, r);
   if (problem) {
@@ -70,6 +73,7 @@ export const command: Command = {
         json: { type: "boolean" },
         calibrator: { type: "string" },
         shard: { type: "string" },
+        progress: { type: "string" },
       },
       HELP,
     );
@@ -85,6 +89,9 @@ export const command: Command = {
     }
     const models = values.model ?? (process.env.RULERS_MODEL ? [process.env.RULERS_MODEL] : []);
     if (models.length === 0) throw new CliError("give the judge model with --model (or set RULERS_MODEL)");
+    const progress = (values.progress ?? "auto") as ProgressMode;
+    if (!["auto", "always", "never"].includes(progress))
+      throw new CliError(`\`--progress\` must be auto, always or never, got \`${values.progress}\``);
 
     // The bundle is verified, and checked against the lock, before any call is made.
     let bundlePath: string;
@@ -115,9 +122,10 @@ export const command: Command = {
         throw new CliError(`the calibrator was fitted for bundle ${calibrator.body.bundle.hash}, not ${bundle.hash}`);
     }
 
-    if (!existsSync(values.input!)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
-    const { rows, problems } = readJsonl(values.input!);
-    for (const p of problems) writeErr(`${values.input}:${p.line}: ${p.message}; the row is recorded as failed`);
+    if (!existsSync(values.input!) || !statSync(values.input!).isFile())
+      throw new CliError(`cannot read \`${values.input}\`: no such file`);
+    const limit =
+      values.limit !== undefined ? numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) : undefined;
 
     const setup = providerSetup(values, bundle, models);
     warnUnpriced(setup.prices, models, values.prices);
@@ -150,42 +158,84 @@ export const command: Command = {
       ...(budget ? { budget } : {}),
     });
     const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
-    if (values.resume && !existsSync(cachePath)) throw new CliError(`nothing to resume: no cache at \`${cachePath}\``);
+    let resume: ResumeState | undefined;
+    if (values.resume) {
+      if (!existsSync(cachePath) && !existsSync(values.out!))
+        throw new CliError(`nothing to resume: neither \`${values.out}\` nor the cache \`${cachePath}\` exists`);
+      if (existsSync(values.out!)) {
+        try {
+          resume = readResume(values.out!, bundle.hash);
+        } catch (err) {
+          if (err instanceof OutputError) throw new CliError(err.message);
+          throw err;
+        }
+      }
+    }
+    const concurrency = numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 });
+    const settings = {
+      models,
+      temperature: ir.judge.temperature,
+      samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
+      seed: ir.judge.seed,
+      max_tokens: ir.judge.max_tokens,
+      format: setup.format,
+      provider: setup.provider,
+      reasoning_effort: setup.reasoning_effort,
+      reasoning_budget: setup.reasoning_budget,
+      overrides: setup.overrides,
+      prices: setup.prices,
+      maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
+      maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
+    };
     const cache = openCache(cachePath);
     if (values.resume)
-      writeErr(`resuming: ${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`);
+      writeErr(
+        `resuming: ${resume?.kept ?? 0} record${resume?.kept === 1 ? "" : "s"} kept in ${values.out}` +
+          `${resume?.torn ? ` (torn line ${resume.torn} dropped)` : ""}, ` +
+          `${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`,
+      );
+    // Counted only to show a total; a --limit run never reads past what it needs.
+    const total = progress === "never" ? null : Math.max(0, countRows(values.input!, limit) - (resume?.done.size ?? 0));
+    let out: ReturnType<typeof openRunOutput> | undefined;
+    let badLines = 0;
     try {
-      const { records, summary } = await runJudge({
+      out = openRunOutput(values.out!, resume);
+      const output = out;
+      const { summary } = await runJudge({
         bundle,
-        rows,
-        problems,
+        rows: (async function* () {
+          for await (const r of streamJsonl(values.input!)) {
+            if (r.value === undefined) {
+              badLines++;
+              if (badLines <= 20)
+                writeErr(
+                  `${values.input}:${r.line}: ${(r as { message: string }).message}; the row is recorded as failed`,
+                );
+            }
+            yield r;
+          }
+        })(),
         client,
         cache,
-        settings: {
-          models,
-          temperature: ir.judge.temperature,
-          samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
-          seed: ir.judge.seed,
-          max_tokens: ir.judge.max_tokens,
-          format: setup.format,
-          provider: setup.provider,
-          reasoning_effort: setup.reasoning_effort,
-          reasoning_budget: setup.reasoning_budget,
-          overrides: setup.overrides,
-          prices: setup.prices,
-          maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
-          maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
-        },
-        concurrency: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
-        ...(values.limit !== undefined
-          ? { limit: numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) }
-          : {}),
+        settings,
+        concurrency,
+        progress,
+        total,
+        ...(limit !== undefined ? { limit } : {}),
         ...(shard ? { shard } : {}),
+        ...(resume ? { done: resume.done } : {}),
+        onRecord: (r) => output.write(calibrator ? withCalibration(calibrator, r) : r),
       });
-      const out = calibrator ? records.map((r) => withCalibration(calibrator!, r)) : records;
-      writeFileAtomic(values.out!, out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : ""));
+      out.close();
+      if (badLines > 20) writeErr(`${values.input}: ${badLines} lines in all are not valid JSON`);
+      if (summary.rows_without_id > 0)
+        writeErr(
+          `warning: ${summary.rows_without_id} row${summary.rows_without_id === 1 ? " has" : "s have"} no \`id\` and ${summary.rows_without_id === 1 ? "is" : "are"} identified by line number, ` +
+            "which changes when rows are added or removed, so labels and reruns may not join; give every row an `id`",
+        );
       writeErr(
-        `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed; ` +
+        `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed` +
+          `${summary.skipped ? ` (${summary.skipped} kept from the interrupted run)` : ""}; ` +
           `evidence ${summary.evidence_verified} verified / ${summary.evidence_rejected} rejected; ` +
           `${summary.calls} calls (${summary.cached_calls} from cache, ${summary.retries} retries, ${summary.repairs} repairs); ` +
           `${summary.prompt_tokens} + ${summary.completion_tokens} tokens${summary.cost_usd != null ? `, $${summary.cost_usd.toFixed(4)}` : ""}${budget ? ` ($${budget.spent.toFixed(4)} spent by this run)` : ""}; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
@@ -193,18 +243,32 @@ export const command: Command = {
       if (values.json) writeOut(JSON.stringify(summary));
       return 0;
     } catch (err) {
+      const kept = out ? ` ${values.out} holds ${out.count} whole record${out.count === 1 ? "" : "s"};` : "";
+      const after = `The run stopped;${kept} finished calls are kept in ${cachePath}, so \`--resume\` continues and repeats none of them`;
+      try {
+        out?.close();
+      } catch {
+        // Reported below with the first error.
+      }
       if (err instanceof JudgeCallError && err.kind === "budget")
         throw new CliError(
-          `${err.message}. The run stopped before that call; finished calls are kept in ${cachePath}: rerun with --resume and a higher --max-cost to continue without paying for them again`,
+          `${err.message}. The run stopped before that call;${kept} finished calls are kept in ${cachePath}: rerun with --resume and a higher --max-cost to continue without paying for them again`,
         );
-      if (err instanceof JudgeCallError)
+      if (err instanceof JudgeCallError) throw new CliError(`${err.message}. ${after}`);
+      if (err instanceof OutputError) throw new CliError(`${err.message}. ${after}`);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOSPC" || code === "EDQUOT" || code === "EIO" || code === "EROFS")
         throw new CliError(
-          `${err.message}. The run stopped; finished calls are kept in ${cachePath}, so \`--resume\` repeats none of them`,
+          `cannot write the cache \`${cachePath}\`: ${code === "ENOSPC" ? "the disk is full" : (err as Error).message}. ${after}`,
         );
       if (err instanceof BundleError) throw new CliError(err.message);
       throw err;
     } finally {
-      cache.close();
+      try {
+        cache.close();
+      } catch {
+        // A cache that cannot sync on close has already reported its write error.
+      }
     }
   },
 };

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { type LineRecord, RecordError, readRecords } from "../../record/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
@@ -35,11 +36,15 @@ export const command: Command = {
     let duplicates = 0;
     for (const file of positionals) {
       if (!existsSync(file)) throw new CliError(`cannot read \`${file}\`: no such file`);
-      const { rows, problems } = readJsonl(file);
-      if (problems.length) throw new CliError(`${file}:${problems[0]!.line}: ${problems[0]!.message}`);
+      let rows: LineRecord[];
+      try {
+        rows = readRecords(file);
+      } catch (err) {
+        if (err instanceof RecordError) throw new CliError(err.message);
+        throw err;
+      }
       for (const r of rows) {
-        const rec = r.value as Rec;
-        if (!rec || typeof rec.item_id !== "string") throw new CliError(`${file}:${r.line}: not a run record`);
+        const rec = r.raw as Rec;
         // Row errors carry no judge; they cannot disagree with the run's settings.
         if (rec.judge !== undefined) {
           const id = identity(rec);

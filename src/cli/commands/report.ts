@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readCalibrator, readLabels } from "../../calibrate/index.js";
+import { FailureTally } from "../../record/index.js";
 import { buildReport, figures, renderHtml } from "../../report/index.js";
 import { findChromium, svgToPng } from "../../report/png.js";
 import { RunFileError, type RunRecordLike, readRunRecords } from "../../report/records.js";
@@ -56,13 +57,17 @@ export const command: Command = {
       } catch {
         throw new CliError(`cannot read run \`${values.run}\`: no such file`);
       }
+      // Checked against the record contract; failed items stay in the report, marked, and are
+      // counted per reason here.
       let records: RunRecordLike[];
+      const failures = new FailureTally();
       try {
-        records = readRunRecords(values.run!);
+        records = readRunRecords(values.run!, failures);
       } catch (err) {
         if (err instanceof RunFileError) throw new CliError(err.message);
         throw err;
       }
+      if (failures.total) writeErr(failures.describe().replace("left out", "left out of the metrics"));
       let drift: Record<string, unknown> | undefined;
       if (values.drift) {
         try {

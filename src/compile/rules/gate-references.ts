@@ -28,6 +28,16 @@ export function gateReferences(ctx: RuleContext): void {
         );
         continue;
       }
+      if (a.kind === "MetCondition" && !a.met && target.kind === "Criterion") {
+        // "Unmet" on a levels criterion means "below the top level", which few authors intend.
+        const levels = target.settings.find((s) => s.kind === "Levels");
+        if (levels)
+          ctx.warn(
+            "unmet-on-levels",
+            `\`${a.ref.name} is ${a.word}\` on a criterion with levels means "below its top level"; say which levels, e.g. \`${a.ref.name} level below 2\``,
+            a.loc,
+          );
+      }
       if (a.kind === "LevelCondition") {
         const hasLevels =
           target.kind === "Criterion" &&

@@ -1,0 +1,26 @@
+export {
+  describeIssue,
+  eachRecord,
+  FailureTally,
+  failureReason,
+  type LineRecord,
+  parseRecord,
+  parseRecordLine,
+  type ReadOptions,
+  RecordError,
+  readRecords,
+} from "./read.js";
+export {
+  type CriterionRecord,
+  CriterionRecordSchema,
+  type EvidenceRecord,
+  EvidenceSchema,
+  isScored,
+  JudgeIdentitySchema,
+  type OrderJudgment,
+  OrderJudgmentSchema,
+  type RunRecord,
+  RunRecordSchema,
+  runRecordJsonSchema,
+  ScaleSchema,
+} from "./schema.js";
