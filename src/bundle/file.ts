@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
+import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { contentHash } from "./hash.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
@@ -54,9 +55,12 @@ export function writeBundle(outDir: string, bundle: Bundle): string {
 export function parseBundle(text: string, path: string): Bundle {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Strict: duplicate keys, `__proto__` and out-of-range numbers would let another reader see
+    // other content than the one hashed (grammar/bundle.md, "Reading").
+    json = parseStrictJson(text);
   } catch (err) {
-    throw new BundleError(path, "not-json", `not valid JSON (${(err as Error).message})`);
+    if (!(err instanceof StrictJsonError)) throw err;
+    throw new BundleError(path, "not-json", `not valid JSON at line ${err.line} column ${err.column}: ${err.reason}`);
   }
   const parsed = BundleFile.safeParse(json);
   if (!parsed.success) {
