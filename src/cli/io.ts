@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { escapeControls } from "../util/terminal.js";
 
 type Parsed<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
@@ -15,8 +16,10 @@ export class CliError extends Error {
   }
 }
 
+/** stderr is read by people: messages quote user text, so control characters are escaped. */
 export function writeErr(line: string): void {
-  process.stderr.write(line.endsWith("\n") ? line : `${line}\n`);
+  const shown = escapeControls(line);
+  process.stderr.write(shown.endsWith("\n") ? shown : `${shown}\n`);
 }
 
 export function writeOut(line: string): void {
