@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { redactUrls } from "../util/redact.js";
 import { escapeControls } from "../util/terminal.js";
 
 type Parsed<O extends Options> = ReturnType<
@@ -18,7 +19,7 @@ export class CliError extends Error {
 
 /** stderr is read by people: messages quote user text, so control characters are escaped. */
 export function writeErr(line: string): void {
-  const shown = escapeControls(line);
+  const shown = escapeControls(redactUrls(line));
   process.stderr.write(shown.endsWith("\n") ? shown : `${shown}\n`);
 }
 

@@ -7,7 +7,9 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import OpenAI from "openai";
-import { keepAliveFetch } from "./keepalive-fetch.js";
+import { redactUrl, redactUrls } from "../util/redact.js";
+import { keepAliveFetch, ResponseTooLargeError } from "./keepalive-fetch.js";
+import { capRetryAfter, retryAfterNote } from "./retry-after.js";
 
 export interface ClientOptions {
   /** Defaults to OPENAI_BASE_URL, then https://api.openai.com/v1 (as the SDK does). */
@@ -104,7 +106,8 @@ export class JudgeCallError extends Error {
     readonly status?: number,
     details: JudgeCallErrorDetails = {},
   ) {
-    super(message);
+    // These messages reach records and stderr: no credentials from --base-url or a server's echo.
+    super(redactUrls(message));
     this.name = "JudgeCallError";
     this.retryable =
       details.retryable ?? (kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection");
@@ -125,8 +128,9 @@ export class JudgeCallError extends Error {
 const currentCall = new AsyncLocalStorage<{ attempts: number }>();
 
 export function createJudgeClient(opts: ClientOptions): JudgeClient {
-  const transport =
-    opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {});
+  const transport = capRetryAfter(
+    opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {}),
+  );
   const counting: typeof fetch = (input, init) => {
     const call = currentCall.getStore();
     if (call) call.attempts++;
@@ -143,7 +147,8 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
   });
   return {
     sdk,
-    baseURL: sdk.baseURL,
+    // For messages and records only (the SDK keeps the real one): credentials never shown.
+    baseURL: redactUrl(sdk.baseURL),
     slots: new Semaphore(opts.maxInFlight ?? Infinity),
     keyMissing: apiKey === undefined,
   };
@@ -197,6 +202,8 @@ function describe(err: unknown, client: JudgeClient, attempts: number): JudgeCal
       undefined,
       d,
     );
+  if (err instanceof OpenAI.APIConnectionError && err.cause instanceof ResponseTooLargeError)
+    return new JudgeCallError("server", `${at}: ${err.cause.message}${tries}`, undefined, { ...d, retryable: false });
   if (err instanceof OpenAI.APIConnectionError) {
     return new JudgeCallError(
       "connection",
@@ -207,7 +214,7 @@ function describe(err: unknown, client: JudgeClient, attempts: number): JudgeCal
   }
   if (err instanceof OpenAI.APIError) {
     const status = err.status ?? 0;
-    const detail = serverDetail(err);
+    const detail = serverDetail(err) + retryAfterNote(err.headers);
     if (status === 401) {
       const none = client.keyMissing ? ": none was given" : "";
       const fix = `the API key was rejected (401)${none}; set OPENAI_API_KEY or --api-key-env`;
