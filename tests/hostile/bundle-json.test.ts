@@ -2,11 +2,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseBundle, readBundle, serializeBundle } from "../../src/bundle/file.js";
+import { makeBundle, parseBundle, readBundle, serializeBundle } from "../../src/bundle/file.js";
 import { lockBundles, readLock } from "../../src/bundle/lock.js";
 import { contentHash } from "../../src/util/canonical.js";
 import { parseStrictJson, StrictJsonError } from "../../src/util/strict-json.js";
-import { bundle, tempDir } from "../bundle/fixtures.js";
+import { body, bundle, tempDir } from "../bundle/fixtures.js";
 import { runCli } from "../helpers/cli.js";
 
 const { dir, cleanup } = tempDir("rulers-hostile-");
@@ -95,4 +95,57 @@ describe("rubric ids named like Object's members", () => {
       expect(v.code).toBe(0);
     });
   }
+});
+
+describe("malformed IR in a self-hashed bundle", () => {
+  const rehashed = (edit: (ir: Record<string, unknown>) => void) => {
+    const b = body();
+    const ir = JSON.parse(JSON.stringify(b.rubric)) as Record<string, unknown>;
+    edit(ir);
+    return serializeBundle(makeBundle({ ...b, rubric: ir as never }));
+  };
+
+  it("names the field instead of failing inside judging", () => {
+    const text = rehashed((ir) => {
+      (ir.criteria as Record<string, unknown>[])[0]!.levels = "many";
+    });
+    expect(() => parseBundle(text, "b.json")).toThrow(/not a rulers bundle: `body\.rubric\.criteria\.0\.levels`/);
+  });
+
+  it("refuses references to nothing and per-item criteria of the wrong shape", () => {
+    const gate = rehashed((ir) => {
+      ir.gates = [
+        { id: "g", title: "", when: { kind: "met", ref: "ghost", negate: false }, action: { kind: "cap", value: 1 } },
+      ];
+    });
+    expect(() => parseBundle(gate, "b.json")).toThrow(/`body\.rubric\.gates\.0\.when` refers to `ghost`/);
+    const b = bundle();
+    const items = serializeBundle(makeBundle({ ...b.body, items: { a: [{ id: 3 }] } as never }));
+    expect(() => parseBundle(items, "b.json")).toThrow(/`body\.items\.a\.0\./);
+  });
+
+  it("is refused by `rulers judge` with one line and no stack", async () => {
+    const path = join(dir, "malformed.json");
+    writeFileSync(
+      path,
+      rehashed((ir) => {
+        ir.judge = { samples: "three" };
+      }),
+    );
+    const out = join(dir, "malformed.jsonl");
+    const r = await runCli([
+      "judge",
+      "--bundle",
+      path,
+      "--input",
+      "examples/health-answer.jsonl",
+      "--model",
+      "m",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/not a rulers bundle: `body\.rubric\.judge\./);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
 });
