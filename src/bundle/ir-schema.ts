@@ -158,10 +158,12 @@ export const RubricIRSchema = z
         if (!inputs.has(name)) ctx.addIssue({ code: "custom", path: ["checks", i, "test"], message: "names no input" });
     });
     const refs = (c: Condition, path: (string | number)[]): void => {
-      if ("operands" in c) c.operands.forEach((o, j) => refs(o, [...path, "operands", j]));
-      else if (!ids.has(c.ref)) ctx.addIssue({ code: "custom", path, message: `refers to \`${c.ref}\`, not declared` });
+      if ("operands" in c) {
+        for (const [j, o] of c.operands.entries()) refs(o, [...path, "operands", j]);
+      } else if (!ids.has(c.ref))
+        ctx.addIssue({ code: "custom", path, message: `refers to \`${c.ref}\`, not declared` });
     };
-    ir.gates.forEach((g, i) => refs(g.when, ["gates", i, "when"]));
+    for (const [i, g] of ir.gates.entries()) refs(g.when, ["gates", i, "when"]);
     if (ir.mode.kind === "pairwise")
       for (const name of ir.mode.compare)
         if (!inputs.has(name)) ctx.addIssue({ code: "custom", path: ["mode", "compare"], message: "names no input" });
