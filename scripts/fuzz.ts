@@ -27,6 +27,8 @@ for (const [name, run] of Object.entries(SURFACES) as [string, (r: Rand) => stri
           `  ${name} seed ${seed}: ${err.message.split("\n")[0]}\n    input: ${JSON.stringify(err.input.slice(0, 300))}`,
         );
     }
+    if ((i + 1) % 5000 === 0 && i + 1 < CASES)
+      console.log(`  ${name}: ${i + 1} cases so far — ${JSON.stringify(counts)}`);
     const ms = performance.now() - t;
     if (ms > slowest) slowest = ms;
     if (ms > HANG_MS) {
