@@ -45,6 +45,5 @@ export function diffText(d: RubricDiff): string {
     out.push(`  ${f.line ? `line ${f.line}:${f.column}: ` : ""}${f.risk} [${f.pattern}] ${f.where}: ${f.message}`);
   out.push(`verdict: ${d.verdict}`);
   // Rubric text is shown to a reviewer: control characters must show, not act.
-  return escapeControls(out.join("
-"));
+  return escapeControls(out.join("\n"));
 }
