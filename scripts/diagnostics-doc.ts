@@ -22,6 +22,11 @@ const EXTRA: [string, string, string][] = [
     '`rulers compile t.rubric --items rows.jsonl` with a bad row → `rows.jsonl:2:1: error[invalid-item]: row 2: \\`rubrics[0]\\`.points must be a number, got "five"`',
   ],
   ["not-a-template", "error", "`--items` given for a rubric without `per item criteria from …`"],
+  [
+    "invalid-utf8",
+    "error",
+    "a source (or an imported part) that is not valid UTF-8, pointing at the first bad byte: `the file is not valid UTF-8 here; save it as UTF-8`",
+  ],
 ];
 
 const cases = readdirSync(DIR)

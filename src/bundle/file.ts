@@ -3,8 +3,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
+import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { contentHash } from "./hash.js";
+import { ItemCriterionSchema, RubricIRSchema } from "./ir-schema.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
 export class BundleError extends Error {
@@ -18,17 +20,18 @@ export class BundleError extends Error {
   }
 }
 
-// Only the envelope is checked here: the body is covered by its hash, and the IR's own shape
-// is the compiler's business. Enough to give a clear error for a file that is not a bundle.
+// The envelope, and the IR's shape and references: a hash proves a body is what someone
+// compiled, not that rulers compiled it, so a hand-edited, re-hashed body must fail here with
+// the field named rather than deep inside judging (ir-schema.ts).
 const BundleFile = z.object({
   hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
   body: z
     .object({
       format: z.string(),
-      rubric: z.object({ id: z.string(), version: z.string() }).passthrough(),
+      rubric: RubricIRSchema,
       prompt: z.object({ system: z.string(), user: z.string() }),
       answer_schema: z.record(z.string(), z.unknown()),
-      items: z.record(z.string(), z.array(z.unknown())).nullable(),
+      items: z.record(z.string(), z.array(ItemCriterionSchema)).nullable(),
     })
     .passthrough(),
 });
@@ -54,9 +57,12 @@ export function writeBundle(outDir: string, bundle: Bundle): string {
 export function parseBundle(text: string, path: string): Bundle {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Strict: duplicate keys, `__proto__` and out-of-range numbers would let another reader see
+    // other content than the one hashed (grammar/bundle.md, "Reading").
+    json = parseStrictJson(text);
   } catch (err) {
-    throw new BundleError(path, "not-json", `not valid JSON (${(err as Error).message})`);
+    if (!(err instanceof StrictJsonError)) throw err;
+    throw new BundleError(path, "not-json", `not valid JSON at line ${err.line} column ${err.column}: ${err.reason}`);
   }
   const parsed = BundleFile.safeParse(json);
   if (!parsed.success) {

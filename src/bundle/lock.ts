@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
+import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { BundleError, bundleIntact, bundlePath, readBundle } from "./file.js";
 import type { Bundle } from "./types.js";
@@ -52,11 +53,13 @@ export class LockError extends Error {
 export function readLock(path: string): Lock {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    json = parseStrictJson(readFileSync(path, "utf8"));
   } catch (err) {
+    if (err instanceof StrictJsonError)
+      throw new LockError(`${path}: not valid JSON at line ${err.line} column ${err.column}: ${err.reason}`);
     const code = (err as NodeJS.ErrnoException).code;
     throw new LockError(
-      `${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : code ? `cannot read (${code})` : `not valid JSON (${(err as Error).message})`}`,
+      `${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : `cannot read (${code ?? (err as Error).message})`}`,
     );
   }
   const parsed = LockSchema.safeParse(json);
@@ -66,7 +69,12 @@ export function readLock(path: string): Lock {
       `${path}: not a rulers lock file: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`,
     );
   }
-  return parsed.data;
+  // Rubric ids and versions are user text: keep them in null-prototype maps so that an id such
+  // as `constructor` is data, not Object's member.
+  const rubrics: Record<string, Record<string, LockEntry>> = Object.create(null);
+  for (const [id, versions] of Object.entries(parsed.data.rubrics))
+    rubrics[id] = Object.assign(Object.create(null) as Record<string, LockEntry>, versions);
+  return { format: parsed.data.format, rubrics };
 }
 
 export function writeLock(path: string, lock: Lock): void {
@@ -86,7 +94,7 @@ export function entryPath(lockPath: string, entry: LockEntry): string {
 
 /** Pin the given bundles; refuses (naming every one) bundles that are unreadable, altered or clash. */
 export function lockBundles(bundlePaths: readonly string[], lockPath: string): Lock {
-  const rubrics: Record<string, Record<string, LockEntry>> = {};
+  const rubrics: Record<string, Record<string, LockEntry>> = Object.create(null);
   const problems: string[] = [];
   for (const p of bundlePaths) {
     let b: Bundle;
@@ -106,8 +114,8 @@ export function lockBundles(bundlePaths: readonly string[], lockPath: string): L
       continue;
     }
     const { id, version } = b.body.rubric;
-    rubrics[id] ??= {};
-    const byVersion = rubrics[id];
+    const byVersion: Record<string, LockEntry> = rubrics[id] ?? Object.create(null);
+    rubrics[id] = byVersion;
     const existing = byVersion[version];
     if (existing && existing.hash !== b.hash) {
       problems.push(

@@ -5,6 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { parseStrictJson } from "../util/strict-json.js";
 import { sha256Hex } from "./hash.js";
 import type { Bundle } from "./types.js";
 
@@ -122,7 +123,7 @@ export function signaturePath(bundlePath: string): string {
 export function readSignature(path: string): Signature {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    json = parseStrictJson(readFileSync(path, "utf8"));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new SignError(

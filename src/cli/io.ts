@@ -1,4 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { redactUrls } from "../util/redact.js";
+import { escapeControls } from "../util/terminal.js";
 
 type Parsed<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
@@ -15,8 +17,10 @@ export class CliError extends Error {
   }
 }
 
+/** stderr is read by people: messages quote user text, so control characters are escaped. */
 export function writeErr(line: string): void {
-  process.stderr.write(line.endsWith("\n") ? line : `${line}\n`);
+  const shown = escapeControls(redactUrls(line));
+  process.stderr.write(shown.endsWith("\n") ? shown : `${shown}\n`);
 }
 
 export function writeOut(line: string): void {
@@ -53,4 +57,31 @@ export function numberFlag(
     );
   }
   return n;
+}
+
+const SYSTEM_REASONS: Record<string, string> = {
+  ENOTDIR: "part of the path is a file, not a folder",
+  ENAMETOOLONG: "a name in the path is too long (the limit is usually 255 bytes); use a shorter id or another --out",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EISDIR: "it is a folder",
+  EEXIST: "it already exists",
+  ENOENT: "no such file or folder",
+  EMFILE: "too many open files",
+};
+
+/**
+ * A failed file-system call (it has `code` and `syscall`) as one line naming the path and what
+ * to do, or null for any other error. Such failures are the user's environment, not a bug, so
+ * they never print a stack.
+ */
+export function systemErrorMessage(err: unknown): string | null {
+  if (err === null || typeof err !== "object") return null;
+  const { code, syscall, path } = err as { code?: unknown; syscall?: unknown; path?: unknown };
+  if (typeof code !== "string" || typeof syscall !== "string") return null;
+  const where = typeof path === "string" ? ` \`${path}\`` : "";
+  return `cannot ${syscall}${where}: ${SYSTEM_REASONS[code] ?? code}`;
 }

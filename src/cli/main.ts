@@ -2,7 +2,7 @@
  * The `rulers` command: a thin dispatcher. Each command lives in its own file under commands/
  * and is loaded on demand, so `rulers fmt` never pays for the judge's dependencies.
  */
-import { CliError, writeErr } from "./io.js";
+import { CliError, systemErrorMessage, writeErr } from "./io.js";
 
 export interface Command {
   readonly summary: string;
@@ -111,6 +111,11 @@ export async function main(argv: string[]): Promise<number> {
       if (err.exitCode === 0 && err.message === "") return 0;
       writeErr(`rulers ${name}: ${err.message}`);
       return err.exitCode;
+    }
+    const system = systemErrorMessage(err);
+    if (system !== null) {
+      writeErr(`rulers ${name}: ${system}`);
+      return 1;
     }
     throw err;
   }

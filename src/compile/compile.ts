@@ -2,11 +2,12 @@
  * The compile stage's API: source text → IR plus every diagnostic, imports resolved and
  * checked against their pinned hashes. Never throws on bad input.
  */
-import { readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { type Diagnostic, error, hasErrors } from "../diagnostics/index.js";
 import type { RubricFile } from "../syntax/ast.js";
 import { MAX_SOURCE_CHARS, parseRubric } from "../syntax/parse.js";
+import { invalidUtf8Offset, ReadCappedError, readCappedBytes } from "../util/read-capped.js";
 import { collectDeclarations, createContext, type Declarations } from "./context.js";
 import type { RubricIR } from "./ir.js";
 import { type ImportedPart, lowerRubric } from "./lower.js";
@@ -20,6 +21,12 @@ export interface CompileOptions {
   readonly readImport?: ImportReader;
   /** Cap on diagnostics reported per file, so one broken file cannot flood the terminal. */
   readonly maxDiagnostics?: number;
+  /**
+   * Imports must resolve inside this folder (after following links). Defaults to the project
+   * root of the compiled file: the nearest folder above it holding `rulers.lock`, `package.json`
+   * or `.git`, else the file's own folder. Not applied to a custom `readImport`.
+   */
+  readonly importRoot?: string;
 }
 
 export interface CompileResult {
@@ -32,14 +39,70 @@ export interface CompileResult {
   readonly partHash: string | null;
 }
 
-function defaultReader(path: string): string {
-  const size = statSync(path).size;
-  if (size > MAX_SOURCE_CHARS * 4) throw new Error(`file is ${size} bytes, over the limit`);
-  return readFileSync(path, "utf8");
+const MAX_SOURCE_BYTES = MAX_SOURCE_CHARS * 4;
+
+/** Source text that is not valid UTF-8: the decoded text (U+FFFD in place) and where it breaks. */
+class InvalidUtf8 extends Error {
+  constructor(
+    readonly text: string,
+    readonly offset: number,
+  ) {
+    super("not valid UTF-8");
+  }
+}
+
+/** A regular file of bounded size, read without blocking on pipes and devices. */
+function readSource(path: string): string {
+  const bytes = readCappedBytes(path, MAX_SOURCE_BYTES);
+  const text = bytes.toString("utf8");
+  const bad = invalidUtf8Offset(bytes);
+  if (bad >= 0) throw new InvalidUtf8(text, bad);
+  return text;
+}
+
+function invalidUtf8(e: InvalidUtf8, file: string): Diagnostic {
+  return error(
+    "invalid-utf8",
+    "the file is not valid UTF-8 here; save it as UTF-8",
+    { start: e.offset, end: e.offset + 1 },
+    file,
+  );
+}
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** The folder imports of `file` must stay inside (see CompileOptions.importRoot). */
+export function projectRoot(file: string | undefined): string {
+  const start = file ? dirname(realOrResolved(file)) : process.cwd();
+  for (let dir = start; ; ) {
+    if (["rulers.lock", "package.json", ".git"].some((m) => existsSync(join(dir, m)))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return start;
+    dir = up;
+  }
+}
+
+/** A folder as the user would type it: relative to the working folder when inside it. */
+function shown(dir: string): string {
+  const cwd = realOrResolved(process.cwd());
+  return inside(cwd, dir) ? relative(cwd, dir) || "." : dir;
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
 }
 
 interface State {
   readonly read: ImportReader;
+  /** null when a custom reader serves imports (no files involved). */
+  readonly root: string | null;
   readonly sources: Map<string, string>;
   readonly diagnostics: Diagnostic[];
   readonly stack: string[];
@@ -62,6 +125,17 @@ function resolveImports(file: RubricFile, name: string | undefined, st: State): 
   for (const d of file.declarations) {
     if (d.kind !== "Import") continue;
     const path = resolve(base, d.path);
+    if (st.root !== null && !inside(st.root, realOrResolved(path))) {
+      st.diagnostics.push(
+        error(
+          "import-outside-root",
+          `import \`${d.path}\` is outside the project folder \`${shown(st.root)}\`; move the part into the project, or compile with \`--import-root <folder>\` to allow it`,
+          d.pathLoc,
+          name,
+        ),
+      );
+      continue;
+    }
     if (st.stack.includes(path)) {
       const chain = [...st.stack.slice(st.stack.indexOf(path)), path].map((p) => `\`${p}\``).join(" → ");
       st.diagnostics.push(
@@ -112,6 +186,12 @@ function loadPart(
   try {
     text = st.read(path);
   } catch (err) {
+    if (err instanceof InvalidUtf8) {
+      st.sources.set(path, err.text);
+      st.diagnostics.push(invalidUtf8(err, path));
+      st.done.set(path, null);
+      return null;
+    }
     const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
     st.diagnostics.push(
       error(
@@ -159,7 +239,8 @@ function loadPart(
 
 export function compileSource(text: string, file?: string, opts: CompileOptions = {}): CompileResult {
   const st: State = {
-    read: opts.readImport ?? defaultReader,
+    read: opts.readImport ?? readSource,
+    root: opts.readImport ? null : realOrResolved(opts.importRoot ?? projectRoot(file)),
     sources: new Map([[file ?? "<input>", text]]),
     diagnostics: [],
     stack: file ? [resolve(file)] : [],
@@ -197,34 +278,22 @@ export function compileSource(text: string, file?: string, opts: CompileOptions 
 export function compileFile(path: string, opts: CompileOptions = {}): CompileResult {
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_SOURCE_CHARS * 4) {
-      return {
-        ir: null,
-        ast: null,
-        diagnostics: [
-          error(
-            "source-too-large",
-            `file is ${size} bytes, over the limit of ${MAX_SOURCE_CHARS} characters; split it into parts`,
-            undefined,
-            path,
-          ),
-        ],
-        sources: new Map(),
-        partHash: null,
-      };
-    }
-    text = readFileSync(path, "utf8");
+    text = readSource(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === "ENOENT" ? "no such file" : e.code === "EISDIR" ? "it is a directory" : e.message;
-    return {
+    const fail = (d: Diagnostic, sources = new Map<string, string>()): CompileResult => ({
       ir: null,
       ast: null,
-      diagnostics: [error("unreadable-file", `cannot read \`${path}\`: ${why}`, undefined, path)],
-      sources: new Map(),
+      diagnostics: [d],
+      sources,
       partHash: null,
-    };
+    });
+    if (err instanceof InvalidUtf8) return fail(invalidUtf8(err, path), new Map([[path, err.text]]));
+    if (err instanceof ReadCappedError && err.reason === "too-large")
+      return fail(
+        error("source-too-large", `cannot compile \`${path}\`: ${err.message}; split it into parts`, undefined, path),
+      );
+    const why = err instanceof ReadCappedError ? err.message : (err as Error).message;
+    return fail(error("unreadable-file", `cannot read \`${path}\`: ${why}`, undefined, path));
   }
   return compileSource(text, path, opts);
 }

@@ -1,3 +1,4 @@
+import { escapeControls, escapeLine } from "../util/terminal.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { LineIndex } from "./location.js";
 
@@ -7,7 +8,8 @@ import { LineIndex } from "./location.js";
  */
 export function formatDiagnostic(d: Diagnostic, source?: string | LineIndex): string {
   const file = d.file ?? "<input>";
-  if (!d.span || source === undefined) return `${file}: ${d.severity}[${d.code}]: ${d.message}`;
+  // Messages quote source text: escaped, so the source cannot act on the reader's terminal.
+  if (!d.span || source === undefined) return escapeLine(`${file}: ${d.severity}[${d.code}]: ${d.message}`);
   const index = typeof source === "string" ? new LineIndex(source) : source;
   const pos = index.position(d.span.start);
   const line = index.lineText(pos.line);
@@ -16,12 +18,16 @@ export function formatDiagnostic(d: Diagnostic, source?: string | LineIndex): st
     endPos.line === pos.line ? Math.max(1, endPos.column - pos.column) : Math.max(1, line.length - pos.column + 1);
   const gutter = String(pos.line);
   const pad = " ".repeat(gutter.length);
-  const shown = line.replace(/\t/g, " ");
+  const raw = line.replace(/\t/g, " ");
+  // The caret is measured on the escaped text, so it stays under the span.
+  const shown = escapeControls(raw);
+  const before = escapeControls(raw.slice(0, pos.column - 1)).length;
+  const marked = escapeControls(raw.slice(pos.column - 1, pos.column - 1 + width)).length;
   return [
-    `${file}:${pos.line}:${pos.column}: ${d.severity}[${d.code}]: ${d.message}`,
+    escapeLine(`${file}:${pos.line}:${pos.column}: ${d.severity}[${d.code}]: ${d.message}`),
     `${pad} |`,
     `${gutter} | ${shown}`,
-    `${pad} | ${" ".repeat(pos.column - 1)}${"^".repeat(Math.min(width, Math.max(1, shown.length - pos.column + 1)))}`,
+    `${pad} | ${" ".repeat(before)}${"^".repeat(Math.min(Math.max(1, marked), Math.max(1, shown.length - before)))}`,
   ].join("\n");
 }
 

@@ -1,4 +1,6 @@
 /** `rulers diff` for people: one line per change, word diffs inline, then the risk summary. */
+
+import { escapeControls } from "../util/terminal.js";
 import type { FieldChange, RubricDiff } from "./diff.js";
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? "–" : `${(x * 100).toFixed(1)}%`);
@@ -42,5 +44,6 @@ export function diffText(d: RubricDiff): string {
   for (const f of d.risk)
     out.push(`  ${f.line ? `line ${f.line}:${f.column}: ` : ""}${f.risk} [${f.pattern}] ${f.where}: ${f.message}`);
   out.push(`verdict: ${d.verdict}`);
-  return out.join("\n");
+  // Rubric text is shown to a reviewer: control characters must show, not act.
+  return escapeControls(out.join("\n"));
 }

@@ -352,7 +352,16 @@ async function call(
     if (c) {
       if (!ctx.answers) ctx.stats.cached++;
     } else {
-      c = await complete(ctx.client, request);
+      try {
+        c = await complete(ctx.client, request);
+      } catch (err) {
+        // A call that failed after its retries still made them: the summary counts every attempt.
+        if (err instanceof JudgeCallError) {
+          ctx.stats.calls++;
+          ctx.stats.retries += err.attempts - 1;
+        }
+        throw err;
+      }
       await ctx.cache.put(key, c);
       ctx.stats.calls++;
       ctx.stats.retries += c.attempts - 1;

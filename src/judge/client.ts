@@ -22,6 +22,8 @@ import {
   type ResponseFormat,
   SchemaDialectError,
 } from "../provider/index.js";
+import { redactUrl } from "../util/redact.js";
+import { capRetryAfter } from "../util/retry-after.js";
 import type { Budget } from "./budget.js";
 import { keepAliveFetch } from "./keepalive-fetch.js";
 
@@ -85,8 +87,10 @@ export { JudgeCallError };
 const currentCall = new AsyncLocalStorage<{ attempts: number }>();
 
 export function createJudgeClient(opts: ClientOptions): JudgeClient {
-  const transport =
-    opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {});
+  // A server's Retry-After is obeyed up to a bound; past it the call fails and says how long was asked.
+  const transport = capRetryAfter(
+    opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {}),
+  );
   const counting: typeof fetch = (input, init) => {
     const call = currentCall.getStore();
     if (call) call.attempts++;
@@ -107,7 +111,8 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
   });
   return {
     provider,
-    baseURL: provider.baseURL,
+    // For messages and records only (the SDK keeps the real one): credentials are never shown.
+    baseURL: redactUrl(provider.baseURL),
     slots: new Semaphore(opts.maxInFlight ?? Infinity),
     keyMissing: provider.keyMissing,
     capabilities,

@@ -8,6 +8,10 @@
  * timeouts) rejecting with an `AbortError`, and network failures rejecting with a `TypeError`
  * whose `cause` carries the system error code, as fetch does. Anything it does not handle
  * (streamed request bodies) goes to the built-in fetch.
+ *
+ * Answers are bounded: a judge's answer is kilobytes, so a body past `maxBodyBytes` as sent or
+ * as decompressed (a gzip bomb) stops the read, closes the socket and rejects with
+ * `ResponseTooLargeError` instead of filling memory.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
@@ -17,6 +21,22 @@ import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 export interface KeepAliveFetchOptions {
   /** Sockets per host; the judge's concurrency, so a call never waits for a socket. */
   readonly maxSockets?: number;
+  /** Cap on a response body, both as received and decompressed. */
+  readonly maxBodyBytes?: number;
+}
+
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export class ResponseTooLargeError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly compressed: boolean,
+  ) {
+    super(
+      `the server's answer is over ${Math.round(limit / 1024 / 1024)} MB${compressed ? " once decompressed" : ""}; a judge's answer is a few kB, so check --base-url`,
+    );
+    this.name = "ResponseTooLargeError";
+  }
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -64,6 +84,7 @@ function requestHeaders(init: RequestInit | undefined): Record<string, string> {
 
 export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
   const maxSockets = opts.maxSockets ?? Infinity;
+  const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
   const http = new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
   const https = new HttpsAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
 
@@ -97,9 +118,34 @@ export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
       signal?.addEventListener("abort", onAbort, { once: true });
       req.on("error", (err) => fail(new TypeError("fetch failed", { cause: err })));
       req.on("response", (res) => {
+        const tooLargeNow = () => {
+          fail(new ResponseTooLargeError(maxBody, false));
+          res.destroy();
+          req.destroy();
+        };
         const chunks: Buffer[] = [];
         const stream = decoded(res);
-        stream.on("data", (c: Buffer) => chunks.push(c));
+        const declared = Number(res.headers["content-length"]);
+        if (declared > maxBody) return tooLargeNow();
+        let received = 0;
+        let kept = 0;
+        const tooLarge = (compressed: boolean) => {
+          fail(new ResponseTooLargeError(maxBody, compressed));
+          stream.destroy();
+          res.destroy();
+          req.destroy();
+        };
+        if (stream !== res)
+          res.on("data", (c: Buffer) => {
+            received += c.length;
+            if (received > maxBody && !settled) tooLarge(false);
+          });
+        stream.on("data", (c: Buffer) => {
+          if (settled) return;
+          kept += c.length;
+          if (kept > maxBody) return tooLarge(stream !== res);
+          chunks.push(c);
+        });
         stream.on("error", (err) => fail(new TypeError("fetch failed", { cause: err })));
         // A socket closed mid-body ends the response early: that is a network error, not an answer.
         res.on("close", () => {

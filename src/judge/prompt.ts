@@ -24,8 +24,9 @@ export function shownInputs(
   row: Readonly<Record<string, string>>,
   swapped: boolean,
 ): Record<string, string> {
-  const shown: Record<string, string> = {};
-  for (const i of ir.inputs) shown[i.name] = row[i.name] ?? "";
+  const shown: Record<string, string> = Object.create(null);
+  // Own fields only: a row without `constructor` must not show Object's constructor.
+  for (const i of ir.inputs) shown[i.name] = Object.hasOwn(row, i.name) ? (row[i.name] ?? "") : "";
   if (swapped && ir.mode.kind === "pairwise") {
     const [a, b] = ir.mode.compare;
     [shown[a], shown[b]] = [shown[b]!, shown[a]!];
@@ -52,10 +53,13 @@ export function renderPrompt(
       )
     : "";
   const boundary = sha256Hex(`${bundle.hash}\n${inputs}\n${criteria}`).slice(0, 24);
-  const user = bundle.body.prompt.user
-    .replaceAll("{{boundary}}", boundary)
-    .replace("{{criteria}}", () => criteria)
-    .replace("{{inputs}}", () => inputs);
+  // One pass over the template only: text put in by one placeholder (a criterion that says
+  // `{{inputs}}`, judged text that says `{{boundary}}`) is never scanned for the others.
+  const fills: Record<string, string> = { boundary, criteria, inputs };
+  const user = bundle.body.prompt.user.replace(
+    /\{\{(boundary|criteria|inputs)\}\}/g,
+    (_m, name: string) => fills[name]!,
+  );
   let system = bundle.body.prompt.system;
   if (opts.schemaHint !== undefined) {
     // Servers without json_schema support only promise JSON; the schema has to be in the prompt.

@@ -2,6 +2,7 @@
  * The one error a judge call can end with, whatever the provider: what went wrong in words a
  * user can act on, whether trying again may help, and whether the run should stop.
  */
+import { redactUrls } from "../util/redact.js";
 
 export type JudgeErrorKind =
   | "auth"
@@ -32,7 +33,8 @@ export class JudgeCallError extends Error {
     readonly status?: number,
     details: JudgeCallErrorDetails = {},
   ) {
-    super(message);
+    // These messages reach records and stderr: no credentials from --base-url or a server's echo.
+    super(redactUrls(message));
     this.name = "JudgeCallError";
     this.retryable =
       details.retryable ?? (kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection");

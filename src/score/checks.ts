@@ -6,7 +6,7 @@
 import type { CheckIR, CheckTest } from "../compile/ir.js";
 import { schemaProblem } from "./json-schema.js";
 import { parseNumber } from "./numbers.js";
-import { isRisky, testPattern } from "./safe-regex.js";
+import { type CompiledPattern, compilePattern } from "./safe-regex.js";
 import type { CheckResult } from "./types.js";
 
 type RegexTest = Extract<CheckTest, { kind: "regex" }>;
@@ -70,14 +70,13 @@ export function countCodePoints(s: string): number {
   return n;
 }
 
-const patterns = new WeakMap<RegexTest, { re: RegExp; risky: boolean } | { error: string }>();
+const patterns = new WeakMap<RegexTest, CompiledPattern | { error: string }>();
 
-function compiled(t: RegexTest): { re: RegExp; risky: boolean } | { error: string } {
+function compiled(t: RegexTest): CompiledPattern | { error: string } {
   let p = patterns.get(t);
   if (!p) {
     try {
-      // `g` and `y` make `test` stateful (lastIndex); a check asks only whether the pattern occurs.
-      p = { re: new RegExp(t.pattern, t.flags.replace(/[gy]/g, "")), risky: isRisky(t.pattern) };
+      p = compilePattern(t.pattern, t.flags);
     } catch (err) {
       p = { error: (err as Error).message };
     }
@@ -100,9 +99,12 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
     case "regex": {
       const p = compiled(t);
       if ("error" in p) return [false, `invalid pattern: ${p.error}`];
-      const found = testPattern(p.re, value, p.risky);
+      const found = p.test(value);
       if (found === null)
-        return [false, "the pattern took too long on this input (nested quantifiers?); simplify the pattern"];
+        return [
+          false,
+          "the pattern took too long on this input (a backreference or lookahead with nested quantifiers?); simplify the pattern",
+        ];
       return [found !== t.negate, found ? "pattern found" : "pattern not found"];
     }
     case "contains": {

@@ -15,7 +15,7 @@ export { applyActions, evaluateCondition, firedGates, type GateContext } from ".
 export { parseNumber } from "./numbers.js";
 export { combineOrders, type OrderResult, preferenceOf, preferenceScore, unswap } from "./pairwise.js";
 export { applyEvidencePolicy, type PolicyResult } from "./policy.js";
-export { isRisky, REGEX_TIME_LIMIT_MS } from "./safe-regex.js";
+export { compilePattern, linearSource, REGEX_TIME_LIMIT_MS } from "./safe-regex.js";
 export { decimals, fromUnit, roundWith, scaleSteps, toScale } from "./scale.js";
 export { type TagScore, tagScores } from "./tags.js";
 export * from "./types.js";

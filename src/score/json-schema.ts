@@ -1,7 +1,10 @@
 /** JSON Schema validators for `is valid json matching …`, compiled once per schema object. */
-import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv, type Options, type ValidateFunction } from "ajv";
+import { PatternTimeoutError, schemaRegExp } from "./safe-regex.js";
 
-const ajv = new Ajv({ strict: false, allErrors: false });
+// `pattern` runs on judged text: the same linear-time engine and time limit as regex checks.
+export const SCHEMA_OPTIONS: Options = { strict: false, allErrors: false, code: { regExp: schemaRegExp } };
+const ajv = new Ajv(SCHEMA_OPTIONS);
 type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
 const cache = new WeakMap<object, Compiled>();
 
@@ -11,7 +14,7 @@ function compile(schema: object): Compiled {
   } catch {
     // Two different schemas with one `$id` clash in a shared instance; give this one its own.
     try {
-      return { ok: true, validate: new Ajv({ strict: false }).compile(schema) };
+      return { ok: true, validate: new Ajv(SCHEMA_OPTIONS).compile(schema) };
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     }
@@ -30,5 +33,10 @@ export function schemaProblem(schema: unknown, value: unknown): string | null {
     cache.set(schema, c);
   }
   if (!c.ok) return `the schema does not compile: ${c.error}`;
-  return c.validate(value) ? null : ajv.errorsText(c.validate.errors, { dataVar: "value" });
+  try {
+    return c.validate(value) ? null : ajv.errorsText(c.validate.errors, { dataVar: "value" });
+  } catch (err) {
+    if (err instanceof PatternTimeoutError) return err.message;
+    throw err;
+  }
 }

@@ -51,6 +51,24 @@ export function parseRubric(text: string, file?: string): ParseResult {
   }
   const tokens = lexed.tokens.filter((t) => {
     const name = t.tokenType.name;
+    if (name === "StringLit" && t.image.includes("\\")) {
+      // Only the escapes grammar/spec.md lists; anything else is more likely a typo (`\d` meant
+      // for a regex) than a wish for the letter, and silently keeping it would change the text.
+      for (const m of t.image.matchAll(/\\(u[0-9a-fA-F]{4}|[ntr"\\/]|u|.?)/g)) {
+        if (m[1]!.length === 5 || /^[ntr"\\/]$/.test(m[1]!)) continue;
+        const start = t.startOffset + m.index;
+        diagnostics.push(
+          error(
+            "unknown-escape",
+            m[1] === "u"
+              ? "`\\u` must be followed by four hex digits, as in `\\u00e9`"
+              : `unknown escape \`\\${m[1]}\`; use \`\\n\`, \`\\t\`, \`\\r\`, \`\\"\`, \`\\\\\`, \`\\/\` or \`\\uXXXX\`, or write \`\\\\\` for a backslash`,
+            { start, end: start + 1 + m[1]!.length },
+            file,
+          ),
+        );
+      }
+    }
     if (name === "UnterminatedString") {
       diagnostics.push(
         error(

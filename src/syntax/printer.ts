@@ -4,7 +4,7 @@
  * line). Printing is idempotent and never changes meaning, so it never changes a bundle hash.
  */
 import type * as A from "./ast.js";
-import { decodeTextBlock, encodeString } from "./text.js";
+import { decodeTextBlock, encodeString, needsEscapes } from "./text.js";
 
 const INDENT = "  ";
 
@@ -63,7 +63,7 @@ class Printer {
 export function printText(t: A.Text | string, depth: number, preferBlock = false): string {
   const value = typeof t === "string" ? t : t.value;
   const wantBlock = preferBlock || value.includes("\n") || (typeof t !== "string" && t.block);
-  if (wantBlock && !value.includes('"""') && value !== "") {
+  if (wantBlock && !value.includes('"""') && value !== "" && !needsEscapes(value)) {
     const pad = INDENT.repeat(depth + 1);
     const body = value
       .split("\n")

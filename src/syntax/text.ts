@@ -2,7 +2,7 @@
 
 const ESCAPES: Record<string, string> = { n: "\n", t: "\t", r: "\r", '"': '"', "\\": "\\", "/": "/" };
 
-/** Decode a quoted string token (with its quotes). Unknown escapes keep the character. */
+/** Decode a quoted string token (with its quotes). Unknown escapes (an error `unknown-escape`) keep the character. */
 export function decodeString(image: string): string {
   const body = image.slice(1, image.endsWith('"') && image.length > 1 ? -1 : undefined);
   if (!body.includes("\\")) return body;
@@ -33,7 +33,23 @@ export function decodeTextBlock(image: string): string {
   return body.trim() === "" ? "" : body.replace(/^\n+|\n+$/g, "");
 }
 
-/** A quoted-string literal for `value`, escaping only what must be escaped. */
+/**
+ * A quoted-string literal for `value`, escaping only what must be escaped: quotes, backslashes,
+ * line breaks, other control characters (which a terminal would act on) and lone surrogates
+ * (which UTF-8 cannot hold: written raw they would become U+FFFD and change the meaning).
+ */
+const ESCAPED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** Whether `value` holds characters a raw `"""` block cannot carry faithfully (see encodeString). */
+export function needsEscapes(value: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(
+    value,
+  );
+}
+
 export function encodeString(value: string): string {
   return (
     '"' +
@@ -41,7 +57,8 @@ export function encodeString(value: string): string {
       .replace(/[\\"]/g, (c) => `\\${c}`)
       .replace(/\n/g, "\\n")
       .replace(/\t/g, "\\t")
-      .replace(/\r/g, "\\r") +
+      .replace(/\r/g, "\\r")
+      .replace(ESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) +
     '"'
   );
 }

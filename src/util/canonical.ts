@@ -94,7 +94,9 @@ function sortedReplacer(_key: string, v: unknown): unknown {
     if (i > 0 && keys[i - 1]! > k) sorted = false;
   }
   if (sorted) return v;
-  const out: Record<string, unknown> = {};
+  // Null prototype: on a plain object, assigning `__proto__` sets the prototype instead of a
+  // field, and the key would silently vanish from the hashed text.
+  const out: Record<string, unknown> = Object.create(null);
   for (const k of keys.sort()) out[k] = (v as Record<string, unknown>)[k];
   return out;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CheckTest } from "../../src/compile/ir.js";
-import { countCodePoints, countWords, isRisky, parseNumber, runCheck, textOf } from "../../src/score/index.js";
+import { compilePattern, countCodePoints, countWords, parseNumber, runCheck, textOf } from "../../src/score/index.js";
 import { check, rubric } from "./fixtures.js";
 
 /** A check compiled from source, so the tests also cover how the compiler lowers each test. */
@@ -63,30 +63,35 @@ describe("regex", () => {
     expect(r.passed).toBe(false);
     expect(r.detail).toMatch(/^invalid pattern: /);
   });
-  it("gives up on catastrophic backtracking and says why", () => {
-    // (a+)+$ against 40 a's and a "!" takes about 2^40 steps without the time limit
+  it("answers catastrophic patterns in linear time instead of giving up", () => {
+    // (a+)+$ against 40 a's and a "!" takes about 2^40 steps on a backtracking engine
     const r = run(
       { kind: "regex", input: "response", pattern: "^(a+)+$", flags: "", negate: false },
       { response: `${"a".repeat(40)}!` },
     );
-    expect(r.passed).toBe(false);
-    expect(r.detail).toMatch(/took too long/);
-    // the same risky pattern still answers normally on a benign input
+    expect(r).toEqual({ id: "c", passed: false, detail: "pattern not found" });
     expect(
       run({ kind: "regex", input: "response", pattern: "^(a+)+$", flags: "", negate: false }, { response: "aaa" })
         .passed,
     ).toBe(true);
   });
-  it("sends only patterns that can blow up to the time-limited path", () => {
-    expect(isRisky("^(a+)+$")).toBe(true);
-    expect(isRisky("(x|xy)*z")).toBe(true);
-    expect(isRisky("(\\w+\\s?)*$")).toBe(true);
-    expect(isRisky("(a)\\1")).toBe(true);
-    expect(isRisky("\\d{3}-\\d{4}")).toBe(false);
-    expect(isRisky("(?:ab)+c")).toBe(false);
-    // a quantifier inside a character class is a literal
-    expect(isRisky("([+*])+")).toBe(false);
-    expect(isRisky("\\b(as an ai)\\b")).toBe(false);
+  it("gives up on a backreference that backtracks too long, and says why", () => {
+    // RE2 has no backreferences: this one runs on the time-limited path
+    const r = run(
+      { kind: "regex", input: "response", pattern: "^(a+)+\\1$", flags: "", negate: false },
+      { response: `${"a".repeat(40)}!` },
+    );
+    expect(r.passed).toBe(false);
+    expect(r.detail).toMatch(/took too long/);
+  });
+  it("sends only patterns RE2 cannot express to the time-limited path", () => {
+    expect(compilePattern("^(a+)+$", "").engine).toBe("linear");
+    expect(compilePattern(".*.*.*x", "").engine).toBe("linear");
+    expect(compilePattern("(a)\\1", "").engine).toBe("time-limited");
+    expect(compilePattern("(?<w>a)\\k<w>", "").engine).toBe("time-limited");
+    expect(compilePattern("a(?=b)", "").engine).toBe("time-limited");
+    expect(compilePattern("[\\S]", "").engine).toBe("time-limited");
+    expect(compilePattern("\\b(as an ai)\\b", "i").engine).toBe("linear");
   });
 });
 

@@ -356,6 +356,15 @@ async function ingest(values: Flags): Promise<number> {
     values.model = named;
   }
   const settings = settingsFrom(bundle, values, 0);
+  // Where the batch ran is not in its results: say so rather than name OpenAI's host.
+  let host = "batch";
+  if (values["base-url"]) {
+    try {
+      host = new URL(values["base-url"]).host;
+    } catch {
+      throw new CliError(`\`--base-url\` must be a URL, got \`${values["base-url"]}\``);
+    }
+  }
   const disk: Cache | null = values.cache ? openCache(values.cache) : null;
   const client = createJudgeClient({
     ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
@@ -405,8 +414,7 @@ async function ingest(values: Flags): Promise<number> {
       settings,
       concurrency: 1,
       answers,
-      // Where the batch ran is not in its results: say so rather than name OpenAI's host.
-      host: values["base-url"] ? new URL(values["base-url"]).host : "batch",
+      host,
       progress: false,
     });
     for (const x of records) {

@@ -12,7 +12,9 @@ const HELP = `usage: rulers compile <files…> [--out DIR] [--items rows.jsonl] 
 Compiles each .rubric source into DIR/<id>/<version>/bundle.json (DIR defaults to bundles/).
   --items FILE  for a per-item rubric: compile each row's criteria into the bundle
   --json        print [{"id","version","hash","path"}] (and diagnostics) as JSON
-  --check       check only; write nothing`;
+  --check       check only; write nothing
+  --import-root DIR  let imports resolve anywhere inside DIR (default: the rubric's project
+                folder, the nearest one above it holding rulers.lock, package.json or .git)`;
 
 export const command: Command = {
   summary: "compile .rubric sources into locked, content-hashed bundles",
@@ -24,6 +26,7 @@ export const command: Command = {
         items: { type: "string" },
         json: { type: "boolean" },
         check: { type: "boolean" },
+        "import-root": { type: "string" },
       },
       HELP,
     );
@@ -35,7 +38,8 @@ export const command: Command = {
     const allDiagnostics: Record<string, unknown>[] = [];
     let failed = false;
     for (const file of positionals) {
-      const r = compileFile(file);
+      const importRoot = values["import-root"];
+      const r = compileFile(file, importRoot !== undefined ? { importRoot } : {});
       let diagnostics = r.diagnostics;
       let items = null;
       if (r.ir && values.items) {
