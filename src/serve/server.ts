@@ -75,11 +75,20 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
     throw new ServeError("invalid_request", "the body must be a JSON object");
   const r = schema.safeParse(body);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const at = issue.path.length ? `\`${issue.path.join(".")}\`: ` : "";
-  const keys = issue.code === "unrecognized_keys" ? ` (${issue.keys.map((k) => `\`${k}\``).join(", ")})` : "";
-  throw new ServeError("invalid_request", `${at}${issue.message.toLowerCase()}${keys}`, {
-    ...(issue.path.length ? { field: issue.path.join(".") } : {}),
+  // Unknown fields first: `itemz` is more useful to hear about than the `items` it left missing.
+  const issues = [...r.error.issues].sort(
+    (a, b) => Number(b.code === "unrecognized_keys") - Number(a.code === "unrecognized_keys"),
+  );
+  const say = (i: (typeof issues)[number]) => {
+    const field = i.path.join(".");
+    if (i.code === "unrecognized_keys")
+      return `unknown field${i.keys.length > 1 ? "s" : ""} ${i.keys.map((k) => `\`${k}\``).join(", ")}`;
+    if (i.code === "invalid_type" && i.input === undefined) return `\`${field}\` is required`;
+    return `${field ? `\`${field}\`: ` : ""}${i.message.toLowerCase()}`;
+  };
+  const first = issues[0]!;
+  throw new ServeError("invalid_request", issues.slice(0, 3).map(say).join("; "), {
+    ...(first.path.length ? { field: first.path.join(".") } : {}),
   });
 }
 
@@ -133,6 +142,8 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
   let closing = false;
 
   const app = Fastify({ bodyLimit: opts.maxBodyBytes, logger: false, return503OnClosing: false });
+  // Bodies are JSON only: a text body would reach the handlers as a string and fail later, less clearly.
+  app.removeContentTypeParser("text/plain");
 
   app.addHook("onRequest", async (req, reply) => {
     metrics.inFlight.inc();
