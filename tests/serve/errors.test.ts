@@ -2,7 +2,7 @@
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "../../src/serve/index.js";
-import { gradedJudge, makeBundles, startTestServer, type TestServer } from "./helpers.js";
+import { gradedJudge, makeBundles, slowJudge, startTestServer, type TestServer } from "./helpers.js";
 
 let b: ReturnType<typeof makeBundles>;
 let t: TestServer | null = null;
@@ -106,7 +106,7 @@ describe("requests the server refuses", () => {
 
 describe("conditions the server survives", () => {
   it("answers 429 with Retry-After past the queue bound, and serves again once it drains", async () => {
-    t = await startTestServer(b.lock, (req) => ({ delayMs: 300, then: gradedJudge(req) as never }), {
+    t = await startTestServer(b.lock, slowJudge(300), {
       maxQueue: 4,
       maxItems: 4,
     });
@@ -124,10 +124,10 @@ describe("conditions the server survives", () => {
 
   it("gives up at the deadline with 504, and the work it started is cached for the retry", async () => {
     let calls = 0;
-    t = await startTestServer(b.lock, (req) => {
-      calls++;
-      return { delayMs: 400, then: gradedJudge(req) as never };
-    });
+    t = await startTestServer(
+      b.lock,
+      slowJudge(400, () => calls++),
+    );
     const late = await t.post("/v1/reward", { ...good, deadline_ms: 100 });
     expectError(late, "deadline_exceeded");
     await new Promise((r) => setTimeout(r, 500));
@@ -137,7 +137,7 @@ describe("conditions the server survives", () => {
   });
 
   it("drops queued items nobody waits for any more", async () => {
-    t = await startTestServer(b.lock, (req) => ({ delayMs: 300, then: gradedJudge(req) as never }), {
+    t = await startTestServer(b.lock, slowJudge(300), {
       concurrency: 1,
     });
     // Two lanes: items 1 and 2 start, 3..6 wait and are dropped when the request gives up.
@@ -172,7 +172,7 @@ describe("conditions the server survives", () => {
   });
 
   it("finishes in-flight requests on shutdown and refuses new ones meanwhile", async () => {
-    t = await startTestServer(b.lock, (req) => ({ delayMs: 300, then: gradedJudge(req) as never }));
+    t = await startTestServer(b.lock, slowJudge(300));
     const inFlight = t.post("/v1/reward", good);
     await new Promise((r) => setTimeout(r, 50));
     const closing = t.server.close();

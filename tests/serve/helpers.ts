@@ -148,3 +148,12 @@ export async function startTestServer(
     },
   };
 }
+
+/** The graded judge answering after `ms` milliseconds. */
+export function slowJudge(ms: number, onCall: () => void = () => {}): Script {
+  return (req) => {
+    onCall();
+    // biome-ignore lint/suspicious/noThenProperty: the fake server's delayed-reply shape
+    return { delayMs: ms, then: gradedJudge(req) as never };
+  };
+}

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fitCalibrator, type Joined, serializeCalibrator } from "../../src/calibrate/index.js";
 import { runCli } from "../helpers/cli.js";
+import type { Script } from "../helpers/fake-openai.js";
 import { validJudge } from "../helpers/scripted-judge.js";
-import { gradedJudge, makeBundles, startTestServer, type TestServer } from "./helpers.js";
+import { gradedJudge, makeBundles, slowJudge, startTestServer, type TestServer } from "./helpers.js";
 
 let b: ReturnType<typeof makeBundles>;
 let t: TestServer | null = null;
@@ -64,7 +65,7 @@ describe("POST /v1/reward", () => {
   });
 
   it("deduplicates identical items across concurrent requests: one judge call each", async () => {
-    t = await startTestServer(b.lock, (req) => ({ delayMs: 80, then: gradedJudge(req) as never }));
+    t = await startTestServer(b.lock, slowJudge(80));
     const body = (k: number) => ({
       bundle: "test.reward@1.0.0",
       items: [item(`r${k}-1`, "good one"), item(`r${k}-2`, "bad one"), item(`r${k}-3`, "good two")],
@@ -83,9 +84,9 @@ describe("POST /v1/reward", () => {
   });
 
   it("is fail-closed: without a floor a failed item fails the request, with one it is floored and listed", async () => {
-    const refuseBad = (req: any) =>
+    const refuseBad: Script = (req) =>
       /Bad/.test(JSON.stringify(req.body.messages)) ? { refusal: "I will not grade this" } : gradedJudge(req);
-    t = await startTestServer(b.lock, refuseBad as never);
+    t = await startTestServer(b.lock, refuseBad);
     const body = { bundle: "test.reward@1.0.0", items: [item("ok", "good"), item("no", "Bad")] };
     const closed = await t.post("/v1/reward", body);
     expect(closed.status).toBe(422);
