@@ -37,7 +37,7 @@ POST /get_reward (OpenRLHF), GET /v1/bundles, GET /healthz, GET /metrics.
   --max-body-mb MB      request body limit (default 16)
   --deadline-s S        longest a request may take; requests may ask for less (default 120)
   --cache FILE          durable on-disk call cache (keeps every call); default: in memory, bounded
-  --cache-size N        entries of the in-memory cache (default 100000)
+  --cache-size N        entries of the in-memory cache (default 10000)
   --samples K           judge each item K times (default: the rubric's samples)
   --max-retries N       HTTP retries per judge call (default 4)
   --timeout-s S         per-call timeout (default 120)
@@ -151,7 +151,7 @@ export const command: Command = {
     });
     const cache = values.cache
       ? openCache(values.cache)
-      : lruCache<Completion>(numberFlag(values["cache-size"], "cache-size", 100_000, { integer: true, min: 1 }));
+      : lruCache<Completion>(numberFlag(values["cache-size"], "cache-size", 10_000, { integer: true, min: 1 }));
     let server: RewardServer;
     try {
       server = await startServer({
