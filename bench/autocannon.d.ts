@@ -12,7 +12,7 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     overallRate?: number;
-    amount?: number;
+    maxOverallRequests?: number;
     duration?: number;
     timeout?: number;
     requests?: Request[];

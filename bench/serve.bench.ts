@@ -2,7 +2,7 @@
  * `rulers serve` under load (issue 17), on the compiled dist/, everything on 127.0.0.1:
  * a judge process answering after 50 ms, `rulers serve` in its own process, and autocannon
  * here sending 100 reward requests/s of 8 distinct items each (800 judged items/s), bounded
- * in count (RATE × SOAK_S requests) and time. Reports:
+ * in count (RATE × SOAK_S requests) and time (SOAK_S + 30 s). Reports:
  * - latency p50/p90/p99 and the overhead above the judge's 50 ms;
  * - every reward checked: each request's 8 rewards must be the 8 its items deserve, in order,
  *   and the judge must have been called exactly once per item (0 lost, 0 duplicated);
@@ -120,8 +120,9 @@ const result = await autocannon({
   url,
   connections: 32,
   overallRate: RATE,
-  amount: RATE * SOAK_S,
-  duration: SOAK_S + 60,
+  // Bounded in count and in time, whichever comes first (autocannon's `amount` would ignore the time).
+  maxOverallRequests: RATE * SOAK_S,
+  duration: SOAK_S + 30,
   timeout: 30,
   requests: [
     {

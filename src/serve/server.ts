@@ -303,8 +303,14 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     const outcomes = await judgeRows(ctx, sb, rows, "rows", deadlineMs, gone);
     const down = judgeDown(outcomes);
     if (down) throw down;
-    const records = outcomes.map((o) => (sb.calibrator ? calibrated(sb.calibrator, o.record).record : o.record));
-    return { bundle: sb.ref, bundle_hash: sb.bundle.hash, records };
+    const warnings: string[] = [];
+    const records = outcomes.map((o) => {
+      if (!sb.calibrator) return o.record;
+      const c = calibrated(sb.calibrator, o.record);
+      if (c.problem) warnings.push(`not calibrating \`${String(o.record.item_id)}\`: ${c.problem}`);
+      return c.record;
+    });
+    return { bundle: sb.ref, bundle_hash: sb.bundle.hash, records, ...(warnings.length ? { warnings } : {}) };
   });
 
   app.post("/v1/reward", async (req, reply) => {

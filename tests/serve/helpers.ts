@@ -102,10 +102,16 @@ async function reply(res: Response): Promise<Reply> {
 export async function startTestServer(
   lock: string,
   script: Script = gradedJudge,
-  overrides: Partial<ServeOptions> & { refs?: string[]; calibrators?: string[]; judgeURL?: string } = {},
+  overrides: Partial<ServeOptions> & {
+    refs?: string[];
+    calibrators?: string[];
+    judgeURL?: string;
+    /** The model the fake judge says answered. */
+    judgeModel?: string;
+  } = {},
 ): Promise<TestServer> {
-  const judge = await startFakeOpenAI(script);
-  const { refs = [], calibrators = [], judgeURL, ...rest } = overrides;
+  const { refs = [], calibrators = [], judgeURL, judgeModel, ...rest } = overrides;
+  const judge = await startFakeOpenAI(script, judgeModel ? { model: judgeModel } : {});
   const served = loadServed({ lockPath: lock, refs, calibrators });
   const server = await startServer({
     host: "127.0.0.1",

@@ -152,6 +152,18 @@ describe("POST /v1/reward", () => {
       });
       expect(other.status).toBe(400);
       expect(other.json.error.code).toBe("no_calibrator");
+      await t.close();
+      // Another judge model than the calibrator was fitted for: never calibrated, never silently.
+      t = await startTestServer(b.lock, gradedJudge, { calibrators: [calPath], judgeModel: "other-judge" });
+      const mismatch = await t.post("/v1/reward", { bundle: "test.reward@1.0.0", items });
+      expect(mismatch.status).toBe(422);
+      expect(mismatch.json.error.failed.map((f: { reason: string }) => f.reason)).toEqual([
+        "calibrator_incompatible",
+        "calibrator_incompatible",
+      ]);
+      const scored = await t.post("/v1/score", { bundle: "test.reward@1.0.0", rows: items });
+      expect(scored.json.records[0].calibrated_score).toBeUndefined();
+      expect(scored.json.warnings[0]).toContain("fitted for judge");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
