@@ -16,8 +16,7 @@ const server = await startFakeOpenAI((r) => {
       return good ? Math.max(...levels) : Math.min(...levels);
     },
   });
-  // biome-ignore lint/suspicious/noThenProperty: the fake server's delayed-reply shape
-  return { delayMs: delay, then: { json } };
+  return { delayMs: delay, reply: { json } };
 });
 process.stdout.write(`${server.baseURL}\n`);
 process.on("SIGTERM", () => {

@@ -2,7 +2,7 @@
 import { createServer } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "../../src/serve/index.js";
-import { gradedJudge, makeBundles, slowJudge, startTestServer, type TestServer } from "./helpers.js";
+import { gradedJudge, makeBundles, type Reply, slowJudge, startTestServer, type TestServer } from "./helpers.js";
 
 let b: ReturnType<typeof makeBundles>;
 let t: TestServer | null = null;
@@ -19,7 +19,7 @@ const item = (id: string, response: string) => ({ id, prompt: "Explain tides.", 
 const good = { bundle: "test.reward@1.0.0", items: [item("a", "good")] };
 
 /** The error's code, its status as the table says, and a non-empty message. */
-function expectError(r: { status: number; json: any }, code: keyof typeof ERROR_STATUS) {
+function expectError(r: Reply, code: keyof typeof ERROR_STATUS) {
   expect(r.json?.error?.code, JSON.stringify(r.json)).toBe(code);
   expect(r.status).toBe(ERROR_STATUS[code]);
   expect(r.json.error.message.length).toBeGreaterThan(10);
@@ -111,7 +111,7 @@ describe("conditions the server survives", () => {
       maxItems: 4,
     });
     const first = t.post("/v1/reward", { ...good, items: [1, 2, 3].map((i) => item(`a${i}`, `good ${i}`)) });
-    await new Promise((r) => setTimeout(r, 50));
+    while (t.judge.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
     const full = await t.post("/v1/reward", { ...good, items: [1, 2].map((i) => item(`b${i}`, `other ${i}`)) });
     expectError(full, "queue_full");
     expect(Number(full.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
@@ -174,7 +174,8 @@ describe("conditions the server survives", () => {
   it("finishes in-flight requests on shutdown and refuses new ones meanwhile", async () => {
     t = await startTestServer(b.lock, slowJudge(300));
     const inFlight = t.post("/v1/reward", good);
-    await new Promise((r) => setTimeout(r, 50));
+    // Close only once the request is with the judge (a loaded machine may take a while to get there).
+    while (t.judge.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
     const closing = t.server.close();
     const r = await inFlight;
     expect(r.status).toBe(200);

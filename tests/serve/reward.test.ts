@@ -45,7 +45,9 @@ describe("POST /v1/reward", () => {
       details: true,
     });
     expect(r.status).toBe(200);
-    expect(r.json.details.map((d: any) => [d.item_id, d.line, d.raw_score])).toEqual([
+    expect(
+      r.json.details.map((d: { item_id: string; line: number; raw_score: number }) => [d.item_id, d.line, d.raw_score]),
+    ).toEqual([
       ["x", 1, 5],
       ["y", 2, 5],
     ]);
@@ -65,7 +67,7 @@ describe("POST /v1/reward", () => {
   });
 
   it("deduplicates identical items across concurrent requests: one judge call each", async () => {
-    t = await startTestServer(b.lock, slowJudge(80));
+    t = await startTestServer(b.lock, slowJudge(500));
     const body = (k: number) => ({
       bundle: "test.reward@1.0.0",
       items: [item(`r${k}-1`, "good one"), item(`r${k}-2`, "bad one"), item(`r${k}-3`, "good two")],
@@ -200,7 +202,7 @@ describe("POST /v1/score", () => {
         .trim()
         .split("\n")
         .map((l) => JSON.parse(l));
-      const strip = (x: any) => ({ ...x, latency_ms: 0 });
+      const strip = (x: Record<string, unknown>) => ({ ...x, latency_ms: 0 });
       expect(r.json.records.map(strip)).toEqual(fromCli.map(strip));
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,13 @@ describe("Scheduler", () => {
     const s = new Scheduler<string>(opts);
     let runs = 0;
     const g = gate<string>();
-    const task = { key: "k", run: () => (runs++, g.p) };
+    const task = {
+      key: "k",
+      run: () => {
+        runs++;
+        return g.p;
+      },
+    };
     const a = s.submit([task, task]);
     const b = s.submit([task]);
     g.open("done");
@@ -82,7 +88,13 @@ describe("Scheduler", () => {
     const s = new Scheduler<number>({ ...opts, lanes: 1 });
     const g = gate<number>();
     let ran: string[] = [];
-    const mk = (key: string) => ({ key, run: () => (ran.push(key), g.p) });
+    const mk = (key: string) => ({
+      key,
+      run: () => {
+        ran.push(key);
+        return g.p;
+      },
+    });
     const a = s.submit([mk("x"), mk("y"), mk("z")]);
     const b = s.submit([mk("z")]);
     a.cancel();

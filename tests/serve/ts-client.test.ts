@@ -45,7 +45,7 @@ describe("the TypeScript client", () => {
     t = await startTestServer(b.lock, slowJudge(300), { maxQueue: 2, maxItems: 2 });
     const c = new RulersClient({ url: t.url, bundle: "test.reward@1.0.0" });
     const first = c.rewards([item("a", "good 1"), item("b", "good 2")]);
-    await new Promise((r) => setTimeout(r, 50));
+    while (t.judge.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
     const direct = await t.post("/v1/reward", { bundle: "test.reward@1.0.0", items: [item("c", "bad")] });
     expect(direct.json.error.code).toBe("queue_full");
     expect(await c.rewards([item("c", "bad")])).toEqual([1]);
