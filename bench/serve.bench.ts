@@ -158,9 +158,14 @@ const result = await autocannon({
 });
 clearInterval(sampler);
 const wall = (performance.now() - t0) / 1000;
+// Requests still in flight when the time bound stopped autocannon are judged all the same: let
+// the server finish them, then every item sent must have cost exactly one judge call.
+while (((await (await fetch(`${url}/healthz`)).json()) as { queue_depth: number }).queue_depth > 0)
+  await new Promise((r) => setTimeout(r, 100));
 const cpu = cpuSeconds(pid) - cpu0;
 const calls = (await metric(url, "rulers_judge_calls_total")) - calls0;
-const judged = result["2xx"] * ITEMS;
+const judged = sent * ITEMS;
+const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));
@@ -172,9 +177,11 @@ console.log(
 console.log(
   `latency: p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms — overhead above the ${JUDGE_MS} ms judge: p50 ${overhead(result.latency.p50)}, p99 ${overhead(result.latency.p99)} (target p99 < 50 ms)`,
 );
+const dedup = await metric(url, "rulers_serve_deduplicated_items_total");
 console.log(
-  `accounting: ${checked} responses checked, ${wrong} wrong or missing rewards; ${calls} judge calls for ${judged} items (${calls - judged} duplicated or lost)${firstWrong.length ? `\n  first wrong: ${firstWrong.join("\n  ")}` : ""}`,
+  `accounting: ${sent} requests sent, ${checked} answered and checked (${sent - checked} abandoned by the load generator at the time bound), ${wrong} answered with a wrong or missing reward; ${calls} judge calls for ${judged} distinct items sent: ${Math.max(0, calls - judged)} duplicated (${judged - Math.min(calls, judged)} items of abandoned requests dropped unjudged), ${dedup} deduplicated${firstWrong.length ? `\n  first wrong: ${firstWrong.join("\n  ")}` : ""}`,
 );
+console.log(`machine load average at the end: ${load} (2 cores)`);
 console.log(
   `server CPU: ${((cpu / judged) * 1000).toFixed(3)} ms per judged item (${cpu.toFixed(1)} s over ${judged} items)`,
 );
@@ -184,7 +191,7 @@ if (samples.length >= 2) {
   const first = minute(0, 60);
   const last = minute(wall - 60, wall + 1);
   console.log(
-    `memory: RSS ${samples.map((s) => s.rss.toFixed(0)).join(" ")} MB; heap used ${samples.map((s) => s.heap.toFixed(0)).join(" ")} MB (every 15 s); first minute heap ${mean(first.map((s) => s.heap)).toFixed(1)} MB, last minute ${mean(last.map((s) => s.heap)).toFixed(1)} MB`,
+    `memory: RSS ${samples.map((s) => s.rss.toFixed(0)).join(" ")} MB; heap used ${samples.map((s) => s.heap.toFixed(0)).join(" ")} MB (every 15 s); heap floor (lowest sample, ≈ live data after GC) first minute ${Math.min(...first.map((s) => s.heap)).toFixed(0)} MB, last minute ${Math.min(...last.map((s) => s.heap)).toFixed(0)} MB; means ${mean(first.map((s) => s.heap)).toFixed(0)} / ${mean(last.map((s) => s.heap)).toFixed(0)} MB`,
   );
 }
 
