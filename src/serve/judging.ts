@@ -9,6 +9,7 @@ import { criteriaFor, type JudgeSettings, judgeItem, RowError, type RunRecord, r
 import type { RunStats } from "../execute/item.js";
 import type { Cache } from "../judge/cache.js";
 import { JudgeCallError, type JudgeClient } from "../judge/client.js";
+import type { PriceList } from "../provider/prices.js";
 
 export type { RunRecord };
 
@@ -46,6 +47,8 @@ export interface JudgePathOptions {
   readonly maxInputChars: number;
   /** Overrides every rubric's own `samples`. */
   readonly samples?: number;
+  /** Prices for each record's `cost_usd`, as `rulers judge` records it. */
+  readonly prices?: PriceList;
   /** Called once per judged item with what it cost. */
   readonly onStats?: (stats: ItemStats) => void;
 }
@@ -68,6 +71,11 @@ export function settingsFor(bundle: Bundle, opts: JudgePathOptions): JudgeSettin
     format: opts.format,
     maxRepairs: opts.maxRepairs,
     maxInputChars: opts.maxInputChars,
+    ...(j.reasoning_effort != null ? { reasoning_effort: j.reasoning_effort } : {}),
+    ...(j.reasoning_budget != null ? { reasoning_budget: j.reasoning_budget } : {}),
+    provider: opts.client.provider.name,
+    capabilities: opts.client.capabilities,
+    ...(opts.prices ? { prices: opts.prices } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from "zod";
 import type { Cache } from "../judge/cache.js";
 import type { JudgeClient } from "../judge/client.js";
+import type { PriceList } from "../provider/prices.js";
 import { bearerCheck } from "./auth.js";
 import { lookupBundle, type Served, type ServedBundle } from "./bundles.js";
 import { ServeError } from "./errors.js";
@@ -29,6 +30,7 @@ export interface ServeOptions {
   readonly maxRepairs: number;
   readonly maxInputChars: number;
   readonly samples?: number;
+  readonly prices?: PriceList;
   /** Required off loopback (the CLI enforces it). */
   readonly token?: string;
   /** Judge calls in flight at once. */
@@ -135,6 +137,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     maxRepairs: opts.maxRepairs,
     maxInputChars: opts.maxInputChars,
     ...(opts.samples !== undefined ? { samples: opts.samples } : {}),
+    ...(opts.prices ? { prices: opts.prices } : {}),
     onStats: (s) => metrics.judged(s),
   });
   const ctx: RowsContext = { path, scheduler, metrics };

@@ -11,6 +11,7 @@ import { writeBundle } from "../../src/bundle/file.js";
 import { lockBundles, writeLock } from "../../src/bundle/lock.js";
 import { compileSource } from "../../src/compile/index.js";
 import { createJudgeClient } from "../../src/judge/client.js";
+import { priceList } from "../../src/provider/prices.js";
 import { loadServed, lruCache, type RewardServer, type ServeOptions, startServer } from "../../src/serve/index.js";
 import { type FakeOpenAI, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
@@ -124,6 +125,7 @@ export async function startTestServer(
     format: "json_schema",
     maxRepairs: 1,
     maxInputChars: 200_000,
+    prices: priceList(),
     concurrency: 8,
     maxQueue: 256,
     batchWindowMs: 2,

@@ -1,4 +1,5 @@
 import { type Completion, createJudgeClient, openCache } from "../../judge/index.js";
+import { priceList } from "../../provider/prices.js";
 import {
   ConfigError,
   isLoopback,
@@ -148,6 +149,8 @@ export const command: Command = {
       timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
       maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
       maxInFlight: concurrency,
+      // The provider is inferred from the base URL, else from the model, as `rulers judge` does by default.
+      model: models[0]!,
     });
     const cache = values.cache
       ? openCache(values.cache)
@@ -168,6 +171,7 @@ export const command: Command = {
           ? { samples: numberFlag(values.samples, "samples", 1, { integer: true, min: 1 }) }
           : {}),
         ...(token ? { token } : {}),
+        prices: priceList(),
         concurrency,
         maxQueue,
         batchWindowMs: numberFlag(values["batch-window-ms"], "batch-window-ms", 2, { min: 0 }),
