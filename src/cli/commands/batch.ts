@@ -33,8 +33,10 @@ import type { Command } from "../main.js";
 
 const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out requests.jsonl --model M [--samples K]
                             [--format json_schema|json] [--max-lines N] [--max-bytes N] [--retry-from run.jsonl]
+                            [--lock FILE] [--max-input-chars N]
        rulers batch ingest --bundle B --input rows.jsonl --results out.jsonl[,out2.jsonl…] --out run.jsonl
-                           --model M [--samples K] [--cache FILE] [--base-url URL]
+                           --model M [--samples K] [--cache FILE] [--base-url URL] [--lock FILE]
+                           [--max-input-chars N] [--json]
 
        rulers batch submit --requests requests.jsonl[,part2…] --provider openai|anthropic [--state FILE]
        rulers batch status --state FILE [--json]
@@ -47,6 +49,8 @@ over --max-lines (50000) or --max-bytes (209715200). ingest reads OpenAI or vLLM
 files, validates every answer, verifies evidence, scores, and writes the same run.jsonl records as
 \`rulers judge\`, listing missing, failed and invalid results; --cache fills the judge's call cache.
 With --provider anthropic, prepare writes Message Batches requests ({custom_id, params}) instead.
+--lock refuses a bundle the lock does not pin; --max-input-chars refuses longer inputs (default
+200000), as \`rulers judge\` does; --json prints ingest's totals as JSON on stdout.
 
 submit uploads each request file and creates a batch (OpenAI Batch API: file upload + batch;
 Anthropic Message Batches), recording every batch id in the state file (default:
