@@ -84,7 +84,13 @@ describe("rulers --help", () => {
   });
 
   it("finds the flag parser of every command, subcommands included", async () => {
-    expect((await parsersOf("batch")).map((p) => p.args.join(" "))).toEqual(["batch prepare", "batch ingest"]);
+    expect((await parsersOf("batch")).map((p) => p.args.join(" "))).toEqual([
+      "batch prepare",
+      "batch ingest",
+      "batch submit",
+      "batch status",
+      "batch collect",
+    ]);
     expect(Object.keys((await parsersOf("fmt"))[0]!.options)).toEqual(["check"]);
   });
 
