@@ -14,6 +14,7 @@ import { buildBundle } from "../dist/bundle/build.js";
 import { writeBundle } from "../dist/bundle/file.js";
 import { compileSource } from "../dist/compile/index.js";
 import { answerFor } from "../tests/helpers/scripted-judge.js";
+import { generatedWords, realData } from "./data.js";
 
 const N = Number(process.env.ITEMS ?? 100_000);
 const dir = mkdtempSync(join(tmpdir(), "rulers-batch-bench-"));
@@ -24,9 +25,12 @@ scale 1 to 6
 ${Array.from({ length: 10 }, (_, i) => `criterion c${i} "Criterion ${i}"\n  binary\n  "The response meets requirement ${i}."\n  evidence at least 1 quote from response, at most 40 words\nend`).join("\n")}
 aggregate weighted mean`;
 const bundlePath = writeBundle(join(dir, "bundles"), buildBundle(compileSource(src, "b.rubric").ir!));
-const words = readFileSync("../shared/data/asap/folds/fold_2_test.tsv", "latin1")
-  .split(/\s+/)
-  .filter((w) => /^[A-Za-z,.]+$/.test(w));
+const wordsPath = realData("asap/folds/fold_2_test.tsv", "generated essay-like words");
+const words = wordsPath
+  ? readFileSync(wordsPath, "latin1")
+      .split(/\s+/)
+      .filter((w) => /^[A-Za-z,.]+$/.test(w))
+  : generatedWords(400_000, 2);
 const rowsPath = join(dir, "rows.jsonl");
 {
   const s = createWriteStream(rowsPath);

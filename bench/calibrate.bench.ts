@@ -7,10 +7,18 @@
 import { readFileSync } from "node:fs";
 import { agreement, fitCalibrator, type Joined, type Method, ontoScale, prng, snap } from "../dist/calibrate/index.js";
 import { parseCsv } from "../tests/helpers/csv.js";
+import { realData } from "./data.js";
 
-const rows = parseCsv(
-  readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"),
-).filter((r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? ""));
+// The whole published file when present, else the 322-row cut vendored for the tests: the same
+// judge and raters, so the resampled pairs have the same joint distribution up to sampling error.
+const csvPath =
+  realData(
+    "asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv",
+    "the 322-row cut in tests/fixtures/asap-gpt35-set4",
+  ) ?? "tests/fixtures/asap-gpt35-set4/scores.csv";
+const rows = parseCsv(readFileSync(csvPath, "utf8")).filter(
+  (r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? ""),
+);
 const N = 100_000;
 const rand = prng(7);
 const data: Joined[] = Array.from({ length: N }, (_, i) => {

@@ -1,7 +1,7 @@
 /**
  * Evidence location speed: 1,000 quotes against 20 KB texts, prepareText included (each text is
  * prepared afresh in every round, as the executor does once per input per item).
- * Texts: ASAP-AES essays (../shared/data/asap/folds/fold_0_test.tsv) joined until each is
+ * Texts: ASAP-AES essays (asap/folds/fold_0_test.tsv under the data folder, bench/data.ts) joined until each is
  * ≥ 20,000 characters. Quotes per text, from a seeded generator: 70% verbatim spans of 6–25
  * words, 10% re-typed (case, whitespace, curly quotes), 5% elided with `…`, 5% misquoted by one
  * dropped word, 10% fabricated (words of a real span shuffled, 3 of 12 words replaced, or a
@@ -21,12 +21,8 @@
  * ≈ 2 µs; a quote reaching the fuzzy stage ≈ 20–60 µs.
  */
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { locateQuote, type MatchKind, prepareText } from "../src/evidence/index.js";
-
-const here = dirname(fileURLToPath(import.meta.url));
-const TSV = join(here, "../../shared/data/asap/folds/fold_0_test.tsv");
+import { generatedEssays, realData } from "./data.js";
 
 /** The `essay` column of a TSV whose fields may be double-quoted (with "" escapes and newlines). */
 function essays(tsv: string): string[] {
@@ -137,7 +133,8 @@ function quotesFor(text: string, count: number, vocabulary: readonly string[], r
   return out;
 }
 
-const all = essays(readFileSync(TSV, "utf8"));
+const TSV = realData("asap/folds/fold_0_test.tsv", "2,000 generated essays");
+const all = TSV ? essays(readFileSync(TSV, "utf8")) : generatedEssays(2000);
 const vocabulary = [...new Set(all.slice(0, 300).join(" ").split(/\s+/))].filter((w) => /^[a-z]{3,}$/.test(w));
 
 function textsOf(count: number, size: number, offset: number): string[] {

@@ -1,5 +1,6 @@
 // Throughput half of judge.bench.ts, in plain JavaScript so the executor runs exactly as users
-// run it (no TypeScript loader hooks in the process). Usage: node bench/judge-throughput.mjs URL
+// run it (no TypeScript loader hooks in the process). Usage: node bench/judge-throughput.mjs URL RUBRIC WORDS
+// (WORDS: a text file of the words judge.bench.ts chose, real or generated: see bench/data.ts).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,12 +9,10 @@ import { compileSource } from "../dist/compile/index.js";
 import { runJudge } from "../dist/execute/index.js";
 import { createJudgeClient, openCache } from "../dist/judge/index.js";
 
-const [baseURL, source] = process.argv.slice(2);
+const [baseURL, source, wordsFile] = process.argv.slice(2);
 const ir = compileSource(readFileSync(source, "utf8"), "bench.rubric").ir;
 const bundle = buildBundle(ir);
-const words = readFileSync("../shared/data/asap/folds/fold_1_test.tsv", "latin1")
-  .split(/\s+/)
-  .filter((w) => /^[A-Za-z,.]+$/.test(w));
+const words = readFileSync(wordsFile, "utf8").split(" ");
 const N = 5000;
 const rows = Array.from({ length: N }, (_, i) => ({
   line: i + 1,

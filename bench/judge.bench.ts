@@ -19,10 +19,14 @@ import { runJudge } from "../dist/execute/index.js";
 import type { Completion } from "../dist/judge/client.js";
 import { cacheKey, createJudgeClient, memoryCache, renderPrompt, requestSchema } from "../dist/judge/index.js";
 import { answerFor } from "../tests/helpers/scripted-judge.js";
+import { generatedWords, realData } from "./data.js";
 
-const words = readFileSync("../shared/data/asap/folds/fold_1_test.tsv", "latin1")
-  .split(/\s+/)
-  .filter((w) => /^[A-Za-z,.]+$/.test(w));
+const wordsPath = realData("asap/folds/fold_1_test.tsv", "generated essay-like words");
+const words = wordsPath
+  ? readFileSync(wordsPath, "latin1")
+      .split(/\s+/)
+      .filter((w) => /^[A-Za-z,.]+$/.test(w))
+  : generatedWords(400_000, 1);
 const essay = (i: number, n: number) =>
   words.slice((i * 997) % (words.length - n), ((i * 997) % (words.length - n)) + n).join(" ");
 
@@ -125,6 +129,9 @@ const settings = {
     createInterface({ input: server.stdout! }).once("line", resolve),
   );
   const dir = mkdtempSync(join(tmpdir(), "rulers-bench-"));
+  // The child reads the same words, whichever data this run has.
+  const wordsFile = join(dir, "words.txt");
+  writeFileSync(wordsFile, words.join(" "));
   const small = `rubric bench.two version 1.0.0
 input prompt "The task"
 input response "The answer", quotable
@@ -139,7 +146,9 @@ aggregate weighted mean`;
     const source = join(dir, `${name}.rubric`);
     writeFileSync(source, text);
     console.log(`  ${name} rubric:`);
-    const run = spawn(process.execPath, ["bench/judge-throughput.mjs", baseURL, source], { stdio: "inherit" });
+    const run = spawn(process.execPath, ["bench/judge-throughput.mjs", baseURL, source, wordsFile], {
+      stdio: "inherit",
+    });
     await new Promise((r) => run.once("exit", r));
   }
   server.kill("SIGTERM");

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Builds the example rows under examples/ from the real data in ../shared/data.
+"""Builds the example rows under examples/ from the real data sets (not part of this repository).
 
-Run from the repository root: python3 scripts/example-rows.py
+Run from the repository root: python3 scripts/example-rows.py <data-dir>
+(<data-dir> holds asap/, biggen-rubrics/ and healthbench-examples/; on the project's machines it is
+the data folder beside the repository.)
 Sources: ASAP-AES essay sets 2 and 5 (fold 0), MT-Bench responses scored in BiGGen-Bench's
 mt_bench_eval_gpt4x3.json, HealthBench examples 1-15 (prompts and rubric items; the responses
 below are written by hand for these examples, some good, some flawed on purpose).
 """
 import csv, glob, json, os, re, sys
 
-DATA = "../shared/data"
+if len(sys.argv) != 2:
+    sys.exit("usage: python3 scripts/example-rows.py <data-dir>")
+DATA = sys.argv[1]
 OUT = "examples"
 csv.field_size_limit(sys.maxsize)
 

@@ -1,8 +1,8 @@
 /**
  * Renders the rubric into the judge's prompt templates. The system message is the whole rubric
  * and never mentions an item, so it is a stable prefix that provider prompt caches reuse across
- * items. The user template holds the only per-item parts: `{{boundary}}` (a fresh random token
- * per request), `{{inputs}}` (the row's inputs as one line of JSON) and, for per-item rubrics,
+ * items. The user template holds the only per-item parts: `{{boundary}}` (a token derived from the
+ * bundle hash and the item's content: judge/prompt.ts), `{{inputs}}` (the row's inputs as one line of JSON) and, for per-item rubrics,
  * `{{criteria}}`. Judged text therefore arrives JSON-encoded inside a fence it cannot close.
  */
 import type { CriterionIR, EvidencePolicy, RubricIR } from "../compile/ir.js";

@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   report: () => import("./commands/report.js"),
   lsp: () => import("./commands/lsp.js"),
   review: () => import("./commands/review.js"),
+  serve: () => import("./commands/serve.js"),
 };
 
 // Listed here rather than read from each module, so `rulers --help` loads nothing.
@@ -56,6 +57,7 @@ const SUMMARIES: Record<string, string> = {
   report: "a self-contained HTML report of a run, its calibration and drift",
   lsp: "the rubric language server for editors (LSP over stdio)",
   review: "a local web app to label items and gather the human labels calibration needs",
+  serve: "serve locked bundles as a reward server for RL trainers",
 };
 
 function usage(): string {

@@ -1,53 +1,47 @@
 /**
- * PNG copies of the report's figures, rasterised by a headless Chromium when one is installed
- * (Debian's `chromium`); without one, the SVG files are the figures and the caller says so.
+ * PNG copies of the report's figures, for papers and slides: the SVG rasterised by resvg (a Rust
+ * SVG renderer shipped as a prebuilt npm binary), so no browser is needed. Text is set in DejaVu
+ * Sans from the `dejavu-fonts-ttf` package and system fonts are never read: the same SVG gives the
+ * same PNG bytes on every machine, and a machine without fonts still gets labelled axes.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Resvg } from "@resvg/resvg-js";
 
-const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+const require = createRequire(import.meta.url);
+const FONT_DIR = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+const FONTS = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) => join(FONT_DIR, f));
 
-export function findChromium(): string | null {
-  const env = process.env.RULERS_CHROMIUM;
-  if (env && existsSync(env)) return env;
-  return CANDIDATES.find((p) => existsSync(p)) ?? null;
+/** Dark text on white, as the HTML report's light theme draws it: PNGs go into papers, which print on white. */
+const INK = "#1d1d1f";
+
+export class PngError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PngError";
+  }
 }
 
-/** Render one SVG (its own width and height) to a PNG at 2× scale; false when it could not. */
-export function svgToPng(chromium: string, svg: string, out: string): boolean {
-  const m = /width="(\d+)" height="(\d+)"/.exec(svg);
-  const [w, h] = m ? [Number(m[1]), Number(m[2])] : [560, 260];
-  const dir = mkdtempSync(join(tmpdir(), "rulers-png-"));
+/**
+ * Rasterise one figure at `scale`× its own width and height (2× by default, sharp on high-density
+ * screens and in print). The figures draw in `currentColor`; here that is INK on a white background.
+ */
+export function svgToPng(svg: string, scale = 2): Buffer {
+  if (!/^\s*<svg\b/.test(svg)) throw new PngError("not an SVG document (it must start with <svg)");
+  const inked = svg.replace(/^\s*<svg\b/, `<svg color="${INK}"`);
   try {
-    const page = join(dir, "figure.html");
-    // A white page with dark text: PNGs go into papers, which print on white.
-    writeFileSync(
-      page,
-      `<!doctype html><html><body style="margin:0;background:#fff;color:#1d1d1f">${svg}</body></html>`,
-    );
-    const r = spawnSync(
-      chromium,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        `--user-data-dir=${join(dir, "profile")}`,
-        "--hide-scrollbars",
-        "--force-device-scale-factor=2",
-        `--window-size=${w},${h}`,
-        `--screenshot=${out}`,
-        `file://${page}`,
-      ],
-      { stdio: "ignore", timeout: 30_000 },
-    );
-    return r.status === 0 && existsSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    const r = new Resvg(inked, {
+      background: "#ffffff",
+      fitTo: { mode: "zoom", value: scale },
+      font: {
+        fontFiles: FONTS,
+        loadSystemFonts: false,
+        defaultFontFamily: "DejaVu Sans",
+        sansSerifFamily: "DejaVu Sans",
+      },
+    });
+    return r.render().asPng();
+  } catch (err) {
+    throw new PngError(`could not rasterise the SVG: ${(err as Error).message}`);
   }
 }

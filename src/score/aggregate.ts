@@ -1,7 +1,7 @@
 /**
  * From criterion outcomes and check results to a score on the rubric's scale.
  *
- * Semantics (grammar/spec.md §Aggregation and §Gates):
+ * Semantics (grammar/spec.md §Aggregation and rounding, §Gates):
  * - Scored items are the criteria and the checks that have a weight or points. Each has a value
  *   v in [0, 1]: binary met 1, unmet 0 (a split vote of samples ½); checklist 0/1/2 → 0, ½, 1;
  *   levels → (level − lowest)/(highest − lowest) over the criterion's own levels; checks passed 1,

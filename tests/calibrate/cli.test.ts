@@ -1,10 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { parseCsv } from "../helpers/csv.js";
 
+const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "rulers-cal-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const run = join(dir, "run.jsonl");
@@ -12,11 +14,11 @@ const labels = join(dir, "labels.jsonl");
 const labelsCsv = join(dir, "labels.csv");
 const BUNDLE = { id: "asap.set4", version: "1.0.0", hash: `sha256:${"a".repeat(64)}` };
 
-// A real judge: GPT-3.5's scores for ASAP essay set 4 (0–3) as run records, rater 1 as labels.
+// A real judge: GPT-3.5's scores for ASAP essay set 4 (0–3) as run records, rater 1 as labels
+// (a 322-row cut of the published file: tests/fixtures/asap-gpt35-set4/SOURCE.md).
+let judgedCount = 0;
 beforeAll(() => {
-  const rows = parseCsv(
-    readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"),
-  );
+  const rows = parseCsv(readFileSync(join(FIXTURES, "asap-gpt35-set4/scores.csv"), "utf8"));
   const recs: string[] = [];
   const labs: string[] = [];
   const csv = ["item_id,label"];
@@ -52,6 +54,7 @@ beforeAll(() => {
       csv.push(`e${r.essay_id},${r.rater1_domain1}`);
     }
   }
+  judgedCount = labs.length;
   writeFileSync(run, `${recs.join("\n")}\n`);
   writeFileSync(labels, `${labs.join("\n")}\n`);
   writeFileSync(labelsCsv, `${csv.join("\n")}\n`);
@@ -62,7 +65,9 @@ describe("rulers calibrate / apply / agree", () => {
     const r = await runCli(["agree", "--run", run, "--labels", labels, "--json", "--resamples", "200"]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.n).toBeGreaterThan(1700);
+    // every judged essay joins its label once; the blank answers and the repeated rows do not count
+    expect(out.n).toBe(judgedCount);
+    expect(judgedCount).toBeGreaterThan(250);
     expect(Object.keys(out.metrics).sort()).toEqual([
       "accuracy",
       "adjacent_accuracy",
@@ -109,7 +114,7 @@ describe("rulers calibrate / apply / agree", () => {
       judge_model: "gpt-3.5-turbo",
       human_scale: { min: 0, max: 3, step: 1 },
     });
-    expect(c.body.fit.n).toBeGreaterThan(1700);
+    expect(c.body.fit.n).toBe(judgedCount);
 
     const applied = join(dir, "applied.jsonl");
     expect((await runCli(["apply", "--run", run, "--calibrator", cal, "--out", applied])).code).toBe(0);

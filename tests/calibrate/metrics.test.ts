@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { agreement, applyMap, fitIsotonic, fitOt, fitThresholds, inferScale, snap } from "../../src/calibrate/index.js";
 import { parseCsv } from "../helpers/csv.js";
@@ -124,18 +125,20 @@ describe("agreement metrics", () => {
   });
 
   it("agrees with the pairwise formula on real data (ASAP set 4, GPT-3.5 vs rater 1)", () => {
+    // 322 rows cut from the published file (tests/fixtures/asap-gpt35-set4/SOURCE.md)
     const rows = parseCsv(
-      readFileSync("../shared/data/asap/llm_gpt35_set4/EssaySet4_assessment_results_by_rubric.csv", "utf8"),
+      readFileSync(fileURLToPath(new URL("../fixtures/asap-gpt35-set4/scores.csv", import.meta.url)), "utf8"),
     );
     const pairs = rows
       .filter((r) => /^\d$/.test(r.domain1_Score_gpt ?? "") && /^\d$/.test(r.rater1_domain1 ?? ""))
       .map((r) => [Number(r.rater1_domain1), Number(r.domain1_Score_gpt)] as const);
-    expect(pairs.length).toBeGreaterThan(1700);
+    expect(pairs.length).toBeGreaterThan(300);
     const gold = pairs.map((q) => q[0]),
       pred = pairs.map((q) => q[1]);
     const rep = agreement(pred, gold, { min: 0, max: 3, step: 1 }, { resamples: 100 });
     expect(rep.metrics.qwk.value).toBeCloseTo(qwkPairwise(gold, pred), 10);
-    expect(rep.metrics.qwk.value!).toBeGreaterThan(0.4);
+    // the full file's QWK is 0.45; this cut's is 0.41 (a judge well below human-human 0.85)
+    expect(rep.metrics.qwk.value!).toBeGreaterThan(0.35);
     expect(rep.metrics.qwk.value!).toBeLessThan(0.5);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Quotes a judge might fabricate, against a real essay: ASAP-AES essay 3008 (set 2), first two
- * paragraphs, from /work/shared/data/asap/folds/fold_0_test.tsv (Hewlett Foundation, Kaggle 2012).
+ * paragraphs, from fold 0 of the Taghipour & Ng (2016) split of the training set (Hewlett Foundation, Kaggle 2012).
  */
 import { describe, expect, it } from "vitest";
 import { locateQuote, prepareText } from "../../src/evidence/index.js";

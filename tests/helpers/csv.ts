@@ -1,4 +1,4 @@
-/** A small RFC 4180 reader for the shared data sets' CSV files (quoted cells, doubled quotes). */
+/** A small RFC 4180 reader for the published data sets' CSV files (quoted cells, doubled quotes). */
 export function parseCsv(text: string): Record<string, string>[] {
   const rows: string[][] = [];
   let row: string[] = [];

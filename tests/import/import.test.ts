@@ -1,20 +1,17 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildBundle } from "../../src/bundle/build.js";
 import { compileItems, compileSource } from "../../src/compile/index.js";
 import { runCli } from "../helpers/cli.js";
+import { expectGolden } from "../helpers/golden.js";
 
 const FIX = "tests/fixtures/import";
 const dir = mkdtempSync(join(tmpdir(), "rulers-import-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const update = process.env.UPDATE_CONFORMANCE === "1";
-
-function expectGolden(name: string, actual: string): void {
-  const path = join(FIX, "expected", name);
-  if (update || !existsSync(path)) writeFileSync(path, actual);
-  expect(actual).toBe(readFileSync(path, "utf8"));
+function expectImported(name: string, actual: string): void {
+  expectGolden(join(FIX, "expected", name), actual);
 }
 
 async function importInto(format: string, file: string, out: string) {
@@ -50,7 +47,7 @@ describe("rulers import", () => {
     expect(written.length).toBeGreaterThan(0);
     for (const f of written) {
       const text = readFileSync(join(out, f), "utf8");
-      expectGolden(`${format}--${f}`, text);
+      expectImported(`${format}--${f}`, text);
       if (f.endsWith(".rubric")) {
         // importing again gives the same source, hence the same bundle hash
         expect(hashOf(text)).toBe(hashOf(readFileSync(join(out, f), "utf8")));

@@ -257,6 +257,7 @@ describe("OpenAI and OpenAI-compatible servers", () => {
       expect(body.tool_choice).toEqual({ type: "function", function: { name: "judgment" } });
       expect(body.tools[0].function.parameters.required).toEqual(["criteria"]);
       expect(body.response_format).toBeUndefined();
+      // biome-ignore lint/suspicious/noExplicitAny: request bodies in each server's own wire format
       const fields: Record<string, (b: any) => unknown> = {
         vllm: (b) => b.structured_outputs.json,
         "vllm-legacy": (b) => b.guided_json,

@@ -112,9 +112,9 @@ describe("the HTML report in a browser", () => {
     expect(text).not.toMatch(/<script[^>]+src=|<link[^>]+href=|<img[^>]+src=|url\(\s*['"]?https?:/);
     // the chart library is inlined, not fetched
     expect(text).toContain("Observable Plot");
+    // the PNG copies are rasterised without a browser: tests/report/png.test.ts
     expect(existsSync(join(figuresDir, "distributions.svg"))).toBe(true);
-    // rendered by the same chromium; a PNG starts with its 8-byte signature
-    expect(readFileSync(join(figuresDir, "distributions.png")).subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    expect(existsSync(join(figuresDir, "distributions.png"))).toBe(true);
   });
 
   it("renders charts, filters by search, and highlights quotes of a clicked item", async () => {

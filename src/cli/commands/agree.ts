@@ -15,17 +15,20 @@ import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 import { raterAgreement } from "../rater-agreement.js";
 
-const HELP = `usage: rulers agree --run run.jsonl --labels labels.jsonl|csv [--calibrator FILE | --folds K --method M]
+const HELP = `usage: rulers agree --run run.jsonl --labels labels.jsonl|csv
+                    [--calibrator FILE [--force] | --folds K --method M [--features evidence_rejected,spread,criteria]]
+                    [--use raw|calibrated] [--scale MIN..MAX[:STEP]] [--resamples N] [--seed S] [--json]
        rulers agree --labels A.jsonl --against B.jsonl [--scale MIN..MAX[:STEP]] [--json]
-                    [--use raw] [--scale MIN..MAX[:STEP]] [--resamples N] [--seed S] [--json]
 
 Agreement between judge and human scores: QWK, Cohen's kappa (unweighted and linear), exact
 and adjacent accuracy, MAE, RMSE, Pearson, Spearman and Kendall tau-b, each with a seeded
 bootstrap 95% interval, and the confusion matrix. Reads calibrated_score when present, else
 raw_score (--use raw forces raw). With --folds K, a calibrator is fitted on K−1 folds and each
-item is scored by the one that did not see it. Judge scores on another range or a finer grid
-than the labels are clamped to the label scale and rounded to its nearest category (counted in
-the output as \`mapping\`), so agreement is always over the labels' own categories.
+item is scored by the one that did not see it (--features as for \`rulers calibrate\`). A
+calibrator fitted for another bundle or judge model is refused unless --force. Judge scores on
+another range or a finer grid than the labels are clamped to the label scale and rounded to its
+nearest category (counted in the output as \`mapping\`), so agreement is always over the labels'
+own categories.
 
 With --against B.jsonl instead of --run, compares two raters' label files (inter-rater
 agreement on the items both labelled; pairwise A / tie / B read as 1 / 0.5 / 0).`;

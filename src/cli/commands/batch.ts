@@ -28,18 +28,27 @@ import {
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../../judge/index.js";
 import { type JsonlProblem, type JsonlRow, readJsonl, rowId, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
-import { PROVIDER_OPTIONS, providerSetup } from "../judge-options.js";
+import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup } from "../judge-options.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out requests.jsonl --model M [--samples K]
                             [--format json_schema|json] [--max-lines N] [--max-bytes N] [--retry-from run.jsonl]
+                            [--lock FILE] [--max-input-chars N]
        rulers batch ingest --bundle B --input rows.jsonl --results out.jsonl[,out2.jsonl…] --out run.jsonl
-                           [--model M] [--samples K] [--cache FILE] [--base-url URL]
+                           [--model M] [--samples K] [--cache FILE] [--base-url URL] [--lock FILE]
+                           [--max-input-chars N] [--json]
 
        rulers batch submit --requests requests.jsonl[,part2…] --provider openai|anthropic [--state FILE]
        rulers batch status --state FILE [--json]
        rulers batch collect --state FILE [--wait] [--poll-s S] [--results-prefix P]
                             [--bundle B --input rows.jsonl --out run.jsonl [--model M] …  to ingest right away]
+
+Provider options, as for \`rulers judge\`:
+${PROVIDER_HELP}
+  --api-key-env VAR    read the API key from $VAR (submit, status, collect)
+  --timeout-s S        per-call timeout of the batch API calls
+  --max-retries N      HTTP retries per batch API call
+  --wait-timeout-s S   collect --wait gives up after S seconds
 
 prepare writes the OpenAI Batch API input format (custom_id, method, url, body with the strict
 response_format) — exactly the requests \`rulers judge\` would send — split into numbered parts
@@ -49,6 +58,8 @@ files, validates every answer, verifies evidence, scores, and writes the same ru
 With --provider anthropic, prepare writes Message Batches requests ({custom_id, params}) instead.
 ingest takes the judge model from the results' custom ids (--model narrows them); records name
 the judge's host as \`batch\` unless --base-url says where the batch ran.
+--lock refuses a bundle the lock does not pin; --max-input-chars refuses longer inputs (default
+200000), as \`rulers judge\` does; --json prints ingest's totals as JSON on stdout.
 
 submit uploads each request file and creates a batch (OpenAI Batch API: file upload + batch;
 Anthropic Message Batches), recording every batch id in the state file (default:
@@ -123,7 +134,7 @@ const OPTIONS = {
   "max-retries": { type: "string" },
 } as const;
 
-function remoteOptions(values: Record<string, any>, provider: string, baseURL: string | null): RemoteOptions {
+function remoteOptions(values: Flags, provider: string, baseURL: string | null): RemoteOptions {
   if (provider !== "openai" && provider !== "anthropic")
     throw new CliError(`batches are submitted to openai or anthropic (--provider), not \`${provider}\``);
   const env = values["api-key-env"] as string | undefined;
@@ -147,7 +158,7 @@ function remoteError(err: unknown, what: string): never {
   );
 }
 
-async function submit(values: Record<string, any>): Promise<number> {
+async function submit(values: Flags): Promise<number> {
   const parts = ((values.requests as string[] | undefined) ?? []).flatMap((r) => r.split(","));
   if (parts.length === 0) throw new CliError(`\`--requests\` is required\n${HELP}`);
   for (const p of parts) if (!existsSync(p)) throw new CliError(`cannot read requests \`${p}\`: no such file`);
@@ -182,7 +193,7 @@ async function submit(values: Record<string, any>): Promise<number> {
   return 0;
 }
 
-async function statuses(values: Record<string, any>, statePath: string) {
+async function statuses(values: Flags, statePath: string) {
   const state = readState(statePath);
   const o = remoteOptions(values, state.provider, (values["base-url"] as string | undefined) ?? state.base_url);
   const out: (BatchStatus & { part: string })[] = [];
@@ -196,7 +207,7 @@ async function statuses(values: Record<string, any>, statePath: string) {
   return { state, o, out };
 }
 
-async function status(values: Record<string, any>): Promise<number> {
+async function status(values: Flags): Promise<number> {
   if (!values.state) throw new CliError(`\`--state\` is required\n${HELP}`);
   let r: Awaited<ReturnType<typeof statuses>>;
   try {
@@ -213,7 +224,7 @@ async function status(values: Record<string, any>): Promise<number> {
   return 0;
 }
 
-async function collect(values: Record<string, any>): Promise<number> {
+async function collect(values: Flags): Promise<number> {
   if (!values.state) throw new CliError(`\`--state\` is required\n${HELP}`);
   const statePath = values.state as string;
   const pollMs = numberFlag(values["poll-s"], "poll-s", 30, { min: 0 }) * 1000;

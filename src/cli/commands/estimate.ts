@@ -18,6 +18,7 @@ four characters a token for others — estimates the answers' tokens, and prices
   --samples K          judge each item K times (default: the rubric's samples)
   --limit N            only the first N rows
   --lock FILE          refuse a bundle whose hash the lock does not pin
+  --max-input-chars N  refuse inputs longer than this, as \`rulers judge\` does
 ${PROVIDER_HELP}
   --json               print the estimate as JSON`;
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { readCalibrator, readLabels } from "../../calibrate/index.js";
 import { FailureTally } from "../../record/index.js";
 import { buildReport, figures, renderHtml } from "../../report/index.js";
-import { findChromium, svgToPng } from "../../report/png.js";
+import { svgToPng } from "../../report/png.js";
 import { RunFileError, type RunRecordLike, readRunRecords } from "../../report/records.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { readJsonl, rowId } from "../../util/jsonl.js";
@@ -19,7 +19,7 @@ One self-contained HTML file (no network): the run's header and failures, score 
 metrics with intervals, per-criterion results, drift (from \`rulers drift --json\` saved to a
 file), and a searchable, sortable table of items; clicking one shows its quotes highlighted in
 the judged text (the text is included when --input gives the rows). --figures also writes the
-charts as SVG files, and as PNG files when a chromium is installed.`;
+charts as SVG files and as PNG files (2×, dark on white; no browser needed).`;
 
 /** Pairwise labels are A / B / tie; the report reads them on the preference scale (A = 1, tie = ½, B = 0). */
 function numericLabels(path: string): Map<string, number> {
@@ -96,20 +96,20 @@ export const command: Command = {
       writeFileAtomic(values.out!, html);
       writeOut(`wrote ${values.out} (${(Buffer.byteLength(html) / 1e6).toFixed(1)} MB, ${data.items.length} items)`);
       if (values.figures) {
-        const chromium = findChromium();
+        let failed = 0;
         for (const [name, svg] of Object.entries(await figures(data))) {
           writeFileAtomic(join(values.figures, name), svg);
           writeOut(`wrote ${join(values.figures, name)}`);
-          if (chromium) {
-            const png = join(values.figures, name.replace(/\.svg$/, ".png"));
-            if (svgToPng(chromium, svg, png)) writeOut(`wrote ${png}`);
-            else writeErr(`could not render ${png} with ${chromium}; the SVG is there`);
+          const png = join(values.figures, name.replace(/\.svg$/, ".png"));
+          try {
+            writeFileAtomic(png, svgToPng(svg));
+            writeOut(`wrote ${png}`);
+          } catch (err) {
+            failed++;
+            writeErr(`${png}: ${(err as Error).message}; the SVG is there`);
           }
         }
-        if (!chromium)
-          writeErr(
-            "no chromium found (install Debian's `chromium` or set RULERS_CHROMIUM): figures written as SVG only",
-          );
+        if (failed) return 1;
       }
       return 0;
     });

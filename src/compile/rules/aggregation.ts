@@ -18,7 +18,7 @@ export const ROUNDINGS: Record<string, "half_up" | "half_even" | "down" | "up" |
   none: "none",
 };
 
-/** spec.md §Aggregation: the method and rounding are ones rulers knows. */
+/** spec.md §Aggregation and rounding: the method and rounding are ones rulers knows. */
 export function aggregationKnown(ctx: RuleContext): void {
   const a = single(ctx.decls, "Aggregate");
   if (a && !(a.method in AGGREGATIONS)) {

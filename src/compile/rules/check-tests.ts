@@ -3,7 +3,7 @@ import type { RuleContext } from "../context.js";
 import { suggest } from "../suggest.js";
 import { numberOf } from "../values.js";
 
-/** spec.md §Checks: checks read declared inputs, regexes compile, schemas are valid JSON Schema. */
+/** spec.md §Deterministic checks: checks read declared inputs, regexes compile, schemas are valid JSON Schema. */
 export function checkTests(ctx: RuleContext): void {
   const inputs = [...ctx.inputNames];
   for (const c of ctx.decls.checks) {

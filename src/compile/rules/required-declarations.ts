@@ -1,7 +1,7 @@
 import type { RuleContext } from "../context.js";
 import { single } from "../context.js";
 
-/** spec.md §Declarations: a rubric needs inputs, a scale (pointwise), and something to judge. */
+/** spec.md §Inputs, §Scale, §Instructions: a rubric needs inputs, a scale (pointwise), and something to judge. */
 export function requiredDeclarations(ctx: RuleContext): void {
   const h = ctx.file.header;
   if (!h || h.form === "part") return;

@@ -1,6 +1,6 @@
 import type { RuleContext } from "../context.js";
 
-/** spec.md §Sections: an empty section is almost always an unfinished edit (warning). */
+/** spec.md §Criteria (sections): an empty section is almost always an unfinished edit (warning). */
 export function sectionsNonEmpty(ctx: RuleContext): void {
   const titles = new Set<string>();
   for (const s of ctx.decls.sections) {

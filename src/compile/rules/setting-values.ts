@@ -70,7 +70,7 @@ function checkSetting(ctx: RuleContext, s: A.Setting): void {
   }
 }
 
-/** spec.md §Values: every numeric setting holds a number in its range. */
+/** spec.md §Criteria, §Judge settings: every numeric setting holds a number in its range. */
 export function settingValues(ctx: RuleContext): void {
   for (const d of ctx.decls.byKind.get("Judge") ?? []) {
     if (d.kind !== "Judge") continue;

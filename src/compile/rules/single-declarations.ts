@@ -14,7 +14,7 @@ const ONCE: Partial<Record<A.Declaration["kind"], string>> = {
   Tags: "tags",
 };
 
-/** spec.md §Declarations: header-level declarations appear at most once. */
+/** spec.md §Header: header-level declarations appear at most once. */
 export function singleDeclarations(ctx: RuleContext): void {
   for (const [kind, word] of Object.entries(ONCE)) {
     const list = ctx.decls.byKind.get(kind as A.Declaration["kind"]) ?? [];

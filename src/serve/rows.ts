@@ -1,0 +1,147 @@
+/**
+ * Judging the rows of one request: every row checked before anything is queued (a request with
+ * a bad row is refused whole, so a trainer never gets rewards for half a batch), then queued
+ * through the scheduler, awaited against the request's deadline, and handed back in order with
+ * each row's own id.
+ */
+import { canonicalJson, sha256Hex } from "../util/canonical.js";
+import type { ServedBundle } from "./bundles.js";
+import { ServeError } from "./errors.js";
+import type { ItemOutcome, JudgePath } from "./judging.js";
+import type { ServeMetrics } from "./metrics.js";
+import { QueueFullError, type Scheduler, type Ticket } from "./scheduler.js";
+
+export interface Row {
+  readonly row: Record<string, unknown>;
+  readonly id: string;
+  /** 1-based position in the request (the `line` of its run record). */
+  readonly line: number;
+}
+
+export interface RowsContext {
+  readonly path: JudgePath;
+  readonly scheduler: Scheduler<ItemOutcome>;
+  readonly metrics: ServeMetrics;
+}
+
+/** Rows from a request's array: objects only; ids from `id` when given, else the position. */
+export function rowsOf(value: unknown, field: string, maxItems: number): Row[] {
+  if (!Array.isArray(value))
+    throw new ServeError("invalid_request", `\`${field}\` must be an array of objects`, { field });
+  if (value.length === 0) throw new ServeError("invalid_request", `\`${field}\` is empty`, { field });
+  if (value.length > maxItems)
+    throw new ServeError(
+      "too_many_items",
+      `${value.length} ${field} in one request, over the limit of ${maxItems}; split the request`,
+      { field, limit: maxItems },
+    );
+  const problems: { index: number; message: string }[] = [];
+  const rows: Row[] = [];
+  value.forEach((v, index) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      problems.push({ index, message: "must be a JSON object" });
+      return;
+    }
+    const id = (v as Record<string, unknown>).id;
+    if (id !== undefined && typeof id !== "string" && typeof id !== "number") {
+      problems.push({ index, message: "`id` must be a string or a number" });
+      return;
+    }
+    rows.push({
+      row: v as Record<string, unknown>,
+      id: id === undefined ? String(index) : String(id),
+      line: index + 1,
+    });
+  });
+  if (problems.length) throw invalidRows(field, problems);
+  return rows;
+}
+
+function invalidRows(field: string, problems: { index: number; id?: string; message: string }[]): ServeError {
+  const first = problems[0]!;
+  return new ServeError(
+    "invalid_rows",
+    `${problems.length} of the ${field} cannot be judged; the first, ${field}[${first.index}]: ${first.message}`,
+    { field, problems: problems.slice(0, 100) },
+  );
+}
+
+/**
+ * The dedup key: the bundle hash and the row as judged. The id is left out (two rollouts with
+ * the same text are the same judgment) unless the bundle's criteria are looked up by item id.
+ */
+function keyOf(sb: ServedBundle, r: Row): string {
+  const { id: _id, ...rest } = r.row;
+  return sha256Hex(`${sb.bundle.hash}\n${canonicalJson(sb.bundle.body.items ? r.row : rest)}`);
+}
+
+export async function judgeRows(
+  ctx: RowsContext,
+  sb: ServedBundle,
+  rows: readonly Row[],
+  field: string,
+  deadlineMs: number,
+  gone: AbortSignal,
+): Promise<ItemOutcome[]> {
+  const problems = rows.flatMap((r, index) => {
+    const p = ctx.path.rowProblem(sb.bundle, r.row, r.id);
+    return p === null ? [] : [{ index, id: r.id, message: p }];
+  });
+  if (problems.length) throw invalidRows(field, problems);
+
+  let ticket: Ticket<ItemOutcome>;
+  try {
+    ticket = ctx.scheduler.submit(
+      rows.map((r) => ({
+        key: keyOf(sb, r),
+        run: async () => {
+          const outcome = await ctx.path.judge(sb.bundle, r.row, r.id, r.line);
+          ctx.metrics.item(sb.ref, outcome.failure?.reason);
+          return outcome;
+        },
+      })),
+    );
+  } catch (err) {
+    if (err instanceof QueueFullError)
+      throw new ServeError("queue_full", err.message, { queue_depth: err.depth }, err.retryAfter);
+    throw err;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const onGone = () => ticket.cancel();
+  gone.addEventListener("abort", onGone, { once: true });
+  try {
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        ticket.cancel();
+        reject(
+          new ServeError(
+            "deadline_exceeded",
+            `not every item was judged within the deadline of ${deadlineMs} ms; finished calls are cached, so a retry is cheaper`,
+            { deadline_ms: deadlineMs },
+          ),
+        );
+      }, deadlineMs);
+    });
+    const outcomes = await Promise.race([Promise.all(ticket.results), expired]);
+    // A shared job's record carries the id and position of whichever request made it first.
+    return outcomes.map((o, i) => ({
+      ...o,
+      record: { ...o.record, item_id: rows[i]!.id, line: rows[i]!.line },
+    }));
+  } finally {
+    clearTimeout(timer);
+    gone.removeEventListener("abort", onGone);
+  }
+}
+
+/** The judge could not be reached for some item: nothing about those items is known. */
+export function judgeDown(outcomes: readonly ItemOutcome[]): ServeError | null {
+  const down = outcomes.filter((o) => o.failure?.transport);
+  if (down.length === 0) return null;
+  return new ServeError(
+    "judge_unavailable",
+    `the judge failed for ${down.length} of ${outcomes.length} items: ${down[0]!.failure!.message}`,
+    { reason: down[0]!.failure!.reason },
+    5,
+  );
+}

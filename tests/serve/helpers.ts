@@ -1,0 +1,167 @@
+/**
+ * A served test rubric: compiled into a temporary folder with its lock, a scripted judge on
+ * 127.0.0.1, and `startServer` pointed at it, so every test drives the real HTTP server and the
+ * real openai SDK end to end.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildBundle } from "../../src/bundle/build.js";
+import { writeBundle } from "../../src/bundle/file.js";
+import { lockBundles, writeLock } from "../../src/bundle/lock.js";
+import { compileSource } from "../../src/compile/index.js";
+import { createJudgeClient } from "../../src/judge/client.js";
+import { priceList } from "../../src/provider/prices.js";
+import { loadServed, lruCache, type RewardServer, type ServeOptions, startServer } from "../../src/serve/index.js";
+import { type FakeOpenAI, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { answerFor } from "../helpers/scripted-judge.js";
+
+export const RUBRIC = `rubric test.reward version 1.0.0
+input prompt "The task"
+input response "The answer", quotable
+input reference "A reference answer"
+scale 1 to 5
+criterion clear "Clear"
+  binary
+  "The answer is clear."
+  weight 1
+  evidence at least 1 quote from response
+end
+criterion correct "Correct"
+  levels 1 "wrong" 2 "partly" 3 "right" end
+  weight 2
+end
+aggregate weighted mean
+`;
+
+export const OTHER = `rubric test.other version 2.0.0
+input answer "The answer", quotable
+scale 0 to 10
+criterion ok "OK" binary "It is fine." end
+aggregate weighted mean
+`;
+
+/** Makes a folder with both rubrics compiled and locked; returns its paths. */
+export function makeBundles(): { dir: string; lock: string; bundle: string; other: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "rulers-serve-"));
+  const paths = [RUBRIC, OTHER].map((src) => {
+    const r = compileSource(src, "test.rubric");
+    if (!r.ir) throw new Error(JSON.stringify(r.diagnostics));
+    return writeBundle(join(dir, "bundles"), buildBundle(r.ir));
+  });
+  const lock = join(dir, "rulers.lock");
+  writeLock(lock, lockBundles(paths, lock));
+  writeFileSync(join(dir, "README"), "test bundles\n");
+  return {
+    dir,
+    lock,
+    bundle: paths[0]!,
+    other: paths[1]!,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Good answers (containing "good") meet every criterion at the top level; others meet none. */
+export const gradedJudge: Script = (r) => ({
+  json: answerFor(r.body, {
+    decide: (_id, values, inputs) => {
+      const good = /good/i.test(inputs.response ?? inputs.answer ?? "");
+      if (values.includes("met")) return good ? "met" : "unmet";
+      const levels = values.map(Number);
+      return good ? Math.max(...levels) : Math.min(...levels);
+    },
+  }),
+});
+
+export interface TestServer {
+  readonly server: RewardServer;
+  readonly judge: FakeOpenAI;
+  readonly url: string;
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply>;
+  get(path: string, headers?: Record<string, string>): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read the answer's JSON field by field
+  readonly json: any;
+  readonly text: string;
+}
+
+async function reply(res: Response): Promise<Reply> {
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+export async function startTestServer(
+  lock: string,
+  script: Script = gradedJudge,
+  overrides: Partial<ServeOptions> & {
+    refs?: string[];
+    calibrators?: string[];
+    judgeURL?: string;
+    /** The model the fake judge says answered. */
+    judgeModel?: string;
+  } = {},
+): Promise<TestServer> {
+  const { refs = [], calibrators = [], judgeURL, judgeModel, ...rest } = overrides;
+  const judge = await startFakeOpenAI(script, judgeModel ? { model: judgeModel } : {});
+  const served = loadServed({ lockPath: lock, refs, calibrators });
+  const server = await startServer({
+    host: "127.0.0.1",
+    port: 0,
+    served,
+    client: createJudgeClient({ baseURL: judgeURL ?? judge.baseURL, apiKey: "k", timeoutMs: 5000, maxRetries: 0 }),
+    cache: lruCache(1000),
+    models: ["judge-x"],
+    format: "json_schema",
+    maxRepairs: 1,
+    maxInputChars: 200_000,
+    prices: priceList(),
+    concurrency: 8,
+    maxQueue: 256,
+    batchWindowMs: 2,
+    maxBatch: 64,
+    maxBodyBytes: 1024 * 1024,
+    maxItems: 64,
+    deadlineMs: 10_000,
+    normalize: false,
+    shutdownGraceMs: 5000,
+    ...rest,
+  });
+  const url = server.url;
+  return {
+    server,
+    judge,
+    url,
+    post: async (path, body, headers = {}) =>
+      reply(
+        await fetch(url + path, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...headers },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        }),
+      ),
+    get: async (path, headers = {}) => reply(await fetch(url + path, { headers })),
+    close: async () => {
+      await server.close();
+      await judge.close();
+    },
+  };
+}
+
+/** The graded judge answering after `ms` milliseconds. */
+export function slowJudge(ms: number, onCall: () => void = () => {}): Script {
+  return (req) => {
+    onCall();
+    return { delayMs: ms, reply: gradedJudge(req) as never };
+  };
+}
