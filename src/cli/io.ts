@@ -1,19 +1,16 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { redactUrls } from "../util/redact.js";
 import { escapeControls } from "../util/terminal.js";
+import { RulersError } from "../util/errors.js";
 
 type Parsed<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
 >;
 
 /** An expected failure (bad flag, unreadable file): printed as one line, never as a stack. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = "CliError";
+export class CliError extends RulersError {
+  constructor(message: string, exitCode = 1) {
+    super(message, { code: "usage", exitCode });
   }
 }
 

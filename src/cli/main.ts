@@ -2,6 +2,7 @@
  * The `rulers` command: a thin dispatcher. Each command lives in its own file under commands/
  * and is loaded on demand, so `rulers fmt` never pays for the judge's dependencies.
  */
+import { RulersError } from "../util/errors.js";
 import { CliError, systemErrorMessage, writeErr } from "./io.js";
 
 export interface Command {
@@ -109,8 +110,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof CliError) {
-      if (err.exitCode === 0 && err.message === "") return 0;
+    // Every expected refusal is a RulersError with a stable code: one line, never a stack.
+    if (err instanceof RulersError) {
+      if (err instanceof CliError && err.exitCode === 0 && err.message === "") return 0;
       writeErr(`rulers ${name}: ${err.message}`);
       return err.exitCode;
     }
