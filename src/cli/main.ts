@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   lsp: () => import("./commands/lsp.js"),
   review: () => import("./commands/review.js"),
   serve: () => import("./commands/serve.js"),
+  export: () => import("./commands/export.js"),
 };
 
 // Listed here rather than read from each module, so `rulers --help` loads nothing.
@@ -59,6 +60,7 @@ const SUMMARIES: Record<string, string> = {
   lsp: "the rubric language server for editors (LSP over stdio)",
   review: "a local web app to label items and gather the human labels calibration needs",
   serve: "serve locked bundles as a reward server for RL trainers",
+  export: "write a promptfoo config or an Inspect scorer that asks what the bundle asks",
 };
 
 function usage(): string {
