@@ -53,7 +53,8 @@ export interface VerifyTargets {
 export function verify(targets: VerifyTargets): Verified[] {
   const key = targets.publicKeyPem !== undefined ? { publicKeyPem: targets.publicKeyPem } : {};
   const lock = targets.lock !== undefined ? readLock(targets.lock) : undefined;
-  if (targets.paths?.length) return targets.paths.map((p) => verifyBundleFile(p, { ...key, ...(lock ? { lock } : {}) }));
+  if (targets.paths?.length)
+    return targets.paths.map((p) => verifyBundleFile(p, { ...key, ...(lock ? { lock } : {}) }));
   if (!lock || targets.lock === undefined)
     throw new RulersError("give bundle paths or a lock file to verify", { code: "usage" });
   return verifyLock(lock, targets.lock, key);

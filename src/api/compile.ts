@@ -49,6 +49,8 @@ export function compile(input: CompileInput, opts: CompileOptions = {}): Compile
     items = c.items;
   }
   const bundle = r.ir && !hasErrors(diagnostics) ? buildBundle(r.ir, items) : null;
-  const messages = diagnostics.map((d) => formatDiagnostic(d, d.file !== undefined ? r.sources.get(d.file) : undefined));
+  const messages = diagnostics.map((d) =>
+    formatDiagnostic(d, d.file !== undefined ? r.sources.get(d.file) : undefined),
+  );
   return { bundle, ir: bundle ? r.ir : null, diagnostics, partHash: r.partHash, messages };
 }
