@@ -7,8 +7,8 @@
 import type { Bundle } from "../bundle/types.js";
 import { type Calibrator, calibrate, checkCompatible, readCalibrator } from "../calibrate/index.js";
 import { type RunSummary, runJudge } from "../execute/index.js";
-import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/index.js";
 import { Budget } from "../judge/budget.js";
+import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/index.js";
 import type { AnswerFormat, Guided, ProviderName } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
 import { RulersError } from "../util/errors.js";

@@ -5,8 +5,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { parseStrictJson } from "../util/strict-json.js";
 import { RulersError } from "../util/errors.js";
+import { parseStrictJson } from "../util/strict-json.js";
 import { sha256Hex } from "./hash.js";
 import type { Bundle } from "./types.js";
 

@@ -1,7 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { RulersError } from "../util/errors.js";
 import { redactUrls } from "../util/redact.js";
 import { escapeControls } from "../util/terminal.js";
-import { RulersError } from "../util/errors.js";
 
 type Parsed<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>

@@ -8,10 +8,13 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { answerFor } from "../helpers/scripted-judge.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "rulers-pack-"));
 const project = join(dir, "project");
+let judgeServer: FakeOpenAI;
 const run = (cmd: string, args: string[], cwd = project) =>
   execFileSync(cmd, args, {
     cwd,
@@ -20,7 +23,8 @@ const run = (cmd: string, args: string[], cwd = project) =>
     env: { ...process.env, CI: "" },
   });
 
-beforeAll(() => {
+beforeAll(async () => {
+  judgeServer = await startFakeOpenAI((r) => ({ json: answerFor(r.body) }));
   run("npm", ["pack", "--silent", "--pack-destination", dir], root);
   const tarball = readdirSync(dir).find((f) => f.endsWith(".tgz"))!;
   run("mkdir", ["-p", project], dir);
@@ -28,7 +32,10 @@ beforeAll(() => {
   run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", join(dir, tarball)]);
 }, 240_000);
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }), 60_000);
+afterAll(async () => {
+  await judgeServer?.close();
+  rmSync(dir, { recursive: true, force: true });
+}, 60_000);
 
 describe("the packed tarball", () => {
   it("ships the built CLI, the library and the grammar, and no sources or tests", () => {
@@ -66,5 +73,32 @@ describe("the packed tarball", () => {
     expect(cli).toContain(api.hash);
     expect(api.errors).toBeGreaterThan(0);
     expect(api.base).toBe("function");
+  });
+
+  it("judges two rows through the library against a local judge", async () => {
+    writeFileSync(
+      join(project, "judge.mjs"),
+      `import { judge, loadBundle } from "rulers";
+       const bundle = loadBundle(${JSON.stringify(join(root, "bundles/asap.persuasive-essay/1.0.0/bundle.json"))});
+       const rows = [
+         { id: "a", prompt: "Argue.", essay: "Libraries should keep every book." },
+         { id: "b", prompt: "Argue.", essay: "Censorship harms readers." },
+       ];
+       const out = [];
+       const run = judge(bundle, rows, { model: "m", baseURL: process.argv[2], apiKey: "k", onWarning: () => {} });
+       for await (const r of run) out.push({ id: r.item_id, score: r.raw_score, hash: r.bundle.hash, error: r.error ?? null });
+       console.log(JSON.stringify(out));`,
+    );
+    const { execFile } = await import("node:child_process");
+    const stdout = await new Promise<string>((res, rej) =>
+      execFile("node", ["judge.mjs", judgeServer.baseURL], { cwd: project }, (err, out) => (err ? rej(err) : res(out))),
+    );
+    const records = JSON.parse(stdout);
+    expect(records.map((r: { id: string }) => r.id)).toEqual(["a", "b"]);
+    for (const r of records) {
+      expect(r.error).toBeNull();
+      expect(typeof r.score).toBe("number");
+      expect(r.hash).toMatch(/^sha256:/);
+    }
   });
 });
