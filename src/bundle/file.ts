@@ -3,19 +3,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
+import { RulersError } from "../util/errors.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { contentHash } from "./hash.js";
 import { ItemCriterionSchema, RubricIRSchema } from "./ir-schema.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
-export class BundleError extends Error {
+export class BundleError extends RulersError {
   constructor(
     readonly path: string,
     readonly kind: "unreadable" | "not-json" | "bad-shape" | "unknown-format",
     message: string,
   ) {
-    super(`${path}: ${message}`);
+    super(`${path}: ${message}`, { code: "bundle" });
     this.name = "BundleError";
   }
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
+import { RulersError } from "../util/errors.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { BundleError, bundleIntact, bundlePath, readBundle } from "./file.js";
@@ -40,11 +41,11 @@ const LockSchema = z.object({
 });
 
 /** One line per problem, so a command can print them all rather than the first. */
-export class LockError extends Error {
+export class LockError extends RulersError {
   readonly problems: readonly string[];
   constructor(problems: string | readonly string[]) {
     const list = typeof problems === "string" ? [problems] : problems;
-    super(list.join("\n"));
+    super(list.join("\n"), { code: "lock" });
     this.name = "LockError";
     this.problems = list;
   }

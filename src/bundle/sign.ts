@@ -5,6 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { RulersError } from "../util/errors.js";
 import { parseStrictJson } from "../util/strict-json.js";
 import { sha256Hex } from "./hash.js";
 import type { Bundle } from "./types.js";
@@ -20,9 +21,9 @@ export interface Signature {
 }
 
 /** A key that cannot be used, or a signature file that cannot be read. */
-export class SignError extends Error {
+export class SignError extends RulersError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: "signature" });
     this.name = "SignError";
   }
 }

@@ -5,9 +5,12 @@
 import { readFileSync } from "node:fs";
 import { parse as parseCsv } from "csv-parse/sync";
 import { eachRecord, FailureTally, isScored, RecordError, type RunRecord } from "../record/index.js";
+import { RulersError } from "../util/errors.js";
 import { parseJsonl } from "../util/jsonl.js";
 
-export class DataError extends Error {}
+export class DataError extends RulersError {
+  override readonly code: string = "data";
+}
 
 export interface RunItem {
   readonly item_id: string;

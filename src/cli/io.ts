@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { RulersError } from "../util/errors.js";
 import { redactUrls } from "../util/redact.js";
 import { escapeControls } from "../util/terminal.js";
 
@@ -7,13 +8,9 @@ type Parsed<O extends Options> = ReturnType<
 >;
 
 /** An expected failure (bad flag, unreadable file): printed as one line, never as a stack. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = "CliError";
+export class CliError extends RulersError {
+  constructor(message: string, exitCode = 1) {
+    super(message, { code: "usage", exitCode });
   }
 }
 

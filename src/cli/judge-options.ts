@@ -1,33 +1,12 @@
 /**
- * The options every command that talks to (or prices) a judge shares: which provider, how the
- * answer is constrained, what the model accepts, reasoning overrides, and prices. Everything is
- * checked here, before any call: a setting a model rejects, a schema the provider cannot
- * express, a price that is missing.
+ * The flags every command that talks to (or prices) a judge shares. What they mean, and every
+ * check on them, lives in the library (api/judge-setup.ts); here they are only named and printed.
  */
+
+import { type ProviderSetup, providerSetup as setupFor, warnUnpriced as warnUnpricedTo } from "../api/judge-setup.js";
 import type { Bundle } from "../bundle/types.js";
-import { REASONING_EFFORTS } from "../compile/rules/setting-values.js";
-import { requestSchema } from "../judge/answer.js";
-import {
-  type AnswerFormat,
-  CapabilitiesError,
-  type CapabilityTable,
-  capabilityTable,
-  checkSettings,
-  GUIDED,
-  type Guided,
-  inferProvider,
-  PROVIDERS,
-  type PriceList,
-  PricesError,
-  type ProviderName,
-  priceList,
-  readCapabilities,
-  readPrices,
-  SchemaDialectError,
-  type SchemaNote,
-  translateSchema,
-} from "../provider/index.js";
-import { CliError, writeErr } from "./io.js";
+import type { PriceList } from "../provider/index.js";
+import { writeErr } from "./io.js";
 
 export const PROVIDER_OPTIONS = {
   provider: { type: "string" },
@@ -47,149 +26,16 @@ export const PROVIDER_HELP = `  --provider P         openai | anthropic | gemini
   --reasoning-budget N override the rubric's reasoning token budget, or \`off\`
   --prices FILE        prices per million tokens, in front of the shipped list`;
 
-export interface ProviderSetup {
-  readonly provider: ProviderName;
-  readonly format: AnswerFormat;
-  readonly guided: Guided | undefined;
-  readonly capabilities: CapabilityTable;
-  readonly reasoning_effort: string | undefined;
-  readonly reasoning_budget: number | undefined;
-  readonly overrides: Record<string, unknown>;
-  readonly prices: PriceList;
-}
+export type { ProviderSetup };
 
-type Values = Record<string, unknown>;
-
-export function providerSetup(values: Values, bundle: Bundle, models: readonly string[]): ProviderSetup {
-  const ir = bundle.body.rubric;
-  const baseURL = values["base-url"] as string | undefined;
-  const p = values.provider as string | undefined;
-  if (p !== undefined && !PROVIDERS.includes(p as ProviderName))
-    throw new CliError(`\`--provider\` must be one of ${PROVIDERS.join(", ")}, got \`${p}\``);
-  const provider = (p as ProviderName | undefined) ?? inferProvider(baseURL, models[0]);
-  if (p === undefined && baseURL === undefined) {
-    // One run talks to one provider: a panel across providers is judged one provider at a time.
-    const others = models.filter((m) => inferProvider(undefined, m) !== provider);
-    if (others.length)
-      throw new CliError(
-        `the models belong to different providers (${models.map((m) => `\`${m}\` → ${inferProvider(undefined, m)}`).join(", ")}); a run talks to one provider: judge each provider's models in its own run, or give --provider and --base-url for a gateway that serves them all`,
-      );
-  }
-  let capabilities: CapabilityTable;
-  let prices: PriceList;
-  try {
-    capabilities = capabilityTable(values.capabilities ? readCapabilities(values.capabilities as string) : []);
-    prices = values.prices ? readPrices(values.prices as string) : priceList();
-  } catch (err) {
-    if (err instanceof CapabilitiesError || err instanceof PricesError) throw new CliError(err.message);
-    throw err;
-  }
-  const f = values.format as string | undefined;
-  if (f !== undefined && f !== "json_schema" && f !== "tools" && f !== "json")
-    throw new CliError(`\`--format\` must be json_schema, tools or json, got \`${f}\``);
-  // Without --format, the model's best way (a forced tool call for models without native schemas).
-  const kind = capabilities.lookup(models[0] ?? "").structured;
-  const format: AnswerFormat =
-    (f as AnswerFormat | undefined) ?? (kind === "tools" ? "tools" : kind === "json" ? "json" : "json_schema");
-  const g = values.guided as string | undefined;
-  if (g !== undefined && !GUIDED.includes(g as Guided))
-    throw new CliError(`\`--guided\` must be one of ${GUIDED.join(", ")}, got \`${g}\``);
-  if (g !== undefined && provider !== "openai-compatible")
-    throw new CliError(`\`--guided ${g}\` is for OpenAI-compatible servers; this run talks to ${provider}`);
-
-  const overrides: Record<string, unknown> = {};
-  let effort = ir.judge.reasoning_effort;
-  let effortFrom = "the rubric's judge block";
-  const e = values["reasoning-effort"] as string | undefined;
-  if (e !== undefined) {
-    if (e !== "off" && !REASONING_EFFORTS.includes(e))
-      throw new CliError(`\`--reasoning-effort\` must be off or one of ${REASONING_EFFORTS.join(", ")}, got \`${e}\``);
-    effort = e === "off" ? undefined : e;
-    effortFrom = "--reasoning-effort";
-    if (effort !== ir.judge.reasoning_effort) overrides.reasoning_effort = effort ?? null;
-  }
-  let budget = ir.judge.reasoning_budget;
-  let budgetFrom = "the rubric's judge block";
-  const b = values["reasoning-budget"] as string | undefined;
-  if (b !== undefined) {
-    const n = Number(b);
-    if (b !== "off" && !(Number.isInteger(n) && n >= 1))
-      throw new CliError(`\`--reasoning-budget\` must be off or a positive whole number of tokens, got \`${b}\``);
-    budget = b === "off" ? undefined : n;
-    budgetFrom = "--reasoning-budget";
-    if (budget !== ir.judge.reasoning_budget) overrides.reasoning_budget = budget ?? null;
-  }
-  const problems = models.flatMap((m) =>
-    checkSettings(capabilities, m, {
-      reasoning_effort: effort,
-      reasoning_budget: budget,
-      effortFrom,
-      budgetFrom,
-    }),
-  );
-  if (problems.length) throw new CliError(problems.join("\n"));
-  for (const m of models) {
-    if (!capabilities.lookup(m).temperature && ir.judge.temperature !== 0)
-      writeErr(
-        `note: model \`${m}\` takes no temperature; the rubric's temperature ${ir.judge.temperature} is not sent`,
-      );
-  }
-  checkSchema(bundle, provider, format, models, capabilities);
-  return {
-    provider,
-    format,
-    guided: g as Guided | undefined,
-    capabilities,
-    reasoning_effort: effort,
-    reasoning_budget: budget,
-    overrides,
-    prices,
-  };
-}
-
-/** The bundle's schema in the provider's dialect, before any call: refused with its path, or loosened with a note. */
-function checkSchema(
+export function providerSetup(
+  values: Record<string, unknown>,
   bundle: Bundle,
-  provider: ProviderName,
-  format: AnswerFormat,
   models: readonly string[],
-  capabilities: CapabilityTable,
-): void {
-  if (format === "json") return;
-  const schema = requestSchema(bundle.body.answer_schema, bundle.body.rubric);
-  const dialects = new Set(
-    models.map((m) =>
-      provider === "anthropic"
-        ? "anthropic"
-        : provider === "gemini"
-          ? format === "json_schema" && capabilities.lookup(m).structured === "openapi"
-            ? "gemini-openapi"
-            : "gemini"
-          : "openai",
-    ),
-  );
-  for (const d of dialects) {
-    let loosened: readonly SchemaNote[];
-    try {
-      loosened = translateSchema(schema, d as never).loosened;
-    } catch (err) {
-      if (err instanceof SchemaDialectError) throw new CliError(err.message);
-      throw err;
-    }
-    const where = [...new Set(loosened.map((l) => `\`${l.keyword}\` at ${l.path}`))];
-    if (where.length)
-      writeErr(
-        `note: the provider does not enforce ${where.slice(0, 5).join(", ")} while decoding; answers are still validated against the bundle's schema`,
-      );
-  }
+): ProviderSetup {
+  return setupFor(values, bundle, models, writeErr);
 }
 
-/** Models without a price: warned once; their records carry cost_usd null. */
 export function warnUnpriced(prices: PriceList, models: readonly string[], pricesPath: string | undefined): string[] {
-  const missing = models.filter((m) => prices.lookup(m) === null);
-  for (const m of missing)
-    writeErr(
-      `warning: no price for model \`${m}\` in ${pricesPath ?? `the shipped list (${prices.date})`}; its cost is recorded as null (add it with --prices)`,
-    );
-  return missing;
+  return warnUnpricedTo(prices, models, pricesPath, writeErr);
 }

@@ -2,6 +2,7 @@
  * The `rulers` command: a thin dispatcher. Each command lives in its own file under commands/
  * and is loaded on demand, so `rulers fmt` never pays for the judge's dependencies.
  */
+import { RulersError } from "../util/errors.js";
 import { CliError, systemErrorMessage, writeErr } from "./io.js";
 
 export interface Command {
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   lsp: () => import("./commands/lsp.js"),
   review: () => import("./commands/review.js"),
   serve: () => import("./commands/serve.js"),
+  export: () => import("./commands/export.js"),
 };
 
 // Listed here rather than read from each module, so `rulers --help` loads nothing.
@@ -58,6 +60,7 @@ const SUMMARIES: Record<string, string> = {
   lsp: "the rubric language server for editors (LSP over stdio)",
   review: "a local web app to label items and gather the human labels calibration needs",
   serve: "serve locked bundles as a reward server for RL trainers",
+  export: "write a promptfoo config or an Inspect scorer that asks what the bundle asks",
 };
 
 function usage(): string {
@@ -109,8 +112,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof CliError) {
-      if (err.exitCode === 0 && err.message === "") return 0;
+    // Every expected refusal is a RulersError with a stable code: one line, never a stack.
+    if (err instanceof RulersError) {
+      if (err instanceof CliError && err.exitCode === 0 && err.message === "") return 0;
       writeErr(`rulers ${name}: ${err.message}`);
       return err.exitCode;
     }

@@ -2,6 +2,7 @@
  * One shape for every problem any stage reports. Offsets are stored; line and column are
  * computed only when a diagnostic is printed, so stages never have to agree on a line table.
  */
+import { RulersError } from "../util/errors.js";
 export type Severity = "error" | "warning";
 
 /** Half-open character range [start, end) in one source file. */
@@ -34,10 +35,10 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
 }
 
 /** Thrown by stages that cannot go on; carries the diagnostics that explain why. */
-export class DiagnosticError extends Error {
+export class DiagnosticError extends RulersError {
   readonly diagnostics: readonly Diagnostic[];
   constructor(diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map((d) => d.message).join("; "));
+    super(diagnostics.map((d) => d.message).join("; "), { code: "diagnostics" });
     this.name = "DiagnosticError";
     this.diagnostics = diagnostics;
   }

@@ -9,9 +9,11 @@
  *   when they carry none).
  * The direction of a flip is the sign of (candidate − base): up / toward A is +1.
  */
+import { RulersError } from "../util/errors.js";
 export type Rec = Record<string, unknown> & { readonly item_id: string };
 
-export class DriftError extends Error {
+export class DriftError extends RulersError {
+  override readonly code: string = "drift";
   override readonly name = "DriftError";
 }
 

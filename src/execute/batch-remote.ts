@@ -7,6 +7,7 @@
  */
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "../util/atomic.js";
+import { RulersError } from "../util/errors.js";
 
 export type BatchProvider = "openai" | "anthropic";
 
@@ -44,7 +45,9 @@ export interface BatchStatus {
   readonly counts: { total: number; succeeded: number; failed: number };
 }
 
-export class BatchStateError extends Error {}
+export class BatchStateError extends RulersError {
+  override readonly code: string = "batch_state";
+}
 
 export function readState(path: string): BatchState {
   if (!existsSync(path)) throw new BatchStateError(`no batch state at \`${path}\`; \`rulers batch submit\` writes it`);

@@ -48,6 +48,7 @@ import {
   unswap,
 } from "../score/index.js";
 import { sha256Hex } from "../util/canonical.js";
+import { RulersError } from "../util/errors.js";
 
 export interface JudgeSettings {
   readonly models: readonly string[];
@@ -187,7 +188,9 @@ export interface RunStats {
 }
 
 /** A problem with the row itself: reported with its line, never sent to the judge. */
-export class RowError extends Error {}
+export class RowError extends RulersError {
+  override readonly code: string = "row";
+}
 
 export function rowInputs(
   ir: RubricIR,

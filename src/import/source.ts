@@ -3,6 +3,7 @@
  * re-prints them, so every imported source is in the canonical layout and known to parse.
  */
 import { parseRubric, printRubric, printText } from "../syntax/index.js";
+import { RulersError } from "../util/errors.js";
 
 export interface ImportWarning {
   /** Where in the input: `row 3`, `line 12`, `tests[2].assert[0]`. */
@@ -25,7 +26,9 @@ export interface ImportResult {
   readonly errors: ImportWarning[];
 }
 
-export class ImportError extends Error {}
+export class ImportError extends RulersError {
+  override readonly code: string = "import";
+}
 
 export function text(value: string, depth = 0): string {
   return printText(value.replace(/\r\n?/g, "\n").trim(), depth);

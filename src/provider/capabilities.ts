@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { RulersError } from "../util/errors.js";
 import { DEFAULT_CAPABILITIES } from "./capabilities-data.js";
 
 export interface ModelCapabilities {
@@ -34,7 +35,9 @@ const Entry = z
   })
   .strict();
 
-export class CapabilitiesError extends Error {}
+export class CapabilitiesError extends RulersError {
+  override readonly code: string = "capabilities";
+}
 
 export interface CapabilityTable {
   lookup(model: string): ModelCapabilities;

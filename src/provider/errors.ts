@@ -2,6 +2,7 @@
  * The one error a judge call can end with, whatever the provider: what went wrong in words a
  * user can act on, whether trying again may help, and whether the run should stop.
  */
+import { RulersError } from "../util/errors.js";
 import { redactUrls } from "../util/redact.js";
 
 export type JudgeErrorKind =
@@ -23,7 +24,7 @@ export interface JudgeCallErrorDetails {
   readonly fatal?: boolean;
 }
 
-export class JudgeCallError extends Error {
+export class JudgeCallError extends RulersError {
   readonly retryable: boolean;
   readonly attempts: number;
   private readonly stops: boolean;
@@ -34,8 +35,7 @@ export class JudgeCallError extends Error {
     details: JudgeCallErrorDetails = {},
   ) {
     // These messages reach records and stderr: no credentials from --base-url or a server's echo.
-    super(redactUrls(message));
-    this.name = "JudgeCallError";
+    super(redactUrls(message), { code: `judge_${kind}` });
     this.retryable =
       details.retryable ?? (kind === "rate_limit" || kind === "server" || kind === "timeout" || kind === "connection");
     this.attempts = details.attempts ?? 1;

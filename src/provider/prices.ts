@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { RulersError } from "../util/errors.js";
 import { DEFAULT_PRICES, PRICES_DATE } from "./prices-data.js";
 import type { Usage } from "./types.js";
 
@@ -35,7 +36,9 @@ const Price = z
   .strict();
 const File = z.object({ date: z.string().min(1), prices: z.array(z.unknown()) }).strict();
 
-export class PricesError extends Error {}
+export class PricesError extends RulersError {
+  override readonly code: string = "prices";
+}
 
 export function priceList(extra: readonly ModelPrice[] = [], date?: string): PriceList {
   const byName = new Map<string, ModelPrice>();

@@ -5,6 +5,7 @@
  * guarantee), while a structure it cannot express at all is an error that names the keyword and
  * where it is, before any call is made.
  */
+import { RulersError } from "../util/errors.js";
 
 type Schema = Record<string, unknown>;
 
@@ -29,7 +30,8 @@ const DIALECT_NAME: Record<Dialect, string> = {
   "gemini-openapi": "Gemini responseSchema (OpenAPI subset)",
 };
 
-export class SchemaDialectError extends Error {
+export class SchemaDialectError extends RulersError {
+  override readonly code: string = "schema_dialect";
   constructor(
     readonly dialect: Dialect,
     readonly problems: readonly (SchemaNote & { why: string })[],

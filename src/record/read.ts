@@ -5,10 +5,12 @@
  * item id, or records come from different bundles.
  */
 import type { z } from "zod";
+import { RulersError } from "../util/errors.js";
 import { eachLine } from "../util/jsonl.js";
 import { type RunRecord, RunRecordSchema } from "./schema.js";
 
-export class RecordError extends Error {
+export class RecordError extends RulersError {
+  override readonly code: string = "record";
   override readonly name = "RecordError";
 }
 

@@ -16,7 +16,7 @@ import {
 } from "../calibrate/index.js";
 import { contentHash } from "../util/canonical.js";
 
-type Rec = Record<string, unknown> & { item_id: string };
+export type Rec = Record<string, unknown> & { item_id: string };
 
 export interface CriterionSummary {
   readonly id: string;

@@ -7,6 +7,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
+import { RulersError } from "../util/errors.js";
 
 const require = createRequire(import.meta.url);
 const FONT_DIR = join(dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
@@ -15,7 +16,8 @@ const FONTS = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"
 /** Dark text on white, as the HTML report's light theme draws it: PNGs go into papers, which print on white. */
 const INK = "#1d1d1f";
 
-export class PngError extends Error {
+export class PngError extends RulersError {
+  override readonly code: string = "png";
   constructor(message: string) {
     super(message);
     this.name = "PngError";

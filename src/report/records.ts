@@ -4,10 +4,13 @@
  * (the report shows them) and counted per reason in `failures` when one is given.
  */
 import { eachRecord, type FailureTally, isScored, RecordError } from "../record/index.js";
+import { RulersError } from "../util/errors.js";
 
 export type RunRecordLike = Record<string, unknown> & { item_id: string };
 
-export class RunFileError extends Error {}
+export class RunFileError extends RulersError {
+  override readonly code: string = "run_file";
+}
 
 export function readRunRecords(path: string, failures?: FailureTally): RunRecordLike[] {
   const out: RunRecordLike[] = [];

@@ -6,8 +6,11 @@
 
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
+import { RulersError } from "../util/errors.js";
 
-export class LockError extends Error {}
+export class LockError extends RulersError {
+  override readonly code: string = "review_lock";
+}
 
 interface Holder {
   pid: number;

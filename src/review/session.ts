@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { readLabels } from "../calibrate/index.js";
+import { RulersError } from "../util/errors.js";
 import { rowId } from "../util/jsonl.js";
 import { Journal, type LabelEntry, replayJournal } from "./journal.js";
 import { labelsText, latestLabels, writeLabelsDurably } from "./labels-file.js";
@@ -15,7 +16,9 @@ import { order, type SampleMode } from "./sampling.js";
 import { checkLabel, type ReviewScale, scaleValues } from "./scale.js";
 import { summarise } from "./summary.js";
 
-export class ReviewError extends Error {}
+export class ReviewError extends RulersError {
+  override readonly code: string = "review";
+}
 
 export interface ItemSummary {
   readonly id: string;

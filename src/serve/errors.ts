@@ -3,6 +3,7 @@
  * travels with, and a message a person can act on. Codes never change meaning once published
  * (docs/serve.md lists them); messages may be reworded.
  */
+import { RulersError } from "../util/errors.js";
 
 export const ERROR_STATUS = {
   invalid_json: 400,
@@ -28,16 +29,16 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export class ServeError extends Error {
+export class ServeError extends RulersError {
   readonly status: number;
   constructor(
-    readonly code: ErrorCode,
+    override readonly code: ErrorCode,
     message: string,
     readonly details: Record<string, unknown> = {},
     /** Seconds a client should wait before trying again (sent as `Retry-After`). */
     readonly retryAfter?: number,
   ) {
-    super(message);
+    super(message, { code });
     this.name = "ServeError";
     this.status = ERROR_STATUS[code];
   }
@@ -55,7 +56,8 @@ export class ServeError extends Error {
 }
 
 /** A problem with how the server was started (a flag, a file): reported before it listens. */
-export class ConfigError extends Error {
+export class ConfigError extends RulersError {
+  override readonly code: string = "serve_config";
   constructor(message: string) {
     super(message);
     this.name = "ConfigError";

@@ -1,0 +1,52 @@
+/**
+ * Calibration, agreement, diff, drift and reports from code: the functions behind `rulers
+ * calibrate`, `apply`, `agree`, `diff`, `drift` and `report`, on records already in memory
+ * (from `judge()` or `readRecords`).
+ */
+
+import { readBundle } from "../bundle/file.js";
+import type { Bundle } from "../bundle/types.js";
+import { type Calibrator, calibrate, checkCompatible } from "../calibrate/index.js";
+import { compileFile } from "../compile/index.js";
+import type { RubricIR } from "../compile/ir.js";
+import { hasErrors } from "../diagnostics/index.js";
+import { diffRubrics, type RubricDiff } from "../drift/index.js";
+import type { RunRecord } from "../record/index.js";
+import { RulersError } from "../util/errors.js";
+
+/**
+ * A record with `calibrated_score` added, or the record unchanged (with the reason) when the
+ * calibrator was fitted for another bundle or judge model, or the record has no score.
+ */
+export function applyCalibrator(cal: Calibrator, record: RunRecord): { record: RunRecord; skipped: string | null } {
+  if (typeof record.raw_score !== "number") return { record, skipped: "the record has no raw score" };
+  const problem = checkCompatible(cal, record);
+  if (problem) return { record, skipped: problem };
+  return { record: { ...record, calibrated_score: calibrate(cal, record), calibrator: cal.hash }, skipped: null };
+}
+
+function irOf(x: string | Bundle | RubricIR): { ir: RubricIR; source?: string } {
+  if (typeof x !== "string") return { ir: "body" in x ? x.body.rubric : x };
+  if (x.endsWith(".json")) return { ir: readBundle(x).body.rubric };
+  const r = compileFile(x);
+  if (!r.ir || hasErrors(r.diagnostics))
+    throw new RulersError(
+      `\`${x}\` does not compile (${r.diagnostics.length} diagnostics); fix it or give its bundle`,
+      {
+        code: "diagnostics",
+      },
+    );
+  const source = r.sources.get(x);
+  return { ir: r.ir, ...(source !== undefined ? { source } : {}) };
+}
+
+/**
+ * The semantic diff of two rubric versions (each a `.rubric` path, a bundle.json path, a bundle
+ * or an IR): criteria added, removed, renamed and re-weighted, every changed field, and risk
+ * findings with a summary verdict.
+ */
+export function diff(a: string | Bundle | RubricIR, b: string | Bundle | RubricIR): RubricDiff {
+  const before = irOf(a);
+  const after = irOf(b);
+  return diffRubrics(before.ir, after.ir, after.source !== undefined ? { newSource: after.source } : {});
+}

@@ -1,0 +1,80 @@
+/**
+ * The rulers library: the same locked judging the CLI runs, from code.
+ *
+ * ```ts
+ * import { compile, judge, loadBundle } from "rulers";
+ *
+ * const bundle = loadBundle("asap.persuasive-essay@1.0.0", { lock: "rulers.lock" });
+ * for await (const record of judge(bundle, rows, { model: "gpt-4o-mini" })) {
+ *   console.log(record.item_id, record.raw_score, record.error ?? "");
+ * }
+ * ```
+ * @packageDocumentation
+ */
+export { applyCalibrator, diff } from "./api/analysis.js";
+export { BundleRefusedError, type LoadOptions, loadBundle, type VerifyTargets, verify } from "./api/bundles.js";
+export { type Compiled, type CompileInput, type CompileOptions, compile } from "./api/compile.js";
+export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, exportBundle } from "./api/export.js";
+export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
+export type { Lock, LockEntry } from "./bundle/lock.js";
+export type { Bundle, BundleBody, PromptTemplates } from "./bundle/types.js";
+export type { Problem as VerifyProblem, ProblemKind, Verified } from "./bundle/verify.js";
+export type { MetricWithCi } from "./calibrate/agreement.js";
+// Types that the functions above take or return, so the reference documents every shape.
+export type { RunRead } from "./calibrate/data.js";
+export {
+  type AgreementOptions,
+  type AgreementReport,
+  agreement,
+  type Calibrator,
+  type CalibratorBody,
+  fitCalibrator,
+  type HumanScale,
+  type Joined,
+  join,
+  METHODS,
+  type Method,
+  type RunItem,
+  readCalibrator,
+  readLabels,
+  readRun,
+  serializeCalibrator,
+} from "./calibrate/index.js";
+export type { LinearModel } from "./calibrate/linear.js";
+export type { CalibrationMap } from "./calibrate/maps.js";
+export type { MetricName } from "./calibrate/metrics.js";
+export type * from "./compile/ir.js";
+export type { Diagnostic, Severity, Span } from "./diagnostics/index.js";
+export type { AttributeDrift, Lean } from "./drift/attributes.js";
+export type { FlippedItem } from "./drift/behaviour.js";
+export type { CriterionDiff, DiffStatus, FieldChange, PartDiff } from "./drift/diff.js";
+export type { FeatureFinding, ResponseFeatures } from "./drift/features.js";
+export { compareRuns as drift, type DriftOptions, type DriftReport, type RubricDiff } from "./drift/index.js";
+export type { MeaningKind } from "./drift/meaning.js";
+export type { Rec as DriftRecord } from "./drift/records.js";
+export type { Finding, RiskLevel, RiskPattern } from "./drift/risk.js";
+export type { SliceStats } from "./drift/slices.js";
+export type { TextChange } from "./drift/text.js";
+export type { RunSummary } from "./execute/index.js";
+export type { Cache } from "./judge/cache.js";
+export type { AnswerFormat, Completion, Guided, ProviderName, Usage } from "./provider/types.js";
+export {
+  type CriterionRecord,
+  type EvidenceRecord,
+  RecordError,
+  type RunRecord,
+  RunRecordSchema,
+  readRecords,
+} from "./record/index.js";
+export type { LineRecord, ReadOptions } from "./record/read.js";
+export { FailureTally } from "./record/read.js";
+export { CriterionRecordSchema, EvidenceSchema } from "./record/schema.js";
+export type {
+  CriterionSummary,
+  PairwiseSummary,
+  Rec as ReportRecord,
+  ReportItem,
+  SliceRate,
+} from "./report/data.js";
+export { buildReport, type ReportData, type ReportInputs, renderHtml } from "./report/index.js";
+export { isRulersError, RulersError } from "./util/errors.js";
