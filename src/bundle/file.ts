@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { contentHash } from "./hash.js";
@@ -90,7 +90,7 @@ export function readBundle(path: string): Bundle {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoOf(err);
     throw new BundleError(
       path,
       "unreadable",

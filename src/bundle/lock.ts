@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { BundleError, bundleIntact, bundlePath, readBundle } from "./file.js";
@@ -58,7 +58,7 @@ export function readLock(path: string): Lock {
   } catch (err) {
     if (err instanceof StrictJsonError)
       throw new LockError(`${path}: not valid JSON at line ${err.line} column ${err.column}: ${err.reason}`);
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoOf(err);
     throw new LockError(
       `${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : `cannot read (${code ?? (err as Error).message})`}`,
     );

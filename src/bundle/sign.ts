@@ -5,7 +5,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 import { parseStrictJson } from "../util/strict-json.js";
 import { sha256Hex } from "./hash.js";
 import type { Bundle } from "./types.js";
@@ -126,7 +126,7 @@ export function readSignature(path: string): Signature {
   try {
     json = parseStrictJson(readFileSync(path, "utf8"));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoOf(err);
     throw new SignError(
       `${path}: ${code === "ENOENT" ? "no such signature file" : code ? `cannot read (${code})` : "not valid JSON"}`,
     );

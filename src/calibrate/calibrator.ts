@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { contentHash, prettyCanonicalJson } from "../util/canonical.js";
+import { errnoOf } from "../util/errors.js";
 import { type HumanScale, snap } from "./categories.js";
 import { DataError, type FeatureSet, featuresOf, type Joined } from "./data.js";
 import { fitLinear, type LinearModel, predictLinear } from "./linear.js";
@@ -145,9 +146,7 @@ export function readCalibrator(path: string): Calibrator {
   try {
     json = JSON.parse(readFileSync(path, "utf8")) as Calibrator;
   } catch (err) {
-    throw new DataError(
-      `cannot read calibrator \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
+    throw new DataError(`cannot read calibrator \`${path}\` (${errnoOf(err) ?? (err as Error).message})`);
   }
   if (!json || typeof json !== "object" || json.body?.format !== CALIBRATOR_FORMAT)
     throw new DataError(`\`${path}\` is not a rulers calibrator`);

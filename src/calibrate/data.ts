@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parse as parseCsv } from "csv-parse/sync";
 import { eachRecord, FailureTally, isScored, RecordError, type RunRecord } from "../record/index.js";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 import { parseJsonl } from "../util/jsonl.js";
 
 export class DataError extends RulersError {
@@ -57,9 +57,7 @@ export function readLabels(path: string, opts: { kind?: "number" | "any" } = {})
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new DataError(
-      `cannot read labels \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
-    );
+    throw new DataError(`cannot read labels \`${path}\` (${errnoOf(err) ?? (err as Error).message})`);
   }
   const labels = new Map<string, number | string>();
   const add = (id: unknown, label: unknown, line: number) => {

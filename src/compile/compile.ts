@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { type Diagnostic, error, hasErrors } from "../diagnostics/index.js";
 import type { RubricFile } from "../syntax/ast.js";
 import { MAX_SOURCE_CHARS, parseRubric } from "../syntax/parse.js";
+import { errnoOf } from "../util/errors.js";
 import { invalidUtf8Offset, ReadCappedError, readCappedBytes } from "../util/read-capped.js";
 import { collectDeclarations, createContext, type Declarations } from "./context.js";
 import type { RubricIR } from "./ir.js";
@@ -192,7 +193,7 @@ function loadPart(
       st.done.set(path, null);
       return null;
     }
-    const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message;
+    const why = errnoOf(err) === "ENOENT" ? "no such file" : (err as Error).message;
     st.diagnostics.push(
       error(
         "import-not-found",

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { type Diagnostic, error } from "../diagnostics/index.js";
+import { errnoOf } from "../util/errors.js";
 import type { CriterionIR, ItemCriterionIR, RubricIR, TemplateIR } from "./ir.js";
 
 export interface ItemCriteriaResult {
@@ -115,12 +116,7 @@ export function compileItems(ir: RubricIR, path: string, text?: string): Compile
       items: null,
       count: 0,
       diagnostics: [
-        error(
-          "unreadable-file",
-          `cannot read \`${path}\`: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-          undefined,
-          path,
-        ),
+        error("unreadable-file", `cannot read \`${path}\`: ${errnoOf(err) ?? (err as Error).message}`, undefined, path),
       ],
     };
   }

@@ -5,7 +5,7 @@
  * item id, or records come from different bundles.
  */
 import type { z } from "zod";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 import { eachLine } from "../util/jsonl.js";
 import { type RunRecord, RunRecordSchema } from "./schema.js";
 
@@ -96,7 +96,7 @@ export function eachRecord(path: string, each: (r: LineRecord) => void, opts: Re
       return true;
     });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoOf(err);
     if (code) throw new RecordError(`cannot read run \`${path}\` (${code})`);
     throw err;
   }

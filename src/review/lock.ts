@@ -6,7 +6,7 @@
 
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 
 export class LockError extends RulersError {
   override readonly code: string = "review_lock";
@@ -25,7 +25,7 @@ function alive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    return errnoOf(err) === "EPERM";
   }
 }
 
@@ -43,7 +43,7 @@ export class ReviewLock {
         closeSync(fd);
         return { lock: new ReviewLock(path), stale };
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+        if (errnoOf(err) !== "EEXIST") throw err;
       }
       let holder: Holder | null = null;
       try {

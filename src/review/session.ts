@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { readLabels } from "../calibrate/index.js";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
 import { rowId } from "../util/jsonl.js";
 import { Journal, type LabelEntry, replayJournal } from "./journal.js";
 import { labelsText, latestLabels, writeLabelsDurably } from "./labels-file.js";
@@ -84,8 +84,8 @@ export class ReviewSession {
       try {
         return LineFile.scan(path, onLine);
       } catch (err) {
-        if (err instanceof ReviewError || !(err as NodeJS.ErrnoException).code) throw err;
-        throw new ReviewError(`cannot read ${what} \`${path}\` (${(err as NodeJS.ErrnoException).code})`);
+        if (err instanceof ReviewError || !errnoOf(err)) throw err;
+        throw new ReviewError(`cannot read ${what} \`${path}\` (${errnoOf(err)})`);
       }
     };
     const rows = new Map<string, IndexedLine>();
@@ -171,13 +171,13 @@ export class ReviewSession {
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
     const fail = (what: string, err: unknown): never => {
       throw new ReviewError(
-        `cannot write ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); choose a writable --labels path`,
+        `cannot write ${what} (${errnoOf(err) ?? (err as Error).message}); choose a writable --labels path`,
       );
     };
     try {
       this.lock = ReviewLock.acquire(`${this.opts.labels}.lock`, this.opts.rater).lock;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code) fail(`\`${this.opts.labels}.lock\``, err);
+      if (errnoOf(err)) fail(`\`${this.opts.labels}.lock\``, err);
       throw new ReviewError((err as Error).message);
     }
     try {
@@ -380,7 +380,7 @@ export class ReviewSession {
       this.journal.append(entry);
     } catch (err) {
       throw new ReviewError(
-        `could not save the label for \`${entry.item_id}\`: the journal \`${this.journalPath}\` cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+        `could not save the label for \`${entry.item_id}\`: the journal \`${this.journalPath}\` cannot be written (${errnoOf(err) ?? (err as Error).message})`,
       );
     }
     this.entries.push(entry);
@@ -390,7 +390,7 @@ export class ReviewSession {
       this.writeLabels();
     } catch (err) {
       throw new ReviewError(
-        `the label for \`${entry.item_id}\` is saved in the journal \`${this.journalPath}\`, but \`${this.opts.labels}\` could not be rewritten (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it will be on the next successful save`,
+        `the label for \`${entry.item_id}\` is saved in the journal \`${this.journalPath}\`, but \`${this.opts.labels}\` could not be rewritten (${errnoOf(err) ?? (err as Error).message}); it will be on the next successful save`,
       );
     }
     return { entry, labelled: this.labelled };

@@ -19,3 +19,13 @@ export class RulersError extends Error {
 export function isRulersError(err: unknown): err is RulersError {
   return err instanceof RulersError;
 }
+
+/**
+ * The errno code (`ENOENT`, `ENOSPC`, …) of a system error, or undefined. RulersError's own
+ * `code` (lower-case words) is never mistaken for one.
+ */
+export function errnoOf(err: unknown): string | undefined {
+  if (err instanceof RulersError) return undefined;
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
+}

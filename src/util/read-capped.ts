@@ -6,6 +6,7 @@
  * read), and read at most `maxBytes + 1` bytes, whatever the file claims.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { errnoOf } from "./errors.js";
 
 export class ReadCappedError extends Error {
   constructor(
@@ -33,7 +34,7 @@ export function readCappedBytes(path: string, maxBytes: number): Buffer {
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoOf(err);
     const why =
       code === "ENOENT"
         ? "no such file"
@@ -64,7 +65,7 @@ export function readCappedBytes(path: string, maxBytes: number): Buffer {
     return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof ReadCappedError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = errnoOf(err);
     throw new ReadCappedError(path, "unreadable", code ?? (err as Error).message, code);
   } finally {
     closeSync(fd);

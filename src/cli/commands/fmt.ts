@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { hasErrors } from "../../diagnostics/index.js";
 import { parseRubric, printRubric } from "../../syntax/index.js";
+import { errnoOf } from "../../util/errors.js";
 import { printDiagnostics } from "../diagnostics.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -22,7 +23,7 @@ export const command: Command = {
       try {
         text = readFileSync(file, "utf8");
       } catch (err) {
-        writeErr(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        writeErr(`${file}: cannot read (${errnoOf(err) ?? (err as Error).message})`);
         status = 1;
         continue;
       }

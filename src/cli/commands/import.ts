@@ -10,6 +10,7 @@ import {
   importPromptfoo,
 } from "../../import/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
+import { errnoOf } from "../../util/errors.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -42,7 +43,7 @@ export const command: Command = {
     try {
       input = readFileSync(file, "utf8");
     } catch (err) {
-      throw new CliError(`cannot read \`${file}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new CliError(`cannot read \`${file}\` (${errnoOf(err) ?? (err as Error).message})`);
     }
     let result: ImportResult;
     try {

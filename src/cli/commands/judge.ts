@@ -7,6 +7,7 @@ import { OutputError, openRunOutput, type ResumeState, readResume, runJudge } fr
 import { Budget } from "../../judge/budget.js";
 import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
 import type { RunRecord } from "../../record/index.js";
+import { errnoOf } from "../../util/errors.js";
 import { countRows, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup, warnUnpriced } from "../judge-options.js";
@@ -256,7 +257,7 @@ export const command: Command = {
         );
       if (err instanceof JudgeCallError) throw new CliError(`${err.message}. ${after}`);
       if (err instanceof OutputError) throw new CliError(`${err.message}. ${after}`);
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = errnoOf(err);
       if (code === "ENOSPC" || code === "EDQUOT" || code === "EIO" || code === "EROFS")
         throw new CliError(
           `cannot write the cache \`${cachePath}\`: ${code === "ENOSPC" ? "the disk is full" : (err as Error).message}. ${after}`,

@@ -1,4 +1,5 @@
 import { DEFAULT_LOCK, type Lock, LockError, lockBundles, writeLock } from "../../bundle/lock.js";
+import { errnoOf } from "../../util/errors.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -31,7 +32,7 @@ export const command: Command = {
       writeLock(out, lock);
     } catch (err) {
       throw new CliError(
-        `cannot write \`${out}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a writable file path with --out`,
+        `cannot write \`${out}\` (${errnoOf(err) ?? (err as Error).message}); give a writable file path with --out`,
       );
     }
     for (const id of Object.keys(lock.rubrics).sort()) {

@@ -11,6 +11,7 @@ import {
   type Served,
   startServer,
 } from "../../serve/index.js";
+import { errnoOf } from "../../util/errors.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -186,7 +187,7 @@ export const command: Command = {
       });
     } catch (err) {
       cache.close();
-      const code = (err as NodeJS.ErrnoException).code;
+      const code = errnoOf(err);
       if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL")
         throw new CliError(`cannot listen on ${host}:${values.port ?? 8808} (${code})`);
       throw err;

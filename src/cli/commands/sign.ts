@@ -11,6 +11,7 @@ import {
 } from "../../bundle/sign.js";
 import type { Bundle } from "../../bundle/types.js";
 import { writeFileAtomic } from "../../util/atomic.js";
+import { errnoOf } from "../../util/errors.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -26,7 +27,7 @@ function write(path: string, text: string, mode?: number): void {
   try {
     writeFileAtomic(path, text, mode);
   } catch (err) {
-    throw new CliError(`cannot write \`${path}\` (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new CliError(`cannot write \`${path}\` (${errnoOf(err) ?? (err as Error).message})`);
   }
 }
 
@@ -49,7 +50,7 @@ function readPrivateKey(path: string): string {
   try {
     pem = readFileSync(path, "utf8");
   } catch (err) {
-    throw new CliError(`cannot read private key \`${path}\` (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new CliError(`cannot read private key \`${path}\` (${errnoOf(err) ?? "error"})`);
   }
   try {
     parsePrivateKey(pem);

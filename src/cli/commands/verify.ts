@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { DEFAULT_LOCK, type Lock, LockError, readLock } from "../../bundle/lock.js";
 import { parsePublicKey, SignError } from "../../bundle/sign.js";
 import { type Verified, verifyBundleFile, verifyLock } from "../../bundle/verify.js";
+import { errnoOf } from "../../util/errors.js";
 import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -33,7 +34,7 @@ function loadPublicKey(path: string | undefined): string | undefined {
     pem = readFileSync(path, "utf8");
   } catch (err) {
     throw new CliError(
-      `cannot read public key \`${path}\` (${(err as NodeJS.ErrnoException).code ?? "error"}); give the path of a .pub.pem file`,
+      `cannot read public key \`${path}\` (${errnoOf(err) ?? "error"}); give the path of a .pub.pem file`,
     );
   }
   try {
