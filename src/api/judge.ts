@@ -5,13 +5,14 @@
  * back-pressure: a consumer that stops pulling stops the run from racing ahead of it.
  */
 import type { Bundle } from "../bundle/types.js";
-import { type Calibrator, calibrate, checkCompatible, readCalibrator } from "../calibrate/index.js";
+import { type Calibrator, readCalibrator } from "../calibrate/index.js";
 import { type RunSummary, runJudge } from "../execute/index.js";
 import { Budget } from "../judge/budget.js";
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/index.js";
 import type { AnswerFormat, Guided, ProviderName } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
 import { RulersError } from "../util/errors.js";
+import { applyCalibrator } from "./analysis.js";
 import { providerSetup, warnUnpriced } from "./judge-setup.js";
 
 export interface JudgeOptions {
@@ -240,11 +241,8 @@ export function judge(
 }
 
 function withCalibration(cal: Calibrator, r: RunRecord, warn: (m: string) => void): RunRecord {
-  if (typeof r.raw_score !== "number") return r;
-  const problem = checkCompatible(cal, r);
-  if (problem) {
-    warn(`not calibrating \`${r.item_id}\`: ${problem}`);
-    return r;
-  }
-  return { ...r, calibrated_score: calibrate(cal, r), calibrator: cal.hash };
+  const { record, skipped } = applyCalibrator(cal, r);
+  // A record without a score has nothing to calibrate; only a real mismatch is worth a word.
+  if (skipped && typeof r.raw_score === "number") warn(`not calibrating \`${r.item_id}\`: ${skipped}`);
+  return record;
 }

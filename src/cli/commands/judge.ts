@@ -1,8 +1,9 @@
 import { existsSync, statSync } from "node:fs";
+import { applyCalibrator } from "../../api/analysis.js";
 import { BundleError } from "../../bundle/file.js";
 import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
-import { type Calibrator, calibrate, checkCompatible, DataError, readCalibrator } from "../../calibrate/index.js";
+import { type Calibrator, DataError, readCalibrator } from "../../calibrate/index.js";
 import { OutputError, openRunOutput, type ResumeState, readResume, runJudge } from "../../execute/index.js";
 import { Budget } from "../../judge/budget.js";
 import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
@@ -38,13 +39,9 @@ ${PROVIDER_HELP}
   --json               print the run summary as JSON on stdout`;
 
 function withCalibration(cal: Calibrator, r: RunRecord): RunRecord {
-  if (typeof r.raw_score !== "number") return r;
-  const problem = checkCompatible(cal, r);
-  if (problem) {
-    writeErr(`not calibrating \`${String(r.item_id)}\`: ${problem}`);
-    return r;
-  }
-  return { ...r, calibrated_score: calibrate(cal, r), calibrator: cal.hash };
+  const { record, skipped } = applyCalibrator(cal, r);
+  if (skipped && typeof r.raw_score === "number") writeErr(`not calibrating \`${r.item_id}\`: ${skipped}`);
+  return record;
 }
 
 export const command: Command = {
