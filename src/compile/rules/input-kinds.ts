@@ -108,6 +108,14 @@ export function inputKinds(ctx: RuleContext): void {
   const mode = single(ctx.decls, "Mode");
   for (const s of mode?.settings ?? []) {
     if (s.kind !== "Compare") continue;
+    const [a, b] = [kindOf(ctx, s.a.name), kindOf(ctx, s.b.name)];
+    // Swapping the order swaps the two values, so both must be read the same way.
+    if (a && b && a !== b && a !== "reference" && b !== "reference" && a !== "image" && b !== "image")
+      ctx.error(
+        "compare-kind",
+        `pairwise mode compares \`${s.a.name}\` (${KIND_WORD[a]}) with \`${s.b.name}\` (${KIND_WORD[b]}); declare both with the same kind`,
+        s.loc,
+      );
     for (const side of [s.a, s.b]) {
       const kind = kindOf(ctx, side.name);
       if (kind === "reference" || kind === "image")
