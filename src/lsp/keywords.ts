@@ -57,7 +57,10 @@ export const KEYWORD_DOCS: Readonly<Record<string, KeywordDoc>> = {
     "Deterministic checks",
     "`<conversation> calls tool <name> [with arguments matching <schema>]`: an assistant message called the tool.",
   ),
-  call: doc("Deterministic checks", "`<conversation> does not call tool <name>`: no assistant message called the tool."),
+  call: doc(
+    "Deterministic checks",
+    "`<conversation> does not call tool <name>`: no assistant message called the tool.",
+  ),
   tool: doc("Deterministic checks", "`calls tool <name>`; in evidence, `in tool calls`."),
   last: doc(
     "Deterministic checks",

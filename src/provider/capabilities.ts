@@ -90,7 +90,11 @@ export function readCapabilities(path: string): ModelCapabilities[] {
 }
 
 /** Models of the run known to take no images, when the rubric has image inputs. */
-export function checkImages(table: CapabilityTable, models: readonly string[], imageInputs: readonly string[]): string[] {
+export function checkImages(
+  table: CapabilityTable,
+  models: readonly string[],
+  imageInputs: readonly string[],
+): string[] {
   if (imageInputs.length === 0) return [];
   return models
     .filter((m) => table.lookup(m).images === false)

@@ -21,8 +21,10 @@ export interface JudgeScript {
   score?: (inputs: Record<string, string>) => number;
 }
 
-export function inputsOf(body: any): Record<string, string> {
-  const user: string = body.messages.find((m: any) => m.role === "user").content;
+export function inputsOf(body: any): Record<string, any> {
+  const content = body.messages.find((m: any) => m.role === "user").content;
+  // With image inputs the user message is a list of parts; the data block is the first text part.
+  const user: string = typeof content === "string" ? content : content.find((p: any) => p.type === "text").text;
   const lines = user.split("\n");
   const open = lines.findIndex((l) => l.startsWith("<<<DATA "));
   return JSON.parse(lines[open + 1]!);
@@ -40,7 +42,7 @@ function judged(id: string, schema: any, inputs: Record<string, string>, s: Judg
   const allowed: string[] = props.evidence.items.properties.input.enum;
   const q = s.quote
     ? s.quote(id, inputs, allowed)
-    : allowed[0] && inputs[allowed[0]]
+    : allowed[0] && typeof inputs[allowed[0]] === "string"
       ? { input: allowed[0], quote: inputs[allowed[0]]!.split(/\s+/).slice(0, 6).join(" ") }
       : null;
   const out: any = { evidence: q ? [q] : [], rationale: `scripted rationale for ${id}` };
