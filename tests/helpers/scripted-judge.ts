@@ -10,15 +10,15 @@ export interface JudgeScript {
   decide?: (
     criterionId: string,
     enumValues: readonly (string | number)[],
-    inputs: Record<string, string>,
+    inputs: Record<string, any>,
   ) => string | number;
   /** Quote text for a criterion (default: the first 6 words of the first allowed input). */
   quote?: (
     criterionId: string,
-    inputs: Record<string, string>,
+    inputs: Record<string, any>,
     allowed: readonly string[],
   ) => { input: string; quote: string } | null;
-  score?: (inputs: Record<string, string>) => number;
+  score?: (inputs: Record<string, any>) => number;
 }
 
 export function inputsOf(body: any): Record<string, any> {
@@ -37,7 +37,7 @@ export function schemaOf(body: any): any {
   return JSON.parse(system.slice(system.indexOf("{", system.indexOf("## Answer schema"))));
 }
 
-function judged(id: string, schema: any, inputs: Record<string, string>, s: JudgeScript): any {
+function judged(id: string, schema: any, inputs: Record<string, any>, s: JudgeScript): any {
   const props = schema.properties;
   const allowed: string[] = props.evidence.items.properties.input.enum;
   const q = s.quote
