@@ -15,6 +15,8 @@ import { answerFor, inputsOf, validJudge } from "../helpers/scripted-judge.js";
 const dir = mkdtempSync(join(tmpdir(), "rulers-kinds-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
+// biome-ignore lint/suspicious/noExplicitAny: run records and request bodies are read as JSON, field by field
+type Json = any;
 
 const bundleOf = (id: string) => join(dir, "bundles", id, "1.0.0", "bundle.json");
 const read = (path: string) =>
@@ -52,7 +54,7 @@ async function judge(bundle: string, input: string, baseURL: string, args: strin
     ...(args.includes("--model") ? [] : ["--model", "judge-x"]),
     ...args,
   ]);
-  let records: any[] = [];
+  let records: Json[] = [];
   try {
     records = read(out);
   } catch {
@@ -92,7 +94,7 @@ describe("conversation inputs with tool calls", () => {
       expect(chat[2]!.tool_calls![0]!.name).toBe("lookup_order");
 
       const [one, two] = r.records;
-      const checks = (rec: any) => Object.fromEntries(rec.checks.map((c: any) => [c.id, c.passed]));
+      const checks = (rec: Json) => Object.fromEntries(rec.checks.map((c: Json) => [c.id, c.passed]));
       expect(checks(one)).toEqual({
         looked_up_first: true,
         no_large_refund: true,
@@ -110,11 +112,11 @@ describe("conversation inputs with tool calls", () => {
         .map((l) => JSON.parse(l));
       for (const [i, rec] of r.records.entries()) {
         const source = rows[i].chat;
-        const grounded = rec.criteria.find((c: any) => c.id === "grounded").evidence[0];
+        const grounded = rec.criteria.find((c: Json) => c.id === "grounded").evidence[0];
         expect(grounded).toMatchObject({ input: "chat", verified: true, match: "exact", field: "content" });
         expect(grounded.turn).toBe(source.length - 1);
         expect(source[grounded.turn].content.slice(grounded.start, grounded.end)).toBe(grounded.quote);
-        const args = rec.criteria.find((c: any) => c.id === "right_arguments").evidence[0];
+        const args = rec.criteria.find((c: Json) => c.id === "right_arguments").evidence[0];
         expect(args).toMatchObject({ verified: true, field: "tool_calls[0].function.arguments" });
         expect(source[args.turn].tool_calls[0].function.arguments.slice(args.start, args.end)).toBe(args.quote);
       }
@@ -139,7 +141,7 @@ describe("conversation inputs with tool calls", () => {
       const r = await judge(bundleOf("agent.support-tools"), input, judgeServer.baseURL);
       expect(r.records).toHaveLength(3);
       const [good, args, role] = r.records;
-      const grounded = good.criteria.find((c: any) => c.id === "grounded");
+      const grounded = good.criteria.find((c: Json) => c.id === "grounded");
       expect(grounded.evidence[0]).toMatchObject({ verified: false, reason: "not found in `chat` (assistant turns)" });
       expect(grounded.status).toBe("evidence-unverified:unmet");
       // The JSON parser's own words vary between Node versions; the location does not.
@@ -239,7 +241,7 @@ describe("image inputs", () => {
     }
   });
 
-  it("refuses a model known to take no images before any call, and fails non-images row by row", async () => {
+  it("refuses a model known to take no images before Json call, and fails non-images row by row", async () => {
     const judgeServer = await startFakeOpenAI(validJudge());
     try {
       const refused = await judge(
@@ -295,7 +297,7 @@ describe("reference inputs", () => {
         ["--limit", "2"],
       );
       expect(r.code, r.stderr).toBe(0);
-      const c = r.records[0].criteria.find((x: any) => x.id === "safe_escalation");
+      const c = r.records[0].criteria.find((x: Json) => x.id === "safe_escalation");
       expect(c.evidence[0]).toMatchObject({ input: "ideal", verified: false, refused: "reference" });
       expect(c.evidence[0].reason).toMatch(/a reference answer, which is never evidence of the response/);
       expect(c).toMatchObject({ verdict: "unmet", judged_verdict: "met", status: "evidence-unverified:unmet" });
