@@ -168,3 +168,27 @@ export function lastByRole(turns: readonly Turn[], role: string): Turn | undefin
   for (let i = turns.length - 1; i >= 0; i--) if (turns[i]!.role === role) return turns[i];
   return undefined;
 }
+
+/** `chat[4].content`: where a quote from a conversation lies, as one name (reports and review). */
+export function locationName(input: string, turn: number, field: string): string {
+  return `${input}[${turn}].${field}`;
+}
+
+/** The text of a field named by `segmentsOf` (`content`, `tool_calls[i].function.arguments`), or undefined. */
+export function fieldText(turns: readonly Turn[], turn: number, field: string): string | undefined {
+  const t = turns[turn];
+  if (!t) return undefined;
+  if (field === "content") return t.content;
+  const m = /^tool_calls\[(\d+)\]\.function\.arguments$/.exec(field);
+  return m ? t.tool_calls?.[Number(m[1])]?.arguments : undefined;
+}
+
+const LOCATION = /^(.+)\[(\d+)\]\.(content|tool_calls\[\d+\]\.function\.arguments)$/;
+
+/** The text `locationName` names in a row, or undefined when the row holds no such field. */
+export function textAtLocation(row: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const m = LOCATION.exec(name);
+  if (!m || !Object.hasOwn(row, m[1]!)) return undefined;
+  const c = parseConversation(row[m[1]!]);
+  return c.ok ? fieldText(c.turns, Number(m[2]), m[3]!) : undefined;
+}

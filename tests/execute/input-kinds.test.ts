@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReviewSession } from "../../src/review/session.js";
 import { runCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
 import { startFakeAnthropic, startFakeGemini } from "../helpers/fake-providers.js";
@@ -119,6 +120,31 @@ describe("conversation inputs with tool calls", () => {
         const args = rec.criteria.find((c: Json) => c.id === "right_arguments").evidence[0];
         expect(args).toMatchObject({ verified: true, field: "tool_calls[0].function.arguments" });
         expect(source[args.turn].tool_calls[0].function.arguments.slice(args.start, args.end)).toBe(args.quote);
+      }
+
+      // The report and the review app show each quote inside the turn it cites.
+      const page = join(dir, "report.html");
+      const rep = await runCli(["report", "--run", r.out, "--input", "examples/agent-tool-calls.jsonl", "--out", page]);
+      expect(rep.code, rep.stderr).toBe(0);
+      const html = readFileSync(page, "utf8");
+      const lastTurn = rows[0].chat.length - 1;
+      expect(html).toContain(JSON.stringify(`chat[${lastTurn}].content`));
+      expect(html).toContain(JSON.stringify("chat[2].tool_calls[0].function.arguments"));
+      const session = ReviewSession.open({
+        run: r.out,
+        input: "examples/agent-tool-calls.jsonl",
+        labels: join(dir, "labels.jsonl"),
+        rater: "alice",
+      });
+      try {
+        const item = session.item(0);
+        const key = `chat[${lastTurn}].content`;
+        expect(item.texts[key]).toBe(rows[0].chat[lastTurn].content);
+        const cited = item.criteria.find((c) => c.id === "grounded")!.evidence[0]!;
+        expect(cited.input).toBe(key);
+        expect(item.texts[key]!.slice(cited.start!, cited.end!)).toBe(cited.quote);
+      } finally {
+        session.close();
       }
     } finally {
       await judgeServer.close();
