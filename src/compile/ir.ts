@@ -29,7 +29,7 @@ export type Mode =
     };
 
 /**
- * What an input holds besides plain text (spec § Input kinds). Absent for text, so bundles of
+ * What an input holds besides plain text (spec §Input kinds). Absent for text, so bundles of
  * rubrics that declare no kinds hash as they did before kinds existed.
  */
 export type InputKindIR = "conversation" | "reference" | "image";

@@ -117,7 +117,7 @@ export interface ModeDecl {
   readonly loc: Span;
 }
 
-/** What an input holds (spec § Input kinds); `text` unless the declaration says otherwise. */
+/** What an input holds (spec §Input kinds); `text` unless the declaration says otherwise. */
 export type InputKind = "text" | "conversation" | "reference" | "image";
 
 export interface InputDecl {
