@@ -7,7 +7,8 @@ rulers() { node bin/rulers.js "$@"; }
 
 echo "== compile the examples"
 rulers compile examples/asap-essay.rubric examples/source-response.rubric examples/health-answer.rubric \
-  examples/pairwise-helpfulness.rubric examples/mt-bench-judge.rubric examples/versions/pairwise-helpfulness-1.1.0.rubric
+  examples/pairwise-helpfulness.rubric examples/mt-bench-judge.rubric examples/versions/pairwise-helpfulness-1.1.0.rubric \
+  examples/healthbench-conversation.rubric examples/agent-tool-calls.rubric examples/image-chart.rubric
 rulers compile examples/health-per-item.rubric --items examples/health-per-item.jsonl
 
 echo; echo "== lock them (rulers.lock pins id → version → hash)"

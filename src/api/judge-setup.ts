@@ -12,6 +12,7 @@ import {
   CapabilitiesError,
   type CapabilityTable,
   capabilityTable,
+  checkImages,
   checkSettings,
   GUIDED,
   type Guided,
@@ -112,6 +113,13 @@ export function providerSetup(values: Values, bundle: Bundle, models: readonly s
       effortFrom,
       budgetFrom,
     }),
+  );
+  problems.push(
+    ...checkImages(
+      capabilities,
+      models,
+      ir.inputs.filter((i) => i.kind === "image").map((i) => i.name),
+    ),
   );
   if (problems.length) throw new RulersError(problems.join("\n"));
   for (const m of models) {

@@ -24,7 +24,10 @@ const evidence = z.object({
   max_quotes: z.number().int().min(0).nullable(),
   max_words: z.number().int().min(0).nullable(),
   from: strings,
+  scope: z.enum(["system", "developer", "user", "assistant", "tool", "tool_calls"]).optional(),
 });
+
+const role = z.enum(["system", "developer", "user", "assistant", "tool"]);
 
 const kind = z.enum(["binary", "checklist", "levels"]);
 
@@ -42,25 +45,35 @@ const criterion = z.object({
   tags: strings,
 });
 
+const last = role.optional();
 const test = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("regex"), input: str, pattern: str, flags: str, negate: z.boolean() }),
-  z.object({ kind: z.literal("contains"), input: str, text: str, ignore_case: z.boolean(), negate: z.boolean() }),
+  z.object({ kind: z.literal("tool_call"), input: str, tool: str, schema: z.unknown(), negate: z.boolean() }),
+  z.object({ kind: z.literal("regex"), input: str, last, pattern: str, flags: str, negate: z.boolean() }),
+  z.object({
+    kind: z.literal("contains"),
+    input: str,
+    last,
+    text: str,
+    ignore_case: z.boolean(),
+    negate: z.boolean(),
+  }),
   z.object({
     kind: z.literal("count"),
     input: str,
-    unit: z.enum(["words", "characters"]),
+    unit: z.enum(["words", "characters", "turns"]),
     min: nullableNum,
     max: nullableNum,
   }),
-  z.object({ kind: z.literal("json"), input: str, schema: z.unknown() }),
+  z.object({ kind: z.literal("json"), input: str, last, schema: z.unknown() }),
   z.object({
     kind: z.literal("equals"),
     input: str,
+    last,
     other: str,
     ignore_case: z.boolean(),
     ignore_whitespace: z.boolean(),
   }),
-  z.object({ kind: z.literal("numeric"), input: str, other: str, tolerance: num }),
+  z.object({ kind: z.literal("numeric"), input: str, last, other: str, tolerance: num }),
 ]);
 
 type Condition =
@@ -101,7 +114,16 @@ export const RubricIRSchema = z
         inconsistent: z.enum(["tie", "flag"]),
       }),
     ]),
-    inputs: z.array(z.object({ name: str, description: str, quotable: z.boolean() })).min(1),
+    inputs: z
+      .array(
+        z.object({
+          name: str,
+          description: str,
+          quotable: z.boolean(),
+          kind: z.enum(["conversation", "reference", "image"]).optional(),
+        }),
+      )
+      .min(1),
     scale: z.discriminatedUnion("kind", [
       z.object({ kind: z.literal("numeric"), min: num, max: num, step: num.positive() }),
       z.object({ kind: z.literal("pass_fail") }),

@@ -28,12 +28,22 @@ export type Mode =
       readonly inconsistent: "tie" | "flag";
     };
 
+/**
+ * What an input holds besides plain text (spec §Input kinds). Absent for text, so bundles of
+ * rubrics that declare no kinds hash as they did before kinds existed.
+ */
+export type InputKindIR = "conversation" | "reference" | "image";
+
 export interface InputIR {
   readonly name: string;
   readonly description: string;
   /** Evidence quotes may be taken from this input. */
   readonly quotable: boolean;
+  readonly kind?: InputKindIR;
 }
+
+/** Where in a conversation quotes may come from: one role's messages, or the assistant's tool calls. */
+export type EvidenceScope = "system" | "developer" | "user" | "assistant" | "tool" | "tool_calls";
 
 export interface JudgeSettingsIR {
   readonly temperature: number;
@@ -64,6 +74,8 @@ export interface EvidenceRuleIR {
   readonly max_words: number | null;
   /** Inputs the quotes must come from (defaults to every quotable input). */
   readonly from: readonly string[];
+  /** `in <role> turns` / `in tool calls`; absent when the rule names no scope. */
+  readonly scope?: EvidenceScope;
 }
 
 export interface LevelIR {
@@ -89,10 +101,23 @@ export interface CriterionIR {
   readonly tags: readonly string[];
 }
 
+/**
+ * Text tests may read one message of a conversation instead of a whole input: `last` names the
+ * role whose last message is tested. Absent for whole-input tests (hash-stable).
+ */
 export type CheckTest =
+  | {
+      readonly kind: "tool_call";
+      readonly input: string;
+      readonly tool: string;
+      /** JSON Schema some call's parsed arguments must match, or null for any call of the tool. */
+      readonly schema: unknown | null;
+      readonly negate: boolean;
+    }
   | {
       readonly kind: "regex";
       readonly input: string;
+      readonly last?: string;
       readonly pattern: string;
       readonly flags: string;
       readonly negate: boolean;
@@ -100,6 +125,7 @@ export type CheckTest =
   | {
       readonly kind: "contains";
       readonly input: string;
+      readonly last?: string;
       readonly text: string;
       readonly ignore_case: boolean;
       readonly negate: boolean;
@@ -107,19 +133,27 @@ export type CheckTest =
   | {
       readonly kind: "count";
       readonly input: string;
-      readonly unit: "words" | "characters";
+      /** `turns`: the number of messages in a conversation. */
+      readonly unit: "words" | "characters" | "turns";
       readonly min: number | null;
       readonly max: number | null;
     }
-  | { readonly kind: "json"; readonly input: string; readonly schema: unknown | null }
+  | { readonly kind: "json"; readonly input: string; readonly last?: string; readonly schema: unknown | null }
   | {
       readonly kind: "equals";
       readonly input: string;
+      readonly last?: string;
       readonly other: string;
       readonly ignore_case: boolean;
       readonly ignore_whitespace: boolean;
     }
-  | { readonly kind: "numeric"; readonly input: string; readonly other: string; readonly tolerance: number };
+  | {
+      readonly kind: "numeric";
+      readonly input: string;
+      readonly last?: string;
+      readonly other: string;
+      readonly tolerance: number;
+    };
 
 export interface CheckIR {
   readonly id: string;

@@ -35,6 +35,7 @@ function evidenceRule(r: A.EvidenceRuleNode | undefined, quotable: readonly stri
     max_words: r.maxWords ? (integerOf(r.maxWords) ?? null) : null,
     // Asking for evidence without a count means at least one quote.
     min_quotes: r.minQuotes ? (integerOf(r.minQuotes) ?? 1) : 1,
+    ...(r.scope ? { scope: (r.scope.role?.name ?? "tool_calls") as I.EvidenceScope } : {}),
   };
 }
 
@@ -81,7 +82,17 @@ function regexParts(literal: string): { pattern: string; flags: string } {
 
 function lowerTest(t: A.CheckTestNode): I.CheckTest {
   const input = t.input.name;
+  // Spread right after `input`: whole-input tests keep the exact IR they had before `last`.
+  const last = t.kind !== "CountTest" && t.last ? { last: t.last.role.name } : {};
   switch (t.kind) {
+    case "ToolCallTest":
+      return {
+        kind: "tool_call",
+        input,
+        tool: t.tool,
+        schema: t.schema ? (JSON.parse(t.schema.value) as unknown) : null,
+        negate: t.negate,
+      };
     case "CountTest":
       return {
         kind: "count",
@@ -91,21 +102,28 @@ function lowerTest(t: A.CheckTestNode): I.CheckTest {
         max: t.max ? (numberOf(t.max) ?? null) : null,
       };
     case "RegexTest":
-      return { kind: "regex", input, ...regexParts(t.regex), negate: t.negate };
+      return { kind: "regex", input, ...last, ...regexParts(t.regex), negate: t.negate };
     case "ContainsTest":
-      return { kind: "contains", input, text: t.text.value, ignore_case: t.ignoreCase, negate: t.negate };
+      return { kind: "contains", input, ...last, text: t.text.value, ignore_case: t.ignoreCase, negate: t.negate };
     case "JsonTest":
-      return { kind: "json", input, schema: t.schema ? (JSON.parse(t.schema.value) as unknown) : null };
+      return { kind: "json", input, ...last, schema: t.schema ? (JSON.parse(t.schema.value) as unknown) : null };
     case "EqualsTest":
       return {
         kind: "equals",
         input,
+        ...last,
         other: t.other.name,
         ignore_case: t.ignoreCase,
         ignore_whitespace: t.ignoreWhitespace,
       };
     case "NumericTest":
-      return { kind: "numeric", input, other: t.other.name, tolerance: t.tolerance ? (numberOf(t.tolerance) ?? 0) : 0 };
+      return {
+        kind: "numeric",
+        input,
+        ...last,
+        other: t.other.name,
+        tolerance: t.tolerance ? (numberOf(t.tolerance) ?? 0) : 0,
+      };
   }
 }
 
@@ -247,6 +265,7 @@ export function lowerRubric(file: A.RubricFile, imports: readonly ImportedPart[]
       name: i.name.name,
       description: i.description?.value ?? "",
       quotable: i.quotable,
+      ...(i.inputKind && i.inputKind !== "text" ? { kind: i.inputKind } : {}),
     })),
     scale: lowerScale(single(decls, "Scale"), mode),
     instructions: single(decls, "Instructions")?.text.value ?? "",

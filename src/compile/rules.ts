@@ -10,6 +10,7 @@ import { evidenceInputs } from "./rules/evidence-inputs.js";
 import { ambiguousEvidence } from "./rules/evidence-source.js";
 import { gateReferences } from "./rules/gate-references.js";
 import { headerVersion } from "./rules/header-version.js";
+import { inputKinds } from "./rules/input-kinds.js";
 import { levelAnchors } from "./rules/levels.js";
 import { pairwiseMode } from "./rules/pairwise-mode.js";
 import { requiredDeclarations } from "./rules/required-declarations.js";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   evidenceInputs,
   ambiguousEvidence,
   checkTests,
+  inputKinds,
   gateReferences,
   aggregationKnown,
   pairwiseMode,

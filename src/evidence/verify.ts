@@ -9,7 +9,9 @@
  * - citing more quotes than `max_quotes` (verified or not) leaves the rule unsatisfied, because
  *   the rubric asked for a bounded citation; every entry is still verified and reported.
  */
-import { type LocateOptions, locateQuote, type MatchKind } from "./locate.js";
+import type { EvidenceScope } from "../compile/ir.js";
+import { locateInConversation, type PreparedConversation } from "./conversation.js";
+import { type LocateOptions, locateQuote, type MatchKind, type QuoteMatch } from "./locate.js";
 import type { PreparedText } from "./prepare.js";
 import { countWords } from "./tokens.js";
 
@@ -23,7 +25,12 @@ export interface EvidenceRule {
   readonly max_words: number | null;
   readonly min_quotes: number;
   readonly max_quotes: number | null;
+  /** Within conversations: one role's messages, or the tool calls' arguments. */
+  readonly scope?: EvidenceScope | undefined;
 }
+
+/** An input's text as evidence sees it: flat text, or a conversation's messages. */
+export type EvidenceText = PreparedText | PreparedConversation;
 
 export interface VerifiedEvidence {
   readonly quote: string;
@@ -31,11 +38,22 @@ export interface VerifiedEvidence {
   readonly input: string | null;
   readonly verified: boolean;
   readonly match: MatchKind;
+  /** Conversations: the message (0-based index) and field (`content`, `tool_calls[i].function.arguments`) quoted. */
+  readonly turn?: number;
+  readonly field?: string;
+  /** Offsets in the input's text, or for a conversation in the field's text. */
   readonly start?: number;
   readonly end?: number;
   readonly similarity?: number;
   /** Why the quote was not verified. */
   readonly reason?: string;
+  /** `reference`: the quote comes from a reference answer, which is never evidence of the response. */
+  readonly refused?: "reference";
+}
+
+/** What the inputs are, beyond their text: which hold reference answers. */
+export interface EvidenceInputs {
+  readonly references?: readonly string[];
 }
 
 export interface EvidenceResult {
@@ -46,11 +64,22 @@ export interface EvidenceResult {
 
 const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(", ");
 
-function verifyOne(
-  c: CitedQuote,
-  inputs: Readonly<Record<string, PreparedText>>,
+function locate(
+  text: EvidenceText,
+  quote: string,
   rule: EvidenceRule,
   opts: LocateOptions,
+): QuoteMatch & { turn?: number; field?: string } {
+  if ("kind" in text) return locateInConversation(text, quote, rule.scope, opts);
+  return locateQuote(text, quote, opts);
+}
+
+function verifyOne(
+  c: CitedQuote,
+  inputs: Readonly<Record<string, EvidenceText>>,
+  rule: EvidenceRule,
+  opts: LocateOptions,
+  kinds: EvidenceInputs,
 ): VerifiedEvidence {
   const named = c.input === undefined || c.input === "" ? null : c.input;
   const rejected = (reason: string): VerifiedEvidence => ({
@@ -60,6 +89,12 @@ function verifyOne(
     match: "none",
     reason,
   });
+  const references = kinds.references ?? [];
+  if (named !== null && references.includes(named))
+    return {
+      ...rejected(`\`${named}\` is a reference answer, which is never evidence of the response`),
+      refused: "reference",
+    };
   if (named !== null && !rule.from.includes(named)) {
     return rejected(`input \`${named}\` is not one evidence may come from (${list(rule.from)})`);
   }
@@ -71,21 +106,40 @@ function verifyOne(
     const text = inputs[name];
     if (!text) continue;
     searched.push(name);
-    const m = locateQuote(text, c.quote, opts);
+    const m = locate(text, c.quote, rule, opts);
     if (m.match !== "none") return { quote: c.quote, input: name, verified: true, ...m };
   }
   if (searched.length === 0) return rejected(`no text for ${list(candidates)} in this row`);
-  return rejected(`not found in ${list(searched)}`);
+  // A quote the response does not hold but the reference does was copied from the reference.
+  for (const ref of references) {
+    const text = inputs[ref];
+    if (text && locate(text, c.quote, { ...rule, scope: undefined }, opts).match !== "none")
+      return {
+        ...rejected(
+          `not found in ${list(searched)} but in \`${ref}\`, a reference answer, which is never evidence of the response`,
+        ),
+        input: ref,
+        refused: "reference",
+      };
+  }
+  const where =
+    rule.scope === undefined ? "" : rule.scope === "tool_calls" ? " (tool calls)" : ` (${rule.scope} turns)`;
+  return rejected(`not found in ${list(searched)}${where}`);
 }
 
 export function verifyEvidence(
   cited: readonly CitedQuote[],
-  inputs: Readonly<Record<string, PreparedText>>,
+  inputs: Readonly<Record<string, EvidenceText>>,
   rule: EvidenceRule,
   opts: LocateOptions,
+  kinds: EvidenceInputs = {},
 ): EvidenceResult {
-  const entries = cited.map((c) => verifyOne(c, inputs, rule, opts));
-  const passages = new Set(entries.filter((e) => e.verified).map((e) => `${e.input}\u0000${e.start}\u0000${e.end}`));
+  const entries = cited.map((c) => verifyOne(c, inputs, rule, opts, kinds));
+  const passages = new Set(
+    entries
+      .filter((e) => e.verified)
+      .map((e) => `${e.input}\u0000${e.turn ?? ""}\u0000${e.field ?? ""}\u0000${e.start}\u0000${e.end}`),
+  );
   const reasons: string[] = [];
   if (passages.size < rule.min_quotes) {
     reasons.push(

@@ -7,7 +7,7 @@
 import type { Bundle } from "../bundle/types.js";
 import type { CriterionIR, ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { expandItemCriterion, itemCriteria } from "../compile/items.js";
-import { type PreparedText, prepareText, verifyEvidence } from "../evidence/index.js";
+import { type EvidenceText, prepareConversation, prepareText, verifyEvidence } from "../evidence/index.js";
 import { checkAnswer, type JudgedCriterion, type ParsedAnswer, requestSchema } from "../judge/answer.js";
 import type { Cache } from "../judge/cache.js";
 import { cacheKey } from "../judge/cache.js";
@@ -20,7 +20,7 @@ import {
   jsonObjectFormat,
   jsonSchemaFormat,
 } from "../judge/client.js";
-import { type Message, renderPrompt } from "../judge/prompt.js";
+import { appendText, type Message, renderPrompt } from "../judge/prompt.js";
 import {
   type AnswerFormat,
   type CapabilityTable,
@@ -48,7 +48,9 @@ import {
   unswap,
 } from "../score/index.js";
 import { sha256Hex } from "../util/canonical.js";
+import { conversationJson, parseConversation } from "../util/conversation.js";
 import { RulersError } from "../util/errors.js";
+import { parseImage } from "../util/image.js";
 
 export interface JudgeSettings {
   readonly models: readonly string[];
@@ -164,10 +166,7 @@ export function judgmentParts(
       const one = oneCriterionSchema(schema, c.id);
       const base = format === "json" ? render(undefined, one).messages : whole.messages;
       const last = base[base.length - 1]!;
-      const messages = [
-        ...base.slice(0, -1),
-        { ...last, content: `${last.content}\n\nJudge only criterion \`${c.id}\` in this answer.` },
-      ];
+      const messages = [...base.slice(0, -1), appendText(last, `\n\nJudge only criterion \`${c.id}\` in this answer.`)];
       parts.push({ criterion: c.id, messages, schema: one, items: undefined });
     }
   }
@@ -202,8 +201,21 @@ export function rowInputs(
   for (const i of ir.inputs) {
     const v = row[i.name];
     if (v === undefined || v === null) throw new RowError(`missing input \`${i.name}\``);
-    const text =
-      typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+    if (i.kind === "image") {
+      // Images are bounded by MAX_IMAGE_BYTES, not by the text limit.
+      const img = parseImage(v);
+      if (!img.ok) throw new RowError(`image input \`${i.name}\` ${img.error}`);
+      inputs[i.name] = img.image.url;
+      continue;
+    }
+    let text: string;
+    if (i.kind === "conversation") {
+      const c = parseConversation(v);
+      if (!c.ok) throw new RowError(`conversation input \`${i.name}\` ${c.error}`);
+      text = conversationJson(c.turns);
+    } else
+      text =
+        typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
     if (text.length > maxChars)
       throw new RowError(`input \`${i.name}\` is ${text.length} characters, over --max-input-chars ${maxChars}`);
     if (text.trim() === "") flags.push(`empty-input:${i.name}`);
@@ -448,6 +460,17 @@ interface Scored {
   evidenceFailed: string[];
 }
 
+const referenceNames = new WeakMap<RubricIR, string[]>();
+/** The rubric's reference inputs: quotes found only there are refused as evidence. */
+function references(ir: RubricIR): string[] {
+  let r = referenceNames.get(ir);
+  if (!r) {
+    r = ir.inputs.filter((i) => i.kind === "reference").map((i) => i.name);
+    referenceNames.set(ir, r);
+  }
+  return r;
+}
+
 function mapInput(ir: RubricIR, name: string, swapped: boolean): string {
   if (!swapped || ir.mode.kind !== "pairwise") return name;
   const [a, b] = ir.mode.compare;
@@ -463,7 +486,7 @@ function scoreJudgment(
   ctx: ItemContext,
   j: Judgment,
   criteria: readonly CriterionIR[],
-  shown: Record<string, PreparedText>,
+  shown: Record<string, EvidenceText>,
   checks: CheckResult[],
   retried: boolean,
 ): Scored {
@@ -489,6 +512,7 @@ function scoreJudgment(
       shown,
       rule,
       { fuzzyThreshold: ir.judge.quote_match },
+      { references: references(ir) },
     );
     // Offsets refer to the text the judge saw; in the swapped order that is the other input.
     const evidence = ev.entries.map((e) => ({
@@ -586,12 +610,18 @@ export async function judgeItem(
   const orders = ir.mode.kind === "pairwise" && ir.mode.swap ? [false, true] : [false];
   const prepared = new Map<
     boolean,
-    { messages: Message[]; parts: JudgmentPart[]; texts: Record<string, PreparedText> }
+    { messages: Message[]; parts: JudgmentPart[]; texts: Record<string, EvidenceText> }
   >();
+  const kindOf = new Map(ir.inputs.map((i) => [i.name, i.kind]));
   for (const swapped of orders) {
     const r = judgmentParts(bundle, inputs, swapped, items, settings.format);
-    const texts: Record<string, PreparedText> = {};
-    for (const [k, v] of Object.entries(r.shown)) texts[k] = prepareText(v);
+    const texts: Record<string, EvidenceText> = {};
+    for (const [k, v] of Object.entries(r.shown)) {
+      const kind = kindOf.get(k);
+      if (kind === "image") continue; // nothing to quote
+      const conv = kind === "conversation" ? prepareConversation(v) : null;
+      texts[k] = conv ?? prepareText(v);
+    }
     prepared.set(swapped, { messages: r.messages, parts: r.parts, texts });
   }
   const failures: string[] = [];

@@ -2,10 +2,19 @@
  * HealthBench: JSONL (or a JSON array, or one JSON object) of examples with a conversation
  * (`prompt`: [{role, content}]) and physician-written `rubrics`: [{criterion, points, tags}].
  * Becomes one per-item template rubric (points earned over positive points, clipped to 0..1)
- * and a rows file carrying each example's conversation and criteria. Rows have no response:
- * HealthBench grades the responses of the model under test, which the user adds.
+ * and a rows file carrying each example's conversation (as a `conversation` input: messages,
+ * not flattened text), its ideal completion (a `reference` input, never evidence) and criteria.
+ * Rows have no response: HealthBench grades the responses of the model under test, which the
+ * user adds.
  */
+import { parseConversation } from "../util/conversation.js";
 import { finish, ImportError, type ImportResult, type ImportWarning, slug } from "./source.js";
+
+/** The physician-written ideal completion of an example, when it has one. */
+function idealOf(v: Record<string, unknown>): string | null {
+  const d = v.ideal_completions_data as { ideal_completion?: unknown } | null | undefined;
+  return d && typeof d.ideal_completion === "string" && d.ideal_completion.trim() !== "" ? d.ideal_completion : null;
+}
 
 export function readRecords(text: string, what: string): { line: number; value: unknown }[] {
   const t = text.trim();
@@ -35,6 +44,7 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
   const errors: ImportWarning[] = [];
   const rows: string[] = [];
   const tags = new Set<string>();
+  let ideals = 0;
   for (const { line, value } of readRecords(input, "the HealthBench file")) {
     const where = `row ${line}`;
     if (value instanceof ImportError) {
@@ -45,6 +55,11 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
     const prompt = v.prompt;
     if (!Array.isArray(prompt) || prompt.some((m) => typeof m?.content !== "string")) {
       errors.push({ where, message: "field `prompt` must be a list of {role, content} messages" });
+      continue;
+    }
+    const convo = parseConversation(prompt.map((m) => ({ role: m.role ?? "user", ...m })));
+    if (!convo.ok) {
+      errors.push({ where, message: `field \`prompt\` ${convo.error.replace(/^messages/, "prompt")}` });
       continue;
     }
     if (!Array.isArray(v.rubrics) || v.rubrics.length === 0) {
@@ -73,13 +88,14 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
     if (!criteria.some((c) => (c.points as number) > 0))
       warnings.push({ where, message: "no criterion has positive points, so every response scores 0" });
     const id = typeof v.prompt_id === "string" ? v.prompt_id : String(line);
-    const conversation = (prompt as { role?: string; content: string }[])
-      .map((m) => `${m.role ?? "user"}: ${m.content}`)
-      .join("\n\n");
+    const conversation = convo.turns.map((t) => ({ role: t.role, content: t.content }));
+    const ideal = idealOf(v);
+    if (ideal !== null) ideals++;
     rows.push(
       JSON.stringify({
         id,
         conversation,
+        ...(ideal !== null ? { ideal } : {}),
         ...(typeof v.completion === "string" ? { response: v.completion } : {}),
         rubrics: criteria,
         ...(Array.isArray(v.example_tags) ? { example_tags: v.example_tags } : {}),
@@ -91,6 +107,15 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
       where: "all rows",
       message: "HealthBench rows carry no response; add each response to judge as a `response` field",
     });
+  // A reference input every row must carry: rows without an ideal completion get an empty one.
+  const withIdeal = ideals > 0;
+  if (withIdeal && ideals < rows.length) {
+    warnings.push({
+      where: "some rows",
+      message: `${rows.length - ideals} of ${rows.length} rows have no ideal completion; their \`ideal\` is empty`,
+    });
+    for (const [i, r] of rows.entries()) if (!r.includes('"ideal":')) rows[i] = r.replace(/\}$/, ',"ideal":""}');
+  }
   const id = `${opts.prefix}healthbench.per-item`;
   const source = finish(
     [
@@ -99,7 +124,8 @@ export function importHealthbench(input: string, opts: { prefix: string }): Impo
       'title "HealthBench (per-item criteria)"',
       "tags healthbench, per-item",
       "mode pointwise",
-      'input conversation "The conversation so far; the last turn is the user\'s"',
+      'input conversation conversation "The conversation so far; the last turn is the user\'s"',
+      ...(withIdeal ? ['input ideal reference "A physician-written ideal completion, to compare against"'] : []),
       'input response "The reply being graded", quotable',
       "scale 0 to 1 step 0.01",
       'instructions """',

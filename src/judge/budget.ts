@@ -5,7 +5,14 @@
  * settles at its real cost when it returns; calls in flight count at their reservation, so a
  * burst of concurrent calls cannot overshoot together.
  */
-import { type ChatRequest, JudgeCallError, type PriceList, roundUsd, type Usage } from "../provider/index.js";
+import {
+  type ChatRequest,
+  JudgeCallError,
+  messageText,
+  type PriceList,
+  roundUsd,
+  type Usage,
+} from "../provider/index.js";
 
 /** Answer tokens assumed before any answer has been seen, when the rubric sets no `max tokens`. */
 export const FIRST_ANSWER_GUESS = 1000;
@@ -28,7 +35,7 @@ export class Budget {
     const p = this.prices.lookup(request.model);
     if (!p) return 0;
     let chars = 0;
-    for (const m of request.messages) chars += m.content.length;
+    for (const m of request.messages) chars += messageText(m.content).length;
     // ~4 characters a token in English prose; the schema travels with the request too.
     const prompt = Math.ceil(chars / 4) + 400;
     const answer = (request.max_tokens ?? (this.largestAnswer || FIRST_ANSWER_GUESS)) + (request.reasoning_budget ?? 0);

@@ -8,9 +8,39 @@
 
 import type { Bundle } from "../bundle/types.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
+import type { ContentPart } from "../provider/index.js";
 import { canonicalJson, sha256Hex } from "../util/canonical.js";
 
-export type Message = { role: "system" | "user" | "assistant"; content: string };
+export type Message = { role: "system" | "user" | "assistant"; content: string | ContentPart[] };
+
+/** The message with `text` added to the end of its text. */
+export function appendText(m: Message, text: string): Message {
+  if (typeof m.content === "string") return { ...m, content: m.content + text };
+  const parts = [...m.content];
+  const first = parts[0];
+  if (first?.type === "text") parts[0] = { type: "text", text: first.text + text };
+  else parts.unshift({ type: "text", text });
+  return { ...m, content: parts };
+}
+
+/**
+ * The inputs as one line of JSON. Text is a JSON string; a conversation is its messages as
+ * data (already canonical JSON from rowInputs, so it is embedded as is); an image is a
+ * placeholder `<image N>`, its bytes travel as an image part after the block.
+ */
+function inputsLine(ir: RubricIR, shown: Record<string, string>, images: string[]): string {
+  if (!ir.inputs.some((i) => i.kind === "conversation" || i.kind === "image")) return JSON.stringify(shown);
+  const fields = ir.inputs.map((i) => {
+    const v = shown[i.name] ?? "";
+    if (i.kind === "conversation" && v.startsWith("[")) return `${JSON.stringify(i.name)}:${v}`;
+    if (i.kind === "image") {
+      images.push(v);
+      return `${JSON.stringify(i.name)}:${JSON.stringify(`<image ${images.length}>`)}`;
+    }
+    return `${JSON.stringify(i.name)}:${JSON.stringify(v)}`;
+  });
+  return `{${fields.join(",")}}`;
+}
 
 export interface RenderedPrompt {
   readonly messages: Message[];
@@ -42,7 +72,8 @@ export function renderPrompt(
   const ir = bundle.body.rubric;
   const shown = shownInputs(ir, row, opts.swapped);
   // JSON.stringify keeps the declared input order, which the system prompt lists the same way.
-  const inputs = JSON.stringify(shown);
+  const images: string[] = [];
+  const inputs = inputsLine(ir, shown, images);
   const criteria = opts.criteria
     ? JSON.stringify(
         opts.criteria.map((c) => ({
@@ -52,7 +83,9 @@ export function renderPrompt(
         })),
       )
     : "";
-  const boundary = sha256Hex(`${bundle.hash}\n${inputs}\n${criteria}`).slice(0, 24);
+  const boundary = sha256Hex(
+    `${bundle.hash}\n${inputs}\n${criteria}${images.length ? `\n${images.join("\n")}` : ""}`,
+  ).slice(0, 24);
   // One pass over the template only: text put in by one placeholder (a criterion that says
   // `{{inputs}}`, judged text that says `{{boundary}}`) is never scanned for the others.
   const fills: Record<string, string> = { boundary, criteria, inputs };
@@ -67,10 +100,20 @@ export function renderPrompt(
       "\n\n## Answer schema\nYour answer must be one JSON object that validates against this JSON Schema:\n" +
       canonicalJson(opts.schemaHint);
   }
+  // Images follow the data block, each labelled with the placeholder that stands for it there.
+  const content: string | ContentPart[] = images.length
+    ? [
+        { type: "text", text: user },
+        ...images.flatMap((url, n): ContentPart[] => [
+          { type: "text", text: `<image ${n + 1}>` },
+          { type: "image_url", image_url: { url } },
+        ]),
+      ]
+    : user;
   return {
     messages: [
       { role: "system", content: system },
-      { role: "user", content: user },
+      { role: "user", content },
     ],
     shown,
   };

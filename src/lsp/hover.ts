@@ -66,6 +66,10 @@ function criterionHover(a: Analysis, c: CriterionIR): string[] {
 /** A check's test in the words the rubric uses for it. */
 function describeTest(t: CheckIR["test"]): string {
   const not = (negate: boolean) => (negate ? "does not " : "");
+  if (t.kind === "tool_call")
+    return `\`${t.input}\` ${t.negate ? "does not call" : "calls"} tool \`${t.tool}\`${t.schema !== null ? " with arguments matching a schema" : ""}`;
+  // A text test on one message names it: the last `assistant` message of `chat`.
+  const subject = "last" in t && t.last ? `the last \`${t.last}\` message of \`${t.input}\`` : `\`${t.input}\``;
   switch (t.kind) {
     case "count": {
       const range =
@@ -77,15 +81,15 @@ function describeTest(t: CheckIR["test"]): string {
       return `${t.unit} of \`${t.input}\` ${range}`;
     }
     case "regex":
-      return `\`${t.input}\` ${not(t.negate)}${t.negate ? "match" : "matches"} \`/${t.pattern}/${t.flags}\``;
+      return `${subject} ${not(t.negate)}${t.negate ? "match" : "matches"} \`/${t.pattern}/${t.flags}\``;
     case "contains":
-      return `\`${t.input}\` ${not(t.negate)}${t.negate ? "contain" : "contains"} ${JSON.stringify(t.text)}${t.ignore_case ? " ignoring case" : ""}`;
+      return `${subject} ${not(t.negate)}${t.negate ? "contain" : "contains"} ${JSON.stringify(t.text)}${t.ignore_case ? " ignoring case" : ""}`;
     case "json":
-      return `\`${t.input}\` is valid JSON${t.schema !== null ? " matching a schema" : ""}`;
+      return `${subject} is valid JSON${t.schema !== null ? " matching a schema" : ""}`;
     case "equals":
-      return `\`${t.input}\` equals \`${t.other}\``;
+      return `${subject} equals \`${t.other}\``;
     case "numeric":
-      return `\`${t.input}\` equals \`${t.other}\` as a number within ${t.tolerance}`;
+      return `${subject} equals \`${t.other}\` as a number within ${t.tolerance}`;
     default:
       return "a local test";
   }
@@ -124,7 +128,7 @@ function symbolHover(a: Analysis, def: SymbolDef): string[] {
   } else if (def.kind === "input" && def.node.kind === "Input") {
     const d = def.node;
     return [
-      `**input** \`${def.name}\`${d.quotable ? " (quotable)" : ""}`,
+      `**input** \`${def.name}\`${d.inputKind && d.inputKind !== "text" ? ` (${d.inputKind})` : ""}${d.quotable ? " (quotable)" : ""}`,
       ...(d.description ? ["", d.description.value] : []),
     ];
   }

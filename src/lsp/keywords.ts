@@ -30,7 +30,47 @@ export const KEYWORD_DOCS: Readonly<Record<string, KeywordDoc>> = {
   disagrees: doc("Mode", "`if order disagrees then tie|flag`: what an order-inconsistent pair becomes."),
   input: doc(
     "Inputs",
-    '`input <name> ["description"][, quotable]`: a named field of each data row, shown to the judge.',
+    '`input <name> [kind] ["description"][, quotable]`: a named field of each data row, shown to the judge.',
+  ),
+  text: doc("Input kinds", "`input <name> text`: plain text (the default kind)."),
+  conversation: doc(
+    "Input kinds",
+    "`input <name> conversation`: OpenAI-style chat messages, with assistant tool calls and tool results; quotes cite their turn and field.",
+  ),
+  reference: doc(
+    "Input kinds",
+    "`input <name> reference`: a reference answer the judge may compare against; never quotable, and a quote found only there is refused.",
+  ),
+  image: doc(
+    "Input kinds",
+    "`input <name> image`: an https URL or base64 data URL (PNG, JPEG, GIF, WebP, at most 5 MB), sent to the judge as an image part.",
+  ),
+  in: doc(
+    "Evidence inside conversations",
+    "`evidence … in <role> turns` or `in tool calls`: quotes from a conversation only from one role's messages or the tool call arguments.",
+  ),
+  turns: doc(
+    "Deterministic checks",
+    "`turns of <conversation> between N and M`: counts messages; `in <role> turns` scopes evidence.",
+  ),
+  calls: doc(
+    "Deterministic checks",
+    "`<conversation> calls tool <name> [with arguments matching <schema>]`: an assistant message called the tool.",
+  ),
+  call: doc(
+    "Deterministic checks",
+    "`<conversation> does not call tool <name>`: no assistant message called the tool.",
+  ),
+  tool: doc("Deterministic checks", "`calls tool <name>`; in evidence, `in tool calls`."),
+  last: doc(
+    "Deterministic checks",
+    "`last <role> message of <conversation> <test>`: a text test on the last message by that role.",
+  ),
+  message: doc("Deterministic checks", "`last <role> message of <conversation>`."),
+  with: doc("Deterministic checks", "`calls tool <name> with arguments matching <JSON Schema>`."),
+  arguments: doc(
+    "Deterministic checks",
+    "`with arguments matching <JSON Schema>`: some call's arguments, parsed as JSON, match the schema (ajv).",
   ),
   quotable: doc("Inputs", "Marks an input that evidence may be quoted from."),
   scale: doc("Scale", "`scale <min> to <max> [step <s>]` or `scale pass or fail`: the range of the final score."),

@@ -10,7 +10,16 @@ import { JudgeCallError } from "./errors.js";
 import type { Provider, ProviderOptions } from "./provider.js";
 import { translateSchema } from "./schema.js";
 import { describeSdkError } from "./sdk-errors.js";
-import { type AnswerFormat, type ChatRequest, type ProviderAnswer, schemaName, schemaOf } from "./types.js";
+import {
+  type AnswerFormat,
+  type ChatRequest,
+  type ContentPart,
+  imageSource,
+  messageText,
+  type ProviderAnswer,
+  schemaName,
+  schemaOf,
+} from "./types.js";
 
 /** Anthropic requires a limit; this one is used when the rubric sets no `max tokens`. */
 export const ANTHROPIC_DEFAULT_MAX_TOKENS = 4096;
@@ -25,13 +34,26 @@ function dialect(schema: Record<string, unknown>): Record<string, unknown> {
   return s;
 }
 
+/** A content part as an Anthropic content block (`image` with a base64 or URL source). */
+function anthropicPart(p: ContentPart): Record<string, unknown> {
+  if (p.type === "text") return { type: "text", text: p.text };
+  const src = imageSource(p.image_url.url);
+  return {
+    type: "image",
+    source:
+      src.kind === "data"
+        ? { type: "base64", media_type: src.mediaType, data: src.data }
+        : { type: "url", url: src.url },
+  };
+}
+
 export function anthropicBody(
   request: ChatRequest,
   format: AnswerFormat,
   caps: CapabilityTable,
 ): Record<string, unknown> {
   const c = caps.lookup(request.model);
-  const system = request.messages.filter((m) => m.role === "system").map((m) => m.content);
+  const system = request.messages.filter((m) => m.role === "system").map((m) => messageText(m.content));
   const answer = request.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS;
   const budget = request.reasoning_budget;
   const body: Record<string, unknown> = {
@@ -42,7 +64,7 @@ export function anthropicBody(
   if (system.length) body.system = system.join("\n\n");
   body.messages = request.messages
     .filter((m) => m.role !== "system")
-    .map((m) => ({ role: m.role, content: m.content }));
+    .map((m) => ({ role: m.role, content: typeof m.content === "string" ? m.content : m.content.map(anthropicPart) }));
   if (c.temperature && budget === undefined) body.temperature = request.temperature;
   if (budget !== undefined) body.thinking = { type: "enabled", budget_tokens: budget };
   const output: Record<string, unknown> = {};

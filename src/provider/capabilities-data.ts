@@ -30,6 +30,18 @@ export const DEFAULT_CAPABILITIES: readonly ModelCapabilities[] = [
     reasoning_budget: false,
     structured: "json_schema",
   },
+  // The small o-series models take text only: an image input is refused before the first call.
+  ...["o1-mini*", "o3-mini*"].map(
+    (match): ModelCapabilities => ({
+      match,
+      temperature: false,
+      token_limit: "max_completion_tokens",
+      reasoning_effort: ["low", "medium", "high"],
+      reasoning_budget: false,
+      structured: "json_schema",
+      images: false,
+    }),
+  ),
   ...["o1*", "o3*", "o4*"].map(
     (match): ModelCapabilities => ({
       match,
@@ -103,6 +115,15 @@ export const DEFAULT_CAPABILITIES: readonly ModelCapabilities[] = [
     reasoning_effort: null,
     reasoning_budget: false,
     structured: "openapi",
+  },
+  {
+    match: "gpt-3.5*",
+    temperature: true,
+    token_limit: "max_tokens",
+    reasoning_effort: null,
+    reasoning_budget: false,
+    structured: "json_schema",
+    images: false,
   },
   // Anything else (vLLM, llama.cpp, Ollama, …): the classic Chat Completions parameters.
   {

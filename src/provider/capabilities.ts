@@ -22,6 +22,8 @@ export interface ModelCapabilities {
   readonly reasoning_budget: boolean;
   /** Best way to get schema-shaped answers: strict schema, a forced tool call, Gemini's OpenAPI subset, or JSON mode. */
   readonly structured: "json_schema" | "tools" | "openapi" | "json";
+  /** `false`: the model is known to take no images; absent: not known, so images are sent. */
+  readonly images?: boolean | undefined;
 }
 
 const Entry = z
@@ -32,6 +34,7 @@ const Entry = z
     reasoning_effort: z.array(z.string()).nullable(),
     reasoning_budget: z.boolean(),
     structured: z.enum(["json_schema", "tools", "openapi", "json"]),
+    images: z.boolean().optional(),
   })
   .strict();
 
@@ -84,6 +87,21 @@ export function readCapabilities(path: string): ModelCapabilities[] {
     }
     return r.data;
   });
+}
+
+/** Models of the run known to take no images, when the rubric has image inputs. */
+export function checkImages(
+  table: CapabilityTable,
+  models: readonly string[],
+  imageInputs: readonly string[],
+): string[] {
+  if (imageInputs.length === 0) return [];
+  return models
+    .filter((m) => table.lookup(m).images === false)
+    .map(
+      (m) =>
+        `model \`${m}\` takes no images, but the rubric's input${imageInputs.length > 1 ? "s" : ""} ${imageInputs.map((i) => `\`${i}\``).join(", ")} ${imageInputs.length > 1 ? "are images" : "is an image"}; judge with a vision model, or describe the model in a --capabilities file with "images": true`,
+    );
 }
 
 /** What a run asks of a model, checked before any call. */

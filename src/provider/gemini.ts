@@ -16,7 +16,16 @@ import {
 } from "./errors.js";
 import type { Provider, ProviderOptions } from "./provider.js";
 import { translateSchema } from "./schema.js";
-import { type AnswerFormat, type ChatRequest, type ProviderAnswer, schemaName, schemaOf } from "./types.js";
+import {
+  type AnswerFormat,
+  type ChatRequest,
+  type ContentPart,
+  imageSource,
+  messageText,
+  type ProviderAnswer,
+  schemaName,
+  schemaOf,
+} from "./types.js";
 
 const translated = new WeakMap<object, Map<string, Record<string, unknown>>>();
 function dialect(schema: Record<string, unknown>, d: "gemini" | "gemini-openapi"): Record<string, unknown> {
@@ -33,6 +42,15 @@ function dialect(schema: Record<string, unknown>, d: "gemini" | "gemini-openapi"
   return s;
 }
 
+/** A content part as a Gemini part: text, `inlineData` (base64) or `fileData` (a URI). */
+function geminiPart(p: ContentPart): Record<string, unknown> {
+  if (p.type === "text") return { text: p.text };
+  const src = imageSource(p.image_url.url);
+  return src.kind === "data"
+    ? { inlineData: { mimeType: src.mediaType, data: src.data } }
+    : { fileData: { fileUri: src.url, ...(src.mediaType ? { mimeType: src.mediaType } : {}) } };
+}
+
 /** The SDK's generateContent parameters for one request. */
 export function geminiParams(
   request: ChatRequest,
@@ -40,10 +58,13 @@ export function geminiParams(
   caps: CapabilityTable,
 ): { model: string; contents: unknown[]; config: Record<string, unknown> } {
   const c = caps.lookup(request.model);
-  const system = request.messages.filter((m) => m.role === "system").map((m) => m.content);
+  const system = request.messages.filter((m) => m.role === "system").map((m) => messageText(m.content));
   const contents = request.messages
     .filter((m) => m.role !== "system")
-    .map((m) => ({ role: m.role === "assistant" ? "model" : "user", parts: [{ text: m.content }] }));
+    .map((m) => ({
+      role: m.role === "assistant" ? "model" : "user",
+      parts: typeof m.content === "string" ? [{ text: m.content }] : m.content.map(geminiPart),
+    }));
   const config: Record<string, unknown> = {};
   if (system.length) config.systemInstruction = system.join("\n\n");
   if (c.temperature) config.temperature = request.temperature;

@@ -9,6 +9,7 @@ export {
   CapabilitiesError,
   type CapabilityTable,
   capabilityTable,
+  checkImages,
   checkSettings,
   type ModelCapabilities,
   readCapabilities,

@@ -4,7 +4,17 @@
  * cl100k_base for GPT-4 and GPT-3.5); other providers publish no offline tokenizer, so their
  * counts are estimates (about four characters a token) and are labelled so.
  */
-import type { ChatMessage } from "./types.js";
+import { type ChatMessage, messageText } from "./types.js";
+
+/**
+ * Images are priced by their size in pixels, which rulers does not decode; this is OpenAI's
+ * charge for one high-detail 1024×1024 image (4 tiles × 170 + 85), a fair middle guess.
+ */
+export const IMAGE_TOKENS = 765;
+
+function imageTokens(content: ChatMessage["content"]): number {
+  return typeof content === "string" ? 0 : content.filter((p) => p.type === "image_url").length * IMAGE_TOKENS;
+}
 
 export interface TokenCounter {
   /** `o200k_base`, `cl100k_base`, or `estimate` (characters / 4). */
@@ -36,6 +46,6 @@ export async function tokenCounter(model: string, provider: string): Promise<Tok
 
 export function chatTokens(counter: TokenCounter, messages: readonly ChatMessage[]): number {
   let n = PER_REPLY;
-  for (const m of messages) n += PER_MESSAGE + counter.count(m.content) + 1;
+  for (const m of messages) n += PER_MESSAGE + counter.count(messageText(m.content)) + imageTokens(m.content) + 1;
   return n;
 }

@@ -15,9 +15,36 @@ export type AnswerFormat = "json_schema" | "tools" | "json";
 export type Guided = "vllm" | "vllm-legacy" | "ollama" | "llama.cpp";
 export const GUIDED: readonly Guided[] = ["vllm", "vllm-legacy", "ollama", "llama.cpp"];
 
+/** One part of a message that carries images: OpenAI's Chat Completions content parts. */
+export type ContentPart =
+  | { readonly type: "text"; readonly text: string }
+  | { readonly type: "image_url"; readonly image_url: { readonly url: string } };
+
 export interface ChatMessage {
   readonly role: "system" | "user" | "assistant";
-  readonly content: string;
+  /** Text, or parts when the item has image inputs (only the user message ever does). */
+  readonly content: string | readonly ContentPart[];
+}
+
+/** A message's text parts, joined (images left out). */
+export function messageText(content: ChatMessage["content"]): string {
+  return typeof content === "string" ? content : content.map((p) => (p.type === "text" ? p.text : "")).join("\n");
+}
+
+const DATA_URL = /^data:([^;,]+);base64,/;
+
+/**
+ * An image part in a provider's terms: inline bytes (data URL) or a link. Anthropic and Gemini
+ * take inline images as base64 with their media type; links as a URL block / `fileData`.
+ */
+export function imageSource(
+  url: string,
+): { kind: "data"; mediaType: string; data: string } | { kind: "url"; url: string; mediaType: string | null } {
+  const m = DATA_URL.exec(url);
+  if (m) return { kind: "data", mediaType: m[1]!, data: url.slice(m[0].length) };
+  const ext = /\.(png|jpe?g|gif|webp)(?:$|[?#])/i.exec(url)?.[1]?.toLowerCase();
+  const mediaType = ext ? `image/${ext === "jpg" ? "jpeg" : ext}` : null;
+  return { kind: "url", url, mediaType };
 }
 
 export type ResponseFormat = Record<string, unknown>;

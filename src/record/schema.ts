@@ -16,10 +16,15 @@ export const EvidenceSchema = z.object({
   input: z.string().nullable(),
   verified: z.boolean(),
   match: z.enum(["exact", "normalized", "fuzzy", "none"]),
+  /** Conversation inputs: the message (0-based) and the field within it that the quote comes from. */
+  turn: count.optional(),
+  field: z.string().min(1).optional(),
   start: count.optional(),
   end: count.optional(),
   similarity: z.number().min(0).max(1).optional(),
   reason: z.string().optional(),
+  /** Set when the quote was refused because it comes from a reference answer. */
+  refused: z.literal("reference").optional(),
 });
 
 export const CriterionRecordSchema = z.object({

@@ -15,6 +15,7 @@ import {
   union,
 } from "../calibrate/index.js";
 import { contentHash } from "../util/canonical.js";
+import { locationName, textAtLocation } from "../util/conversation.js";
 
 export type Rec = Record<string, unknown> & { item_id: string };
 
@@ -365,7 +366,12 @@ export function buildReport(inp: ReportInputs): ReportData {
     flags: Array.isArray(r.flags) ? r.flags.map(String) : [],
     criteria: (
       (r.criteria as
-        | { id: string; verdict?: unknown; level?: unknown; evidence?: ReportItem["criteria"][number]["evidence"] }[]
+        | {
+            id: string;
+            verdict?: unknown;
+            level?: unknown;
+            evidence?: (ReportItem["criteria"][number]["evidence"][number] & { turn?: unknown; field?: unknown })[];
+          }[]
         | undefined) ?? []
     ).map((c) => ({
       id: String(c.id),
@@ -374,7 +380,13 @@ export function buildReport(inp: ReportInputs): ReportData {
       evidence: (Array.isArray(c.evidence) ? c.evidence : []).map((e) => ({
         quote: String(e.quote ?? ""),
         verified: e.verified === true,
-        input: typeof e.input === "string" ? e.input : null,
+        // A quote from a conversation is shown inside its turn: `chat[4].content`.
+        input:
+          typeof e.input !== "string"
+            ? null
+            : offset(e.turn) !== undefined && typeof e.field === "string"
+              ? locationName(e.input, offset(e.turn)!, e.field)
+              : e.input,
         ...(offset(e.start) !== undefined && offset(e.end) !== undefined && offset(e.end)! >= offset(e.start)!
           ? { start: offset(e.start)!, end: offset(e.end)! }
           : {}),
@@ -390,12 +402,27 @@ export function buildReport(inp: ReportInputs): ReportData {
       const row = inp.rows.get(r.item_id);
       if (!row) continue;
       const inputs = new Set(
-        ((r.criteria as { evidence?: { input?: string | null }[] }[] | undefined) ?? [])
-          .flatMap((c) => (c.evidence ?? []).map((e) => e.input))
+        (
+          (r.criteria as { evidence?: { input?: string | null; turn?: unknown; field?: unknown }[] }[] | undefined) ??
+          []
+        )
+          .flatMap((c) =>
+            (c.evidence ?? []).map((e) =>
+              typeof e.input === "string" && offset(e.turn) !== undefined && typeof e.field === "string"
+                ? locationName(e.input, offset(e.turn)!, e.field)
+                : e.input,
+            ),
+          )
           .filter((x): x is string => typeof x === "string"),
       );
       const t: Record<string, string> = {};
-      for (const name of inputs) if (typeof row[name] === "string") t[name] = row[name] as string;
+      for (const name of inputs) {
+        if (typeof row[name] === "string") t[name] = row[name] as string;
+        else {
+          const at = textAtLocation(row, name);
+          if (at !== undefined) t[name] = at;
+        }
+      }
       texts[r.item_id] = t;
     }
   }

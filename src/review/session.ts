@@ -3,9 +3,11 @@
  * the operations the app calls — show an item, order the items, save a label. Transport-free,
  * so it is tested and benchmarked without HTTP.
  */
+
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { readLabels } from "../calibrate/index.js";
+import { locationName, parseConversation, segmentsOf } from "../util/conversation.js";
 import { errnoOf, RulersError } from "../util/errors.js";
 import { rowId } from "../util/jsonl.js";
 import { Journal, type LabelEntry, replayJournal } from "./journal.js";
@@ -316,7 +318,15 @@ export class ReviewSession {
     const rec = this.runFile.parse(it.run) as Record<string, unknown>;
     const row = this.rowFile.parse(it.row) as Record<string, unknown>;
     const texts: Record<string, string> = {};
-    for (const [k, v] of Object.entries(row)) if (typeof v === "string" && k !== "id") texts[k] = v;
+    for (const [k, v] of Object.entries(row)) {
+      if (k === "id") continue;
+      if (typeof v === "string") texts[k] = v;
+      else if (Array.isArray(v) || (typeof v === "object" && v !== null && "messages" in v)) {
+        // A conversation is shown turn by turn, so quotes highlight inside the turn they cite.
+        const c = parseConversation(v);
+        if (c.ok) for (const seg of segmentsOf(c.turns)) texts[locationName(k, seg.turn, seg.field)] = seg.text;
+      }
+    }
     const criteria = (Array.isArray(rec.criteria) ? (rec.criteria as Record<string, unknown>[]) : []).map((c) => {
       const info = this.opts.criteria?.get(String(c.id));
       return {
@@ -329,7 +339,12 @@ export class ReviewSession {
         evidence: (Array.isArray(c.evidence) ? (c.evidence as Record<string, unknown>[]) : []).map((e) => ({
           quote: String(e.quote ?? ""),
           verified: e.verified === true,
-          input: typeof e.input === "string" ? e.input : null,
+          input:
+            typeof e.input !== "string"
+              ? null
+              : Number.isSafeInteger(e.turn) && typeof e.field === "string"
+                ? locationName(e.input, e.turn as number, e.field)
+                : e.input,
           start: Number.isSafeInteger(e.start) ? (e.start as number) : null,
           end: Number.isSafeInteger(e.end) ? (e.end as number) : null,
         })),

@@ -4,12 +4,14 @@
  * bad row or pattern shows up in the record instead of stopping a run.
  */
 import type { CheckIR, CheckTest } from "../compile/ir.js";
+import { lastByRole, parseConversation, type Turn } from "../util/conversation.js";
 import { schemaProblem } from "./json-schema.js";
 import { parseNumber } from "./numbers.js";
 import { type CompiledPattern, compilePattern } from "./safe-regex.js";
 import type { CheckResult } from "./types.js";
 
 type RegexTest = Extract<CheckTest, { kind: "regex" }>;
+type ToolCallTest = Extract<CheckTest, { kind: "tool_call" }>;
 type Outcome = readonly [passed: boolean, detail: string];
 
 /** How a row value reads as text: strings as they are, numbers as written, anything else as JSON. */
@@ -94,8 +96,25 @@ function other(t: { other: string }, row: Readonly<Record<string, unknown>>): st
   return v === undefined || v === null ? null : textOf(v);
 }
 
+/** `<input> calls tool <name> [with arguments matching <schema>]`: some call of the tool (whose arguments match). */
+function toolCalled(t: ToolCallTest, turns: readonly Turn[]): Outcome {
+  const calls = turns.flatMap((m) => (m.tool_calls ?? []).filter((c) => c.name === t.tool));
+  if (calls.length === 0) return [t.negate, `\`${t.tool}\` was not called`];
+  const times = `\`${t.tool}\` was called ${calls.length} time${calls.length === 1 ? "" : "s"}`;
+  if (t.schema === null) return [!t.negate, times];
+  let problem = "";
+  for (const [i, c] of calls.entries()) {
+    const p = schemaProblem(t.schema, JSON.parse(c.arguments));
+    if (p === null) return [!t.negate, `${times}; call ${i + 1}'s arguments match the schema`];
+    problem ||= p;
+  }
+  return [t.negate, `${times}, never with arguments matching the schema (${problem})`];
+}
+
 function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unknown>>): Outcome {
   switch (t.kind) {
+    case "tool_call":
+      return [false, "a tool call test needs a conversation"];
     case "regex": {
       const p = compiled(t);
       if ("error" in p) return [false, `invalid pattern: ${p.error}`];
@@ -112,7 +131,7 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
       return [found !== t.negate, found ? "text found" : "text not found"];
     }
     case "count": {
-      const n = t.unit === "words" ? countWords(value) : countCodePoints(value);
+      const n = t.unit === "words" ? countWords(value) : t.unit === "turns" ? Number(value) : countCodePoints(value);
       const ok = (t.min === null || n >= t.min) && (t.max === null || n <= t.max);
       const bound =
         t.min !== null && n < t.min
@@ -159,13 +178,30 @@ function evaluate(t: CheckTest, value: string, row: Readonly<Record<string, unkn
   }
 }
 
+/** The text a test reads: the input, or for rules over structure what they read of the conversation. */
+function subject(t: CheckTest, raw: unknown): Outcome | { text: string; turns?: Turn[] } {
+  const structural = t.kind === "tool_call" || (t.kind === "count" && t.unit === "turns") || ("last" in t && t.last);
+  if (!structural) return { text: textOf(raw) };
+  const c = parseConversation(raw);
+  if (!c.ok) return [false, `input \`${t.input}\` is not a conversation: it ${c.error}`];
+  if (t.kind === "count") return { text: String(c.turns.length), turns: c.turns };
+  if (t.kind === "tool_call") return { text: "", turns: c.turns };
+  const role = "last" in t ? (t.last ?? "") : "";
+  const m = lastByRole(c.turns, role);
+  if (!m) return [false, `\`${t.input}\` has no \`${role}\` message`];
+  return { text: m.content };
+}
+
 export function runCheck(check: CheckIR, row: Readonly<Record<string, unknown>>): CheckResult {
   const t = check.test;
   const raw = row[t.input];
   if (raw === undefined || raw === null)
     return { id: check.id, passed: false, detail: `input \`${t.input}\` is missing` };
   try {
-    const [passed, detail] = evaluate(t, textOf(raw), row);
+    const s = subject(t, raw);
+    if (Array.isArray(s)) return { id: check.id, passed: s[0], detail: s[1] };
+    const { text, turns } = s as { text: string; turns?: Turn[] };
+    const [passed, detail] = t.kind === "tool_call" ? toolCalled(t, turns ?? []) : evaluate(t, text, row);
     return { id: check.id, passed, detail };
   } catch (err) {
     return { id: check.id, passed: false, detail: `the check could not run: ${(err as Error).message}` };

@@ -64,6 +64,15 @@ export interface EvidenceRuleNode {
   readonly maxQuotes: Value | null;
   readonly maxWords: Value | null;
   readonly from: readonly Ident[];
+  /** `in <role> turns` / `in tool calls`: where inside a conversation quotes may come from. */
+  readonly scope: EvidenceScopeNode | null;
+  readonly loc: Span;
+}
+
+export interface EvidenceScopeNode {
+  readonly kind: "EvidenceScope";
+  /** The role named in `in <role> turns`, or null for `in tool calls`. */
+  readonly role: Ident | null;
   readonly loc: Span;
 }
 
@@ -108,9 +117,15 @@ export interface ModeDecl {
   readonly loc: Span;
 }
 
+/** What an input holds (spec §Input kinds); `text` unless the declaration says otherwise. */
+export type InputKind = "text" | "conversation" | "reference" | "image";
+
 export interface InputDecl {
   readonly kind: "Input";
   readonly name: Ident;
+  /** The kind as written, or null when the declaration names none (plain text). */
+  readonly inputKind: InputKind | null;
+  readonly kindLoc: Span | null;
   readonly description: Text | null;
   readonly quotable: boolean;
   readonly loc: Span;
@@ -168,10 +183,26 @@ export interface CriterionDecl {
   readonly loc: Span;
 }
 
+/** `last <role> message of <input>`: the text a predicate tests, instead of a whole input. */
+export interface LastMessageNode {
+  readonly role: Ident;
+  readonly loc: Span;
+}
+
 export type CheckTestNode =
   | {
+      readonly kind: "ToolCallTest";
+      readonly input: Ident;
+      readonly last?: LastMessageNode;
+      readonly tool: string;
+      readonly toolLoc: Span;
+      readonly schema: Text | null;
+      readonly negate: boolean;
+      readonly loc: Span;
+    }
+  | {
       readonly kind: "CountTest";
-      readonly unit: "words" | "characters";
+      readonly unit: "words" | "characters" | "turns";
       readonly input: Ident;
       readonly min: Value | null;
       readonly max: Value | null;
@@ -180,6 +211,7 @@ export type CheckTestNode =
   | {
       readonly kind: "RegexTest";
       readonly input: Ident;
+      readonly last?: LastMessageNode;
       readonly regex: string;
       readonly regexLoc: Span;
       readonly negate: boolean;
@@ -188,15 +220,23 @@ export type CheckTestNode =
   | {
       readonly kind: "ContainsTest";
       readonly input: Ident;
+      readonly last?: LastMessageNode;
       readonly text: Text;
       readonly ignoreCase: boolean;
       readonly negate: boolean;
       readonly loc: Span;
     }
-  | { readonly kind: "JsonTest"; readonly input: Ident; readonly schema: Text | null; readonly loc: Span }
+  | {
+      readonly kind: "JsonTest";
+      readonly input: Ident;
+      readonly last?: LastMessageNode;
+      readonly schema: Text | null;
+      readonly loc: Span;
+    }
   | {
       readonly kind: "EqualsTest";
       readonly input: Ident;
+      readonly last?: LastMessageNode;
       readonly other: Ident;
       readonly ignoreCase: boolean;
       readonly ignoreWhitespace: boolean;
@@ -205,6 +245,7 @@ export type CheckTestNode =
   | {
       readonly kind: "NumericTest";
       readonly input: Ident;
+      readonly last?: LastMessageNode;
       readonly other: Ident;
       readonly tolerance: Value | null;
       readonly loc: Span;

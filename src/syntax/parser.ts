@@ -157,9 +157,19 @@ class RubricParser extends CstParser {
   private inputDecl = this.RULE("inputDecl", () => {
     this.CONSUME(K.input);
     this.CONSUME(Name);
+    this.OPTION4(() => this.SUBRULE(this.inputKind));
     this.OPTION(() => this.SUBRULE(this.text));
     this.OPTION2(() => this.CONSUME(Comma));
     this.OPTION3(() => this.CONSUME(K.quotable));
+  });
+
+  private inputKind = this.RULE("inputKind", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(K.text) },
+      { ALT: () => this.CONSUME(K.conversation) },
+      { ALT: () => this.CONSUME(K.reference) },
+      { ALT: () => this.CONSUME(K.image) },
+    ]);
   });
 
   private scaleDecl = this.RULE("scaleDecl", () => {
@@ -383,6 +393,25 @@ class RubricParser extends CstParser {
           this.AT_LEAST_ONE_SEP({ SEP: K.or, DEF: () => this.CONSUME(Name) });
         },
       },
+      { ALT: () => this.SUBRULE(this.evidenceScope) },
+    ]);
+  });
+
+  private evidenceScope = this.RULE("evidenceScope", () => {
+    this.CONSUME(K.in);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(K.tool);
+          this.CONSUME(K.calls);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Name, { LABEL: "role" });
+          this.CONSUME(K.turns);
+        },
+      },
     ]);
   });
 
@@ -414,11 +443,20 @@ class RubricParser extends CstParser {
     this.OR([
       {
         ALT: () => {
-          this.OR2([{ ALT: () => this.CONSUME(K.words) }, { ALT: () => this.CONSUME(K.characters) }]);
+          this.OR2([
+            { ALT: () => this.CONSUME(K.words) },
+            { ALT: () => this.CONSUME(K.characters) },
+            { ALT: () => this.CONSUME(K.turns) },
+          ]);
           this.CONSUME(K.of);
           this.CONSUME(Name, { LABEL: "input" });
           this.SUBRULE(this.countRange);
         },
+      },
+      {
+        // `last equals message as number` compares inputs named `last` and `message`.
+        GATE: () => this.LA(4).tokenType === K.of,
+        ALT: () => this.SUBRULE(this.lastMessage),
       },
       {
         ALT: () => {
@@ -427,6 +465,28 @@ class RubricParser extends CstParser {
         },
       },
     ]);
+  });
+
+  /** `last <role> message of <input> <predicate>`: a text test on a conversation's last message by a role. */
+  private lastMessage = this.RULE("lastMessage", () => {
+    this.CONSUME(K.last);
+    this.CONSUME(Name, { LABEL: "role" });
+    this.CONSUME(K.message);
+    this.CONSUME(K.of);
+    this.CONSUME2(Name, { LABEL: "input" });
+    this.SUBRULE(this.checkPredicate);
+  });
+
+  /** `calls tool <name> [with arguments matching <schema>]`: a conversation's assistant called a tool. */
+  private toolCall = this.RULE("toolCall", () => {
+    this.CONSUME(K.tool);
+    this.OR([{ ALT: () => this.CONSUME(Name, { LABEL: "toolName" }) }, { ALT: () => this.CONSUME(StringLit) }]);
+    this.OPTION(() => {
+      this.CONSUME(K.with);
+      this.CONSUME(K.arguments);
+      this.CONSUME(K.matching);
+      this.SUBRULE(this.text, { LABEL: "schema" });
+    });
   });
 
   private countRange = this.RULE("countRange", () => {
@@ -482,7 +542,19 @@ class RubricParser extends CstParser {
                 this.OPTION(() => this.SUBRULE(this.ignoring));
               },
             },
+            {
+              ALT: () => {
+                this.CONSUME(K.call);
+                this.SUBRULE(this.toolCall);
+              },
+            },
           ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(K.calls);
+          this.SUBRULE2(this.toolCall);
         },
       },
       {

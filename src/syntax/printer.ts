@@ -95,6 +95,7 @@ function printEvidence(e: A.EvidenceRuleNode): string {
   if (e.minQuotes) parts.push(`at least ${printValue(e.minQuotes)} ${e.minQuotes.raw === "1" ? "quote" : "quotes"}`);
   if (e.maxQuotes) parts.push(`at most ${printValue(e.maxQuotes)} ${e.maxQuotes.raw === "1" ? "quote" : "quotes"}`);
   if (e.from.length) parts.push(`from ${e.from.map((f) => f.name).join(" or ")}`);
+  if (e.scope) parts.push(e.scope.role ? `in ${e.scope.role.name} turns` : "in tool calls");
   const head = `evidence ${parts.join(" ")}`;
   if (!e.maxWords) return head;
   return `${parts.length ? `${head},` : "evidence"} at most ${printValue(e.maxWords)} words`;
@@ -115,7 +116,13 @@ function printCondition(c: A.ConditionNode): string {
 
 function printTest(t: A.CheckTestNode): string {
   const ign = (cs: boolean, ws = false) => `${cs ? " ignoring case" : ""}${ws ? " ignoring whitespace" : ""}`;
+  const subject =
+    t.kind !== "CountTest" && t.last ? `last ${t.last.role.name} message of ${t.input.name}` : t.input.name;
   switch (t.kind) {
+    case "ToolCallTest": {
+      const name = /^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(t.tool) ? t.tool : encodeString(t.tool);
+      return `${subject} ${t.negate ? "does not call" : "calls"} tool ${name}`;
+    }
     case "CountTest": {
       const range =
         t.min && t.max
@@ -126,15 +133,15 @@ function printTest(t: A.CheckTestNode): string {
       return `${t.unit} of ${t.input.name} ${range}`;
     }
     case "RegexTest":
-      return `${t.input.name} ${t.negate ? "does not match" : "matches"} ${t.regex}`;
+      return `${subject} ${t.negate ? "does not match" : "matches"} ${t.regex}`;
     case "ContainsTest":
-      return `${t.input.name} ${t.negate ? "does not contain" : "contains"} ${encodeString(t.text.value)}${ign(t.ignoreCase)}`;
+      return `${subject} ${t.negate ? "does not contain" : "contains"} ${encodeString(t.text.value)}${ign(t.ignoreCase)}`;
     case "JsonTest":
-      return `${t.input.name} is valid json`;
+      return `${subject} is valid json`;
     case "EqualsTest":
-      return `${t.input.name} equals ${t.other.name}${ign(t.ignoreCase, t.ignoreWhitespace)}`;
+      return `${subject} equals ${t.other.name}${ign(t.ignoreCase, t.ignoreWhitespace)}`;
     case "NumericTest":
-      return `${t.input.name} equals ${t.other.name} as number${t.tolerance ? ` within ${printValue(t.tolerance)}` : ""}`;
+      return `${subject} equals ${t.other.name} as number${t.tolerance ? ` within ${printValue(t.tolerance)}` : ""}`;
   }
 }
 
@@ -182,6 +189,8 @@ function printMember(p: Printer, d: A.CriterionDecl | A.CheckDecl, depth: number
     // `is valid json matching """…"""`: the schema text goes on the test's line.
     if (d.test.kind === "JsonTest" && d.test.schema)
       p.appendToLast(` matching ${printText(d.test.schema, depth + 1, true)}`);
+    if (d.test.kind === "ToolCallTest" && d.test.schema)
+      p.appendToLast(` with arguments matching ${printText(d.test.schema, depth + 1, true)}`);
     for (const s of d.settings) p.line(depth + 1, `${s.key} ${printValue(s.value)}`, s.loc.start);
   }
   p.line(depth, "end", d.loc.end - 1);
@@ -227,7 +236,7 @@ function printDeclaration(p: Printer, d: A.Declaration): void {
     case "Input":
       p.line(
         0,
-        `input ${d.name.name}${d.description ? ` ${printText(d.description, 0)}` : ""}${d.quotable ? ", quotable" : ""}`,
+        `input ${d.name.name}${d.inputKind ? ` ${d.inputKind}` : ""}${d.description ? ` ${printText(d.description, 0)}` : ""}${d.quotable ? ", quotable" : ""}`,
         at,
       );
       return;

@@ -165,13 +165,21 @@ class AstBuilder extends BaseVisitor {
   inputDecl(ctx: Ctx, n: CstNode): A.InputDecl | null {
     const name = ident(tok(ctx, "Name"));
     if (!name) return null;
+    const kindNode = node(ctx, "inputKind");
+    const kindTok = kindNode ? (Object.values(kindNode.children).flat()[0] as IToken | undefined) : undefined;
     return {
       kind: "Input",
       name,
+      inputKind: kindTok ? (kindTok.image as A.InputKind) : null,
+      kindLoc: kindTok ? tokenSpan(kindTok) : null,
       description: this.text(node(ctx, "text")),
       quotable: tok(ctx, "Kw_quotable") !== undefined,
       loc: nodeSpan(n),
     };
+  }
+
+  inputKind(): null {
+    return null; // folded into inputDecl
   }
 
   scaleDecl(ctx: Ctx, n: CstNode): A.ScaleDecl | null {
@@ -309,8 +317,15 @@ class AstBuilder extends BaseVisitor {
     let maxQuotes: A.Value | null = null;
     let maxWords: A.Value | null = null;
     const from: A.Ident[] = [];
+    let scope: A.EvidenceScopeNode | null = null;
     for (const part of nodes(ctx, "evidencePart")) {
       const c = part.children as Ctx;
+      const sc = node(c, "evidenceScope");
+      if (sc) {
+        const role = tok(sc.children as Ctx, "role");
+        scope = { kind: "EvidenceScope", role: role ? ident(role) : null, loc: nodeSpan(sc) };
+        continue;
+      }
       if (tok(c, "Kw_from")) {
         from.push(...tokens(c, "Name").map((t) => ident(t)!));
         continue;
@@ -322,10 +337,13 @@ class AstBuilder extends BaseVisitor {
       else if (words) maxWords = v;
       else maxQuotes = v;
     }
-    return { kind: "EvidenceRule", minQuotes, maxQuotes, maxWords, from, loc: nodeSpan(n) };
+    return { kind: "EvidenceRule", minQuotes, maxQuotes, maxWords, from, scope, loc: nodeSpan(n) };
   }
 
   evidencePart(): null {
+    return null; // folded into evidenceRule
+  }
+  evidenceScope(): null {
     return null; // folded into evidenceRule
   }
 
@@ -352,16 +370,20 @@ class AstBuilder extends BaseVisitor {
     return { kind: "Check", id, title: this.text(node(ctx, "title")), test, settings, loc: nodeSpan(n) };
   }
 
-  checkTest(ctx: Ctx, n: CstNode): A.CheckTestNode | null {
+  checkTest(outer: Ctx, n: CstNode): A.CheckTestNode | null {
     const loc = nodeSpan(n);
+    const lastNode = node(outer, "lastMessage");
+    const ctx = lastNode ? (lastNode.children as Ctx) : outer;
     const input = ident(tok(ctx, "input"));
     if (!input) return null;
+    const role = lastNode ? ident(tok(ctx, "role")) : null;
+    const last = lastNode && role ? { last: { role, loc: nodeSpan(lastNode) } } : {};
     const range = node(ctx, "countRange");
     if (range) {
       const c = range.children as Ctx;
       return {
         kind: "CountTest",
-        unit: tok(ctx, "Kw_words") ? "words" : "characters",
+        unit: tok(ctx, "Kw_words") ? "words" : tok(ctx, "Kw_turns") ? "turns" : "characters",
         input,
         min: this.value(node(c, "min")),
         max: this.value(node(c, "max")),
@@ -374,19 +396,32 @@ class AstBuilder extends BaseVisitor {
     const ign = nodes(c, "ignoring").map((i) => (tok(i.children as Ctx, "Kw_case") ? "case" : "whitespace"));
     const regex = tok(c, "RegexLit");
     const negate = tok(c, "Kw_not") !== undefined;
-    if (regex) return { kind: "RegexTest", input, regex: regex.image, regexLoc: tokenSpan(regex), negate, loc };
+    const call = node(c, "toolCall");
+    if (call) {
+      const t = call.children as Ctx;
+      const name = tok(t, "toolName") ?? tok(t, "StringLit");
+      if (!name) return null;
+      const tool = name.tokenType.name === "StringLit" ? decodeString(name.image) : name.image;
+      const schema = this.text(node(t, "schema"));
+      return { kind: "ToolCallTest", input, ...last, tool, toolLoc: tokenSpan(name), schema, negate, loc };
+    }
+    if (regex)
+      return { kind: "RegexTest", input, ...last, regex: regex.image, regexLoc: tokenSpan(regex), negate, loc };
     if (tok(c, "Kw_contain") || tok(c, "Kw_contains")) {
       const text = this.text(node(c, "text"));
-      return text ? { kind: "ContainsTest", input, text, ignoreCase: ign.includes("case"), negate, loc } : null;
+      return text
+        ? { kind: "ContainsTest", input, ...last, text, ignoreCase: ign.includes("case"), negate, loc }
+        : null;
     }
-    if (tok(c, "Kw_json")) return { kind: "JsonTest", input, schema: this.text(node(c, "schema")), loc };
+    if (tok(c, "Kw_json")) return { kind: "JsonTest", input, ...last, schema: this.text(node(c, "schema")), loc };
     const other = ident(tok(c, "other"));
     if (!other) return null;
     if (tok(c, "Kw_number"))
-      return { kind: "NumericTest", input, other, tolerance: this.value(node(c, "tolerance")), loc };
+      return { kind: "NumericTest", input, ...last, other, tolerance: this.value(node(c, "tolerance")), loc };
     return {
       kind: "EqualsTest",
       input,
+      ...last,
       other,
       ignoreCase: ign.includes("case"),
       ignoreWhitespace: ign.includes("whitespace"),
@@ -395,6 +430,12 @@ class AstBuilder extends BaseVisitor {
   }
 
   countRange(): null {
+    return null; // folded into checkTest
+  }
+  lastMessage(): null {
+    return null; // folded into checkTest
+  }
+  toolCall(): null {
     return null; // folded into checkTest
   }
   checkPredicate(): null {

@@ -146,6 +146,20 @@ export const K = {
   item: kw("item"),
   criteria: kw("criteria"),
   import: kw("import"),
+  // Input kinds and rules over conversations (issue 20).
+  text: kw("text"),
+  conversation: kw("conversation"),
+  reference: kw("reference"),
+  image: kw("image"),
+  in: kw("in"),
+  turns: kw("turns"),
+  calls: kw("calls"),
+  call: kw("call"),
+  tool: kw("tool"),
+  last: kw("last"),
+  message: kw("message"),
+  with: kw("with"),
+  arguments: kw("arguments"),
 };
 
 /** Every keyword, as written; completion, hovers and the editor grammar derive from this. */

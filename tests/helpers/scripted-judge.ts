@@ -10,19 +10,21 @@ export interface JudgeScript {
   decide?: (
     criterionId: string,
     enumValues: readonly (string | number)[],
-    inputs: Record<string, string>,
+    inputs: Record<string, any>,
   ) => string | number;
   /** Quote text for a criterion (default: the first 6 words of the first allowed input). */
   quote?: (
     criterionId: string,
-    inputs: Record<string, string>,
+    inputs: Record<string, any>,
     allowed: readonly string[],
   ) => { input: string; quote: string } | null;
-  score?: (inputs: Record<string, string>) => number;
+  score?: (inputs: Record<string, any>) => number;
 }
 
-export function inputsOf(body: any): Record<string, string> {
-  const user: string = body.messages.find((m: any) => m.role === "user").content;
+export function inputsOf(body: any): Record<string, any> {
+  const content = body.messages.find((m: any) => m.role === "user").content;
+  // With image inputs the user message is a list of parts; the data block is the first text part.
+  const user: string = typeof content === "string" ? content : content.find((p: any) => p.type === "text").text;
   const lines = user.split("\n");
   const open = lines.findIndex((l) => l.startsWith("<<<DATA "));
   return JSON.parse(lines[open + 1]!);
@@ -35,12 +37,12 @@ export function schemaOf(body: any): any {
   return JSON.parse(system.slice(system.indexOf("{", system.indexOf("## Answer schema"))));
 }
 
-function judged(id: string, schema: any, inputs: Record<string, string>, s: JudgeScript): any {
+function judged(id: string, schema: any, inputs: Record<string, any>, s: JudgeScript): any {
   const props = schema.properties;
   const allowed: string[] = props.evidence.items.properties.input.enum;
   const q = s.quote
     ? s.quote(id, inputs, allowed)
-    : allowed[0] && inputs[allowed[0]]
+    : allowed[0] && typeof inputs[allowed[0]] === "string"
       ? { input: allowed[0], quote: inputs[allowed[0]]!.split(/\s+/).slice(0, 6).join(" ") }
       : null;
   const out: any = { evidence: q ? [q] : [], rationale: `scripted rationale for ${id}` };

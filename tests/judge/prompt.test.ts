@@ -22,13 +22,13 @@ describe("the data fence's boundary (grammar/bundle.md, {{boundary}})", () => {
     const p = renderPrompt(bundle, row, { swapped: false });
     const inputs = JSON.stringify(row);
     const expected = createHash("sha256").update(`${bundle.hash}\n${inputs}\n`).digest("hex").slice(0, 24);
-    expect(boundaryOf(p.messages[1]!.content)).toBe(expected);
+    expect(boundaryOf(p.messages[1]!.content as string)).toBe(expected);
   });
 
   it("is the same for the same item every time, and differs when the judged text does", () => {
-    const a = renderPrompt(bundle, { response: "one" }, { swapped: false }).messages[1]!.content;
-    const again = renderPrompt(bundle, { response: "one" }, { swapped: false }).messages[1]!.content;
-    const b = renderPrompt(bundle, { response: "two" }, { swapped: false }).messages[1]!.content;
+    const a = renderPrompt(bundle, { response: "one" }, { swapped: false }).messages[1]!.content as string;
+    const again = renderPrompt(bundle, { response: "one" }, { swapped: false }).messages[1]!.content as string;
+    const b = renderPrompt(bundle, { response: "two" }, { swapped: false }).messages[1]!.content as string;
     expect(again).toBe(a);
     expect(boundaryOf(b)).not.toBe(boundaryOf(a));
   });

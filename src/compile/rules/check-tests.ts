@@ -1,7 +1,31 @@
 import { Ajv } from "ajv";
+import type { Text } from "../../syntax/ast.js";
 import type { RuleContext } from "../context.js";
 import { suggest } from "../suggest.js";
 import { numberOf } from "../values.js";
+
+function checkSchema(ctx: RuleContext, id: string, text: Text): void {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text.value);
+  } catch (err) {
+    ctx.error(
+      "invalid-json-schema",
+      `the schema of check \`${id}\` is not valid JSON: ${(err as Error).message}`,
+      text.loc,
+    );
+    return;
+  }
+  try {
+    new Ajv({ strict: false }).compile(schema as object);
+  } catch (err) {
+    ctx.error(
+      "invalid-json-schema",
+      `the schema of check \`${id}\` is not a valid JSON Schema: ${(err as Error).message}`,
+      text.loc,
+    );
+  }
+}
 
 /** spec.md §Deterministic checks: checks read declared inputs, regexes compile, schemas are valid JSON Schema. */
 export function checkTests(ctx: RuleContext): void {
@@ -47,30 +71,10 @@ export function checkTests(ctx: RuleContext): void {
           );
         break;
       }
-      case "JsonTest": {
-        if (!t.schema) break;
-        let schema: unknown;
-        try {
-          schema = JSON.parse(t.schema.value);
-        } catch (err) {
-          ctx.error(
-            "invalid-json-schema",
-            `the schema of check \`${c.id.name}\` is not valid JSON: ${(err as Error).message}`,
-            t.schema.loc,
-          );
-          break;
-        }
-        try {
-          new Ajv({ strict: false }).compile(schema as object);
-        } catch (err) {
-          ctx.error(
-            "invalid-json-schema",
-            `the schema of check \`${c.id.name}\` is not a valid JSON Schema: ${(err as Error).message}`,
-            t.schema.loc,
-          );
-        }
+      case "JsonTest":
+      case "ToolCallTest":
+        if (t.schema) checkSchema(ctx, c.id.name, t.schema);
         break;
-      }
       case "NumericTest":
         if (t.tolerance && (numberOf(t.tolerance) === undefined || numberOf(t.tolerance)! < 0)) {
           ctx.error(
