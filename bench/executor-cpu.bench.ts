@@ -65,6 +65,8 @@ interface Stats {
   max_rss_mb: number;
   /** Whole process, start-up included (/usr/bin/time). */
   proc_cpu_s: number;
+  proc_user_s: number;
+  proc_sys_s: number;
   proc_rss_mb: number;
 }
 
@@ -94,6 +96,8 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
         max_rss_mb: 0,
         ...inner,
         proc_cpu_s: Number(t[1]) + Number(t[2]),
+        proc_user_s: Number(t[1]),
+        proc_sys_s: Number(t[2]),
         proc_rss_mb: Number(t[3]) / 1024,
       });
     }),
@@ -163,7 +167,7 @@ async function judge(bundle: string, rows: number, label: string): Promise<Stats
 
 const line = (what: string, calls: number, verdicts: number, s: Stats) =>
   console.log(
-    `${what}: ${((s.cpu_ms * 1000) / calls).toFixed(0)} µs CPU/call, ${((s.cpu_ms * 1000) / verdicts).toFixed(0)} µs CPU/verdict, peak RSS ${s.max_rss_mb.toFixed(0)} MB, GC ${((s.gc_ms / s.cpu_ms) * 100).toFixed(1)}% of CPU (${s.gc_count} collections), CPU ${(s.cpu_ms / 1000).toFixed(2)} s over ${(s.wall_ms / 1000).toFixed(1)} s wall; whole process ${s.proc_cpu_s.toFixed(2)} s CPU`,
+    `${what}: ${((s.cpu_ms * 1000) / calls).toFixed(0)} µs CPU/call, ${((s.cpu_ms * 1000) / verdicts).toFixed(0)} µs CPU/verdict, peak RSS ${s.max_rss_mb.toFixed(0)} MB, GC ${((s.gc_ms / s.cpu_ms) * 100).toFixed(1)}% of CPU (${s.gc_count} collections), CPU ${(s.cpu_ms / 1000).toFixed(2)} s over ${(s.wall_ms / 1000).toFixed(1)} s wall; whole process ${s.proc_cpu_s.toFixed(2)} s CPU (user ${s.proc_user_s.toFixed(2)}, system ${s.proc_sys_s.toFixed(2)})`,
   );
 
 const a = await judge(bundles.all!, 2000, "A");

@@ -2,7 +2,7 @@
  * The OpenAI adapter's direct path: Chat Completions POSTed straight over keep-alive node:http
  * (util/http-request.ts), for runs that did not hand the client a `fetch` of their own. The
  * SDK's per-call work — building and merging request options, formatting log lines that are
- * then thrown away, WHATWG `Response`/`Headers` objects, a timer and an AbortController per
+ * then thrown away, WHATWG `Response`/`Headers` objects, an AbortController and its listeners per
  * attempt — cost as much CPU as the rest of a judge call (bench/executor-cpu.bench.ts); this
  * path does only what a judge call needs and keeps the SDK's meaning exactly:
  *   - retries as the SDK makes them: on 408, 409, 429, 5xx, timeouts and connection failures,
@@ -15,7 +15,7 @@
  * The SDK object still resolves the base URL, key and organization from the environment.
  */
 import OpenAI from "openai";
-import { type Agents, sendRequest } from "../util/http-request.js";
+import { type Agents, RequestTimeoutError, sendRequest, type Target, targetOf } from "../util/http-request.js";
 import { MAX_RETRY_AFTER_MS } from "../util/retry-after.js";
 
 export interface OpenAIHttpOptions {
@@ -82,6 +82,50 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+// The parts of a request that are the same on every call of a run (the answer format object
+// with its schema, the rubric's system message) are serialized once; JSON.stringify of the
+// whole body would encode them again for every call.
+const encoded = new WeakMap<object, string>();
+const systemJson = new Map<string, string>();
+
+function encodeOnce(value: object): string {
+  let s = encoded.get(value);
+  if (s === undefined) {
+    s = JSON.stringify(value);
+    encoded.set(value, s);
+  }
+  return s;
+}
+
+function messageJson(m: unknown): string {
+  const msg = m as { role?: unknown; content?: unknown };
+  if (msg.role !== "system" || typeof msg.content !== "string") return JSON.stringify(m);
+  const keys = Object.keys(msg);
+  if (keys.length !== 2 || keys[0] !== "role") return JSON.stringify(m);
+  let s = systemJson.get(msg.content);
+  if (s === undefined) {
+    s = JSON.stringify({ role: "system", content: msg.content });
+    if (systemJson.size > 64) systemJson.clear();
+    systemJson.set(msg.content, s);
+  }
+  return s;
+}
+
+/** `JSON.stringify(body)`, byte for byte, reusing the encoding of the parts every call shares. */
+export function requestJson(body: unknown): string {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return JSON.stringify(body);
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined || typeof v === "function") continue;
+    let json: string;
+    if (k === "messages" && Array.isArray(v)) json = `[${v.map(messageJson).join(",")}]`;
+    else if (k === "response_format" && v !== null && typeof v === "object") json = encodeOnce(v);
+    else json = JSON.stringify(v);
+    parts.push(`${JSON.stringify(k)}:${json}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -103,9 +147,14 @@ export function openaiHttp(
   if (o.sdk.organization) fixed["openai-organization"] = o.sdk.organization;
   if (o.sdk.project) fixed["openai-project"] = o.sdk.project;
 
+  const targets = new Map<string, Target>();
   return async (path, body, signal) => {
-    const url = new URL(base + path);
-    const text = JSON.stringify(body);
+    let target = targets.get(path);
+    if (!target) {
+      target = targetOf(new URL(base + path));
+      targets.set(path, target);
+    }
+    const text = requestJson(body);
     let attempts = 0;
     const fail = (err: Error): never => {
       (err as WithAttempts).attempts = attempts;
@@ -114,30 +163,24 @@ export function openaiHttp(
     for (let retry = 0; ; retry++) {
       if (signal?.aborted) fail(new OpenAI.APIUserAbortError());
       attempts++;
-      // A per-attempt timeout, as the SDK's `timeout` is.
-      const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), o.timeoutMs);
-      const onAbort = () => timer.abort();
-      signal?.addEventListener("abort", onAbort, { once: true });
       let res: Awaited<ReturnType<typeof sendRequest>> | null = null;
       let netError: unknown = null;
       try {
-        res = await sendRequest(o.agents, url, {
+        // The timeout is per attempt, as the SDK's `timeout` is.
+        res = await sendRequest(o.agents, target, {
           method: "POST",
           headers: { ...fixed, "x-stainless-retry-count": String(retry) },
           body: text,
-          signal: timer.signal,
+          signal,
+          timeoutMs: o.timeoutMs,
         });
       } catch (err) {
         netError = err;
-      } finally {
-        clearTimeout(timeout);
-        signal?.removeEventListener("abort", onAbort);
       }
       const left = o.maxRetries - retry;
       if (res === null) {
         if (signal?.aborted) fail(new OpenAI.APIUserAbortError());
-        const timedOut = timer.signal.aborted;
+        const timedOut = netError instanceof RequestTimeoutError;
         if ((netError as Error)?.name === "ResponseTooLargeError")
           fail(new OpenAI.APIConnectionError({ message: (netError as Error).message, cause: netError as Error }));
         if (left > 0) {

@@ -46,12 +46,40 @@ export function keepAliveAgents(opts: { maxSockets?: number; maxBodyBytes?: numb
   };
 }
 
+/** Where a request goes, parsed once: a judge sends thousands of requests to one URL. */
+export interface Target {
+  readonly secure: boolean;
+  readonly hostname: string;
+  readonly port: string;
+  readonly path: string;
+}
+
+export function targetOf(url: URL): Target {
+  return {
+    secure: url.protocol === "https:",
+    // node:http wants an IPv6 literal without its brackets.
+    hostname: url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port,
+    path: url.pathname + url.search,
+  };
+}
+
+/** The request took longer than its `timeoutMs` (headers and body together). */
+export class RequestTimeoutError extends Error {
+  override readonly name = "RequestTimeoutError";
+  constructor(readonly ms: number) {
+    super(`no complete answer within ${ms} ms`);
+  }
+}
+
 export interface RawRequest {
   readonly method: string;
   /** Lower-case names. */
   readonly headers: Record<string, string>;
   readonly body?: string | Uint8Array | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Gives up (RequestTimeoutError) when the whole answer has not arrived by then. */
+  readonly timeoutMs?: number | undefined;
 }
 
 export interface RawResponse {
@@ -81,23 +109,28 @@ function decoded(res: IncomingMessage): Readable {
   }
 }
 
-export function sendRequest(agents: Agents, url: URL, r: RawRequest): Promise<RawResponse> {
+export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Promise<RawResponse> {
   const maxBody = agents.maxBodyBytes;
   const signal = r.signal;
+  const target = to instanceof URL ? targetOf(to) : to;
   return new Promise<RawResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
-    const secure = url.protocol === "https:";
     const headers = r.headers;
     if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
-    const req = (secure ? httpsRequest : httpRequest)(url, {
+    const req = (target.secure ? httpsRequest : httpRequest)({
+      hostname: target.hostname,
+      port: target.port,
+      path: target.path,
       method: r.method,
       headers,
-      agent: secure ? agents.https : agents.http,
+      agent: target.secure ? agents.https : agents.http,
     });
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
+      if (timer) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       reject(err);
     };
@@ -106,6 +139,11 @@ export function sendRequest(agents: Agents, url: URL, r: RawRequest): Promise<Ra
       req.destroy();
     };
     signal?.addEventListener("abort", onAbort, { once: true });
+    if (r.timeoutMs !== undefined)
+      timer = setTimeout(() => {
+        fail(new RequestTimeoutError(r.timeoutMs!));
+        req.destroy();
+      }, r.timeoutMs);
     req.on("error", (err) => fail(new TypeError("fetch failed", { cause: err })));
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
@@ -151,6 +189,7 @@ export function sendRequest(agents: Agents, url: URL, r: RawRequest): Promise<Ra
       stream.on("end", () => {
         if (settled) return;
         settled = true;
+        if (timer) clearTimeout(timer);
         signal?.removeEventListener("abort", onAbort);
         resolve({
           status: res.statusCode ?? 0,
