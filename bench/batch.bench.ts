@@ -37,7 +37,7 @@ const rowsPath = join(dir, "rows.jsonl");
   for (let i = 0; i < N; i++) {
     if (
       !s.write(
-        JSON.stringify({ id: `i${i}`, prompt: "Write a persuasive essay.", response: texts[i % texts.length] }) + "\n",
+        `${JSON.stringify({ id: `i${i}`, prompt: "Write a persuasive essay.", response: texts[i % texts.length] })}\n`,
       )
     )
       await once(s, "drain");

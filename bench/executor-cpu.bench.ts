@@ -170,10 +170,17 @@ const line = (what: string, calls: number, verdicts: number, s: Stats) =>
     `${what}: ${((s.cpu_ms * 1000) / calls).toFixed(0)} µs CPU/call, ${((s.cpu_ms * 1000) / verdicts).toFixed(0)} µs CPU/verdict, peak RSS ${s.max_rss_mb.toFixed(0)} MB, GC ${((s.gc_ms / s.cpu_ms) * 100).toFixed(1)}% of CPU (${s.gc_count} collections), CPU ${(s.cpu_ms / 1000).toFixed(2)} s over ${(s.wall_ms / 1000).toFixed(1)} s wall; whole process ${s.proc_cpu_s.toFixed(2)} s CPU (user ${s.proc_user_s.toFixed(2)}, system ${s.proc_sys_s.toFixed(2)})`,
   );
 
-const a = await judge(bundles.all!, 2000, "A");
-line("A  all criteria in one call, 2,000 calls", 2000, 20_000, a);
-const b = await judge(bundles.each!, 200, "B");
-line("B  one criterion per call,   2,000 calls", 2000, 2000, b);
+// EXEC_CPU_ONLY=A or B runs that mode alone (for profiling); the job and promptfoo need both.
+const only = process.env.EXEC_CPU_ONLY;
+if (only !== "B") line("A  all criteria in one call, 2,000 calls", 2000, 20_000, await judge(bundles.all!, 2000, "A"));
+const b = only === "A" ? null : await judge(bundles.each!, 200, "B");
+if (b) line("B  one criterion per call,   2,000 calls", 2000, 2000, b);
+if (only) {
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 const jobA = await judge(bundles.all!, 200, "jobA");
 
 // promptfoo on the same job: the essay is the output (echo provider), one llm-rubric per criterion.
@@ -232,14 +239,14 @@ console.log(
   `  rulers, all criteria in one call (200 calls): ${jobA.proc_cpu_s.toFixed(2)} s CPU, peak RSS ${jobA.proc_rss_mb.toFixed(0)} MB`,
 );
 console.log(
-  `  rulers, one criterion per call (2,000 calls): ${b.proc_cpu_s.toFixed(2)} s CPU = ${((b.proc_cpu_s * 1000) / 2000).toFixed(2)} ms/call, peak RSS ${b.proc_rss_mb.toFixed(0)} MB`,
+  `  rulers, one criterion per call (2,000 calls): ${b!.proc_cpu_s.toFixed(2)} s CPU = ${((b!.proc_cpu_s * 1000) / 2000).toFixed(2)} ms/call, peak RSS ${b!.proc_rss_mb.toFixed(0)} MB`,
 );
 if (pf) {
   console.log(
     `  promptfoo 0.118.0, llm-rubric per criterion (2,000 calls): ${pf.proc_cpu_s.toFixed(2)} s CPU = ${((pf.proc_cpu_s * 1000) / 2000).toFixed(2)} ms/call, peak RSS ${pf.proc_rss_mb.toFixed(0)} MB`,
   );
   console.log(
-    `  promptfoo / rulers: ${(pf.proc_cpu_s / jobA.proc_cpu_s).toFixed(1)}× the CPU of rulers' one-call job (target ≥ 20×), ${(pf.proc_cpu_s / b.proc_cpu_s).toFixed(1)}× per call in one-criterion mode (target ≥ 5×)`,
+    `  promptfoo / rulers: ${(pf.proc_cpu_s / jobA.proc_cpu_s).toFixed(1)}× the CPU of rulers' one-call job (target ≥ 20×), ${(pf.proc_cpu_s / b!.proc_cpu_s).toFixed(1)}× per call in one-criterion mode (target ≥ 5×)`,
   );
 }
 const { execSync } = await import("node:child_process");
