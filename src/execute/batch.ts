@@ -30,6 +30,8 @@ export interface PlannedCall {
   readonly body: Record<string, unknown>;
   /** The batch input line for this call, JSON. */
   line(): string;
+  /** The same line as UTF-8 pieces (concatenated, byte for byte `line()`); shared pieces are reused, never copied. */
+  pieces(): readonly Buffer[];
 }
 
 // The schema is the bulk of every request and the same for every row: serialise it once.
@@ -41,6 +43,71 @@ function jsonOf(v: object): string {
     formatJson.set(v, s);
   }
   return s;
+}
+
+// The parts of an OpenAI batch line that every row shares — the answer format with its schema
+// and the rubric's system message, most of each line's bytes — are encoded to UTF-8 once.
+const formatBytes = new WeakMap<object, Buffer>();
+const systemBytes = new Map<string, Buffer>();
+
+function sharedMessage(m: unknown): Buffer | null {
+  const msg = m as { role?: unknown; content?: unknown };
+  if (msg === null || typeof msg !== "object" || msg.role !== "system" || typeof msg.content !== "string") return null;
+  const keys = Object.keys(msg);
+  if (keys.length !== 2 || keys[0] !== "role") return null;
+  let b = systemBytes.get(msg.content);
+  if (!b) {
+    b = Buffer.from(JSON.stringify({ role: "system", content: msg.content }), "utf8");
+    if (systemBytes.size > 64) systemBytes.clear();
+    systemBytes.set(msg.content, b);
+  }
+  return b;
+}
+
+/**
+ * An OpenAI batch line as UTF-8 pieces: `{custom_id, method, url, body}` with the body's
+ * `response_format` moved last, exactly as `line()` writes it.
+ */
+function openaiLinePieces(id: string, body: Record<string, unknown>): Buffer[] {
+  const out: Buffer[] = [];
+  let text = `{"custom_id":${JSON.stringify(id)},"method":"POST","url":"/v1/chat/completions","body":{`;
+  let first = true;
+  const key = (k: string) => {
+    text += `${first ? "" : ","}${JSON.stringify(k)}:`;
+    first = false;
+  };
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "response_format" || v === undefined || typeof v === "function" || typeof v === "symbol") continue;
+    key(k);
+    if (k === "messages" && Array.isArray(v)) {
+      text += "[";
+      v.forEach((m, i) => {
+        if (i) text += ",";
+        const shared = sharedMessage(m);
+        if (shared) {
+          out.push(Buffer.from(text, "utf8"), shared);
+          text = "";
+        } else text += JSON.stringify(m) ?? "null";
+      });
+      text += "]";
+    } else text += JSON.stringify(v);
+  }
+  const rf = body.response_format;
+  if (rf !== undefined && rf !== null && typeof rf === "object") {
+    key("response_format");
+    let b = formatBytes.get(rf);
+    if (!b) {
+      b = Buffer.from(jsonOf(rf), "utf8");
+      formatBytes.set(rf, b);
+    }
+    out.push(Buffer.from(text, "utf8"), b);
+    text = "";
+  } else if (rf !== undefined) {
+    key("response_format");
+    text += JSON.stringify(rf);
+  }
+  out.push(Buffer.from(`${text}}}`, "utf8"));
+  return out;
 }
 
 /** custom_id = item id (URI-encoded), sample and order; parseable whatever order results return in. */
@@ -102,6 +169,7 @@ export function planCalls(
               },
               body,
               line: () => JSON.stringify({ custom_id: id, params: body }),
+              pieces: () => [Buffer.from(JSON.stringify({ custom_id: id, params: body }), "utf8")],
             });
             continue;
           }
@@ -120,6 +188,7 @@ export function planCalls(
               // Same JSON as stringifying the whole line, with the shared schema spliced in.
               return `${head.slice(0, -2)},"response_format":${jsonOf(response_format as object)}}}`;
             },
+            pieces: () => openaiLinePieces(id, body),
           });
         }
       }
@@ -130,11 +199,13 @@ export function planCalls(
 
 export { RowError };
 
+const NEWLINE = Buffer.from("\n");
+
 /** Writes request lines into numbered parts that respect the provider's line and byte limits. */
 export class PartWriter {
   private stream: WriteStream | null = null;
   // Lines are gathered into ~1 MB writes: one syscall per request would dominate the time.
-  private pending: string[] = [];
+  private pending: Buffer[] = [];
   private pendingBytes = 0;
   private lines = 0;
   private bytes = 0;
@@ -149,8 +220,11 @@ export class PartWriter {
     return this.path.replace(/(\.jsonl)?$/, `.part-${String(n).padStart(3, "0")}.jsonl`);
   }
 
-  async write(line: string): Promise<void> {
-    const size = Buffer.byteLength(line) + 1;
+  /** One request line, as text or as UTF-8 pieces (PlannedCall.pieces). */
+  async write(line: string | readonly Buffer[]): Promise<void> {
+    const pieces = typeof line === "string" ? [Buffer.from(line, "utf8")] : line;
+    let size = 1;
+    for (const p of pieces) size += p.length;
     if (size > this.maxBytes) throw new Error(`one request is ${size} bytes, over --max-bytes ${this.maxBytes}`);
     if (!this.stream || this.lines >= this.maxLines || this.bytes + size > this.maxBytes) await this.next();
     this.lines++;
@@ -158,14 +232,14 @@ export class PartWriter {
     const part = this.parts[this.parts.length - 1]!;
     part.lines = this.lines;
     part.bytes = this.bytes;
-    this.pending.push(line);
+    this.pending.push(...pieces, NEWLINE);
     this.pendingBytes += size;
     if (this.pendingBytes >= 1 << 20) await this.flush();
   }
 
   private async flush(): Promise<void> {
     if (!this.stream || this.pending.length === 0) return;
-    const chunk = `${this.pending.join("\n")}\n`;
+    const chunk = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
     if (!this.stream.write(chunk)) await once(this.stream, "drain");

@@ -1,13 +1,16 @@
 /**
  * A content-addressed cache of judge calls, and the reason an interrupted run loses nothing.
  * Storage is an append-only JSONL file, one `{key, value}` per line; memory holds only where
- * each line is (key → offset), so a run of any length keeps a flat heap. Each entry is handed to the
- * operating system with one synchronous write before `put` returns, so once a call is recorded
- * a `kill -9` of rulers cannot lose it; the file is then synced to disk in the background, one
- * fdatasync covering every entry written since the last (group commit), so a power cut loses at
- * most the last few milliseconds and no call waits for the disk. A torn last line (a write cut
- * short) is ignored on load and never glued to the next entry; for a key written twice, the
- * last line wins.
+ * each line is (key → offset), so a run of any length keeps a flat heap.
+ *
+ * Writes are group-committed: the entries `put` in one turn of the event loop (the answers that
+ * arrived together) are written with one `write` and then made durable with one `fdatasync`, and
+ * each `put` resolves only once its entry is on disk. Callers emit a record only after its puts
+ * resolve, so a record in the run file always has its calls in the cache: `kill -9` (or a power
+ * cut) can lose only calls whose records were never written, and `--resume` repays none that
+ * were. With `durable: false` a put resolves once written (the process can die, the machine not).
+ * A torn last line (a write cut short) is ignored on load and never glued to the next entry; for
+ * a key written twice, the last line wins.
  */
 
 import { createHash, type Hash } from "node:crypto";
@@ -88,7 +91,10 @@ export interface Cache<V = Completion> {
   /** Entries found when the cache was opened (what a resumed run starts from). */
   readonly loaded: number;
   get(key: string): V | undefined;
-  /** Written to the file when this returns (survives a crash of the process); the promise is for callers that await. */
+  /**
+   * Resolves once the entry is on disk (written and synced; only written when not durable).
+   * `get` sees it at once. Entries put in the same turn share one write and one sync.
+   */
   put(key: string, value: V): Promise<void>;
   /** Resolves once every entry put so far is on disk. */
   flush(): Promise<void>;
@@ -97,7 +103,7 @@ export interface Cache<V = Completion> {
 }
 
 export interface CacheOptions {
-  /** Sync to disk in the background after each write (default true); off, a crash of the machine may lose recent entries. */
+  /** Sync each batch of writes before acknowledging it (default true); off, a crash of the machine may lose recent entries. */
   readonly durable?: boolean;
 }
 
@@ -216,20 +222,27 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
   const loaded = index.slots.size;
   const durable = opts.durable ?? true;
   let closed = false;
-  // Group commit: one fdatasync in flight; writes made meanwhile are covered by the next one.
+  // Batches written and synced so far; one fdatasync in flight at a time covers every batch
+  // written before it started.
   let written = 0;
   let synced = 0;
   let syncing = false;
   let syncError: Error | null = null;
   let waiters: { upTo: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  // Entries put this turn, not yet written; `get` reads them from here.
+  let batch: { key: string; line: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const unwritten = new Map<string, V>();
+  let scheduled = false;
 
   const settle = () => {
+    if (!waiters.length) return;
     const ready = waiters.filter((w) => syncError || w.upTo <= synced);
+    if (!ready.length) return;
     waiters = waiters.filter((w) => !ready.includes(w));
     for (const w of ready) syncError ? w.reject(syncError) : w.resolve();
   };
   const sync = () => {
-    if (syncing || closed || !durable || synced >= written) return settle();
+    if (syncing || closed || synced >= written) return settle();
     syncing = true;
     const upTo = written;
     fdatasync(fd, (err) => {
@@ -240,14 +253,60 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
       sync();
     });
   };
+  /** Writes this turn's entries with one write; resolves them now (not durable) or after their sync. */
+  const writeBatch = () => {
+    scheduled = false;
+    const entries = batch;
+    batch = [];
+    if (!entries.length) return;
+    // A torn last line must not swallow these entries: start them on a fresh line.
+    const lead = torn ? 1 : 0;
+    const data = Buffer.from((torn ? "\n" : "") + entries.map((e) => e.line).join(""), "utf8");
+    try {
+      writeAll(fd, data);
+    } catch (err) {
+      // Disk full or an I/O error: cut the file back so no half entry is left behind.
+      try {
+        ftruncateSync(fd, size);
+      } catch {
+        // The original error is what the user needs to see.
+      }
+      for (const e of entries) {
+        unwritten.delete(e.key);
+        e.reject(err as Error);
+      }
+      return;
+    }
+    torn = false;
+    let offset = size + lead;
+    for (const e of entries) {
+      const length = Buffer.byteLength(e.line, "utf8");
+      index.set(e.key, offset, length - 1);
+      unwritten.delete(e.key);
+      offset += length;
+    }
+    size += data.length;
+    if (!durable) {
+      for (const e of entries) e.resolve();
+      return;
+    }
+    written++;
+    const upTo = written;
+    for (const e of entries) waiters.push({ upTo, resolve: e.resolve, reject: e.reject });
+    sync();
+  };
 
   return {
     path,
     get size() {
-      return index.slots.size;
+      let n = index.slots.size;
+      for (const k of unwritten.keys()) if (!index.slots.has(k)) n++;
+      return n;
     },
     loaded,
     get(k) {
+      const pending = unwritten.get(k);
+      if (pending !== undefined) return pending;
       const slot = index.slots.get(k);
       if (slot === undefined) return undefined;
       const length = index.lengths[slot]!;
@@ -262,28 +321,20 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     },
     put(k, v) {
       if (closed) return Promise.reject(new Error(`the cache \`${path}\` is closed`));
-      const line = Buffer.from(`${torn ? "\n" : ""}${JSON.stringify({ key: k, value: v })}\n`, "utf8");
-      const offset = size + (torn ? 1 : 0);
-      try {
-        // A torn last line must not swallow this entry: start it on a fresh line.
-        writeAll(fd, line);
-      } catch (err) {
-        // Disk full or an I/O error: cut the file back so no half entry is left behind.
-        try {
-          ftruncateSync(fd, size);
-        } catch {
-          // The original error is what the user needs to see.
+      if (syncError) return Promise.reject(syncError);
+      const line = `${JSON.stringify({ key: k, value: v })}\n`;
+      return new Promise<void>((resolve, reject) => {
+        batch.push({ key: k, line, resolve, reject });
+        unwritten.set(k, v);
+        if (!scheduled) {
+          scheduled = true;
+          // Collect the answers that arrive in this turn of the event loop into one write.
+          setImmediate(writeBatch);
         }
-        return Promise.reject(err);
-      }
-      torn = false;
-      size += line.length;
-      index.set(k, offset, size - offset - 1);
-      written++;
-      sync();
-      return Promise.resolve();
+      });
     },
     flush() {
+      writeBatch();
       if (!durable || closed || synced >= written) return syncError ? Promise.reject(syncError) : Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         waiters.push({ upTo: written, resolve, reject });
@@ -293,8 +344,12 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     close() {
       if (closed) return;
       try {
+        writeBatch();
         if (durable) fdatasyncSync(fd);
         synced = written;
+      } catch (err) {
+        syncError ??= err as Error;
+        throw err;
       } finally {
         closed = true;
         closeSync(fd);

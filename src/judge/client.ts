@@ -22,6 +22,7 @@ import {
   type ResponseFormat,
   SchemaDialectError,
 } from "../provider/index.js";
+import { keepAliveAgents } from "../util/http-request.js";
 import { redactUrl } from "../util/redact.js";
 import { capRetryAfter } from "../util/retry-after.js";
 import type { Budget } from "./budget.js";
@@ -88,9 +89,12 @@ const currentCall = new AsyncLocalStorage<{ attempts: number }>();
 
 export function createJudgeClient(opts: ClientOptions): JudgeClient {
   // A server's Retry-After is obeyed up to a bound; past it the call fails and says how long was asked.
-  const transport = capRetryAfter(
-    opts.fetch ?? keepAliveFetch(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {}),
-  );
+  // Without a fetch of the caller's own, the OpenAI adapter posts through these agents directly
+  // (provider/openai-http.ts); the other adapters' SDKs get a fetch over the same agents.
+  const agents = opts.fetch
+    ? undefined
+    : keepAliveAgents(opts.maxInFlight !== undefined ? { maxSockets: opts.maxInFlight } : {});
+  const transport = capRetryAfter(opts.fetch ?? keepAliveFetch({ agents: agents! }));
   const counting: typeof fetch = (input, init) => {
     const call = currentCall.getStore();
     if (call) call.attempts++;
@@ -105,6 +109,7 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
     timeoutMs: opts.timeoutMs,
     maxRetries: opts.maxRetries,
     fetch: counting,
+    agents,
     format: opts.format ?? "json_schema",
     guided: opts.guided,
     capabilities,
@@ -134,7 +139,14 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
   try {
     if (signal?.aborted) throw client.provider.abortError();
     if (client.budget) reserved = client.budget.reserve(request);
-    const answer = await currentCall.run(call, () => client.provider.send(request, signal));
+    const provider = client.provider;
+    let answer: Awaited<ReturnType<Provider["send"]>>;
+    if (provider.sendCounted) {
+      // Counts its own attempts: no async context (and its promise hooks) on every call.
+      const r = await provider.sendCounted(request, signal);
+      call.attempts = r.attempts;
+      answer = r.answer;
+    } else answer = await currentCall.run(call, () => provider.send(request, signal));
     usage = answer.usage;
     reported = answer.model;
     return {
@@ -145,7 +157,8 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
   } catch (err) {
     if (err instanceof SchemaDialectError)
       throw new JudgeCallError("bad_request", err.message, undefined, { retryable: false, fatal: true });
-    throw client.provider.describe(err, Math.max(1, call.attempts));
+    const counted = (err as { attempts?: unknown } | null)?.attempts;
+    throw client.provider.describe(err, Math.max(1, typeof counted === "number" ? counted : call.attempts));
   } finally {
     if (reserved !== null) client.budget!.settle(reserved, reported, request.model, usage);
     client.slots.release();

@@ -9,6 +9,7 @@ import OpenAI from "openai";
 import type { CapabilityTable } from "./capabilities.js";
 import type { DescribeContext } from "./errors.js";
 import { JudgeCallError } from "./errors.js";
+import { openaiHttp } from "./openai-http.js";
 import type { Provider, ProviderOptions } from "./provider.js";
 import { translateSchema } from "./schema.js";
 import { describeSdkError } from "./sdk-errors.js";
@@ -134,6 +135,9 @@ export function openaiProvider(opts: ProviderOptions, name: "openai" | "openai-c
     keyMissing: apiKey === undefined,
     keyEnv: opts.keyEnv ?? "OPENAI_API_KEY",
   });
+  const post = opts.agents
+    ? openaiHttp({ sdk, agents: opts.agents, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries })
+    : null;
   return {
     name,
     baseURL: sdk.baseURL,
@@ -145,6 +149,19 @@ export function openaiProvider(opts: ProviderOptions, name: "openai" | "openai-c
       const res = await sdk.chat.completions.create(body as never, signal ? { signal } : {});
       return openaiAnswer(res, request, sdk.baseURL);
     },
+    ...(post
+      ? {
+          async sendCounted(request: ChatRequest, signal?: AbortSignal) {
+            const body = openaiBody(request, opts.format, opts.capabilities, opts.guided);
+            const { json, attempts } = await post("/chat/completions", body, signal);
+            try {
+              return { answer: openaiAnswer(json, request, sdk.baseURL), attempts };
+            } catch (err) {
+              throw Object.assign(err as Error, { attempts });
+            }
+          },
+        }
+      : {}),
     describe: (err, attempts) => describeSdkError(err, OpenAI, ctx(attempts)),
     abortError: () => new OpenAI.APIUserAbortError(),
   };

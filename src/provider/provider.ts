@@ -2,6 +2,7 @@
  * One interface over every judge provider, and the choice of which one a run talks to:
  * `--provider`, or inferred from the base URL's host or the model's name when that is obvious.
  */
+import type { Agents } from "../util/http-request.js";
 import type { CapabilityTable } from "./capabilities.js";
 import type { JudgeCallError } from "./errors.js";
 import type { AnswerFormat, ChatRequest, Guided, ProviderAnswer, ProviderName } from "./types.js";
@@ -17,6 +18,11 @@ export interface Provider {
   body(request: ChatRequest): Record<string, unknown>;
   /** One call; rejects with the SDK's own error, which `describe` turns into a JudgeCallError. */
   send(request: ChatRequest, signal?: AbortSignal): Promise<ProviderAnswer>;
+  /**
+   * The same call, counting its own HTTP attempts (so the caller needs no `fetch` hook); its
+   * errors carry `attempts` too. Adapters that send through `fetch` leave it out.
+   */
+  sendCounted?(request: ChatRequest, signal?: AbortSignal): Promise<{ answer: ProviderAnswer; attempts: number }>;
   describe(err: unknown, attempts: number): JudgeCallError;
   /** The error `send` would raise for an aborted call, for a call cancelled before it started. */
   abortError(): Error;
@@ -31,6 +37,11 @@ export interface ProviderOptions {
   readonly maxRetries: number;
   /** The transport (keep-alive, counting attempts); every adapter sends through it. */
   readonly fetch: typeof fetch;
+  /**
+   * Keep-alive agents for adapters that can post directly (OpenAI), given when the caller did
+   * not supply a `fetch` of its own; a supplied `fetch` is always what calls go through.
+   */
+  readonly agents?: Agents | undefined;
   readonly format: AnswerFormat;
   readonly guided?: Guided | undefined;
   readonly capabilities: CapabilityTable;

@@ -169,15 +169,32 @@ describe("openCache", () => {
     cache.close();
   });
 
-  it("writes one line per entry before put returns, so a reader sees it at once", async () => {
+  it("writes the entries put in one turn together and acknowledges them once they are on disk", async () => {
     const path = join(dir, "calls.jsonl");
     const cache = openCache(path);
-    void cache.put("sha256:x", completion(9));
-    // No await: the write is synchronous.
-    expect(readFileSync(path, "utf8")).toBe(`${JSON.stringify({ key: "sha256:x", value: completion(9) })}\n`);
-    await cache.flush();
+    const acked: string[] = [];
+    const puts = ["x", "y", "z"].map((k, i) => cache.put(`sha256:${k}`, completion(i)).then(() => acked.push(k)));
+    // Not yet written or acknowledged, but already readable from the cache itself.
+    expect(readFileSync(path, "utf8")).toBe("");
+    expect(acked).toEqual([]);
+    expect(cache.get("sha256:y")).toEqual(completion(1));
+    expect(cache.size).toBe(3);
+    await Promise.all(puts);
+    expect(acked).toEqual(["x", "y", "z"]);
+    expect(readFileSync(path, "utf8")).toBe(
+      ["x", "y", "z"].map((k, i) => `${JSON.stringify({ key: `sha256:${k}`, value: completion(i) })}\n`).join(""),
+    );
+    expect(cache.get("sha256:y")).toEqual(completion(1));
     cache.close();
-    await expect(cache.put("sha256:y", completion(1))).rejects.toThrow(/closed/);
+    await expect(cache.put("sha256:w", completion(1))).rejects.toThrow(/closed/);
+  });
+
+  it("writes what is still waiting when closed", () => {
+    const path = join(dir, "calls.jsonl");
+    const cache = openCache(path);
+    void cache.put("sha256:x", completion(1));
+    cache.close();
+    expect(openCache(path).get("sha256:x")).toEqual(completion(1));
   });
 
   it("keeps every completed entry when the process is killed with SIGKILL", async () => {
@@ -189,9 +206,16 @@ describe("openCache", () => {
       `import { openCache } from ${JSON.stringify(cacheModule)};
 const cache = openCache(${JSON.stringify(path)});
 let n = 0;
+// Reports how many entries have been acknowledged (all puts before them resolved).
+let acked = 0;
 const tick = () => {
-  for (let i = 0; i < 20; i++, n++) void cache.put("sha256:" + n, { content: "x".repeat(n % 300), n });
-  process.stdout.write(n + "\\n");
+  const puts = [];
+  for (let i = 0; i < 20; i++, n++) puts.push(cache.put("sha256:" + n, { content: "x".repeat(n % 300), n }));
+  const upTo = n;
+  void Promise.all(puts).then(() => {
+    acked = Math.max(acked, upTo);
+    process.stdout.write(acked + "\\n");
+  });
   setImmediate(tick);
 };
 tick();
@@ -211,7 +235,7 @@ tick();
     });
     await new Promise((resolve) => proc.once("exit", resolve));
     const cache = openCache(path);
-    // Every entry the writer reported as put is there; it may have put more before dying.
+    // Every entry acknowledged to the writer is there; it may have written more before dying.
     expect(cache.loaded).toBeGreaterThanOrEqual(reported);
     for (let i = 0; i < reported; i++) expect(cache.get(`sha256:${i}`)).toEqual({ content: "x".repeat(i % 300), n: i });
     cache.close();

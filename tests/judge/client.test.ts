@@ -10,6 +10,7 @@ import {
   jsonObjectFormat,
   jsonSchemaFormat,
 } from "../../src/judge/client.js";
+import { keepAliveFetch } from "../../src/judge/keepalive-fetch.js";
 import {
   type FakeOpenAI,
   type FakeOpenAIOptions,
@@ -47,9 +48,11 @@ async function serve(script: Script, opts: FakeOpenAIOptions = {}) {
   return server;
 }
 
-// Every behaviour must hold on the client's keep-alive transport and on the SDK's own fetch.
+// Every behaviour must hold on the OpenAI adapter's direct path (no fetch given), on the SDK over
+// the keep-alive fetch (what the other SDKs and a caller's own agents get) and on the built-in fetch.
 const transports = [
   { transport: "keep-alive node:http", fetch: undefined },
+  { transport: "SDK over keep-alive fetch", fetch: keepAliveFetch() },
   { transport: "built-in fetch", fetch: globalThis.fetch },
 ];
 let transportFetch: typeof fetch | undefined;

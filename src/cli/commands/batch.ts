@@ -322,7 +322,7 @@ async function prepare(values: Flags): Promise<number> {
     if (done?.has(id)) continue;
     try {
       for (const call of planCalls(bundle, settings, row, id)) {
-        await writer.write(call.line());
+        await writer.write(call.pieces());
         requests++;
       }
       items++;

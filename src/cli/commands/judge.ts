@@ -1,5 +1,4 @@
 import { existsSync, statSync } from "node:fs";
-import { applyCalibrator } from "../../api/analysis.js";
 import { BundleError } from "../../bundle/file.js";
 import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
@@ -38,8 +37,12 @@ ${PROVIDER_HELP}
   --calibrator FILE    add calibrated_score to each record (a calibrator fitted for this bundle)
   --json               print the run summary as JSON on stdout`;
 
-function withCalibration(cal: Calibrator, r: RunRecord): RunRecord {
-  const { record, skipped } = applyCalibrator(cal, r);
+// Loaded only with --calibrator: api/analysis.js brings the compiler and drift with it, start-up
+// that a run without a calibrator does not need.
+type ApplyCalibrator = typeof import("../../api/analysis.js").applyCalibrator;
+
+function withCalibration(apply: ApplyCalibrator, cal: Calibrator, r: RunRecord): RunRecord {
+  const { record, skipped } = apply(cal, r);
   if (skipped && typeof r.raw_score === "number") writeErr(`not calibrating \`${r.item_id}\`: ${skipped}`);
   return record;
 }
@@ -108,7 +111,9 @@ export const command: Command = {
     const bundle = verified.bundle;
     const ir = bundle.body.rubric;
     let calibrator: Calibrator | undefined;
+    let apply: ApplyCalibrator | undefined;
     if (values.calibrator) {
+      apply = (await import("../../api/analysis.js")).applyCalibrator;
       try {
         calibrator = readCalibrator(values.calibrator);
       } catch (err) {
@@ -222,7 +227,7 @@ export const command: Command = {
         ...(limit !== undefined ? { limit } : {}),
         ...(shard ? { shard } : {}),
         ...(resume ? { done: resume.done } : {}),
-        onRecord: (r) => output.write(calibrator ? withCalibration(calibrator, r) : r),
+        onRecord: (r) => output.write(calibrator && apply ? withCalibration(apply, calibrator, r) : r),
       });
       out.close();
       if (badLines > 20) writeErr(`${values.input}: ${badLines} lines in all are not valid JSON`);

@@ -1,0 +1,256 @@
+/**
+ * Executor CPU (issue 21): what one judge call costs the rulers process, side by side with
+ * promptfoo on the same job. Real ASAP essays, a 10-criterion rubric, the project's fake judge
+ * in its own process answering after 50 ms, concurrency 32, `rulers judge` from dist/ with its
+ * cache and run file on disk:
+ *   A. all criteria in one call: 2,000 rows = 2,000 calls (20,000 verdicts);
+ *   B. `each criterion separately`: 200 rows × 10 criteria = 2,000 calls (2,000 verdicts);
+ *   the job: 200 essays × 10 criteria, by rulers in mode A and in mode B, and by promptfoo
+ *   0.118.0 (one llm-rubric assertion per criterion, 2,000 grader calls) when it is installed
+ *   (tests/integrations/promptfoo.test.ts installs it; RULERS_PROMPTFOO_DIR moves it).
+ * Per run: CPU (user + system) of the judging process only, per call and per verdict, peak RSS,
+ * and the share of that CPU spent in garbage collection (perf_hooks `gc` entries); the job rows
+ * are whole processes (start-up included) measured by /usr/bin/time, for both tools alike.
+ * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files)
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { generatedEssays, realData } from "./data.js";
+
+const root = resolve(import.meta.dirname, "..");
+const dir = mkdtempSync(join(tmpdir(), "rulers-exec-cpu-"));
+const CONCURRENCY = 32;
+
+/** The `essay` column of an ASAP TSV (fields may be double-quoted, with "" escapes). */
+function essays(tsv: string): string[] {
+  const out: string[] = [];
+  const lines = tsv.split(/\r?\n/);
+  const col = lines[0]!.split("\t").indexOf("essay");
+  for (const l of lines.slice(1)) {
+    const f = l.split("\t")[col];
+    if (!f) continue;
+    const e = f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).replaceAll('""', '"') : f;
+    if (e.length > 200) out.push(e);
+  }
+  return out;
+}
+
+const folds = [0, 1].map((i) => realData(`asap/folds/fold_${i}_test.tsv`, "generated essays"));
+const texts = folds.every((f) => f !== null)
+  ? folds.flatMap((f) => essays(readFileSync(f!, "utf8")))
+  : generatedEssays(2400);
+if (texts.length < 2000) throw new Error(`need 2,000 distinct essays, found ${texts.length}`);
+
+const criteria = Array.from(
+  { length: 10 },
+  (_, i) =>
+    `criterion c${i} "Criterion ${i}"\n  ${i % 3 === 0 ? 'levels 1 "weak" 2 "fair" 3 "good" 4 "strong" end' : "binary"}\n  "The essay meets requirement ${i}: it states a clear position and supports it."\n  weight ${1 + (i % 3)}\n  evidence at least 1 quote from response, at most 40 words\nend`,
+);
+const rubric = (id: string, perCriterion: boolean) => `rubric bench.${id} version 1.0.0
+input prompt "The task"
+input response "The essay", quotable
+scale 1 to 6
+${perCriterion ? "judge\n  each criterion separately\nend\n" : ""}${criteria.join("\n")}
+aggregate weighted mean`;
+
+interface Stats {
+  code: number;
+  wall_ms: number;
+  cpu_ms: number;
+  gc_ms: number;
+  gc_count: number;
+  max_rss_mb: number;
+  /** Whole process, start-up included (/usr/bin/time). */
+  proc_cpu_s: number;
+  proc_user_s: number;
+  proc_sys_s: number;
+  proc_rss_mb: number;
+}
+
+/** `cmd args` under /usr/bin/time; resolves with its user+sys seconds, peak RSS and fd-3 report. */
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = root): Promise<Stats> {
+  const child = spawn("/usr/bin/time", ["-f", "TIME %U %S %M", cmd, ...args], {
+    stdio: ["ignore", "ignore", "pipe", "pipe"],
+    env,
+    cwd,
+  });
+  let report = "";
+  let stderr = "";
+  child.stdio[3]?.on("data", (d) => (report += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  return new Promise((res, rej) =>
+    child.once("exit", (code) => {
+      const t = /TIME ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(stderr);
+      // promptfoo exits 100 when an assertion fails; its figures are still the job's.
+      if (!t || (code !== 0 && code !== 100)) return rej(new Error(`${cmd} exited ${code}: ${stderr.slice(-2000)}`));
+      const inner = report ? (JSON.parse(report) as Partial<Stats>) : {};
+      res({
+        code: code ?? 0,
+        wall_ms: 0,
+        cpu_ms: 0,
+        gc_ms: 0,
+        gc_count: 0,
+        max_rss_mb: 0,
+        ...inner,
+        proc_cpu_s: Number(t[1]) + Number(t[2]),
+        proc_user_s: Number(t[1]),
+        proc_sys_s: Number(t[2]),
+        proc_rss_mb: Number(t[3]) / 1024,
+      });
+    }),
+  );
+}
+
+const rulers = (args: string[]) =>
+  timed(process.execPath, [
+    ...(process.env.EXEC_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.EXEC_CPU_PROFILE}`] : []),
+    join(root, "bench/stream-child.mjs"),
+    ...args,
+  ]);
+
+const server = spawn(process.execPath, ["--import", "tsx", "bench/fake-judge-server.ts"], {
+  env: { ...process.env, DELAY_MS: "50", REPORT_CPU: "1" },
+  stdio: ["ignore", "pipe", "inherit"],
+  cwd: root,
+});
+const baseURL: string = await new Promise((res) => createInterface({ input: server.stdout! }).once("line", res));
+
+const bundles: Record<string, string> = {};
+for (const [id, per] of [
+  ["all", false],
+  ["each", true],
+] as const) {
+  const src = join(dir, `${id}.rubric`);
+  writeFileSync(src, rubric(id, per));
+  await rulers(["compile", src, "--out", join(dir, "bundles")]);
+  bundles[id] = join(dir, `bundles/bench.${id}/1.0.0/bundle.json`);
+}
+const rowsFile = (n: number) => {
+  const p = join(dir, `rows-${n}.jsonl`);
+  writeFileSync(
+    p,
+    texts
+      .slice(0, n)
+      .map((t, i) => `${JSON.stringify({ id: `e${i}`, prompt: "Write a persuasive essay.", response: t })}\n`)
+      .join(""),
+  );
+  return p;
+};
+
+async function judge(bundle: string, rows: number, label: string): Promise<Stats> {
+  const out = join(dir, `run-${label}.jsonl`);
+  const s = await rulers([
+    "judge",
+    "--bundle",
+    bundle,
+    "--input",
+    rowsFile(rows),
+    "--out",
+    out,
+    "--model",
+    "m",
+    "--base-url",
+    baseURL,
+    "--concurrency",
+    String(CONCURRENCY),
+    "--progress",
+    "never",
+  ]);
+  const records = readFileSync(out, "utf8").split("\n").filter(Boolean);
+  const failed = records.filter((l) => JSON.parse(l).raw_score === null).length;
+  if (records.length !== rows || failed) throw new Error(`${label}: ${records.length} records, ${failed} failed`);
+  return s;
+}
+
+const line = (what: string, calls: number, verdicts: number, s: Stats) =>
+  console.log(
+    `${what}: ${((s.cpu_ms * 1000) / calls).toFixed(0)} µs CPU/call, ${((s.cpu_ms * 1000) / verdicts).toFixed(0)} µs CPU/verdict, peak RSS ${s.max_rss_mb.toFixed(0)} MB, GC ${((s.gc_ms / s.cpu_ms) * 100).toFixed(1)}% of CPU (${s.gc_count} collections), CPU ${(s.cpu_ms / 1000).toFixed(2)} s over ${(s.wall_ms / 1000).toFixed(1)} s wall; whole process ${s.proc_cpu_s.toFixed(2)} s CPU (user ${s.proc_user_s.toFixed(2)}, system ${s.proc_sys_s.toFixed(2)})`,
+  );
+
+// EXEC_CPU_ONLY=A or B runs that mode alone (for profiling); the job and promptfoo need both.
+const only = process.env.EXEC_CPU_ONLY;
+if (only !== "B") line("A  all criteria in one call, 2,000 calls", 2000, 20_000, await judge(bundles.all!, 2000, "A"));
+const b = only === "A" ? null : await judge(bundles.each!, 200, "B");
+if (b) line("B  one criterion per call,   2,000 calls", 2000, 2000, b);
+if (only) {
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+const jobA = await judge(bundles.all!, 200, "jobA");
+
+// promptfoo on the same job: the essay is the output (echo provider), one llm-rubric per criterion.
+const pfHome = process.env.RULERS_PROMPTFOO_DIR ?? join(homedir(), ".cache", "rulers-tests", "promptfoo-0.118.0");
+const pfBin = join(pfHome, "node_modules", ".bin", "promptfoo");
+let pf: Stats | null = null;
+if (existsSync(pfBin)) {
+  const pfDir = join(dir, "promptfoo");
+  const yaml = (v: string) => JSON.stringify(v);
+  const asserts = Array.from(
+    { length: 10 },
+    (_, i) =>
+      `      - type: llm-rubric\n        value: ${yaml(`The essay meets requirement ${i}: it states a clear position and supports it.`)}`,
+  ).join("\n");
+  const tests = texts
+    .slice(0, 200)
+    .map((t) => `  - vars:\n      essay: ${yaml(t)}\n    assert:\n${asserts}`)
+    .join("\n");
+  rmSync(pfDir, { recursive: true, force: true });
+  await import("node:fs").then((fs) => fs.mkdirSync(pfDir, { recursive: true }));
+  writeFileSync(
+    join(pfDir, "promptfooconfig.yaml"),
+    `prompts:\n  - "{{essay}}"\nproviders:\n  - echo\ndefaultTest:\n  options:\n    provider:\n      id: openai:chat:m\n      config:\n        apiBaseUrl: ${baseURL}\ntests:\n${tests}\n`,
+  );
+  pf = await timed(
+    pfBin,
+    [
+      "eval",
+      "-c",
+      "promptfooconfig.yaml",
+      "--no-cache",
+      "-j",
+      String(CONCURRENCY),
+      "-o",
+      "out.json",
+      "--no-progress-bar",
+    ],
+    {
+      ...process.env,
+      OPENAI_API_KEY: "x",
+      PROMPTFOO_CONFIG_DIR: join(pfDir, ".promptfoo"),
+      PROMPTFOO_DISABLE_TELEMETRY: "1",
+      PROMPTFOO_DISABLE_UPDATE: "1",
+    },
+    pfDir,
+  );
+  const results = JSON.parse(readFileSync(join(pfDir, "out.json"), "utf8")).results.results as {
+    gradingResult?: { componentResults?: unknown[] };
+  }[];
+  const graded = results.reduce((n, r) => n + (r.gradingResult?.componentResults?.length ?? 0), 0);
+  if (graded !== 2000) throw new Error(`promptfoo graded ${graded} criteria, not 2,000`);
+} else console.log(`promptfoo: not installed at ${pfHome} (run tests/integrations/promptfoo.test.ts once); skipped`);
+
+console.log("the job, 200 essays × 10 criteria, whole processes (start-up included):");
+console.log(
+  `  rulers, all criteria in one call (200 calls): ${jobA.proc_cpu_s.toFixed(2)} s CPU, peak RSS ${jobA.proc_rss_mb.toFixed(0)} MB`,
+);
+console.log(
+  `  rulers, one criterion per call (2,000 calls): ${b!.proc_cpu_s.toFixed(2)} s CPU = ${((b!.proc_cpu_s * 1000) / 2000).toFixed(2)} ms/call, peak RSS ${b!.proc_rss_mb.toFixed(0)} MB`,
+);
+if (pf) {
+  console.log(
+    `  promptfoo 0.118.0, llm-rubric per criterion (2,000 calls): ${pf.proc_cpu_s.toFixed(2)} s CPU = ${((pf.proc_cpu_s * 1000) / 2000).toFixed(2)} ms/call, peak RSS ${pf.proc_rss_mb.toFixed(0)} MB`,
+  );
+  console.log(
+    `  promptfoo / rulers: ${(pf.proc_cpu_s / jobA.proc_cpu_s).toFixed(1)}× the CPU of rulers' one-call job (target ≥ 20×), ${(pf.proc_cpu_s / b!.proc_cpu_s).toFixed(1)}× per call in one-criterion mode (target ≥ 5×)`,
+  );
+}
+const { execSync } = await import("node:child_process");
+console.log(`load: ${execSync("uptime").toString().trim()}`);
+server.kill("SIGTERM");
+await new Promise((r) => server.once("exit", r));
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,229 @@
+/**
+ * The OpenAI adapter's direct path: Chat Completions POSTed straight over keep-alive node:http
+ * (util/http-request.ts), for runs that did not hand the client a `fetch` of their own. The
+ * SDK's per-call work — building and merging request options, formatting log lines that are
+ * then thrown away, WHATWG `Response`/`Headers` objects, an AbortController and its listeners per
+ * attempt — cost as much CPU as the rest of a judge call (bench/executor-cpu.bench.ts); this
+ * path does only what a judge call needs and keeps the SDK's meaning exactly:
+ *   - retries as the SDK makes them: on 408, 409, 429, 5xx, timeouts and connection failures,
+ *     `x-should-retry` obeyed, `retry-after-ms` / `retry-after` honoured (a wait past
+ *     MAX_RETRY_AFTER_MS is not waited: the call fails now and says so), otherwise
+ *     0.5 s × 2^n backoff up to 8 s with up to 25% jitter;
+ *   - failures raised as the SDK's own error classes (APIError by status, APIConnectionError,
+ *     APIConnectionTimeoutError, APIUserAbortError), so they are described in the same words;
+ *   - the SDK's headers that matter to a server: bearer key, organization, project, retry count.
+ * The SDK object still resolves the base URL, key and organization from the environment.
+ */
+import OpenAI from "openai";
+import { type Agents, RequestTimeoutError, sendRequest, type Target, targetOf } from "../util/http-request.js";
+import { MAX_RETRY_AFTER_MS } from "../util/retry-after.js";
+
+export interface OpenAIHttpOptions {
+  readonly sdk: OpenAI;
+  readonly agents: Agents;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+}
+
+/** One call's outcome with the HTTP attempts it took (the first included). */
+export interface Posted {
+  readonly json: unknown;
+  readonly attempts: number;
+}
+
+/** Errors this path throws carry the attempts made, for the summary and the message. */
+export type WithAttempts = Error & { attempts?: number };
+
+function header(raw: readonly string[], name: string): string | null {
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) return raw[i + 1]!;
+  return null;
+}
+
+function headersOf(raw: readonly string[]): Headers {
+  const h = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name !== "content-encoding" && name !== "content-length") h.append(name, raw[i + 1]!);
+  }
+  return h;
+}
+
+/** The wait a response asks for, read as the SDK reads it (undefined: none asked). */
+function askedWait(raw: readonly string[]): number | undefined {
+  const ms = Number.parseFloat(header(raw, "retry-after-ms") ?? "");
+  if (!Number.isNaN(ms) && ms) return ms;
+  const value = header(raw, "retry-after");
+  if (!value) return undefined;
+  const s = Number.parseFloat(value);
+  return Number.isNaN(s) ? Date.parse(value) - Date.now() : s * 1000;
+}
+
+function shouldRetry(status: number, raw: readonly string[]): boolean {
+  const h = header(raw, "x-should-retry");
+  if (h === "true") return true;
+  if (h === "false") return false;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+function backoff(retry: number): number {
+  return Math.min(0.5 * 2 ** retry, 8) * (1 - Math.random() * 0.25) * 1000;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+// The parts of a request that are the same on every call of a run (the answer format object
+// with its schema, the rubric's system message) are serialized once; JSON.stringify of the
+// whole body would encode them again for every call.
+const encoded = new WeakMap<object, string>();
+const systemJson = new Map<string, string>();
+
+function encodeOnce(value: object): string {
+  let s = encoded.get(value);
+  if (s === undefined) {
+    s = JSON.stringify(value);
+    encoded.set(value, s);
+  }
+  return s;
+}
+
+function messageJson(m: unknown): string {
+  const msg = m as { role?: unknown; content?: unknown };
+  if (msg.role !== "system" || typeof msg.content !== "string") return JSON.stringify(m);
+  const keys = Object.keys(msg);
+  if (keys.length !== 2 || keys[0] !== "role") return JSON.stringify(m);
+  let s = systemJson.get(msg.content);
+  if (s === undefined) {
+    s = JSON.stringify({ role: "system", content: msg.content });
+    if (systemJson.size > 64) systemJson.clear();
+    systemJson.set(msg.content, s);
+  }
+  return s;
+}
+
+/** `JSON.stringify(body)`, byte for byte, reusing the encoding of the parts every call shares. */
+export function requestJson(body: unknown): string {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) return JSON.stringify(body);
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(body)) {
+    if (v === undefined || typeof v === "function") continue;
+    let json: string;
+    if (k === "messages" && Array.isArray(v)) json = `[${v.map(messageJson).join(",")}]`;
+    else if (k === "response_format" && v !== null && typeof v === "object") json = encodeOnce(v);
+    else json = JSON.stringify(v);
+    parts.push(`${JSON.stringify(k)}:${json}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function openaiHttp(
+  o: OpenAIHttpOptions,
+): (path: string, body: unknown, signal?: AbortSignal) => Promise<Posted> {
+  const base = o.sdk.baseURL.replace(/\/+$/, "");
+  const fixed: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/json",
+    "user-agent": "rulers (openai-compatible)",
+    authorization: `Bearer ${o.sdk.apiKey}`,
+  };
+  if (o.sdk.organization) fixed["openai-organization"] = o.sdk.organization;
+  if (o.sdk.project) fixed["openai-project"] = o.sdk.project;
+
+  const targets = new Map<string, Target>();
+  return async (path, body, signal) => {
+    let target = targets.get(path);
+    if (!target) {
+      target = targetOf(new URL(base + path));
+      targets.set(path, target);
+    }
+    const text = requestJson(body);
+    let attempts = 0;
+    const fail = (err: Error): never => {
+      (err as WithAttempts).attempts = attempts;
+      throw err;
+    };
+    for (let retry = 0; ; retry++) {
+      if (signal?.aborted) fail(new OpenAI.APIUserAbortError());
+      attempts++;
+      let res: Awaited<ReturnType<typeof sendRequest>> | null = null;
+      let netError: unknown = null;
+      try {
+        // The timeout is per attempt, as the SDK's `timeout` is.
+        res = await sendRequest(o.agents, target, {
+          method: "POST",
+          headers: { ...fixed, "x-stainless-retry-count": String(retry) },
+          body: text,
+          signal,
+          timeoutMs: o.timeoutMs,
+        });
+      } catch (err) {
+        netError = err;
+      }
+      const left = o.maxRetries - retry;
+      if (res === null) {
+        if (signal?.aborted) fail(new OpenAI.APIUserAbortError());
+        const timedOut = netError instanceof RequestTimeoutError;
+        if ((netError as Error)?.name === "ResponseTooLargeError")
+          fail(new OpenAI.APIConnectionError({ message: (netError as Error).message, cause: netError as Error }));
+        if (left > 0) {
+          await sleep(backoff(retry), signal);
+          continue;
+        }
+        fail(
+          timedOut
+            ? new OpenAI.APIConnectionTimeoutError()
+            : new OpenAI.APIConnectionError({ cause: netError as Error }),
+        );
+      }
+      const r = res!;
+      if (r.status >= 200 && r.status < 300) {
+        const bodyText = r.body.toString("utf8");
+        const type = (header(r.rawHeaders, "content-type") ?? "").split(";")[0]!.trim();
+        if (r.status === 204) return { json: null, attempts };
+        if (type.includes("application/json") || type.endsWith("+json")) {
+          try {
+            return { json: bodyText === "" ? undefined : JSON.parse(bodyText), attempts };
+          } catch (err) {
+            fail(err as Error);
+          }
+        }
+        return { json: bodyText, attempts };
+      }
+      if (left > 0 && shouldRetry(r.status, r.rawHeaders)) {
+        const wait = askedWait(r.rawHeaders);
+        if (wait === undefined || wait <= MAX_RETRY_AFTER_MS) {
+          await sleep(wait ?? backoff(retry), signal);
+          continue;
+        }
+      }
+      const errText = r.body.toString("utf8");
+      const errJson = safeJson(errText) as Record<string, unknown> | undefined;
+      fail(
+        OpenAI.APIError.generate(
+          r.status,
+          errJson,
+          errJson ? undefined : errText || undefined,
+          headersOf(r.rawHeaders),
+        ),
+      );
+    }
+  };
+}
