@@ -98,7 +98,7 @@ export async function openDelimited(path: string, delimiter: "," | "\t"): Promis
         if (next.done) break;
         const { start, cells } = next.value;
         while (skipped.length && skipped[0]!.line < start) yield skipped.shift()!;
-        if (cells.length === 1 && cells[0] === "" && width > 1) continue; // a blank line
+        if (cells.length === 1 && cells[0] === "") continue; // a blank line, skipped as in JSONL
         if (cells.length !== width) {
           yield {
             line: start,
