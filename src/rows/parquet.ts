@@ -93,7 +93,17 @@ async function checkMagic(path: string): Promise<number> {
   }
 }
 
-export async function openParquet(path: string): Promise<Reader & { readonly skipped: ReadonlyMap<string, string> }> {
+/**
+ * Rows decoded at once inside a row group whose pages are indexed (an offset index locates each
+ * page), so a writer's million-row group does not have to be held whole. Without the index a
+ * group is read in one piece.
+ */
+export const SLICE_ROWS = 16_384;
+
+export async function openParquet(
+  path: string,
+  sliceRows = SLICE_ROWS,
+): Promise<Reader & { readonly skipped: ReadonlyMap<string, string> }> {
   await checkMagic(path);
   const file = await asyncBufferFromFile(path);
   let metadata: FileMetaData;
@@ -118,31 +128,37 @@ export async function openParquet(path: string): Promise<Reader & { readonly ski
     let start = 0;
     for (const [g, group] of metadata.row_groups.entries()) {
       const n = Number(group.num_rows);
-      let objects: Record<string, unknown>[] = [];
-      let failure: string | null = null;
-      try {
-        if (n > 0 && columns.length > 0)
-          objects = await parquetReadObjects({
-            file,
-            metadata,
-            rowStart: start,
-            rowEnd: start + n,
-            columns,
-            compressors,
-          });
-      } catch (err) {
-        failure = `row group ${g + 1} (rows ${start + 1}–${start + n}) cannot be read: ${(err as Error).message}`;
-      }
-      for (let i = 0; i < n; i++) {
-        const line = start + i + 1;
-        if (failure) {
-          yield { line, message: failure };
-          continue;
+      const indexed = group.columns.every((c) => c.offset_index_offset !== undefined && c.offset_index_length);
+      const step = indexed ? Math.max(1, sliceRows) : n;
+      for (let from = 0; from < n; from += step) {
+        const to = Math.min(n, from + step);
+        let objects: Record<string, unknown>[] = [];
+        let failure: string | null = null;
+        try {
+          if (columns.length > 0)
+            objects = await parquetReadObjects({
+              file,
+              metadata,
+              rowStart: start + from,
+              rowEnd: start + to,
+              columns,
+              compressors,
+              useOffsetIndex: indexed,
+            });
+        } catch (err) {
+          failure = `row group ${g + 1} (rows ${start + 1}–${start + n}) cannot be read: ${(err as Error).message}`;
         }
-        const raw = objects[i] ?? {};
-        const value: Record<string, unknown> = {};
-        for (const name of columns) value[name] = jsonValue(raw[name]);
-        yield { line, value };
+        for (let i = from; i < to; i++) {
+          const line = start + i + 1;
+          if (failure) {
+            yield { line, message: failure };
+            continue;
+          }
+          const raw = objects[i - from] ?? {};
+          const value: Record<string, unknown> = {};
+          for (const name of columns) value[name] = jsonValue(raw[name]);
+          yield { line, value };
+        }
       }
       start += n;
     }
