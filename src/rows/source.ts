@@ -32,6 +32,7 @@ export interface OpenRowsOptions {
 /** The rows of one file, read once, in order; see `openRows`. */
 export class RowSource implements AsyncIterable<RowLine> {
   private used = false;
+  /** @internal Made by `openRows`. */
   constructor(
     readonly path: string,
     readonly format: RowFormat,
