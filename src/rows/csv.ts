@@ -13,6 +13,8 @@ import type { Reader, RowLine } from "./reader.js";
 interface Parsed {
   readonly start: number;
   readonly cells: string[];
+  /** A line with nothing on it, skipped as in JSONL (a quoted empty field is not blank). */
+  readonly blank: boolean;
 }
 
 const QUOTE_PROBLEMS: Readonly<Record<string, string>> = {
@@ -29,30 +31,49 @@ function describe(err: CsvError): string {
   return QUOTE_PROBLEMS[err.code] ?? err.message.replace(/ at line \d+.*$/, "").toLowerCase();
 }
 
+/**
+ * Lines a record spans: one, plus the line breaks inside its quoted fields. (csv-parse's raw text
+ * holds all, part or none of the record's own line break, so that is never counted.)
+ */
+function linesOf(raw: string | undefined): number {
+  let n = 1;
+  if (!raw) return n;
+  const end = raw.endsWith("\n") ? raw.length - 1 : raw.length;
+  for (let i = raw.indexOf("\n"); i !== -1 && i < end; i = raw.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 export async function openDelimited(path: string, delimiter: "," | "\t"): Promise<Reader> {
-  let lastEnd = 0;
+  // Lines are counted on the raw text of each record, as an editor counts them (csv-parse's own
+  // count also counts a carriage return inside a quoted field).
+  let seen = 0;
   // Skipped records are reported by csv-parse beside the stream; merged back in by line.
   const skipped: RowLine[] = [];
   const file = createReadStream(path);
   const options: Options<Parsed, string[]> = {
     bom: true,
     delimiter,
+    // Fixed, not guessed from the first line break: a stray carriage return stays text.
+    record_delimiter: ["\r\n", "\n"],
+    raw: true,
     relax_column_count: true,
     skip_records_with_error: true,
     max_record_size: MAX_RECORD_CHARS,
-    on_record: (cells: string[], ctx: InfoRecord): Parsed => {
-      const parsed = { start: lastEnd + 1, cells };
-      lastEnd = ctx.lines;
+    on_record: (record: unknown, ctx: InfoRecord): Parsed => {
+      const raw = (ctx as InfoRecord & { raw?: string }).raw ?? "";
+      const cells = Array.isArray(record) ? (record as string[]) : (record as { record: string[] }).record;
+      const parsed = { start: seen + 1, cells, blank: raw.replace(/[\r\n\uFEFF]/g, "") === "" };
+      seen += linesOf(raw);
       return parsed;
     },
-    on_skip: (err: CsvError | undefined) => {
+    on_skip: (err: CsvError | undefined, raw: string | undefined) => {
       if (!err) return undefined;
-      skipped.push({ line: lastEnd + 1, message: describe(err) });
-      lastEnd = (err as CsvError & { lines?: number }).lines ?? lastEnd + 1;
+      skipped.push({ line: seen + 1, message: describe(err) });
+      seen += linesOf(raw);
       return undefined;
     },
   };
-  // The typings only accept a typed on_record together with `columns`; the options are right as given.
+  // The typings only accept a typed on_record together with \`columns\`; the options are right as given.
   const parser = parse(options as unknown as Options);
   file.on("error", (err) => parser.destroy(err));
   file.pipe(parser);
@@ -63,7 +84,8 @@ export async function openDelimited(path: string, delimiter: "," | "\t"): Promis
   };
   let first: IteratorResult<Parsed>;
   try {
-    first = await it.next();
+    do first = await it.next();
+    while (!first.done && first.value.blank);
   } catch (err) {
     await close();
     throw new RowsError(`cannot read \`${path}\`: ${(err as Error).message}`);
@@ -76,13 +98,26 @@ export async function openDelimited(path: string, delimiter: "," | "\t"): Promis
         : `\`${path}\` is empty: a ${delimiter === "," ? "CSV" : "TSV"} file needs a header row naming its columns`,
     );
   }
+  // A header csv-parse had to skip leaves a problem before the first record it kept.
+  if (skipped.length && skipped[0]!.line < first.value.start) {
+    await close();
+    throw new RowsError(`\`${path}\`:${skipped[0]!.line}: the header row cannot be read: ${skipped[0]!.message}`);
+  }
   const header = first.value.cells.map((c) => c.trim());
   const where = `\`${path}\`:${first.value.start}`;
-  header.forEach((name, i) => {
-    if (name === "") throw new RowsError(`${where}: column ${i + 1} of the header has no name`);
+  for (const [i, name] of header.entries()) {
     const j = header.indexOf(name);
-    if (j !== i) throw new RowsError(`${where}: the header names \`${name}\` twice (columns ${j + 1} and ${i + 1})`);
-  });
+    const why =
+      name === ""
+        ? `column ${i + 1} of the header has no name`
+        : j !== i
+          ? `the header names \`${name}\` twice (columns ${j + 1} and ${i + 1})`
+          : null;
+    if (why) {
+      await close();
+      throw new RowsError(`${where}: ${why}`);
+    }
+  }
   const width = header.length;
   async function* rows(): AsyncGenerator<RowLine> {
     try {
@@ -93,12 +128,12 @@ export async function openDelimited(path: string, delimiter: "," | "\t"): Promis
         } catch (err) {
           // A read error ends the file: what was read stands, the rest is reported as lost.
           while (skipped.length) yield skipped.shift()!;
-          throw new RowsError(`cannot read \`${path}\` after line ${lastEnd}: ${(err as Error).message}`);
+          throw new RowsError(`cannot read \`${path}\` after line ${seen}: ${(err as Error).message}`);
         }
         if (next.done) break;
         const { start, cells } = next.value;
         while (skipped.length && skipped[0]!.line < start) yield skipped.shift()!;
-        if (cells.length === 1 && cells[0] === "") continue; // a blank line, skipped as in JSONL
+        if (next.value.blank) continue;
         if (cells.length !== width) {
           yield {
             line: start,
