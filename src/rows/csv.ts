@@ -62,7 +62,7 @@ export async function openDelimited(path: string, delimiter: "," | "\t"): Promis
     on_record: (record: unknown, ctx: InfoRecord): Parsed => {
       const raw = (ctx as InfoRecord & { raw?: string }).raw ?? "";
       const cells = Array.isArray(record) ? (record as string[]) : (record as { record: string[] }).record;
-      const parsed = { start: seen + 1, cells, blank: raw.replace(/[\r\n\uFEFF]/g, "") === "" };
+      const parsed = { start: seen + 1, cells, blank: raw.length <= 3 && raw.replace(/[\r\n\uFEFF]/g, "") === "" };
       seen += linesOf(raw);
       return parsed;
     },
@@ -73,7 +73,7 @@ export async function openDelimited(path: string, delimiter: "," | "\t"): Promis
       return undefined;
     },
   };
-  // The typings only accept a typed on_record together with \`columns\`; the options are right as given.
+  // The typings only accept a typed on_record together with `columns`; the options are right as given.
   const parser = parse(options as unknown as Options);
   file.on("error", (err) => parser.destroy(err));
   file.pipe(parser);
