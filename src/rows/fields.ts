@@ -17,8 +17,8 @@ export function neededFields(bundle: Bundle): NeededField[] {
   const ir = bundle.body.rubric;
   const out: NeededField[] = ir.inputs.map((i) => ({
     name: i.name,
-    // Inputs gain kinds (issue 20); until then every input is text.
-    kind: (i as { readonly kind?: string }).kind ?? "text",
+    // A conversation cell stays JSON text here: the executor parses it, with its own messages.
+    kind: i.kind ?? "text",
     role: "input",
   }));
   // Criteria compiled into the bundle are looked up by id; only a free template reads the row.

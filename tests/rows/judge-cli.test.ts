@@ -149,6 +149,51 @@ describe("rulers judge on CSV, TSV and Parquet", () => {
     expect(server!.requests).toHaveLength(0);
   });
 
+  it("judges a conversation held as JSON in a CSV cell, and names a malformed one by its line", async () => {
+    const csv = path("conv.csv");
+    const chat = JSON.stringify([
+      { role: "user", content: "I have a mild headache, what can I take?" },
+      { role: "assistant", content: "Paracetamol is usually fine; see a doctor if it lasts." },
+    ]);
+    const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    writeFileSync(
+      csv,
+      `id,messages,ideal
+c1,${q(chat)},Paracetamol or ibuprofen; rest.
+c2,${q('[{"role": "robot", "content": "hi"}]')},x
+`,
+    );
+    const out = path("run.jsonl");
+    server = await startFakeOpenAI(validJudge());
+    const res = await runCli([
+      "judge",
+      "--bundle",
+      "bundles/health.conversation-reply/1.0.0/bundle.json",
+      "--input",
+      csv,
+      "--map",
+      "chat=messages",
+      "--out",
+      out,
+      "--model",
+      "m",
+      "--base-url",
+      server.baseURL,
+      "--samples",
+      "1",
+      "--progress",
+      "never",
+    ]);
+    expect(res.code).toBe(0);
+    const run = readRun(out);
+    expect(run.map((r) => [r.item_id, r.line, typeof r.raw_score])).toEqual([
+      ["c1", 2, "number"],
+      ["c2", 3, "object"],
+    ]);
+    expect(run[1]!.error).toMatch(/^row 3: conversation input `chat` messages\[0\]\.role is "robot"/);
+    expect(JSON.stringify(server.requests[0]!.body)).toContain("Paracetamol is usually fine");
+  });
+
   it("stops at --limit N rows of a Parquet file", async () => {
     const { code, out } = await judgeCli(`${FIX}/health.parquet`, ["--limit", "2"]);
     expect(code).toBe(0);
