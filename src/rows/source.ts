@@ -8,14 +8,12 @@
 import { existsSync, statSync } from "node:fs";
 import type { Bundle } from "../bundle/types.js";
 import { suggest } from "../util/suggest.js";
-import { openDelimited } from "./csv.js";
 import { CellError, decodeCell } from "./decode.js";
 import { RowsError } from "./errors.js";
 import { type NeededField, neededFields } from "./fields.js";
 import { formatOf, type RowFormat } from "./format.js";
 import { openJsonl } from "./jsonl.js";
 import { applyColumnMap, type ColumnMap, checkMappedColumns, listColumns, parseColumnMap } from "./map.js";
-import { openParquet } from "./parquet.js";
 import type { Reader, RowLine } from "./reader.js";
 
 export interface OpenRowsOptions {
@@ -155,13 +153,18 @@ export async function openRows(path: string, options: OpenRowsOptions = {}): Pro
   let skipped: ReadonlyMap<string, string> = new Map();
   if (format === "jsonl") reader = openJsonl(path);
   else if (format === "parquet") {
+    // Each reader (and its library) is loaded only for a file that needs it: start-up stays small.
+    const { openParquet } = await import("./parquet.js");
     const p = await openParquet(path);
     skipped = p.skipped;
     for (const [name, why] of p.skipped)
       if (!fields.some((f) => (map.get(f.name) ?? f.name) === name) && ![...map.values()].includes(name))
         notes.push(`\`${path}\`: column \`${name}\` holds ${why} and is left out of the rows`);
     reader = p;
-  } else reader = await openDelimited(path, format === "csv" ? "," : "\t");
+  } else {
+    const { openDelimited } = await import("./csv.js");
+    reader = await openDelimited(path, format === "csv" ? "," : "\t");
+  }
   if (reader.columns) {
     try {
       const all = [...reader.columns, ...skipped.keys()];
