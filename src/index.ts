@@ -77,4 +77,15 @@ export type {
   SliceRate,
 } from "./report/data.js";
 export { buildReport, type ReportData, type ReportInputs, renderHtml } from "./report/index.js";
+export {
+  type ColumnMap,
+  type NeededField,
+  type OpenRowsOptions,
+  openRows,
+  ROW_FORMATS,
+  type RowFormat,
+  type RowLine,
+  RowSource,
+  RowsError,
+} from "./rows/index.js";
 export { isRulersError, RulersError } from "./util/errors.js";

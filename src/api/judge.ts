@@ -11,6 +11,7 @@ import { Budget } from "../judge/budget.js";
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/index.js";
 import type { AnswerFormat, Guided, ProviderName } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
+import { RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
 import { applyCalibrator } from "./analysis.js";
 import { providerSetup, warnUnpriced } from "./judge-setup.js";
@@ -92,10 +93,14 @@ async function* numbered(rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow>) {
  * Judge rows with a verified bundle (see `loadBundle`). Everything that can be refused is
  * refused before the first call: unknown settings, a schema the provider cannot express, a
  * calibrator for another bundle, a budget already spent.
+ *
+ * `rows` is any (async) iterable of row objects, numbered from 1 in order, or a file opened
+ * with `openRows(path, { bundle })` (JSONL, CSV, TSV or Parquet): then records carry the file's
+ * row numbers, and a row that cannot be read becomes a failed record instead of stopping the run.
  */
 export function judge(
   bundle: Bundle,
-  rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow>,
+  rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow> | RowSource,
   options: JudgeOptions,
 ): JudgeRun {
   const models = modelsOf(options);
@@ -165,7 +170,7 @@ export function judge(
   };
   const summary = runJudge({
     bundle,
-    rows: numbered(rows),
+    rows: rows instanceof RowSource ? rows : numbered(rows),
     client,
     cache,
     concurrency,

@@ -26,22 +26,26 @@ import {
   runJudge,
 } from "../../execute/index.js";
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../../judge/index.js";
-import { type JsonlProblem, type JsonlRow, readJsonl, rowId, streamJsonl } from "../../util/jsonl.js";
+import { type JsonlProblem, type JsonlRow, readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup } from "../judge-options.js";
 import type { Command } from "../main.js";
+import { openInput, ROW_HELP, ROW_OPTIONS } from "../row-options.js";
 
 const HELP = `usage: rulers batch prepare --bundle B --input rows.jsonl --out requests.jsonl --model M [--samples K]
                             [--format json_schema|json] [--max-lines N] [--max-bytes N] [--retry-from run.jsonl]
-                            [--lock FILE] [--max-input-chars N]
+                            [--lock FILE] [--max-input-chars N] [--input-format F] [--map FIELD=COLUMN]…
        rulers batch ingest --bundle B --input rows.jsonl --results out.jsonl[,out2.jsonl…] --out run.jsonl
                            [--model M] [--samples K] [--cache FILE] [--base-url URL] [--lock FILE]
-                           [--max-input-chars N] [--json]
+                           [--max-input-chars N] [--input-format F] [--map FIELD=COLUMN]… [--json]
 
        rulers batch submit --requests requests.jsonl[,part2…] --provider openai|anthropic [--state FILE]
        rulers batch status --state FILE [--json]
        rulers batch collect --state FILE [--wait] [--poll-s S] [--results-prefix P]
                             [--bundle B --input rows.jsonl --out run.jsonl [--model M] …  to ingest right away]
+
+Rows (--input: JSONL, CSV, TSV or Parquet), as for \`rulers judge\`:
+${ROW_HELP}
 
 Provider options, as for \`rulers judge\`:
 ${PROVIDER_HELP}
@@ -110,6 +114,7 @@ function settingsFrom(bundle: Bundle, values: Record<string, unknown>, maxRepair
 const OPTIONS = {
   bundle: { type: "string" },
   input: { type: "string" },
+  ...ROW_OPTIONS,
   out: { type: "string" },
   model: { type: "string", multiple: true },
   samples: { type: "string" },
@@ -299,10 +304,10 @@ async function prepare(values: Flags): Promise<number> {
         .map((r) => String((r.value as { item_id?: unknown }).item_id)),
     );
   }
-  if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
   // Parts are written beside --out and renamed onto it: it has to be an ordinary file path.
   if (existsSync(values.out) && !statSync(values.out).isFile())
     throw new CliError(`\`--out ${values.out}\` is not a regular file; give a path for the requests file`);
+  const rows = await openInput(values.input, values, bundle);
   const writer = new PartWriter(
     values.out,
     numberFlag(values["max-lines"], "max-lines", 50_000, { integer: true, min: 1 }),
@@ -311,9 +316,9 @@ async function prepare(values: Flags): Promise<number> {
   let items = 0,
     requests = 0,
     skipped = 0;
-  for await (const r of streamJsonl(values.input)) {
+  for await (const r of rows) {
     if (r.value === undefined) {
-      writeErr(`${values.input}:${r.line}: ${(r as { message: string }).message}; skipped`);
+      writeErr(`${rows.place(r.line)}: ${r.message}; skipped`);
       skipped++;
       continue;
     }
@@ -328,7 +333,7 @@ async function prepare(values: Flags): Promise<number> {
       items++;
     } catch (err) {
       if (!(err instanceof RowError)) throw err;
-      writeErr(`${values.input}:${r.line}: ${err.message}; skipped`);
+      writeErr(`${rows.place(r.line)}: ${err.message}; skipped`);
       skipped++;
     }
   }
@@ -352,7 +357,7 @@ async function ingest(values: Flags): Promise<number> {
   const bundle = loadBundle(values.bundle, values.lock);
   const files = values.results.flatMap((r) => r.split(","));
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read results \`${f}\`: no such file`);
-  if (!existsSync(values.input)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
+  const rows = await openInput(values.input, values, bundle);
   const index = new ResultIndex(files);
   for (const p of index.problems.slice(0, 20)) writeErr(p);
   // The results say which model each request named; --model is only needed to narrow them.
@@ -442,8 +447,8 @@ async function ingest(values: Flags): Promise<number> {
     problems = [];
   };
   try {
-    for await (const r of streamJsonl(values.input)) {
-      if (r.value === undefined) problems.push(r as JsonlProblem);
+    for await (const r of rows) {
+      if (r.message !== undefined) problems.push({ line: r.line, message: r.message });
       else {
         const row = r.value as Record<string, unknown>;
         const id = rowId(row, r.line);

@@ -15,10 +15,11 @@ import {
 } from "../../drift/index.js";
 import { eachRecord, FailureTally, isScored, RecordError } from "../../record/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { type JsonlResult, readJsonl, rowId } from "../../util/jsonl.js";
+import { type JsonlProblem, type JsonlResult, type JsonlRow, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 import { JUDGE_FLAGS, judgeBundles, loadBundle, type Values } from "../probe-judging.js";
+import { openInput, ROW_OPTIONS } from "../row-options.js";
 
 const HELP = `usage: rulers drift --base <bundle> --candidate <bundle> --probe rows.jsonl --model M [judge options] [options]
        rulers drift --from-runs base.jsonl candidate.jsonl [--probe rows.jsonl] [options]
@@ -68,6 +69,9 @@ options:
   --json                print the report as JSON
   --report FILE.md      write a Markdown report listing every flipped item with both verdicts
                         and the evidence each side cited
+probe rows (--probe: JSONL, CSV, TSV or Parquet):
+  --input-format F      jsonl, csv, tsv or parquet (default: by the file's extension, else jsonl)
+  --map FIELD=COLUMN    take row field FIELD (an input, \`id\`) from column COLUMN (repeatable)
 judge options (live mode, as in rulers judge):
   --model NAME --base-url URL --api-key-env VAR --lock FILE --concurrency N --samples K
   --max-retries N --timeout-s S --format json_schema|json --max-repairs N --max-input-chars N
@@ -76,9 +80,17 @@ judge options (live mode, as in rulers judge):
 
 Exit 0: nothing reaches a threshold; 3: something does (the reasons are printed); 1: error.`;
 
-function readRows(path: string, what: string): JsonlResult {
-  if (!existsSync(path)) throw new CliError(`cannot read ${what} \`${path}\`: no such file`);
-  return readJsonl(path);
+/** Probe rows in any rows format; held whole, as both bundles judge them and the report joins on them. */
+async function readRows(path: string, values: Values): Promise<JsonlResult> {
+  if (!existsSync(path)) throw new CliError(`cannot read probe rows \`${path}\`: no such file`);
+  const source = await openInput(path, values as Parameters<typeof openInput>[1]);
+  const rows: JsonlRow[] = [];
+  const problems: JsonlProblem[] = [];
+  for await (const r of source) {
+    if (r.message !== undefined) problems.push({ line: r.line, message: r.message });
+    else rows.push({ line: r.line, value: r.value });
+  }
+  return { rows, problems };
 }
 
 /** A run checked against the record contract; its failed items are counted per reason on stderr. */
@@ -184,7 +196,7 @@ function rateFlag(value: string, flag: string): number {
 }
 
 /** `--plan`: sample sizes, without judging anything. */
-function plan(values: Values, alpha: number): number {
+async function plan(values: Values, alpha: number): Promise<number> {
   if (alpha <= 0) throw new CliError("`--plan` needs a test level: give --alpha above 0");
   const f = rateFlag(values.plan as string, "plan");
   const power = numberFlag(values.power as string | undefined, "power", 0.8, { min: 0.01 });
@@ -196,7 +208,7 @@ function plan(values: Values, alpha: number): number {
   const out: Record<string, unknown> = { flip_rate: f, alpha, power, noise_rate: noise, probes_needed: n };
   const probePath = values.probe as string | undefined;
   if (probePath) {
-    const count = readRows(probePath, "probe rows").rows.length;
+    const count = (await readRows(probePath, values)).rows.length;
     out.probes = count;
     out.min_detectable_flip_rate = minimumDetectableFlipRate(count, opts);
   }
@@ -236,6 +248,7 @@ export const command: Command = {
         json: { type: "boolean" },
         report: { type: "string" },
         ...JUDGE_FLAGS,
+        ...ROW_OPTIONS,
         "keep-runs": { type: "string" },
         "fail-on": { type: "string" },
         plan: { type: "string" },
@@ -258,7 +271,7 @@ export const command: Command = {
     const failOn = parseFailOn(values["fail-on"]);
     if (values.plan !== undefined) return plan(values, alpha);
     const labels = values.labels ? labelsOf(values.labels) : undefined;
-    const probeRows = values.probe ? readRows(values.probe, "probe rows") : null;
+    const probeRows = values.probe ? await readRows(values.probe, values) : null;
     if (probeRows && values["from-runs"])
       for (const p of probeRows.problems.slice(0, 3))
         writeErr(`${values.probe}:${p.line}: ${p.message}; the row is skipped`);

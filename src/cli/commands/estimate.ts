@@ -1,19 +1,20 @@
-import { existsSync } from "node:fs";
 import { planCalls, RowError } from "../../execute/index.js";
 import type { JudgeSettings } from "../../execute/item.js";
 import { type ChatMessage, chatTokens, roundUsd, type TokenCounter, tokenCounter } from "../../provider/index.js";
-import { rowId, streamJsonl } from "../../util/jsonl.js";
+import { rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
+import { openInput, ROW_HELP, ROW_OPTIONS } from "../row-options.js";
 import { loadBundle } from "./batch.js";
 
-const HELP = `usage: rulers estimate --bundle <bundle.json | id@version> --input rows.jsonl --model M [options]
+const HELP = `usage: rulers estimate --bundle <bundle.json | id@version> --input rows.jsonl|.csv|.tsv|.parquet --model M [options]
 
 Renders every prompt \`rulers judge\` would send (first attempts: no repairs or evidence retries),
 counts its tokens — exactly, with the model's own encoding, for OpenAI models; as an estimate of
 four characters a token for others — estimates the answers' tokens, and prices the run.
 
+${ROW_HELP}
   --model NAME         judge model (repeat for a panel)
   --samples K          judge each item K times (default: the rubric's samples)
   --limit N            only the first N rows
@@ -53,6 +54,7 @@ export const command: Command = {
       {
         bundle: { type: "string" },
         input: { type: "string" },
+        ...ROW_OPTIONS,
         lock: { type: "string" },
         model: { type: "string", multiple: true },
         samples: { type: "string" },
@@ -85,9 +87,9 @@ export const command: Command = {
       maxRepairs: 0,
       maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
     };
-    if (!existsSync(values.input!)) throw new CliError(`cannot read \`${values.input}\`: no such file`);
     const limit =
       values.limit !== undefined ? numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) : Infinity;
+    const rows = await openInput(values.input!, values, bundle);
     const counters = new Map<string, TokenCounter>();
     for (const m of models) counters.set(m, await tokenCounter(m, setup.provider));
     const per = new Map<string, ModelEstimate>(
@@ -109,10 +111,10 @@ export const command: Command = {
     const schemaText = JSON.stringify(bundle.body.answer_schema);
     let items = 0;
     let skipped = 0;
-    for await (const r of streamJsonl(values.input!)) {
+    for await (const r of rows) {
       if (items >= limit) break;
       if (r.value === undefined) {
-        writeErr(`${values.input}:${r.line}: ${(r as { message: string }).message}; not counted`);
+        writeErr(`${rows.place(r.line)}: ${r.message}; not counted`);
         skipped++;
         continue;
       }
@@ -123,7 +125,7 @@ export const command: Command = {
         calls = planCalls(bundle, settings, row, id);
       } catch (err) {
         if (!(err instanceof RowError)) throw err;
-        writeErr(`${values.input}:${r.line}: ${err.message}; not counted`);
+        writeErr(`${rows.place(r.line)}: ${err.message}; not counted`);
         skipped++;
         continue;
       }

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { BundleError } from "../../bundle/file.js";
 import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
@@ -8,12 +8,14 @@ import { Budget } from "../../judge/budget.js";
 import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
 import type { RunRecord } from "../../record/index.js";
 import { errnoOf } from "../../util/errors.js";
-import { countRows, streamJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
+import { openInput, ROW_HELP, ROW_OPTIONS } from "../row-options.js";
 
-const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input rows.jsonl --out run.jsonl [options]
+const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input rows.jsonl|.csv|.tsv|.parquet --out run.jsonl [options]
+
+${ROW_HELP}
 
   --model NAME         judge model (repeat for a panel: per-criterion strict majority)
   --base-url URL       the provider's endpoint, or any OpenAI-compatible server (default: $OPENAI_BASE_URL, else the provider's)
@@ -55,6 +57,7 @@ export const command: Command = {
       {
         bundle: { type: "string" },
         input: { type: "string" },
+        ...ROW_OPTIONS,
         out: { type: "string" },
         lock: { type: "string" },
         model: { type: "string", multiple: true },
@@ -125,8 +128,6 @@ export const command: Command = {
         throw new CliError(`the calibrator was fitted for bundle ${calibrator.body.bundle.hash}, not ${bundle.hash}`);
     }
 
-    if (!existsSync(values.input!) || !statSync(values.input!).isFile())
-      throw new CliError(`cannot read \`${values.input}\`: no such file`);
     const limit =
       values.limit !== undefined ? numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) : undefined;
 
@@ -190,6 +191,8 @@ export const command: Command = {
       maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
       maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
     };
+    // Opened after every flag is checked and before any call: a missing column stops the run here.
+    const rows = await openInput(values.input!, values, bundle);
     const cache = openCache(cachePath);
     if (values.resume)
       writeErr(
@@ -198,7 +201,7 @@ export const command: Command = {
           `${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`,
       );
     // Counted only to show a total; a --limit run never reads past what it needs.
-    const total = progress === "never" ? null : Math.max(0, countRows(values.input!, limit) - (resume?.done.size ?? 0));
+    const total = progress === "never" ? null : Math.max(0, rows.count(limit) - (resume?.done.size ?? 0));
     let out: ReturnType<typeof openRunOutput> | undefined;
     let badLines = 0;
     try {
@@ -207,13 +210,10 @@ export const command: Command = {
       const { summary } = await runJudge({
         bundle,
         rows: (async function* () {
-          for await (const r of streamJsonl(values.input!)) {
+          for await (const r of rows) {
             if (r.value === undefined) {
               badLines++;
-              if (badLines <= 20)
-                writeErr(
-                  `${values.input}:${r.line}: ${(r as { message: string }).message}; the row is recorded as failed`,
-                );
+              if (badLines <= 20) writeErr(`${rows.place(r.line)}: ${r.message}; the row is recorded as failed`);
             }
             yield r;
           }
@@ -230,7 +230,7 @@ export const command: Command = {
         onRecord: (r) => output.write(calibrator && apply ? withCalibration(apply, calibrator, r) : r),
       });
       out.close();
-      if (badLines > 20) writeErr(`${values.input}: ${badLines} lines in all are not valid JSON`);
+      if (badLines > 20) writeErr(`${values.input}: ${badLines} rows in all cannot be read`);
       if (summary.rows_without_id > 0)
         writeErr(
           `warning: ${summary.rows_without_id} row${summary.rows_without_id === 1 ? " has" : "s have"} no \`id\` and ${summary.rows_without_id === 1 ? "is" : "are"} identified by line number, ` +
@@ -267,6 +267,7 @@ export const command: Command = {
       if (err instanceof BundleError) throw new CliError(err.message);
       throw err;
     } finally {
+      await rows.close();
       try {
         cache.close();
       } catch {

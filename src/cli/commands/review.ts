@@ -1,11 +1,13 @@
 import { dirname, join } from "node:path";
 import { readBundle } from "../../bundle/index.js";
 import { ReviewError, type ReviewScale, ReviewSession, startReviewServer } from "../../review/index.js";
+import { formatOf, RowsError } from "../../rows/index.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
+import { ROW_HELP, ROW_OPTIONS, rowsAsJsonl } from "../row-options.js";
 
-const HELP = `usage: rulers review --run run.jsonl --input rows.jsonl [--labels labels.jsonl] [--rater NAME]
-                     [--bundle bundle.json] [--port N]
+const HELP = `usage: rulers review --run run.jsonl --input rows.jsonl|.csv|.tsv|.parquet [--labels labels.jsonl]
+                     [--rater NAME] [--bundle bundle.json] [--port N] [--input-format F] [--map FIELD=COLUMN]…
 
 A local web app for human labels. It shows each item with the judge's verdicts, levels,
 rationales and quotes highlighted in the judged text, and records your label (on the run's
@@ -18,7 +20,10 @@ labels file is rewritten atomically from it: a crash or a closed tab loses nothi
 reviewer per labels file (a lock file refuses a second); give each rater their own file with
 --rater (default file labels.<rater>.jsonl beside the run) and compare them with
 \`rulers agree --labels A --against B\`. Listens on 127.0.0.1 only, on a random port unless
---port, with a token in the printed URL; stop with Ctrl-C.`;
+--port, with a token in the printed URL; stop with Ctrl-C.
+
+The rows (--input) are the file the run judged, in any rows format:
+${ROW_HELP}`;
 
 function bundleInfo(path: string): {
   scale: ReviewScale | undefined;
@@ -65,6 +70,7 @@ export const command: Command = {
       {
         run: { type: "string" },
         input: { type: "string" },
+        ...ROW_OPTIONS,
         labels: { type: "string" },
         rater: { type: "string" },
         bundle: { type: "string" },
@@ -79,12 +85,21 @@ export const command: Command = {
     const labels = values.labels ?? join(dirname(values.run), values.rater ? `labels.${rater}.jsonl` : "labels.jsonl");
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError("`--port` must be 0..65535");
+    // The review app indexes JSONL by offset; other formats are read once into a temporary JSONL.
+    let rows = { path: values.input, dispose: () => {} };
+    try {
+      if (formatOf(values.input, values["input-format"]) !== "jsonl" || values.map)
+        rows = await rowsAsJsonl(values.input, values);
+    } catch (err) {
+      if (err instanceof RowsError) throw new CliError(err.message);
+      throw err;
+    }
     let session: ReviewSession;
     try {
       const info = values.bundle ? bundleInfo(values.bundle) : null;
       session = ReviewSession.open({
         run: values.run,
-        input: values.input,
+        input: rows.path,
         labels,
         rater,
         ...(info?.scale ? { scale: info.scale } : {}),
@@ -92,6 +107,7 @@ export const command: Command = {
       });
       session.start();
     } catch (err) {
+      rows.dispose();
       if (err instanceof ReviewError || (err as Error).name === "BundleError")
         throw new CliError((err as Error).message);
       throw err;
@@ -111,6 +127,7 @@ export const command: Command = {
     });
     await server.close();
     session.close();
+    rows.dispose();
     writeOut(`stopped; ${session.labelled} labels in ${labels}`);
     return 0;
   },

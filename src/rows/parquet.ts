@@ -1,0 +1,174 @@
+/**
+ * Parquet through hyparquet (pure JS), one row group at a time, so memory follows the largest
+ * row group and never the file. Rows are numbered from 1 in file order. Columns become JSON
+ * values: strings, numbers (64-bit integers beyond 2^53 as decimal strings), booleans, dates
+ * and timestamps as ISO 8601 text, lists and structs as arrays and objects. A column whose
+ * values have no JSON form (raw bytes, intervals) is left out, and refused when a row field
+ * needs it.
+ */
+import { open } from "node:fs/promises";
+import {
+  asyncBufferFromFile,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+  type SchemaTree,
+} from "hyparquet";
+import { compressors } from "hyparquet-compressors";
+import { RowsError } from "./errors.js";
+import type { Reader, RowLine } from "./reader.js";
+
+const MAGIC = "PAR1";
+
+/** Why a column cannot be read as JSON, or null when it can. */
+function unsupported(node: SchemaTree): string | null {
+  const e = node.element;
+  if (node.children.length) {
+    for (const c of node.children) {
+      const why = unsupported(c);
+      if (why) return why;
+    }
+    return null;
+  }
+  const logical = e.logical_type?.type;
+  if (logical === "INTERVAL" || e.converted_type === "INTERVAL") return "an interval";
+  if (e.type === "BYTE_ARRAY" || e.type === "FIXED_LEN_BYTE_ARRAY") {
+    const annotated =
+      logical !== undefined ||
+      ["UTF8", "JSON", "ENUM", "DECIMAL", "BSON"].includes(e.converted_type ?? "") ||
+      (e.type === "FIXED_LEN_BYTE_ARRAY" && e.converted_type === "DECIMAL");
+    if (!annotated) return "raw bytes (binary without a string or JSON annotation)";
+  }
+  return null;
+}
+
+function isStringLeaf(node: SchemaTree): boolean {
+  const e = node.element;
+  return (
+    node.children.length === 0 &&
+    e.type === "BYTE_ARRAY" &&
+    (e.logical_type?.type === "STRING" ||
+      e.logical_type?.type === "ENUM" ||
+      e.converted_type === "UTF8" ||
+      e.converted_type === "ENUM")
+  );
+}
+
+/** A decoded Parquet value as plain JSON. */
+export function jsonValue(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (Array.isArray(v)) return v.map(jsonValue);
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number | bigint>, jsonValue);
+  if (typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = jsonValue(x);
+    return out;
+  }
+  return v;
+}
+
+/** Refuses, before any row, a file that is not Parquet or not whole. */
+async function checkMagic(path: string): Promise<number> {
+  const fh = await open(path, "r");
+  try {
+    const { size } = await fh.stat();
+    const head = Buffer.alloc(4);
+    const tail = Buffer.alloc(4);
+    if (size >= 4) {
+      await fh.read(head, 0, 4, 0);
+      await fh.read(tail, 0, 4, size - 4);
+    }
+    if (head.toString("latin1") !== MAGIC)
+      throw new RowsError(`\`${path}\` is not a Parquet file: it does not start with \`${MAGIC}\``);
+    if (size < 12 || tail.toString("latin1") !== MAGIC)
+      throw new RowsError(
+        `\`${path}\` is not a whole Parquet file: it does not end with \`${MAGIC}\`, so it was cut short (truncated) and its footer is lost`,
+      );
+    return size;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Rows decoded at once inside a row group whose pages are indexed (an offset index locates each
+ * page), so a writer's million-row group does not have to be held whole. Without the index a
+ * group is read in one piece.
+ */
+export const SLICE_ROWS = 16_384;
+
+export async function openParquet(
+  path: string,
+  sliceRows = SLICE_ROWS,
+): Promise<Reader & { readonly skipped: ReadonlyMap<string, string> }> {
+  await checkMagic(path);
+  const file = await asyncBufferFromFile(path);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (err) {
+    throw new RowsError(`\`${path}\`: the Parquet footer cannot be read (${(err as Error).message})`);
+  }
+  const tree = parquetSchema(metadata);
+  const columns: string[] = [];
+  const skipped = new Map<string, string>();
+  const text = new Set<string>();
+  for (const c of tree.children) {
+    const name = c.element.name;
+    const why = unsupported(c);
+    if (why) skipped.set(name, why);
+    else columns.push(name);
+    if (isStringLeaf(c)) text.add(name);
+  }
+  const total = Number(metadata.num_rows);
+  async function* rows(): AsyncGenerator<RowLine> {
+    let start = 0;
+    for (const [g, group] of metadata.row_groups.entries()) {
+      const n = Number(group.num_rows);
+      const indexed = group.columns.every((c) => c.offset_index_offset !== undefined && c.offset_index_length);
+      const step = indexed ? Math.max(1, sliceRows) : n;
+      for (let from = 0; from < n; from += step) {
+        const to = Math.min(n, from + step);
+        let objects: Record<string, unknown>[] = [];
+        let failure: string | null = null;
+        try {
+          if (columns.length > 0)
+            objects = await parquetReadObjects({
+              file,
+              metadata,
+              rowStart: start + from,
+              rowEnd: start + to,
+              columns,
+              compressors,
+              useOffsetIndex: indexed,
+            });
+        } catch (err) {
+          failure = `row group ${g + 1} (rows ${start + 1}–${start + n}) cannot be read: ${(err as Error).message}`;
+        }
+        for (let i = from; i < to; i++) {
+          const line = start + i + 1;
+          if (failure) {
+            yield { line, message: failure };
+            continue;
+          }
+          const raw = objects[i - from] ?? {};
+          const value: Record<string, unknown> = {};
+          for (const name of columns) value[name] = jsonValue(raw[name]);
+          yield { line, value };
+        }
+      }
+      start += n;
+    }
+  }
+  return {
+    columns,
+    textColumns: text,
+    rows: rows(),
+    count: (limit) => (limit === undefined ? total : Math.min(limit, total)),
+    close: async () => {},
+    skipped,
+  };
+}

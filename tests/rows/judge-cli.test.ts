@@ -1,0 +1,281 @@
+/** `rulers judge` (and estimate, batch prepare, the library) on CSV, TSV and Parquet rows, against a local judge. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { judge } from "../../src/api/judge.js";
+import { readBundle } from "../../src/bundle/file.js";
+import { RunRecordSchema } from "../../src/record/index.js";
+import { openRows } from "../../src/rows/index.js";
+import { runCli } from "../helpers/cli.js";
+import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { inputsOf, validJudge } from "../helpers/scripted-judge.js";
+
+const FIX = "tests/fixtures/rows";
+const HEALTH = "bundles/health.answer-quality/1.0.0/bundle.json";
+const dir = mkdtempSync(join(tmpdir(), "rulers-rows-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let server: FakeServer | null = null;
+afterEach(async () => {
+  await server?.close();
+  server = null;
+});
+let n = 0;
+const path = (name: string) => join(dir, `${++n}-${name}`);
+const readRun = (p: string) =>
+  readFileSync(p, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => RunRecordSchema.parse(JSON.parse(l)));
+
+async function judgeCli(input: string, extra: string[] = []) {
+  server ??= await startFakeOpenAI(validJudge());
+  const out = path("run.jsonl");
+  const res = await runCli([
+    "judge",
+    "--bundle",
+    HEALTH,
+    "--input",
+    input,
+    "--out",
+    out,
+    "--model",
+    "m",
+    "--base-url",
+    server.baseURL,
+    "--max-retries",
+    "0",
+    "--samples",
+    "1",
+    "--progress",
+    "never",
+    ...extra,
+  ]);
+  return { ...res, out };
+}
+
+describe("rulers judge on CSV, TSV and Parquet", () => {
+  for (const [format, lines] of [
+    ["csv", [2, 3, 5, 6, 7]],
+    ["tsv", [2, 3, 5, 6, 7]],
+    ["parquet", [1, 2, 3, 4, 5]],
+  ] as const) {
+    it(`judges every row of health.${format}, with the file's row numbers`, async () => {
+      const { code, out, stderr } = await judgeCli(`${FIX}/health.${format}`);
+      expect(stderr).toContain("judged 5 items: 5 scored, 0 failed");
+      expect(code).toBe(0);
+      const run = readRun(out);
+      expect(run.map((r) => [r.item_id, r.line])).toEqual(lines.map((l, i) => [`h${i + 1}`, l]));
+      expect(run.every((r) => typeof r.raw_score === "number")).toBe(true);
+      // The judge saw the cell's text, multi-line and quoted as written.
+      const seen = server!.requests.map((q) => inputsOf(q.body).response);
+      expect(seen).toContain(
+        "Yes, 39.5 °C is a high fever for a child.\nGive fluids, and call a doctor if it does not come down, or at once if she is drowsy.",
+      );
+    });
+  }
+
+  it("maps renamed columns onto the bundle's inputs and id", async () => {
+    const csv = path("renamed.csv");
+    writeFileSync(csv, "qid,question,answer\nq1,user: I feel dizzy,Sit down and drink some water.\n");
+    const { code, out } = await judgeCli(csv, [
+      "--map",
+      "conversation=question",
+      "--map",
+      "response=answer",
+      "--map",
+      "id=qid",
+    ]);
+    expect(code).toBe(0);
+    expect(readRun(out).map((r) => [r.item_id, r.line, typeof r.raw_score])).toEqual([["q1", 2, "number"]]);
+    expect(inputsOf(server!.requests[0]!.body)).toEqual({
+      conversation: "user: I feel dizzy",
+      response: "Sit down and drink some water.",
+    });
+  });
+
+  it("stops before any judge call when an input has no column, naming it and the columns", async () => {
+    const csv = path("short.csv");
+    writeFileSync(csv, "id,question,answer\n1,q,a\n");
+    const { code, stderr } = await judgeCli(csv, ["--map", "response=answer"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /short\.csv` has no column for input `conversation`; its columns are `id`, `question`, `answer`; name one `conversation` or add --map conversation=COLUMN/,
+    );
+    expect(server!.requests).toHaveLength(0);
+    const missing = await judgeCli(csv, ["--map", "response=reply"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(
+      /`--map response=reply`: `.*short\.csv` has no column `reply`; its columns are `id`, `question`, `answer`/,
+    );
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it("records a ragged or badly quoted row as failed, by line, and judges the others", async () => {
+    const csv = path("bad.csv");
+    writeFileSync(
+      csv,
+      'id,conversation,response\na,user: hi,Rest well.\nb,user: hi\nc,user: hi,"Drink ""water"" and rest."\nd,user: hi,"never closed\n',
+    );
+    const { code, out, stderr } = await judgeCli(csv);
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/bad\.csv:3: has 2 fields, the header has 3; the row is recorded as failed/);
+    expect(stderr).toMatch(/bad\.csv:5: a quoted field is never closed .*; the row is recorded as failed/);
+    const run = readRun(out);
+    expect(run.map((r) => [r.item_id, r.line, r.error ?? "scored"])).toEqual([
+      ["a", 2, "scored"],
+      ["3", 3, "row 3: has 2 fields, the header has 3"],
+      ["c", 4, "scored"],
+      ["5", 5, "row 5: a quoted field is never closed (the quote runs to the end of the file)"],
+    ]);
+    expect(inputsOf(server!.requests.at(-1)!.body).response).toBe('Drink "water" and rest.');
+  });
+
+  it("refuses a truncated Parquet file and one that is not Parquet, before any call", async () => {
+    const cut = path("cut.parquet");
+    const bytes = readFileSync(`${FIX}/health.parquet`);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 100));
+    const a = await judgeCli(cut);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/cut\.parquet` is not a whole Parquet file: it does not end with `PAR1`/);
+    const fake = path("fake.parquet");
+    writeFileSync(fake, "id,response\n");
+    const b = await judgeCli(fake);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/fake\.parquet` is not a Parquet file/);
+    // --input-format overrides the extension: the same bytes read as CSV are refused for their columns.
+    const c = await judgeCli(fake, ["--input-format", "csv"]);
+    expect(c.stderr).toMatch(/has no column for input `conversation`/);
+    expect(server!.requests).toHaveLength(0);
+  });
+
+  it("judges a conversation held as JSON in a CSV cell, and names a malformed one by its line", async () => {
+    const csv = path("conv.csv");
+    const chat = JSON.stringify([
+      { role: "user", content: "I have a mild headache, what can I take?" },
+      { role: "assistant", content: "Paracetamol is usually fine; see a doctor if it lasts." },
+    ]);
+    const q = (s: string) => `"${s.replaceAll('"', '""')}"`;
+    writeFileSync(
+      csv,
+      `id,messages,ideal
+c1,${q(chat)},Paracetamol or ibuprofen; rest.
+c2,${q('[{"role": "robot", "content": "hi"}]')},x
+`,
+    );
+    const out = path("run.jsonl");
+    server = await startFakeOpenAI(validJudge());
+    const res = await runCli([
+      "judge",
+      "--bundle",
+      "bundles/health.conversation-reply/1.0.0/bundle.json",
+      "--input",
+      csv,
+      "--map",
+      "chat=messages",
+      "--out",
+      out,
+      "--model",
+      "m",
+      "--base-url",
+      server.baseURL,
+      "--samples",
+      "1",
+      "--progress",
+      "never",
+    ]);
+    expect(res.code).toBe(0);
+    const run = readRun(out);
+    expect(run.map((r) => [r.item_id, r.line, typeof r.raw_score])).toEqual([
+      ["c1", 2, "number"],
+      ["c2", 3, "object"],
+    ]);
+    expect(run[1]!.error).toMatch(/^row 3: conversation input `chat` messages\[0\]\.role is "robot"/);
+    expect(JSON.stringify(server.requests[0]!.body)).toContain("Paracetamol is usually fine");
+  });
+
+  it("stops at --limit N rows of a Parquet file", async () => {
+    const { code, out } = await judgeCli(`${FIX}/health.parquet`, ["--limit", "2"]);
+    expect(code).toBe(0);
+    expect(readRun(out).map((r) => r.item_id)).toEqual(["h1", "h2"]);
+  });
+});
+
+describe("other commands and the library", () => {
+  it("estimate and batch prepare read Parquet and TSV rows", async () => {
+    const est = await runCli([
+      "estimate",
+      "--bundle",
+      HEALTH,
+      "--input",
+      `${FIX}/health.parquet`,
+      "--model",
+      "gpt-4o-mini",
+      "--json",
+    ]);
+    expect(est.code).toBe(0);
+    expect(JSON.parse(est.stdout)).toMatchObject({ items: 5, skipped_rows: 0 });
+    const req = path("requests.jsonl");
+    const prep = await runCli([
+      "batch",
+      "prepare",
+      "--bundle",
+      HEALTH,
+      "--input",
+      `${FIX}/health.tsv`,
+      "--out",
+      req,
+      "--model",
+      "m",
+    ]);
+    expect(prep.code).toBe(0);
+    const ids = readFileSync(req, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).custom_id as string);
+    // One request per item and sample (the rubric's samples), every item from the TSV.
+    expect(new Set(ids.map((id) => id.split(":")[1]))).toEqual(new Set(["h1", "h2", "h3", "h4", "h5"]));
+  });
+
+  it("judge() takes a file opened with openRows and keeps its row numbers", async () => {
+    server = await startFakeOpenAI(validJudge());
+    const bundle = readBundle(HEALTH);
+    const rows = await openRows(`${FIX}/health.csv`, { bundle });
+    const records = [];
+    for await (const r of judge(bundle, rows, { model: "m", baseURL: server.baseURL, apiKey: "k", samples: 1 }))
+      records.push(r);
+    expect(records.map((r) => [r.item_id, r.line])).toEqual([
+      ["h1", 2],
+      ["h2", 3],
+      ["h3", 5],
+      ["h4", 6],
+      ["h5", 7],
+    ]);
+  });
+});
+
+describe("drift and review", () => {
+  it("drift --plan counts the probe rows of a CSV file", async () => {
+    const res = await runCli(["drift", "--plan", "0.1", "--probe", `${FIX}/health.csv`, "--json"]);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).probes).toBe(5);
+  });
+
+  it("review reads other formats as a temporary JSONL whose ids match the run's", async () => {
+    const { rowsAsJsonl } = await import("../../src/cli/row-options.js");
+    const csv = path("noid.csv");
+    writeFileSync(csv, "response\nfirst\n\nsecond\n");
+    const rows = await rowsAsJsonl(csv, {});
+    const lines = readFileSync(rows.path, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    // Rows without an id keep the line number a run records them under.
+    expect(lines).toEqual([
+      { response: "first", id: "2" },
+      { response: "second", id: "4" },
+    ]);
+    rows.dispose();
+    expect(() => readFileSync(rows.path)).toThrow();
+  });
+});
