@@ -74,12 +74,17 @@ export async function startReviewServer(
     if (!SAMPLE_MODES.includes(mode))
       return reply.code(400).send({ error: `unknown mode \`${q.mode}\`; use one of ${SAMPLE_MODES.join(", ")}` });
     const seed = Number(q.seed ?? 1);
-    return { mode, seed, order: session.order(mode, Number.isFinite(seed) ? seed : 1) };
+    try {
+      return { mode, seed, order: session.order(mode, Number.isFinite(seed) ? seed : 1), complete: session.indexed };
+    } catch (err) {
+      const f = fail(err, 409); // an order that waits for the index
+      return reply.code(f.status).send(f.body);
+    }
   });
 
   app.get("/api/items/:index", async (req, reply) => {
     try {
-      return session.item(Number((req.params as { index: string }).index));
+      return await session.itemWhenReady(Number((req.params as { index: string }).index));
     } catch (err) {
       const f = fail(err, 404);
       return reply.code(f.status).send(f.body);
@@ -102,9 +107,13 @@ export async function startReviewServer(
       });
     } catch (err) {
       // A rejected label is the reviewer's to fix (400); a write that failed is the machine's (500).
-      const status = /outside the scale|not a number|not A, B or tie|not in this run/.test((err as Error).message)
+      // An index still running or stopped by a mismatch (already on the console) is a conflict (409).
+      const m = (err as Error).message;
+      const status = /outside the scale|not a number|not A, B or tie|not in this run/.test(m)
         ? 400
-        : 500;
+        : session.failure || /not indexed yet/.test(m)
+          ? 409
+          : 500;
       const f = fail(err, status);
       return reply.code(f.status).send(f.body);
     }

@@ -97,7 +97,7 @@ export const command: Command = {
     let session: ReviewSession;
     try {
       const info = values.bundle ? bundleInfo(values.bundle) : null;
-      session = ReviewSession.open({
+      session = ReviewSession.begin({
         run: values.run,
         input: rows.path,
         labels,
@@ -117,9 +117,16 @@ export const command: Command = {
     session.noteUrl(server.url);
     const m = session.meta();
     writeOut(
-      `reviewing ${m.total} items of ${values.run} as \`${rater}\`: ${m.labelled} labelled so far, saving to ${labels}`,
+      `reviewing ${values.run} as \`${rater}\`: ${m.labelled} labelled so far, saving to ${labels}` +
+        (session.indexed ? ` (${m.total} items)` : "; indexing the rest while you work"),
     );
     writeOut(`open ${server.url}`);
+    const t0 = performance.now();
+    session.indexInBackground().then(
+      () => writeOut(`indexed ${session.items.length} items in ${((performance.now() - t0) / 1000).toFixed(1)} s`),
+      (err: Error) =>
+        writeErr(`error: ${err.message}; the app shows the items indexed so far but takes no more labels`),
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
@@ -129,6 +136,6 @@ export const command: Command = {
     session.close();
     rows.dispose();
     writeOut(`stopped; ${session.labelled} labels in ${labels}`);
-    return 0;
+    return session.failure ? 1 : 0;
   },
 };
