@@ -129,7 +129,10 @@ async function fetchItem(i) {
 async function show(p) {
   if (!order.length) { document.getElementById("item").replaceChildren(el("p", { class: "muted" }, "nothing to show in this order")); progress(); return; }
   pos = Math.max(0, Math.min(order.length - 1, p));
+  var t0 = performance.now();
   try { render(await fetchItem(order[pos])); banner(""); } catch (err) { banner(err.message); }
+  // how long a move takes, fetch to DOM, for anyone profiling the app (bench/review.bench.ts reads it)
+  performance.measure("review:show", { start: t0 });
   document.body.dataset.ready = String(pos);
   if (pos + 1 < order.length) fetchItem(order[pos + 1]).catch(function () {});
 }

@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { readLabels } from "../calibrate/index.js";
+import { readLabels } from "../calibrate/data.js";
 import { locationName, parseConversation, segmentsOf } from "../util/conversation.js";
 import { errnoOf } from "../util/errors.js";
 import { Journal, type LabelEntry, replayJournal } from "./journal.js";

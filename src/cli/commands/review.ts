@@ -1,5 +1,4 @@
 import { dirname, join } from "node:path";
-import { readBundle } from "../../bundle/index.js";
 import { ReviewError, type ReviewScale, ReviewSession, startReviewServer } from "../../review/index.js";
 import { formatOf, RowsError } from "../../rows/index.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
@@ -25,10 +24,12 @@ reviewer per labels file (a lock file refuses a second); give each rater their o
 The rows (--input) are the file the run judged, in any rows format:
 ${ROW_HELP}`;
 
-function bundleInfo(path: string): {
+/** The bundle module (and its compiler) loads only with `--bundle`: the app opens faster without. */
+async function bundleInfo(path: string): Promise<{
   scale: ReviewScale | undefined;
   criteria: Map<string, { title: string; kind: string; levels: string[] }>;
-} {
+}> {
+  const { readBundle } = await import("../../bundle/index.js");
   const body = readBundle(path).body as unknown as {
     rubric?: {
       mode?: { kind?: string };
@@ -96,7 +97,7 @@ export const command: Command = {
     }
     let session: ReviewSession;
     try {
-      const info = values.bundle ? bundleInfo(values.bundle) : null;
+      const info = values.bundle ? await bundleInfo(values.bundle) : null;
       session = ReviewSession.begin({
         run: values.run,
         input: rows.path,
