@@ -5,7 +5,7 @@
  * recorded offsets. Every value from the run goes in escaped (escape.ts).
  */
 import { gzipSync } from "node:zlib";
-import type { AgreementReport } from "../calibrate/index.js";
+import { type AgreementReport, metricFigures, metricLabel } from "../calibrate/index.js";
 import { type ChartSpec, chartSpecs } from "./charts.js";
 import type { ReportData } from "./data.js";
 import { chartLibraries, DRAW_SOURCE, drawSvgFiles } from "./draw.js";
@@ -45,24 +45,12 @@ button { font: inherit; padding: 4px 10px; background: var(--card); color: var(-
 @media print { #items-controls, button { display: none; } .text { max-height: none; } body { max-width: none; } }
 `;
 
-const METRIC_NAMES: Record<string, string> = {
-  qwk: "quadratic weighted kappa",
-  kappa: "Cohen's kappa",
-  kappa_linear: "linear weighted kappa",
-  accuracy: "exact accuracy",
-  adjacent_accuracy: "adjacent accuracy",
-  mae: "MAE",
-  rmse: "RMSE",
-  pearson: "Pearson r",
-  spearman: "Spearman rho",
-  kendall_tau_b: "Kendall tau-b",
-};
-
 function metricCell(a: AgreementReport | null, name: string): string {
   const m = a?.metrics[name as keyof AgreementReport["metrics"]];
   if (!m) return "<td>–</td><td>–</td>";
-  const value = m.value === null ? `<span class="muted">undefined: ${esc(m.reason ?? "")}</span>` : num(m.value);
-  return `<td>${value}</td><td>${m.ci ? `[${num(m.ci[0])}, ${num(m.ci[1])}]` : "–"}</td>`;
+  const f = metricFigures(m);
+  const value = f.value ?? `<span class="muted">undefined: ${esc(f.reason ?? "")}</span>`;
+  return `<td>${value}</td><td>${f.ci ?? "–"}</td>`;
 }
 
 /** Raw and calibrated agreement side by side, saying which one was fitted on these labels. */
@@ -74,7 +62,7 @@ function agreementSection(d: ReportData, specs: Map<string, ChartSpec>): string 
     : "";
   const rows = Object.keys(raw.metrics).map(
     (name) =>
-      `<tr><td>${esc(METRIC_NAMES[name] ?? name)}</td>${metricCell(raw, name)}${calibrated ? metricCell(calibrated, name) : ""}</tr>`,
+      `<tr><td>${esc(metricLabel(name))}</td>${metricCell(raw, name)}${calibrated ? metricCell(calibrated, name) : ""}</tr>`,
   );
   const note = calibrator
     ? calibrator.in_sample
