@@ -9,7 +9,7 @@ import { type AgreementReport, metricFigures, metricLabel } from "../calibrate/i
 import { type ChartSpec, chartSpecs } from "./charts.js";
 import type { ReportData } from "./data.js";
 import { chartLibraries, DRAW_SOURCE, drawSvgFiles } from "./draw.js";
-import { escapeHtml as esc, jsonForScript } from "./escape.js";
+import { escapeHtml as esc, jsonForScript, scriptSafeJson } from "./escape.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 
 const pct = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "–");
@@ -192,13 +192,15 @@ export function renderHtml(d: ReportData): string {
   const byId = new Map(specs.map((s) => [s.id, s]));
   const h = d.header;
   const title = h.bundle ? `${h.bundle.id}@${h.bundle.version}` : "rulers run";
-  let json = jsonForScript(packItems(d));
+  const packed = JSON.stringify(packItems(d));
+  let json: string;
   let encoding = "json";
-  if (json.length > 4_000_000) {
+  if (packed.length > 4_000_000) {
     // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
-    json = JSON.stringify(gzipSync(json, { level: 9 }).toString("base64"));
+    // Base64 holds no `<`, `>` or `&`, so the packed JSON needs no script escaping first.
+    json = JSON.stringify(gzipSync(packed, { level: 6 }).toString("base64"));
     encoding = "gzip-base64";
-  }
+  } else json = scriptSafeJson(packed);
   const time = `${h.wall_ms === null ? "wall time not recorded" : `wall time <b>${seconds(h.wall_ms)}</b>`} · summed judge time <b>${seconds(h.judge_latency_ms)}</b> <span class="muted">(the sum of every call's latency; calls run concurrently, so it can exceed wall time)</span>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
