@@ -13,7 +13,8 @@ export interface IndexedLine {
   readonly end: number;
 }
 
-// small enough that a step (parse ~130 records) keeps a waiting request under a few ms
+// Small enough that one step (about 130 run records parsed) keeps a waiting request waiting
+// only a few milliseconds.
 const CHUNK = 256 << 10;
 
 export class LineFile {

@@ -1,7 +1,8 @@
 /**
- * A review session: the run and its rows indexed, the labels so far (journal replayed), and
- * the operations the app calls — show an item, order the items, save a label. Transport-free,
- * so it is tested and benchmarked without HTTP.
+ * A review session: the run and its rows indexed (all before `open` returns, or in the
+ * background after `begin`), the labels so far (journal replayed), and the operations the app
+ * calls — show an item, order the items, save a label. Transport-free, so it is tested and
+ * benchmarked without HTTP.
  */
 
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -60,10 +61,9 @@ export class ReviewSession {
     readonly opts: SessionOptions,
     private readonly index: RunIndex,
   ) {
-    const idx = index;
     this.scale = opts.scale ??
-      (idx.items.some((p) => p.preferred !== null) ? { kind: "pairwise" as const } : null) ??
-      scaleFromRecord(idx.firstRecord) ?? { kind: "numeric", min: 0, max: 1, step: 1 };
+      (index.items.some((p) => p.preferred !== null) ? { kind: "pairwise" as const } : null) ??
+      scaleFromRecord(index.firstRecord) ?? { kind: "numeric", min: 0, max: 1, step: 1 };
   }
 
   /** Opens a session with the whole run indexed (every order available at once). */
