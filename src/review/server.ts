@@ -52,13 +52,15 @@ function readJson(req: IncomingMessage): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
-    req.on("data", (b: Buffer) => {
+    const onData = (b: Buffer) => {
       size += b.length;
-      if (size > BODY_LIMIT) {
-        reject(new HttpError(413, `a label is at most ${BODY_LIMIT} bytes`));
-        req.destroy();
-      } else parts.push(b);
-    });
+      if (size <= BODY_LIMIT) return void parts.push(b);
+      // stop keeping the body but read it to the end, so the client gets the answer
+      req.off("data", onData);
+      req.resume();
+      reject(new HttpError(413, `a label is at most ${BODY_LIMIT} bytes`));
+    };
+    req.on("data", onData);
     req.on("end", () => {
       try {
         resolve(JSON.parse(Buffer.concat(parts).toString("utf8")));
