@@ -1,4 +1,12 @@
 export { type AgreementOptions, type AgreementReport, agreement, type MetricWithCi, prng } from "./agreement.js";
+export {
+  confusionLines,
+  METRIC_LABELS,
+  type MetricFigures,
+  metricFigures,
+  metricLabel,
+  metricLines,
+} from "./agreement-format.js";
 export * from "./calibrator.js";
 export * from "./categories.js";
 export * from "./data.js";

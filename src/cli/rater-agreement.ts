@@ -3,7 +3,15 @@
  * `rulers review --rater` writes them), on the items both labelled. Pairwise labels A / tie / B
  * are read as 1 / ½ / 0, so weighted kappas respect their order.
  */
-import { agreement, type HumanScale, inferScale, parseScale, readLabels } from "../calibrate/index.js";
+import {
+  agreement,
+  confusionLines,
+  type HumanScale,
+  inferScale,
+  metricLines,
+  parseScale,
+  readLabels,
+} from "../calibrate/index.js";
 import { CliError, writeErr, writeOut } from "./io.js";
 
 const PREF: Record<string, number> = { A: 1, tie: 0.5, B: 0 };
@@ -57,12 +65,6 @@ export function raterAgreement(
   writeOut(
     `${report.n} items labelled by both raters (rows: ${aPath}, columns: ${bPath}), scale ${scale.min}..${scale.max} step ${scale.step}`,
   );
-  for (const [name, m] of Object.entries(report.metrics)) {
-    const v =
-      m.value === null
-        ? `undefined (${m.reason})`
-        : `${m.value.toFixed(3)}${m.ci ? `  [${m.ci[0].toFixed(3)}, ${m.ci[1].toFixed(3)}]` : ""}`;
-    writeOut(`  ${name.padEnd(24)} ${v}`);
-  }
+  for (const line of [...metricLines(report), ...confusionLines(report.confusion, aPath, bPath)]) writeOut(line);
   return 0;
 }

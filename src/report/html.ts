@@ -5,11 +5,11 @@
  * recorded offsets. Every value from the run goes in escaped (escape.ts).
  */
 import { gzipSync } from "node:zlib";
-import type { AgreementReport } from "../calibrate/index.js";
+import { type AgreementReport, metricFigures, metricLabel } from "../calibrate/index.js";
 import { type ChartSpec, chartSpecs } from "./charts.js";
 import type { ReportData } from "./data.js";
 import { chartLibraries, DRAW_SOURCE, drawSvgFiles } from "./draw.js";
-import { escapeHtml as esc, jsonForScript } from "./escape.js";
+import { escapeHtml as esc, jsonForScript, scriptSafeJson } from "./escape.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 
 const pct = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : "–");
@@ -45,24 +45,12 @@ button { font: inherit; padding: 4px 10px; background: var(--card); color: var(-
 @media print { #items-controls, button { display: none; } .text { max-height: none; } body { max-width: none; } }
 `;
 
-const METRIC_NAMES: Record<string, string> = {
-  qwk: "quadratic weighted kappa",
-  kappa: "Cohen's kappa",
-  kappa_linear: "linear weighted kappa",
-  accuracy: "exact accuracy",
-  adjacent_accuracy: "adjacent accuracy",
-  mae: "MAE",
-  rmse: "RMSE",
-  pearson: "Pearson r",
-  spearman: "Spearman rho",
-  kendall_tau_b: "Kendall tau-b",
-};
-
 function metricCell(a: AgreementReport | null, name: string): string {
   const m = a?.metrics[name as keyof AgreementReport["metrics"]];
   if (!m) return "<td>–</td><td>–</td>";
-  const value = m.value === null ? `<span class="muted">undefined: ${esc(m.reason ?? "")}</span>` : num(m.value);
-  return `<td>${value}</td><td>${m.ci ? `[${num(m.ci[0])}, ${num(m.ci[1])}]` : "–"}</td>`;
+  const f = metricFigures(m);
+  const value = f.value ?? `<span class="muted">undefined: ${esc(f.reason ?? "")}</span>`;
+  return `<td>${value}</td><td>${f.ci ?? "–"}</td>`;
 }
 
 /** Raw and calibrated agreement side by side, saying which one was fitted on these labels. */
@@ -74,7 +62,7 @@ function agreementSection(d: ReportData, specs: Map<string, ChartSpec>): string 
     : "";
   const rows = Object.keys(raw.metrics).map(
     (name) =>
-      `<tr><td>${esc(METRIC_NAMES[name] ?? name)}</td>${metricCell(raw, name)}${calibrated ? metricCell(calibrated, name) : ""}</tr>`,
+      `<tr><td>${esc(metricLabel(name))}</td>${metricCell(raw, name)}${calibrated ? metricCell(calibrated, name) : ""}</tr>`,
   );
   const note = calibrator
     ? calibrator.in_sample
@@ -204,13 +192,15 @@ export function renderHtml(d: ReportData): string {
   const byId = new Map(specs.map((s) => [s.id, s]));
   const h = d.header;
   const title = h.bundle ? `${h.bundle.id}@${h.bundle.version}` : "rulers run";
-  let json = jsonForScript(packItems(d));
+  const packed = JSON.stringify(packItems(d));
+  let json: string;
   let encoding = "json";
-  if (json.length > 4_000_000) {
+  if (packed.length > 4_000_000) {
     // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
-    json = JSON.stringify(gzipSync(json, { level: 9 }).toString("base64"));
+    // Base64 holds no `<`, `>` or `&`, so the packed JSON needs no script escaping first.
+    json = JSON.stringify(gzipSync(packed, { level: 6 }).toString("base64"));
     encoding = "gzip-base64";
-  }
+  } else json = scriptSafeJson(packed);
   const time = `${h.wall_ms === null ? "wall time not recorded" : `wall time <b>${seconds(h.wall_ms)}</b>`} · summed judge time <b>${seconds(h.judge_latency_ms)}</b> <span class="muted">(the sum of every call's latency; calls run concurrently, so it can exceed wall time)</span>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

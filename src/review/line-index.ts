@@ -1,10 +1,11 @@
 /**
- * A JSONL file indexed by the byte range of each line, read once in fixed-size chunks: the
- * review app learns every item's id and summary in one pass, keeps only offsets, and reads a
- * line again (a positional read) only when its item is shown. Memory stays flat whatever the
- * size of the run; nothing holds the whole file.
+ * A JSONL file indexed by the byte range of each line, read in fixed-size chunks: the review
+ * app learns every item's id and summary in one pass, keeps only offsets, and reads a line again
+ * (a positional read) only when its item is shown. Memory stays flat whatever the size of the
+ * run; nothing holds the whole file. The pass goes one chunk per `step`, so a caller can index a
+ * large run between answering requests instead of before the first one.
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 export interface IndexedLine {
   readonly line: number;
@@ -12,64 +13,89 @@ export interface IndexedLine {
   readonly end: number;
 }
 
-const CHUNK = 4 << 20;
+// Small enough that one step (about 130 run records parsed) keeps a waiting request waiting
+// only a few milliseconds.
+const CHUNK = 256 << 10;
 
 export class LineFile {
-  readonly lines: IndexedLine[] = [];
+  /** The file's size when it was opened. */
+  readonly size: number;
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private have = 0; // bytes in buf
+  private base = 0; // file offset of buf[0]
+  private lineNo = 0;
+  private eof = false;
+
   private constructor(
     readonly path: string,
     private fd: number,
-  ) {}
+  ) {
+    this.size = fstatSync(fd).size;
+  }
 
-  /** Indexes the file, handing each non-blank line's text to `onLine` as it goes. */
+  static open(path: string): LineFile {
+    return new LineFile(path, openSync(path, "r"));
+  }
+
+  /** Indexes the whole file, handing each non-blank line's text to `onLine` as it goes. */
   static scan(path: string, onLine: (text: string, l: IndexedLine) => void): LineFile {
-    const f = new LineFile(path, openSync(path, "r"));
+    const f = LineFile.open(path);
     try {
-      let buf = Buffer.allocUnsafe(CHUNK);
-      let have = 0; // bytes in buf
-      let base = 0; // file offset of buf[0]
-      let line = 0;
-      let eof = false;
-      while (!eof || have > 0) {
-        if (!eof) {
-          if (have === buf.length) {
-            const bigger = Buffer.allocUnsafe(buf.length * 2); // a line longer than the chunk
-            buf.copy(bigger, 0, 0, have);
-            buf = bigger;
-          }
-          const n = readSync(f.fd, buf, have, buf.length - have, base + have);
-          if (n === 0) eof = true;
-          have += n;
-        }
-        let at = 0;
-        for (;;) {
-          let nl = buf.indexOf(10, at);
-          if (nl < 0 || nl >= have) {
-            if (!eof) break;
-            if (at >= have) break;
-            nl = have; // last line without a newline
-          }
-          line++;
-          let s = at;
-          while (s < nl && (buf[s] === 32 || buf[s] === 9 || buf[s] === 13)) s++;
-          if (s < nl) {
-            const l = { line, start: base + at, end: base + nl };
-            f.lines.push(l);
-            onLine(buf.toString("utf8", at, nl), l);
-          }
-          at = nl + 1;
-        }
-        if (eof) break;
-        // keep the partial last line at the front of the buffer
-        buf.copy(buf, 0, at, have);
-        base += at;
-        have -= at;
-      }
+      while (!f.done) f.step(onLine);
     } catch (err) {
       f.close();
       throw err;
     }
     return f;
+  }
+
+  /** True once every line has been handed out. */
+  get done(): boolean {
+    return this.eof && this.have === 0;
+  }
+
+  /** Bytes read and indexed so far. */
+  get scanned(): number {
+    return this.base;
+  }
+
+  /**
+   * Reads one chunk and hands each complete non-blank line in it to `onLine`. If `onLine`
+   * throws, the file is left mid-chunk: the caller treats that as the end of the pass.
+   */
+  step(onLine: (text: string, l: IndexedLine) => void): void {
+    if (this.done) return;
+    if (this.have === this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2); // a line longer than the chunk
+      this.buf.copy(bigger, 0, 0, this.have);
+      this.buf = bigger;
+    }
+    const n = readSync(this.fd, this.buf, this.have, this.buf.length - this.have, this.base + this.have);
+    if (n === 0) this.eof = true;
+    this.have += n;
+    const { buf, have, eof, base } = this;
+    let at = 0;
+    for (;;) {
+      let nl = buf.indexOf(10, at);
+      if (nl < 0 || nl >= have) {
+        if (!eof || at >= have) break;
+        nl = have; // last line without a newline
+      }
+      this.lineNo++;
+      let s = at;
+      while (s < nl && (buf[s] === 32 || buf[s] === 9 || buf[s] === 13)) s++;
+      if (s < nl) onLine(buf.toString("utf8", at, nl), { line: this.lineNo, start: base + at, end: base + nl });
+      at = nl + 1;
+    }
+    if (eof) {
+      this.base += this.have;
+      this.have = 0;
+      return;
+    }
+    // keep the partial last line at the front of the buffer
+    buf.copy(buf, 0, at, have);
+    this.base += at;
+    this.have -= at;
   }
 
   text(l: IndexedLine): string {

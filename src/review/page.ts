@@ -12,7 +12,7 @@ body { margin: 0 auto; max-width: 1180px; padding: 16px 24px; font: 14px/1.45 sy
 header { display: flex; flex-wrap: wrap; gap: 12px; align-items: center; border-bottom: 1px solid var(--line); padding-bottom: 8px; }
 .muted { color: var(--muted); } .err { color: var(--bad); } .ok { color: var(--ok); }
 #banner:empty { display: none; } #banner { border: 1px solid var(--bad); color: var(--bad); border-radius: 6px; padding: 6px 10px; margin: 8px 0; white-space: pre-wrap; }
-#warnings:empty { display: none; } #warnings { color: var(--muted); font-size: 12px; margin: 6px 0; white-space: pre-wrap; }
+#indexing:empty, #warnings:empty { display: none; } #warnings { color: var(--muted); font-size: 12px; margin: 6px 0; white-space: pre-wrap; }
 button { font: inherit; padding: 4px 10px; background: var(--card); color: var(--fg); border: 1px solid var(--line); border-radius: 6px; cursor: pointer; }
 button.current { background: var(--sel); color: #fff; border-color: var(--sel); }
 .labels { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; } .labels kbd { font-size: 10px; color: inherit; opacity: 0.7; margin-left: 4px; }
@@ -26,7 +26,7 @@ select, input { font: inherit; background: var(--bg); color: var(--fg); border: 
 
 const SCRIPT = `
 var token = new URLSearchParams(location.search).get("token") || "";
-var meta = null, order = [], pos = 0, current = null, cache = new Map(), busy = false;
+var meta = null, order = [], pos = 0, current = null, cache = new Map(), busy = false, wanted = null;
 function el(tag, attrs) {
   var e = document.createElement(tag);
   if (attrs) for (var k in attrs) if (attrs[k] !== undefined && attrs[k] !== null && attrs[k] !== false) e.setAttribute(k, String(attrs[k]));
@@ -48,8 +48,26 @@ function judgeText(it) {
   return "judge score " + fmt(it.score) + (it.calibrated !== null ? " (calibrated " + fmt(it.calibrated) + ")" : "");
 }
 function progress() {
-  document.getElementById("progress").textContent = meta.labelled + " of " + meta.total + " labelled";
-  document.getElementById("position").textContent = order.length ? "item " + (pos + 1) + " of " + order.length : "no items in this order";
+  var ix = meta.indexing, more = ix.done ? "" : " so far";
+  document.getElementById("progress").textContent = meta.labelled + " of " + meta.total + more + " labelled";
+  document.getElementById("position").textContent = order.length ? "item " + (pos + 1) + " of " + order.length + more : "no items in this order";
+  document.getElementById("indexing").textContent = ix.done ? "" : "indexing the run: " + Math.floor(100 * ix.bytes / Math.max(1, ix.of)) + "% — the other orders open when it finishes";
+}
+// While the run is indexed in the background only run order exists; it grows as items arrive.
+var RUN_ONLY = ["random", "stratified", "disagreements", "unlabelled"];
+function lockModes() {
+  document.querySelectorAll("#mode option").forEach(function (o) { o.disabled = !meta.indexing.done && RUN_ONLY.indexOf(o.value) >= 0; });
+}
+async function watchIndex() {
+  while (!meta.indexing.done && !meta.error) {
+    await new Promise(function (r) { setTimeout(r, 400); });
+    try { meta = await api("/api/meta"); } catch (err) { banner(err.message); continue; }
+    if (document.getElementById("mode").value === "run") for (var i = order.length; i < meta.total; i++) order.push(i);
+    progress();
+  }
+  if (meta.error) banner(meta.error + " (labels saved so far are kept)");
+  lockModes();
+  if (meta.indexing.done && wanted) { document.getElementById("mode").value = wanted; wanted = null; await reorder(); }
 }
 function highlight(text, spans) {
   var s = spans.filter(function (e) { return e.start !== null && e.end !== null && e.end <= text.length && e.start < e.end; }).sort(function (a, b) { return a.start - b.start; });
@@ -111,7 +129,11 @@ async function fetchItem(i) {
 async function show(p) {
   if (!order.length) { document.getElementById("item").replaceChildren(el("p", { class: "muted" }, "nothing to show in this order")); progress(); return; }
   pos = Math.max(0, Math.min(order.length - 1, p));
+  var t0 = performance.now();
   try { render(await fetchItem(order[pos])); banner(""); } catch (err) { banner(err.message); }
+  // how long a move takes, fetch to DOM, for anyone profiling the app (bench/review.bench.ts reads it)
+  performance.measure("review:show", { start: t0 });
+  if (!performance.getEntriesByName("review:first-item").length) performance.mark("review:first-item");
   document.body.dataset.ready = String(pos);
   if (pos + 1 < order.length) fetchItem(order[pos + 1]).catch(function () {});
 }
@@ -140,7 +162,7 @@ async function reorder() {
   try {
     var r = await api("/api/order?mode=" + encodeURIComponent(mode) + "&seed=" + encodeURIComponent(seed));
     order = r.order; cache = new Map();
-    var h = new URLSearchParams(location.hash.slice(1)); h.set("mode", mode); h.set("seed", seed); history.replaceState(null, "", "#" + h);
+    var h = new URLSearchParams(location.hash.slice(1)); h.set("mode", wanted || mode); h.set("seed", seed); history.replaceState(null, "", "#" + h);
     await show(0);
   } catch (err) { banner(err.message); }
 }
@@ -162,11 +184,17 @@ document.addEventListener("keydown", function (e) {
     document.getElementById("rater").textContent = "rater " + meta.rater;
     document.getElementById("warnings").textContent = meta.warnings.join("\\n");
     var h = new URLSearchParams(location.hash.slice(1));
-    if (h.get("mode")) document.getElementById("mode").value = h.get("mode");
+    if (h.get("mode")) {
+      if (!meta.indexing.done && RUN_ONLY.indexOf(h.get("mode")) >= 0) wanted = h.get("mode");
+      else document.getElementById("mode").value = h.get("mode");
+    }
+    lockModes();
     if (h.get("seed")) document.getElementById("seed").value = h.get("seed");
     document.getElementById("mode").addEventListener("change", reorder);
     document.getElementById("seed").addEventListener("change", reorder);
     await reorder();
+    if (meta.error) banner(meta.error);
+    else watchIndex();
   } catch (err) { banner(err.message); }
 })();
 `;
@@ -180,7 +208,7 @@ export function reviewPage(nonce: string): string {
 <label>order <select id="mode"><option value="run">run order</option><option value="random">random</option><option value="stratified">stratified by judge score</option><option value="disagreements">disagreements first</option><option value="unlabelled">unlabelled only</option></select></label>
 <label>seed <input id="seed" value="1" size="4"></label>
 <span class="muted">j/k next/prev · number keys label · u clear · c comment</span></header>
-<div id="banner" role="alert"></div><div id="warnings"></div>
+<div id="banner" role="alert"></div><div id="indexing" class="muted" role="status"></div><div id="warnings"></div>
 <main id="item"></main>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body></html>

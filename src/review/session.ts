@@ -1,37 +1,24 @@
 /**
- * A review session: the run and its rows indexed, the labels so far (journal replayed), and
- * the operations the app calls — show an item, order the items, save a label. Transport-free,
- * so it is tested and benchmarked without HTTP.
+ * A review session: the run and its rows indexed (all before `open` returns, or in the
+ * background after `begin`), the labels so far (journal replayed), and the operations the app
+ * calls — show an item, order the items, save a label. Transport-free, so it is tested and
+ * benchmarked without HTTP.
  */
 
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { readLabels } from "../calibrate/index.js";
+import { readLabels } from "../calibrate/data.js";
 import { locationName, parseConversation, segmentsOf } from "../util/conversation.js";
-import { errnoOf, RulersError } from "../util/errors.js";
-import { rowId } from "../util/jsonl.js";
+import { errnoOf } from "../util/errors.js";
 import { Journal, type LabelEntry, replayJournal } from "./journal.js";
 import { labelsText, latestLabels, writeLabelsDurably } from "./labels-file.js";
-import { type IndexedLine, LineFile } from "./line-index.js";
+import { LineFile } from "./line-index.js";
 import { ReviewLock } from "./lock.js";
+import { type ItemSummary, ReviewError, RunIndex } from "./run-index.js";
 import { order, type SampleMode } from "./sampling.js";
 import { checkLabel, type ReviewScale, scaleValues } from "./scale.js";
-import { summarise } from "./summary.js";
 
-export class ReviewError extends RulersError {
-  override readonly code: string = "review";
-}
-
-export interface ItemSummary {
-  readonly id: string;
-  /** Judge score (pairwise: 1 = A, 0.5 = tie, 0 = B); null when the item failed. */
-  readonly score: number | null;
-  readonly preferred: string | null;
-  /** How unsure the judge was: order inconsistency, sample spread, rejected quotes, flags. */
-  readonly doubt: number;
-  readonly run: IndexedLine;
-  readonly row: IndexedLine;
-}
+export { type ItemSummary, ReviewError } from "./run-index.js";
 
 export interface SessionOptions {
   readonly run: string;
@@ -43,17 +30,10 @@ export interface SessionOptions {
   readonly criteria?: ReadonlyMap<string, { title: string; kind: string; levels: string[] }>;
 }
 
-function parseLine(path: string, l: IndexedLine, text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new ReviewError(`${path}:${l.line}: not valid JSON (${(err as Error).message})`);
-  }
-}
-
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-function scaleFromRecord(r: Record<string, unknown>): ReviewScale | null {
+function scaleFromRecord(r: Record<string, unknown> | null): ReviewScale | null {
+  if (!r) return null;
   if (typeof r.preferred === "string") return { kind: "pairwise" };
   const s = r.scale as { kind?: string; min?: number; max?: number; step?: number } | undefined;
   if (s?.kind === "numeric" && num(s.min) !== null && num(s.max) !== null && num(s.step))
@@ -61,9 +41,10 @@ function scaleFromRecord(r: Record<string, unknown>): ReviewScale | null {
   return null;
 }
 
+/** Orders that rank every item by its judge score or label: they wait for the whole index. */
+const NEEDS_ALL: readonly SampleMode[] = ["random", "stratified", "disagreements", "unlabelled"];
+
 export class ReviewSession {
-  readonly items: ItemSummary[] = [];
-  readonly byId = new Map<string, number>();
   readonly scale: ReviewScale;
   readonly warnings: string[] = [];
   private entries: LabelEntry[] = [];
@@ -71,92 +52,100 @@ export class ReviewSession {
   private labels = new Map<string, LabelEntry>();
   private journal: Journal | null = null;
   private lock: ReviewLock | null = null;
+  private background: Promise<void> | null = null;
+  /** Wakes requests waiting for an item still being indexed. */
+  private wake: (() => void)[] = [];
+  private savedWhileIndexing = false;
 
   private constructor(
     readonly opts: SessionOptions,
-    private readonly runFile: LineFile,
-    private readonly rowFile: LineFile,
-    scale: ReviewScale | null,
+    private readonly index: RunIndex,
   ) {
-    this.scale = scale ?? { kind: "numeric", min: 0, max: 1, step: 1 };
+    this.scale = opts.scale ??
+      (index.items.some((p) => p.preferred !== null) ? { kind: "pairwise" as const } : null) ??
+      scaleFromRecord(index.firstRecord) ?? { kind: "numeric", min: 0, max: 1, step: 1 };
   }
 
+  /** Opens a session with the whole run indexed (every order available at once). */
   static open(opts: SessionOptions): ReviewSession {
-    const scan = (path: string, what: string, onLine: (text: string, l: IndexedLine) => void) => {
-      try {
-        return LineFile.scan(path, onLine);
-      } catch (err) {
-        if (err instanceof ReviewError || !errnoOf(err)) throw err;
-        throw new ReviewError(`cannot read ${what} \`${path}\` (${errnoOf(err)})`);
-      }
-    };
-    const rows = new Map<string, IndexedLine>();
-    const rowFile = scan(opts.input, "rows", (text, l) => {
-      const v = parseLine(opts.input, l, text);
-      if (v === null || typeof v !== "object" || Array.isArray(v))
-        throw new ReviewError(`${opts.input}:${l.line}: a row must be a JSON object`);
-      const id = rowId(v, l.line);
-      if (rows.has(id)) throw new ReviewError(`${opts.input}:${l.line}: row id \`${id}\` appears twice`);
-      rows.set(id, l);
-    });
-    const pending: Omit<ItemSummary, "row">[] = [];
-    const missing: string[] = [];
-    const rowOf = new Map<string, IndexedLine>();
-    const parseRecord = (l: IndexedLine, text: string) => {
-      const r = parseLine(opts.run, l, text) as Record<string, unknown> | null;
-      if (!r || typeof r !== "object" || (typeof r.item_id !== "string" && typeof r.item_id !== "number"))
-        throw new ReviewError(`${opts.run}:${l.line}: not a run record (no \`item_id\`)`);
-      return r;
-    };
-    let firstScale: ReviewScale | null | undefined;
-    let runFile: LineFile;
+    const s = ReviewSession.begin(opts);
     try {
-      runFile = scan(opts.run, "run", (text, l) => {
-        const r = parseRecord(l, text);
-        if (firstScale === undefined) firstScale = scaleFromRecord(r);
-        const sum = summarise(r);
-        const row = rows.get(sum.id);
-        if (!row) {
-          missing.push(sum.id);
-          return;
-        }
-        rowOf.set(sum.id, row);
-        pending.push({ ...sum, run: l });
-      });
+      while (!s.index.done) s.index.step();
+      if (s.index.failure) throw s.index.failure;
     } catch (err) {
-      rowFile.close();
+      s.close();
       throw err;
     }
-    const close = () => {
-      runFile.close();
-      rowFile.close();
-    };
-    if (missing.length) {
-      close();
-      throw new ReviewError(
-        `${missing.length} of ${missing.length + pending.length} items in \`${opts.run}\` have no row in \`${opts.input}\` ` +
-          `(first: ${missing
-            .slice(0, 3)
-            .map((m) => `\`${m}\``)
-            .join(", ")}); pass the rows file the run judged`,
-      );
-    }
-    if (!pending.length) {
-      close();
-      throw new ReviewError(`\`${opts.run}\` has no items to review`);
-    }
-    const scale =
-      opts.scale ?? (pending.some((p) => p.preferred !== null) ? { kind: "pairwise" as const } : (firstScale ?? null));
-    const s = new ReviewSession(opts, runFile, rowFile, scale);
-    for (const p of pending) {
-      if (s.byId.has(p.id)) {
-        close();
-        throw new ReviewError(`${opts.run}:${p.run.line}: item \`${p.id}\` appears twice in the run`);
-      }
-      s.byId.set(p.id, s.items.length);
-      s.items.push({ ...p, row: rowOf.get(p.id)! });
-    }
     return s;
+  }
+
+  /**
+   * Opens a session as soon as its first item can be shown; `indexInBackground` indexes the
+   * rest between requests. Until it finishes, items are shown in run order and the orders that
+   * rank every item are refused with a message saying so.
+   */
+  static begin(opts: SessionOptions): ReviewSession {
+    const index = RunIndex.open(opts.run, opts.input, (path, what) => {
+      try {
+        return LineFile.open(path);
+      } catch (err) {
+        if (!errnoOf(err)) throw err;
+        throw new ReviewError(`cannot read ${what} \`${path}\` (${errnoOf(err)})`);
+      }
+    });
+    try {
+      // The run's first chunk comes first; it settles the scale (pairwise if any record has a preference).
+      while (!index.done && index.ready === 0) index.step();
+      if (index.failure) throw index.failure;
+    } catch (err) {
+      index.close();
+      throw err;
+    }
+    return new ReviewSession(opts, index);
+  }
+
+  get items(): readonly ItemSummary[] {
+    return this.index.items;
+  }
+
+  get byId(): ReadonlyMap<string, number> {
+    return this.index.byId;
+  }
+
+  get indexed(): boolean {
+    return this.index.done;
+  }
+
+  /** Why indexing stopped early (a run and rows that do not match), or null. */
+  get failure(): ReviewError | null {
+    return this.index.failure;
+  }
+
+  /**
+   * Indexes the rest of the run a chunk at a time, yielding to the event loop between chunks
+   * so requests are answered meanwhile. Resolves when done; rejects with the indexing failure.
+   */
+  indexInBackground(): Promise<void> {
+    this.background ??= (async () => {
+      try {
+        while (!this.index.done) {
+          await new Promise<void>((r) => setImmediate(r));
+          this.index.step();
+          this.wakeUp();
+        }
+      } finally {
+        this.wakeUp();
+      }
+      if (this.index.failure) throw this.index.failure;
+      if (this.savedWhileIndexing && this.journal) this.writeLabels(); // labels in full run order
+    })();
+    return this.background;
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = [];
+    for (const f of w) f();
   }
 
   get journalPath(): string {
@@ -269,8 +258,7 @@ export class ReviewSession {
 
   close(): void {
     this.stop();
-    this.runFile.close();
-    this.rowFile.close();
+    this.index.close();
   }
 
   noteUrl(url: string): void {
@@ -295,28 +283,52 @@ export class ReviewSession {
   }
 
   meta() {
+    const { bytes, of } = this.index.progress;
     return {
       rater: this.opts.rater,
       scale: this.scale,
       values: scaleValues(this.scale),
-      total: this.items.length,
+      /** Items that can be shown: all of them once indexing is done. */
+      total: this.index.ready,
       labelled: this.labelled,
       run: this.opts.run,
       labels: this.opts.labels,
       warnings: this.warnings,
+      indexing: { done: this.index.done, bytes, of },
+      error: this.index.failure?.message ?? null,
     };
   }
 
+  /** The items in `mode`'s order; while indexing, only run order (so far) is known. */
   order(mode: SampleMode, seed: number): number[] {
+    if (!this.index.done && NEEDS_ALL.includes(mode))
+      throw new ReviewError(
+        `the \`${mode}\` order ranks every item; it is available when indexing finishes (${this.index.ready} items so far)`,
+      );
+    if (!this.index.done) return Array.from({ length: this.index.ready }, (_, i) => i);
     return order(this.items, mode, seed, (id) => this.labels.get(id)?.label ?? null);
+  }
+
+  /** `item(index)` once the index has reached it (at once for an indexed item; starts indexing if need be). */
+  async itemWhenReady(index: number): Promise<ReturnType<ReviewSession["item"]>> {
+    while (index >= this.index.ready && !this.index.done && Number.isSafeInteger(index) && index >= 0) {
+      this.indexInBackground().catch(() => {}); // a failure is reported by `failure` and item()
+      await new Promise<void>((r) => this.wake.push(r));
+    }
+    return this.item(index);
   }
 
   /** Everything the app shows for one item: the record, the row's texts, the current label. */
   item(index: number) {
-    const it = this.items[index];
-    if (!it) throw new ReviewError(`no item ${index}; the run has ${this.items.length}`);
-    const rec = this.runFile.parse(it.run) as Record<string, unknown>;
-    const row = this.rowFile.parse(it.row) as Record<string, unknown>;
+    const it = index < this.index.ready ? this.items[index] : undefined;
+    if (!it?.row)
+      throw new ReviewError(
+        this.index.done
+          ? `no item ${index}; the run has ${this.index.ready}`
+          : `item ${index} is not indexed yet (${this.index.ready} so far)`,
+      );
+    const rec = this.index.runFile.parse(it.run) as Record<string, unknown>;
+    const row = this.index.rowFile.parse(it.row) as Record<string, unknown>;
     const texts: Record<string, string> = {};
     for (const [k, v] of Object.entries(row)) {
       if (k === "id") continue;
@@ -375,7 +387,14 @@ export class ReviewSession {
     criteria?: Record<string, string | number | boolean>;
     comment?: string;
   }): { entry: LabelEntry; labelled: number } {
-    if (!this.byId.has(input.item_id)) throw new ReviewError(`item \`${input.item_id}\` is not in this run`);
+    if (this.index.failure)
+      throw new ReviewError(`not saved: ${this.index.failure.message}; labels saved before are in the journal`);
+    if (!this.byId.has(input.item_id))
+      throw new ReviewError(
+        this.index.done
+          ? `item \`${input.item_id}\` is not in this run`
+          : `item \`${input.item_id}\` is not indexed yet; try again when indexing finishes`,
+      );
     let label: number | string | null = null;
     if (input.label !== null) {
       const c = checkLabel(this.scale, input.label);
@@ -399,6 +418,7 @@ export class ReviewSession {
       );
     }
     this.entries.push(entry);
+    if (!this.index.done) this.savedWhileIndexing = true;
     if (label === null) this.labels.delete(entry.item_id);
     else this.labels.set(entry.item_id, entry);
     try {

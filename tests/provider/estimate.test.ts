@@ -22,7 +22,7 @@ describe("rulers estimate", () => {
     const r = await estimate(["--model", "gpt-4o-mini", "--samples", "2"]);
     expect(r.code, r.stderr).toBe(0);
     const m = r.json.models[0];
-    expect(r.json).toMatchObject({ estimate: true, items: rows, calls: rows * 2, prices_date: "2025-10-01" });
+    expect(r.json).toMatchObject({ estimate: true, items: rows, calls: rows * 2, prices_date: "2026-12-01" });
     expect(m).toMatchObject({ model: "gpt-4o-mini", input_counted_with: "o200k_base", input_exact: true });
     // Every prompt holds the whole rubric: far more tokens than the rows alone.
     const rowTokens = countTokens(readFileSync(INPUT, "utf8"));

@@ -219,3 +219,71 @@ describe("review session on a pairwise run", () => {
     s.close();
   });
 });
+
+describe("review session indexed in the background", () => {
+  // 6,000 items make a run of several 1 MB chunks: the first item is ready long before the last
+  const big = () => writeRun(dir, 6000);
+
+  it("shows the first items at once, keeps run order only until the index is complete, then every order", async () => {
+    const { run, rows, ids } = big();
+    const s = ReviewSession.begin({ run, input: rows, labels: join(dir, "labels.jsonl"), rater: "alice" });
+    s.start();
+    expect(s.indexed).toBe(false);
+    const m = s.meta();
+    expect(m.total).toBeGreaterThan(0);
+    expect(m.total).toBeLessThan(6000);
+    expect(m.indexing.bytes).toBeLessThan(m.indexing.of);
+    expect(s.item(0).id).toBe("item-000");
+    expect(s.order("run", 1)).toEqual(Array.from({ length: m.total }, (_, i) => i));
+    expect(() => s.order("stratified", 1)).toThrow(
+      /`stratified` order ranks every item; it is available when indexing finishes/,
+    );
+    expect(() => s.item(5999)).toThrow(/item 5999 is not indexed yet/);
+    // a label entered while indexing is journalled at once
+    s.save({ item_id: "item-001", label: 2 });
+    expect(() => s.save({ item_id: "item-5999", label: 2 })).toThrow(
+      /not indexed yet; try again when indexing finishes/,
+    );
+    const last = s.itemWhenReady(5999);
+    await s.indexInBackground();
+    expect((await last).id).toBe(ids[5999]);
+    expect(s.meta()).toMatchObject({ total: 6000, labelled: 1, indexing: { done: true }, error: null });
+    expect(s.order("stratified", 1)).toHaveLength(6000);
+    s.save({ item_id: "item-5999", label: 3 });
+    expect([...readLabels(join(dir, "labels.jsonl"))]).toEqual([
+      ["item-001", 2],
+      ["item-5999", 3],
+    ]);
+    await expect(s.itemWhenReady(6000)).rejects.toThrow("no item 6000; the run has 6000");
+    s.stop();
+  });
+
+  it("reports a run and rows that part ways late in the run, keeping the labels already saved", async () => {
+    const { run, rows } = big();
+    const kept = readFileSync(rows, "utf8").trim().split("\n").slice(0, 5000);
+    writeFileSync(rows, `${kept.join("\n")}\n`);
+    const s = ReviewSession.begin({ run, input: rows, labels: join(dir, "labels.jsonl"), rater: "alice" });
+    s.start();
+    s.save({ item_id: "item-000", label: 4 });
+    await expect(s.indexInBackground()).rejects.toThrow(
+      /1000 of 6000 items in `.*run\.jsonl` have no row in `.*rows\.jsonl` \(first: `item-5000`, `item-5001`, `item-5002`\)/,
+    );
+    expect(s.meta().error).toMatch(/have no row/);
+    expect(() => s.save({ item_id: "item-001", label: 1 })).toThrow(
+      /^not saved: 1000 of 6000 items .*labels saved before are in the journal$/,
+    );
+    expect(s.item(0).id).toBe("item-000");
+    expect([...readLabels(join(dir, "labels.jsonl"))]).toEqual([["item-000", 4]]);
+    s.stop();
+  });
+
+  it("matches rows written in another order than the run", async () => {
+    const { run, rows } = big();
+    writeFileSync(rows, `${readFileSync(rows, "utf8").trim().split("\n").reverse().join("\n")}\n`);
+    const s = ReviewSession.begin({ run, input: rows, labels: join(dir, "labels.jsonl"), rater: "alice" });
+    await s.indexInBackground();
+    expect(s.meta().total).toBe(6000);
+    expect(s.item(4321).texts.prompt).toBe("Question 4321?");
+    s.close();
+  });
+});

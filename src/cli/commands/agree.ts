@@ -2,9 +2,10 @@ import {
   agreement,
   calibrate,
   checkCompatible,
+  confusionLines,
   crossValidated,
   join,
-  type MetricName,
+  metricLines,
   ontoScale,
   readCalibrator,
   readLabels,
@@ -32,19 +33,6 @@ own categories.
 
 With --against B.jsonl instead of --run, compares two raters' label files (inter-rater
 agreement on the items both labelled; pairwise A / tie / B read as 1 / 0.5 / 0).`;
-
-const LABELS: Record<MetricName, string> = {
-  qwk: "quadratic weighted kappa",
-  kappa: "Cohen's kappa",
-  kappa_linear: "linear weighted kappa",
-  accuracy: "exact accuracy",
-  adjacent_accuracy: "adjacent accuracy",
-  mae: "MAE",
-  rmse: "RMSE",
-  pearson: "Pearson r",
-  spearman: "Spearman rho",
-  kendall_tau_b: "Kendall tau-b",
-};
 
 export const command: Command = {
   summary: "agreement metrics with bootstrap intervals against human labels",
@@ -140,19 +128,7 @@ export const command: Command = {
       }
       if (mapped) writeErr(mapped);
       writeOut(`${report.n} items, ${source}, scale ${scale.min}..${scale.max} step ${scale.step}`);
-      for (const [name, m] of Object.entries(report.metrics) as [MetricName, (typeof report.metrics)[MetricName]][]) {
-        const v =
-          m.value === null
-            ? `undefined (${m.reason})`
-            : `${m.value.toFixed(3)}${m.ci ? `  [${m.ci[0].toFixed(3)}, ${m.ci[1].toFixed(3)}]` : ""}`;
-        writeOut(`  ${LABELS[name].padEnd(24)} ${v}`);
-      }
-      writeOut("confusion (rows: human, columns: judge):");
-      const cats = Object.keys(report.confusion).concat(...Object.values(report.confusion).map((r) => Object.keys(r)));
-      const all = [...new Set(cats)].sort((a, b) => Number(a) - Number(b));
-      writeOut(`      ${all.map((c) => c.padStart(6)).join("")}`);
-      for (const h of all)
-        writeOut(h.padStart(6) + all.map((p) => String(report.confusion[h]?.[p] ?? 0).padStart(6)).join(""));
+      for (const line of [...metricLines(report), ...confusionLines(report.confusion)]) writeOut(line);
       return 0;
     });
   },

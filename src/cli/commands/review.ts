@@ -1,5 +1,4 @@
 import { dirname, join } from "node:path";
-import { readBundle } from "../../bundle/index.js";
 import { ReviewError, type ReviewScale, ReviewSession, startReviewServer } from "../../review/index.js";
 import { formatOf, RowsError } from "../../rows/index.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
@@ -25,10 +24,12 @@ reviewer per labels file (a lock file refuses a second); give each rater their o
 The rows (--input) are the file the run judged, in any rows format:
 ${ROW_HELP}`;
 
-function bundleInfo(path: string): {
+/** The bundle module (and its compiler) loads only with `--bundle`: the app opens faster without. */
+async function bundleInfo(path: string): Promise<{
   scale: ReviewScale | undefined;
   criteria: Map<string, { title: string; kind: string; levels: string[] }>;
-} {
+}> {
+  const { readBundle } = await import("../../bundle/index.js");
   const body = readBundle(path).body as unknown as {
     rubric?: {
       mode?: { kind?: string };
@@ -96,8 +97,8 @@ export const command: Command = {
     }
     let session: ReviewSession;
     try {
-      const info = values.bundle ? bundleInfo(values.bundle) : null;
-      session = ReviewSession.open({
+      const info = values.bundle ? await bundleInfo(values.bundle) : null;
+      session = ReviewSession.begin({
         run: values.run,
         input: rows.path,
         labels,
@@ -117,9 +118,16 @@ export const command: Command = {
     session.noteUrl(server.url);
     const m = session.meta();
     writeOut(
-      `reviewing ${m.total} items of ${values.run} as \`${rater}\`: ${m.labelled} labelled so far, saving to ${labels}`,
+      `reviewing ${values.run} as \`${rater}\`: ${m.labelled} labelled so far, saving to ${labels}` +
+        (session.indexed ? ` (${m.total} items)` : "; indexing the rest while you work"),
     );
     writeOut(`open ${server.url}`);
+    const t0 = performance.now();
+    session.indexInBackground().then(
+      () => writeOut(`indexed ${session.items.length} items in ${((performance.now() - t0) / 1000).toFixed(1)} s`),
+      (err: Error) =>
+        writeErr(`error: ${err.message}; the app shows the items indexed so far but takes no more labels`),
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once("SIGINT", stop);
@@ -129,6 +137,6 @@ export const command: Command = {
     session.close();
     rows.dispose();
     writeOut(`stopped; ${session.labelled} labels in ${labels}`);
-    return 0;
+    return session.failure ? 1 : 0;
   },
 };
