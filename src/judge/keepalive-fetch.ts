@@ -13,10 +13,9 @@
  * as decompressed (a gzip bomb) stops the read, closes the socket and rejects with
  * `ResponseTooLargeError` instead of filling memory.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { nodeNet } from "../util/packages.js";
 
 export interface KeepAliveFetchOptions {
   /** Sockets per host; the judge's concurrency, so a call never waits for a socket. */
@@ -47,11 +46,11 @@ function decoded(res: IncomingMessage): Readable {
   switch ((res.headers["content-encoding"] ?? "").toLowerCase()) {
     case "gzip":
     case "x-gzip":
-      return res.pipe(createGunzip());
+      return res.pipe(nodeNet().zlib.createGunzip());
     case "deflate":
-      return res.pipe(createInflate());
+      return res.pipe(nodeNet().zlib.createInflate());
     case "br":
-      return res.pipe(createBrotliDecompress());
+      return res.pipe(nodeNet().zlib.createBrotliDecompress());
     default:
       return res;
   }
@@ -85,8 +84,9 @@ function requestHeaders(init: RequestInit | undefined): Record<string, string> {
 export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
   const maxSockets = opts.maxSockets ?? Infinity;
   const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
-  const http = new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
-  const https = new HttpsAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+  const { http: httpModule, https: httpsModule } = nodeNet();
+  const http = new httpModule.Agent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+  const https = new httpsModule.Agent({ keepAlive: true, maxSockets, scheduling: "lifo" });
 
   return (input, init) => {
     const body = init?.body;
@@ -99,7 +99,7 @@ export function keepAliveFetch(opts: KeepAliveFetchOptions = {}): typeof fetch {
       const secure = url.protocol === "https:";
       const headers = requestHeaders(init);
       if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
-      const req = (secure ? httpsRequest : httpRequest)(url, {
+      const req = (secure ? httpsModule.request : httpModule.request)(url, {
         method: init?.method ?? "GET",
         headers,
         agent: secure ? https : http,

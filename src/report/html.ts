@@ -4,8 +4,8 @@
  * drives the item table and the item view, where verified quotes are highlighted at their
  * recorded offsets. Every value from the run goes in escaped (escape.ts).
  */
-import { gzipSync } from "node:zlib";
 import type { AgreementReport } from "../calibrate/index.js";
+import { nodeNet } from "../util/packages.js";
 import { type ChartSpec, chartSpecs } from "./charts.js";
 import type { ReportData } from "./data.js";
 import { chartLibraries, DRAW_SOURCE, drawSvgFiles } from "./draw.js";
@@ -208,7 +208,7 @@ export function renderHtml(d: ReportData): string {
   let encoding = "json";
   if (json.length > 4_000_000) {
     // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
-    json = JSON.stringify(gzipSync(json, { level: 9 }).toString("base64"));
+    json = JSON.stringify(nodeNet().zlib.gzipSync(json, { level: 9 }).toString("base64"));
     encoding = "gzip-base64";
   }
   const time = `${h.wall_ms === null ? "wall time not recorded" : `wall time <b>${seconds(h.wall_ms)}</b>`} · summed judge time <b>${seconds(h.judge_latency_ms)}</b> <span class="muted">(the sum of every call's latency; calls run concurrently, so it can exceed wall time)</span>`;
