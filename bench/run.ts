@@ -12,7 +12,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const wanted = process.argv.slice(2);
 const files = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts"))
-  .filter((f) => wanted.length === 0 || wanted.some((w) => f.startsWith(w)))
+  // A name picks its own file when there is one (`import` is not also `import-cost`), else a prefix.
+  .filter((f, _, all) =>
+    wanted.length === 0
+      ? true
+      : wanted.some((w) => (all.includes(`${w}.bench.ts`) ? f === `${w}.bench.ts` : f.startsWith(w))),
+  )
   .sort();
 let failed = 0;
 for (const file of files) {

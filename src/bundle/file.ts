@@ -1,13 +1,14 @@
 /** Reading and writing bundle.json files; a file is trusted only after its hash is recomputed. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
 import { errnoOf, RulersError } from "../util/errors.js";
+import { lazy } from "../util/lazy.js";
+import { zodPackage } from "../util/packages.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { contentHash } from "./hash.js";
-import { ItemCriterionSchema, RubricIRSchema } from "./ir-schema.js";
+import { irSchemas } from "./ir-schema.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
 export class BundleError extends RulersError {
@@ -24,17 +25,22 @@ export class BundleError extends RulersError {
 // The envelope, and the IR's shape and references: a hash proves a body is what someone
 // compiled, not that rulers compiled it, so a hand-edited, re-hashed body must fail here with
 // the field named rather than deep inside judging (ir-schema.ts).
-const BundleFile = z.object({
-  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
-  body: z
-    .object({
-      format: z.string(),
-      rubric: RubricIRSchema,
-      prompt: z.object({ system: z.string(), user: z.string() }),
-      answer_schema: z.record(z.string(), z.unknown()),
-      items: z.record(z.string(), z.array(ItemCriterionSchema)).nullable(),
-    })
-    .passthrough(),
+const bundleFile = lazy(() => {
+  const { z } = zodPackage();
+  const { ItemCriterionSchema, RubricIRSchema } = irSchemas();
+  const BundleFile = z.object({
+    hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
+    body: z
+      .object({
+        format: z.string(),
+        rubric: RubricIRSchema,
+        prompt: z.object({ system: z.string(), user: z.string() }),
+        answer_schema: z.record(z.string(), z.unknown()),
+        items: z.record(z.string(), z.array(ItemCriterionSchema)).nullable(),
+      })
+      .passthrough(),
+  });
+  return BundleFile;
 });
 
 export function makeBundle(body: BundleBody): Bundle {
@@ -65,7 +71,7 @@ export function parseBundle(text: string, path: string): Bundle {
     if (!(err instanceof StrictJsonError)) throw err;
     throw new BundleError(path, "not-json", `not valid JSON at line ${err.line} column ${err.column}: ${err.reason}`);
   }
-  const parsed = BundleFile.safeParse(json);
+  const parsed = bundleFile().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new BundleError(

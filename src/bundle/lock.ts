@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { z } from "zod";
 import { writeFileAtomic } from "../util/atomic.js";
 import { errnoOf, RulersError } from "../util/errors.js";
+import { lazy } from "../util/lazy.js";
+import { zodPackage } from "../util/packages.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
 import { BundleError, bundleIntact, bundlePath, readBundle } from "./file.js";
@@ -26,18 +27,22 @@ export interface Lock {
   readonly rubrics: Record<string, Record<string, LockEntry>>;
 }
 
-const LockSchema = z.object({
-  format: z.literal(LOCK_FORMAT),
-  rubrics: z.record(
-    z.string(),
-    z.record(
+const lockSchema = lazy(() => {
+  const { z } = zodPackage();
+  const LockSchema = z.object({
+    format: z.literal(LOCK_FORMAT),
+    rubrics: z.record(
       z.string(),
-      z.object({
-        hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
-        path: z.string().min(1),
-      }),
+      z.record(
+        z.string(),
+        z.object({
+          hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, "must be `sha256:` and 64 hex digits"),
+          path: z.string().min(1),
+        }),
+      ),
     ),
-  ),
+  });
+  return LockSchema;
 });
 
 /** One line per problem, so a command can print them all rather than the first. */
@@ -63,7 +68,7 @@ export function readLock(path: string): Lock {
       `${path}: ${code === "ENOENT" ? "no such lock file; make one with `rulers lock`" : `cannot read (${code ?? (err as Error).message})`}`,
     );
   }
-  const parsed = LockSchema.safeParse(json);
+  const parsed = lockSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new LockError(

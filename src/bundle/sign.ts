@@ -4,8 +4,9 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { errnoOf, RulersError } from "../util/errors.js";
+import { lazy } from "../util/lazy.js";
+import { zodPackage } from "../util/packages.js";
 import { parseStrictJson } from "../util/strict-json.js";
 import { sha256Hex } from "./hash.js";
 import type { Bundle } from "./types.js";
@@ -28,12 +29,16 @@ export class SignError extends RulersError {
   }
 }
 
-const SignatureFile = z.object({
-  format: z.literal(SIG_FORMAT),
-  alg: z.literal("ed25519"),
-  hash: z.string(),
-  key_id: z.string(),
-  signature: z.string(),
+const signatureFile = lazy(() => {
+  const { z } = zodPackage();
+  const SignatureFile = z.object({
+    format: z.literal(SIG_FORMAT),
+    alg: z.literal("ed25519"),
+    hash: z.string(),
+    key_id: z.string(),
+    signature: z.string(),
+  });
+  return SignatureFile;
 });
 
 export function generateSigningKeys(): { privateKeyPem: string; publicKeyPem: string } {
@@ -131,7 +136,7 @@ export function readSignature(path: string): Signature {
       `${path}: ${code === "ENOENT" ? "no such signature file" : code ? `cannot read (${code})` : "not valid JSON"}`,
     );
   }
-  const parsed = SignatureFile.safeParse(json);
+  const parsed = signatureFile().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new SignError(

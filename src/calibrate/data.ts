@@ -3,10 +3,10 @@
  * `item_id`. Every problem names its file and line; nothing is joined by position.
  */
 import { readFileSync } from "node:fs";
-import { parse as parseCsv } from "csv-parse/sync";
 import { eachRecord, FailureTally, isScored, RecordError, type RunRecord } from "../record/index.js";
 import { errnoOf, RulersError } from "../util/errors.js";
 import { parseJsonl } from "../util/jsonl.js";
+import { csvParseSync } from "../util/packages.js";
 
 export class DataError extends RulersError {
   override readonly code: string = "data";
@@ -78,7 +78,7 @@ export function readLabels(path: string, opts: { kind?: "number" | "any" } = {})
     // A maintained parser: quoted cells with commas, doubled quotes, CRLF, a BOM.
     let records: { record: string[]; info: { lines: number } }[];
     try {
-      records = parseCsv(text, {
+      records = csvParseSync().parse(text, {
         bom: true,
         info: true,
         skip_empty_lines: true,

@@ -7,6 +7,7 @@ import { type ProviderSetup, providerSetup as setupFor, warnUnpriced as warnUnpr
 import type { Bundle } from "../bundle/types.js";
 import type { PriceList } from "../provider/index.js";
 import { writeErr } from "./io.js";
+import { ROW_HELP, ROW_OPTIONS } from "./row-options.js";
 
 export const PROVIDER_OPTIONS = {
   provider: { type: "string" },
@@ -25,6 +26,37 @@ export const PROVIDER_HELP = `  --provider P         openai | anthropic | gemini
   --reasoning-effort E override the rubric's reasoning effort (none … max), or \`off\` to send none
   --reasoning-budget N override the rubric's reasoning token budget, or \`off\`
   --prices FILE        prices per million tokens, in front of the shipped list`;
+
+/**
+ * The flags `rulers judge` and `rulers estimate` share, parsed and described once: an estimate
+ * must take exactly the settings the run it prices will take.
+ */
+export const RUN_OPTIONS = {
+  bundle: { type: "string" },
+  input: { type: "string" },
+  lock: { type: "string" },
+  model: { type: "string", multiple: true },
+  "base-url": { type: "string" },
+  samples: { type: "string" },
+  limit: { type: "string" },
+  "max-input-chars": { type: "string" },
+  json: { type: "boolean" },
+  ...ROW_OPTIONS,
+  ...PROVIDER_OPTIONS,
+} as const;
+
+/** Help lines of RUN_OPTIONS, placed by each command where its usage reads best. */
+export const RUN_HELP = {
+  model: "  --model NAME         judge model (repeat for a panel: per-criterion strict majority)",
+  baseUrl:
+    "  --base-url URL       the provider's endpoint, or any OpenAI-compatible server (default: $OPENAI_BASE_URL, else the provider's)",
+  lock: "  --lock FILE          refuse a bundle whose hash the lock does not pin",
+  samples: "  --samples K          judge each item K times (default: the rubric's samples)",
+  limit: "  --limit N            judge only the first N rows",
+  maxInputChars: "  --max-input-chars N  refuse inputs longer than this (default 200000)",
+  provider: PROVIDER_HELP,
+  rows: ROW_HELP,
+} as const;
 
 export type { ProviderSetup };
 

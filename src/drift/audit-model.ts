@@ -7,9 +7,11 @@
  * JSON inside a data block: it is material to classify, never instructions.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
 import { type Cache, cacheKey } from "../judge/cache.js";
 import { type Completion, complete, type JudgeClient, jsonSchemaFormat } from "../judge/client.js";
+import { lazy } from "../util/lazy.js";
+import { zodPackage } from "../util/packages.js";
 import type { Hunk } from "./hunks.js";
 
 export const AUDIT_EFFECTS = ["none", "clarifies", "shifts_preference"] as const;
@@ -26,13 +28,18 @@ export const AUDIT_DIRECTIONS = [
   "other",
 ] as const;
 
-const Answer = z.object({
-  effect: z.enum(AUDIT_EFFECTS),
-  direction: z.enum(AUDIT_DIRECTIONS),
-  risk: z.enum(["none", "low", "high"]),
-  reason: z.string(),
+const answerSchema = lazy(() => {
+  const { z } = zodPackage();
+  const Answer = z.object({
+    effect: z.enum(AUDIT_EFFECTS),
+    direction: z.enum(AUDIT_DIRECTIONS),
+    risk: z.enum(["none", "low", "high"]),
+    reason: z.string(),
+  });
+  return Answer;
 });
-export type AuditAnswer = z.infer<typeof Answer>;
+
+export type AuditAnswer = z.infer<ReturnType<typeof answerSchema>>;
 
 export const AUDIT_SCHEMA = {
   type: "object",
@@ -111,7 +118,7 @@ export async function auditHunks(hunks: readonly Hunk[], opts: AuditOptions): Pr
           error: `the answer is not JSON${completion.refusal ? ` (refusal: ${completion.refusal})` : ""}`,
         };
       }
-      const ok = Answer.safeParse(parsed);
+      const ok = answerSchema().safeParse(parsed);
       return ok.success
         ? { ...base, answer: ok.data }
         : {

@@ -1,5 +1,5 @@
 /** Word-level text changes (the `diff` package) and word-bag similarity for matching renames. */
-import { diffWords } from "diff";
+import { diffPackage } from "../util/packages.js";
 
 export interface TextChange {
   readonly before: string;
@@ -16,7 +16,7 @@ export function textChange(before: string, after: string): TextChange | null {
   let inline = "";
   const added: string[] = [];
   const removed: string[] = [];
-  for (const p of diffWords(before, after)) {
+  for (const p of diffPackage().diffWords(before, after)) {
     if (p.added) {
       inline += `{+${p.value}+}`;
       added.push(p.value);
@@ -40,7 +40,7 @@ export function changedSpans(
   const out: { kind: "added" | "removed"; value: string; at: number; beforeAt: number }[] = [];
   let a = 0;
   let b = 0;
-  for (const p of diffWords(before, after)) {
+  for (const p of diffPackage().diffWords(before, after)) {
     if (p.added) {
       out.push({ kind: "added", value: p.value, at: a, beforeAt: b });
       a += p.value.length;

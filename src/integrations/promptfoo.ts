@@ -22,11 +22,9 @@
  * reason; it never passes by default.
  */
 
-import { loadBundle } from "../api/bundles.js";
-import { type JudgeOptions, judge } from "../api/judge.js";
-import type { Bundle } from "../bundle/types.js";
-import type { RunRecord } from "../record/index.js";
-import { RulersError } from "../util/errors.js";
+// Through the package root, so the assertion shares the root's single-file build (and its
+// RulersError class) with a caller who imports both (scripts/bundle-root.mjs).
+import { type Bundle, type JudgeOptions, judge, loadBundle, RulersError, type RunRecord } from "../index.js";
 
 /** The fields of promptfoo's GradingResult that rulers fills in. */
 export interface PromptfooGradingResult {

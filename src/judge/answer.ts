@@ -3,26 +3,32 @@
  * contract); zod then gives the program a typed view. An answer that fails either is never
  * scored from a guess: the caller repairs it or records the item as failed.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { z } from "zod";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import type { z } from "zod";
 import { orderedSchema } from "../bundle/answer-schema.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
+import { lazy } from "../util/lazy.js";
+import { ajvPackage, zodPackage } from "../util/packages.js";
 
-const Quote = z.object({ input: z.string(), quote: z.string() });
-const Judged = z.object({
-  evidence: z.array(Quote),
-  rationale: z.string(),
-  verdict: z.enum(["met", "unmet", "A", "B", "tie"]).optional(),
-  level: z.number().optional(),
+const answerSchemas = lazy(() => {
+  const { z } = zodPackage();
+  const Quote = z.object({ input: z.string(), quote: z.string() });
+  const Judged = z.object({
+    evidence: z.array(Quote),
+    rationale: z.string(),
+    verdict: z.enum(["met", "unmet", "A", "B", "tie"]).optional(),
+    level: z.number().optional(),
+  });
+  const Answer = z.union([
+    z.object({ criteria: z.record(z.string(), Judged) }),
+    z.object({ criteria: z.array(Judged.extend({ id: z.string() })) }),
+    Judged.extend({ score: z.number() }),
+    Judged.extend({ preferred: z.enum(["A", "B", "tie"]) }),
+  ]);
+  return { Judged, Answer };
 });
-const Answer = z.union([
-  z.object({ criteria: z.record(z.string(), Judged) }),
-  z.object({ criteria: z.array(Judged.extend({ id: z.string() })) }),
-  Judged.extend({ score: z.number() }),
-  Judged.extend({ preferred: z.enum(["A", "B", "tie"]) }),
-]);
 
-export type JudgedCriterion = z.infer<typeof Judged>;
+export type JudgedCriterion = z.infer<ReturnType<typeof answerSchemas>["Judged"]>;
 
 export interface ParsedAnswer {
   /** Per criterion id; holistic answers use the id `overall`. */
@@ -33,7 +39,9 @@ export interface ParsedAnswer {
 
 // The schemas are the bundle's own (hash-checked, written by the compiler), so they are not checked
 // against the JSON Schema meta-schema first: compiling that validator is a large share of a judging run's start-up.
-const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } });
+const ajv = lazy(
+  () => new (ajvPackage().Ajv)({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } }),
+);
 // Keyed by schema object: a run sends the same schema object for every item (memoized below).
 const validators = new WeakMap<object, ValidateFunction>();
 const ordered = new WeakMap<object, Record<string, unknown>>();
@@ -75,7 +83,7 @@ export function requestSchema(
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   let v = validators.get(schema);
   if (!v) {
-    v = ajv.compile(schema);
+    v = ajv().compile(schema);
     validators.set(schema, v);
   }
   return v;
@@ -108,7 +116,7 @@ export function checkAnswer(
   const validate = validatorFor(schema);
   if (!validate(json))
     return { ok: false, reason: `the answer does not match the schema: ${explain(validate.errors)}` };
-  const parsed = Answer.safeParse(json);
+  const parsed = answerSchemas().Answer.safeParse(json);
   if (!parsed.success)
     return { ok: false, reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}` };
   const a = parsed.data;

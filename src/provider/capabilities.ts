@@ -5,8 +5,9 @@
  * asks for are checked against it before the first call.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { RulersError } from "../util/errors.js";
+import { lazy } from "../util/lazy.js";
+import { zodPackage } from "../util/packages.js";
 import { DEFAULT_CAPABILITIES } from "./capabilities-data.js";
 
 export interface ModelCapabilities {
@@ -26,17 +27,21 @@ export interface ModelCapabilities {
   readonly images?: boolean | undefined;
 }
 
-const Entry = z
-  .object({
-    match: z.string().min(1),
-    temperature: z.boolean(),
-    token_limit: z.enum(["max_tokens", "max_completion_tokens", "max_output_tokens"]),
-    reasoning_effort: z.array(z.string()).nullable(),
-    reasoning_budget: z.boolean(),
-    structured: z.enum(["json_schema", "tools", "openapi", "json"]),
-    images: z.boolean().optional(),
-  })
-  .strict();
+const entrySchema = lazy(() => {
+  const { z } = zodPackage();
+  const Entry = z
+    .object({
+      match: z.string().min(1),
+      temperature: z.boolean(),
+      token_limit: z.enum(["max_tokens", "max_completion_tokens", "max_output_tokens"]),
+      reasoning_effort: z.array(z.string()).nullable(),
+      reasoning_budget: z.boolean(),
+      structured: z.enum(["json_schema", "tools", "openapi", "json"]),
+      images: z.boolean().optional(),
+    })
+    .strict();
+  return Entry;
+});
 
 export class CapabilitiesError extends RulersError {
   override readonly code: string = "capabilities";
@@ -78,7 +83,7 @@ export function readCapabilities(path: string): ModelCapabilities[] {
   if (!Array.isArray(list))
     throw new CapabilitiesError(`${path}: expected a JSON array of model entries (or {"models": [...]})`);
   return list.map((e, i) => {
-    const r = Entry.safeParse(e);
+    const r = entrySchema().safeParse(e);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       throw new CapabilitiesError(

@@ -5,7 +5,8 @@
  * (`--format tools`, for servers without json_schema), or by JSON mode plus validation; the
  * server's own guided-decoding field can be sent as well (`--guided`).
  */
-import OpenAI from "openai";
+import type OpenAI from "openai";
+import { openaiPackage } from "../util/packages.js";
 import type { CapabilityTable } from "./capabilities.js";
 import type { DescribeContext } from "./errors.js";
 import { JudgeCallError } from "./errors.js";
@@ -121,6 +122,7 @@ export function openaiAnswer(res: unknown, request: ChatRequest, at: string): Pr
 
 export function openaiProvider(opts: ProviderOptions, name: "openai" | "openai-compatible"): Provider {
   const apiKey = opts.apiKey ?? process.env.OPENAI_API_KEY;
+  const { OpenAI } = openaiPackage();
   const sdk = new OpenAI({
     apiKey: apiKey ?? "not-set",
     // Undefined lets the SDK read OPENAI_BASE_URL itself.

@@ -4,8 +4,9 @@
  * extends it. A model with no price costs `null`, never a guess.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
 import { RulersError } from "../util/errors.js";
+import { lazy } from "../util/lazy.js";
+import { zodPackage } from "../util/packages.js";
 import { DEFAULT_PRICES, PRICES_DATE } from "./prices-data.js";
 import type { Usage } from "./types.js";
 
@@ -26,15 +27,19 @@ export interface PriceList {
   cost(model: string, usage: Usage): number | null;
 }
 
-const Price = z
-  .object({
-    model: z.string().min(1),
-    input: z.number().nonnegative(),
-    cached_input: z.number().nonnegative().optional(),
-    output: z.number().nonnegative(),
-  })
-  .strict();
-const File = z.object({ date: z.string().min(1), prices: z.array(z.unknown()) }).strict();
+const priceSchemas = lazy(() => {
+  const { z } = zodPackage();
+  const Price = z
+    .object({
+      model: z.string().min(1),
+      input: z.number().nonnegative(),
+      cached_input: z.number().nonnegative().optional(),
+      output: z.number().nonnegative(),
+    })
+    .strict();
+  const File = z.object({ date: z.string().min(1), prices: z.array(z.unknown()) }).strict();
+  return { Price, File };
+});
 
 export class PricesError extends RulersError {
   override readonly code: string = "prices";
@@ -90,13 +95,13 @@ export function readPrices(path: string): PriceList {
   } catch (err) {
     throw new PricesError(`cannot read prices \`${path}\`: ${(err as Error).message}`);
   }
-  const f = File.safeParse(json);
+  const f = priceSchemas().File.safeParse(json);
   if (!f.success)
     throw new PricesError(
       `${path}: expected {"date": "...", "prices": [...]}: ${f.error.issues[0]?.path.join(".") || "(file)"} ${f.error.issues[0]?.message}`,
     );
   const prices = f.data.prices.map((e, i) => {
-    const r = Price.safeParse(e);
+    const r = priceSchemas().Price.safeParse(e);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       throw new PricesError(

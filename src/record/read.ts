@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { errnoOf, RulersError } from "../util/errors.js";
 import { eachLine } from "../util/jsonl.js";
-import { type RunRecord, RunRecordSchema } from "./schema.js";
+import { type RunRecord, recordSchemas } from "./schema.js";
 
 export class RecordError extends RulersError {
   override readonly code: string = "record";
@@ -25,7 +25,7 @@ export function describeIssue(error: z.ZodError): string {
 
 /** Check a parsed value against the contract; throws a RecordError naming `where` (e.g. `run.jsonl:12`). */
 export function parseRecord(value: unknown, where: string): RunRecord {
-  const r = RunRecordSchema.safeParse(value);
+  const r = recordSchemas().RunRecordSchema.safeParse(value);
   if (!r.success) throw new RecordError(`${where}: not a run record: ${describeIssue(r.error)}`);
   return r.data;
 }

@@ -1,20 +1,22 @@
 /** JSON Schema validators for `is valid json matching …`, compiled once per schema object. */
-import { Ajv, type Options, type ValidateFunction } from "ajv";
+import type { Options, ValidateFunction } from "ajv";
+import { lazy } from "../util/lazy.js";
+import { ajvPackage } from "../util/packages.js";
 import { PatternTimeoutError, schemaRegExp } from "./safe-regex.js";
 
 // `pattern` runs on judged text: the same linear-time engine and time limit as regex checks.
 export const SCHEMA_OPTIONS: Options = { strict: false, allErrors: false, code: { regExp: schemaRegExp } };
-const ajv = new Ajv(SCHEMA_OPTIONS);
+const ajv = lazy(() => new (ajvPackage().Ajv)(SCHEMA_OPTIONS));
 type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; error: string };
 const cache = new WeakMap<object, Compiled>();
 
 function compile(schema: object): Compiled {
   try {
-    return { ok: true, validate: ajv.compile(schema) };
+    return { ok: true, validate: ajv().compile(schema) };
   } catch {
     // Two different schemas with one `$id` clash in a shared instance; give this one its own.
     try {
-      return { ok: true, validate: new Ajv(SCHEMA_OPTIONS).compile(schema) };
+      return { ok: true, validate: new (ajvPackage().Ajv)(SCHEMA_OPTIONS).compile(schema) };
     } catch (err) {
       return { ok: false, error: (err as Error).message };
     }
@@ -34,7 +36,7 @@ export function schemaProblem(schema: unknown, value: unknown): string | null {
   }
   if (!c.ok) return `the schema does not compile: ${c.error}`;
   try {
-    return c.validate(value) ? null : ajv.errorsText(c.validate.errors, { dataVar: "value" });
+    return c.validate(value) ? null : ajv().errorsText(c.validate.errors, { dataVar: "value" });
   } catch (err) {
     if (err instanceof PatternTimeoutError) return err.message;
     throw err;

@@ -12,7 +12,9 @@
  * those as line ends in JavaScript, so such text goes to the time-limited path.
  */
 import vm from "node:vm";
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
+import { lazy } from "../util/lazy.js";
+import { re2jsPackage } from "../util/packages.js";
 
 export const REGEX_TIME_LIMIT_MS = 200;
 
@@ -71,10 +73,11 @@ export interface CompiledPattern {
   readonly engine: "linear" | "time-limited";
 }
 
-const sandbox = vm.createContext({ re: /$^/, s: "" });
-const script = new vm.Script("re.test(s)");
+// A V8 context costs megabytes: made when the first pattern needs it, not when rulers is imported.
+const vmRunner = lazy(() => ({ sandbox: vm.createContext({ re: /$^/, s: "" }), script: new vm.Script("re.test(s)") }));
 
 function timeLimited(re: RegExp, text: string): boolean | null {
+  const { sandbox, script } = vmRunner();
   re.lastIndex = 0;
   sandbox.re = re;
   sandbox.s = text;
@@ -99,6 +102,7 @@ export function compilePattern(pattern: string, flags: string): CompiledPattern 
   let linear: RE2JS | null = null;
   if (source !== null) {
     try {
+      const { RE2JS } = re2jsPackage();
       linear = RE2JS.compile(RE2JS.translateRegExp(new RegExp(source, jsFlags)), RE2JS.LOOKBEHINDS);
     } catch {
       // Beyond RE2 (e.g. a repeat count over 1000): the time-limited path still answers.

@@ -5,7 +5,7 @@
  */
 import type { IToken, TokenType } from "chevrotain";
 import { rubricParser } from "./parser.js";
-import { rubricLexer } from "./tokens.js";
+import { rubricTokens } from "./tokens.js";
 
 export interface LexedSource {
   /** Tokens the parser sees, in order (unterminated texts included, so editors can colour them). */
@@ -14,7 +14,7 @@ export interface LexedSource {
 }
 
 export function lexRubric(text: string): LexedSource {
-  const lexed = rubricLexer.tokenize(text);
+  const lexed = rubricTokens().rubricLexer.tokenize(text);
   return { tokens: lexed.tokens, comments: lexed.groups.comments ?? [] };
 }
 
@@ -30,7 +30,7 @@ export interface NextToken {
  */
 export function nextTokens(startRule: string, preceding: readonly IToken[]): NextToken[] {
   try {
-    return rubricParser
+    return rubricParser()
       .computeContentAssist(startRule, [...preceding])
       .map((p) => ({ tokenType: p.nextTokenType, ruleStack: p.ruleStack }));
   } catch {

@@ -9,7 +9,7 @@ import type { Comment, RubricFile } from "./ast.js";
 import { foundWord } from "./messages.js";
 import { rubricParser } from "./parser.js";
 import { cstToAst } from "./to-ast.js";
-import { Identifier, KEYWORDS, rubricLexer } from "./tokens.js";
+import { KEYWORDS, rubricTokens } from "./tokens.js";
 
 /** Sources past this size are refused before lexing: no real rubric comes near it. */
 export const MAX_SOURCE_CHARS = 20_000_000;
@@ -36,6 +36,7 @@ export function parseRubric(text: string, file?: string): ParseResult {
     };
   }
   const diagnostics: Diagnostic[] = [];
+  const { Identifier, rubricLexer } = rubricTokens();
   const lexed = rubricLexer.tokenize(text);
   for (const e of lexed.errors) {
     const start = e.offset;
@@ -93,9 +94,10 @@ export function parseRubric(text: string, file?: string): ParseResult {
     }
     return true;
   });
-  rubricParser.input = tokens;
-  const cst = rubricParser.rubricFile();
-  for (const e of rubricParser.errors) {
+  const parser = rubricParser();
+  parser.input = tokens;
+  const cst = parser.rubricFile();
+  for (const e of parser.errors) {
     const t = e.token;
     // At end of input the token has no offset; point just after the last real token instead.
     const prev = (e as { previousToken?: IToken }).previousToken;

@@ -4,7 +4,7 @@
  * from there. This is the only test that sees what `files`, `exports` and `bin` really ship.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,5 +100,30 @@ describe("the packed tarball", () => {
       expect(typeof r.score).toBe("number");
       expect(r.hash).toMatch(/^sha256:/);
     }
+  });
+
+  it("runs README's library example as written, against a local judge", async () => {
+    // The example as README shows it: the first ts block under "As a library".
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### As a library"));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    expect(example.split("\n").length).toBeLessThanOrEqual(20);
+    // What it names: a rubric source, the lock, and the bundles the lock points at.
+    cpSync(join(root, "examples/asap-essay.rubric"), join(project, "rubric.rubric"));
+    cpSync(join(root, "rulers.lock"), join(project, "rulers.lock"));
+    cpSync(join(root, "bundles"), join(project, "bundles"), { recursive: true });
+    writeFileSync(join(project, "readme.mjs"), example);
+    const { execFile } = await import("node:child_process");
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((res, rej) =>
+      execFile(
+        "node",
+        ["readme.mjs"],
+        { cwd: project, env: { ...process.env, OPENAI_BASE_URL: judgeServer.baseURL, OPENAI_API_KEY: "k" } },
+        (err, out, errOut) => (err ? rej(err) : res({ stdout: out, stderr: errOut })),
+      ),
+    );
+    expect(stderr).not.toMatch(/error/i);
+    expect(stdout).toMatch(/^e1 \d+(\.\d+)? $/m);
+    expect(stdout).toMatch(/items/);
   });
 });

@@ -1,16 +1,5 @@
-import {
-  agreement,
-  calibrate,
-  checkCompatible,
-  confusionLines,
-  crossValidated,
-  join,
-  metricLines,
-  ontoScale,
-  readCalibrator,
-  readLabels,
-  readRun,
-} from "../../calibrate/index.js";
+import { agree } from "../../api/agree.js";
+import { confusionLines, metricLines } from "../../calibrate/index.js";
 import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -71,48 +60,28 @@ export const command: Command = {
     if (values.calibrator && values.folds)
       throw new CliError("give either --calibrator (a fitted map) or --folds (cross-validated fitting), not both");
     return guard(() => {
-      const { items, failures } = readRun(values.run!);
-      const labels = readLabels(values.labels!);
-      const data = join(items, labels, { failedIds: failures.ids });
-      if (failures.total) writeErr(failures.describe());
-      if (data.length === 0) throw new CliError("no labelled, scored items to compare");
-      const human = scaleFlag(values.scale, data);
-      let pred: number[];
-      let source: string;
-      if (values.folds) {
-        const k = numberFlag(values.folds, "folds", 5, { integer: true, min: 2 });
-        pred = crossValidated(data, k, methodFlag(values.method, "ot"), human, featuresFlag(values.features));
-        source = `${k}-fold cross-validated ${values.method ?? "ot"} calibration`;
-      } else if (values.calibrator) {
-        const cal = readCalibrator(values.calibrator);
-        pred = data.map((d) => {
-          const problem = checkCompatible(cal, d.item.record);
-          if (problem && !values.force) throw new CliError(`${problem}; pass --force to use it anyway`);
-          return calibrate(cal, d.item.record);
-        });
-        source = `calibrator ${cal.hash.slice(0, 19)}…`;
-      } else {
-        const useCal = values.use !== "raw" && data.every((d) => typeof d.item.record.calibrated_score === "number");
-        pred = data.map((d) => (useCal ? d.item.record.calibrated_score : d.item.record.raw_score) as number);
-        source = useCal ? "calibrated_score" : "raw_score";
-      }
-      // Scores on another range or a finer grid are compared over the label scale's categories.
-      const scale = human;
-      const onto = ontoScale(scale, pred);
-      const mapping = { rounded: onto.rounded, clamped: onto.clamped };
+      const { report, source, scale, mapping } = agree({
+        run: values.run!,
+        labels: values.labels!,
+        ...(values.calibrator ? { calibrator: values.calibrator } : {}),
+        force: values.force === true,
+        ...(values.folds
+          ? {
+              folds: numberFlag(values.folds, "folds", 5, { integer: true, min: 2 }),
+              method: methodFlag(values.method, "ot"),
+              features: featuresFlag(values.features),
+            }
+          : {}),
+        ...(values.use === "raw" || values.use === "calibrated" ? { use: values.use } : {}),
+        ...(values.scale ? { scale: scaleFlag(values.scale, []) } : {}),
+        resamples: numberFlag(values.resamples, "resamples", 1000, { integer: true, min: 0 }),
+        seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
+        onWarning: writeErr,
+      });
       const mapped =
-        onto.rounded || onto.clamped
-          ? `${source} mapped onto the label scale: ${onto.rounded} rounded to the nearest category, ${onto.clamped} clamped to its ends`
+        mapping.rounded || mapping.clamped
+          ? `${source} mapped onto the label scale: ${mapping.rounded} rounded to the nearest category, ${mapping.clamped} clamped to its ends`
           : null;
-      const report = agreement(
-        onto.values,
-        data.map((d) => d.label),
-        scale,
-        {
-          resamples: numberFlag(values.resamples, "resamples", 1000, { integer: true, min: 0 }),
-          seed: numberFlag(values.seed, "seed", 20260101, { integer: true }),
-        },
-      );
       if (values.json) {
         writeOut(
           JSON.stringify({

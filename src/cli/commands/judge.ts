@@ -9,22 +9,22 @@ import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from 
 import type { RunRecord } from "../../record/index.js";
 import { errnoOf } from "../../util/errors.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
-import { PROVIDER_HELP, PROVIDER_OPTIONS, providerSetup, warnUnpriced } from "../judge-options.js";
+import { providerSetup, RUN_HELP, RUN_OPTIONS, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
-import { openInput, ROW_HELP, ROW_OPTIONS } from "../row-options.js";
+import { openInput } from "../row-options.js";
 
 const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input rows.jsonl|.csv|.tsv|.parquet --out run.jsonl [options]
 
-${ROW_HELP}
+${RUN_HELP.rows}
 
-  --model NAME         judge model (repeat for a panel: per-criterion strict majority)
-  --base-url URL       the provider's endpoint, or any OpenAI-compatible server (default: $OPENAI_BASE_URL, else the provider's)
+${RUN_HELP.model}
+${RUN_HELP.baseUrl}
   --api-key-env VAR    read the API key from $VAR (default: OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY)
-${PROVIDER_HELP}
+${RUN_HELP.provider}
   --max-cost USD       start no call that would take the projected spend past USD (stops; --resume continues)
-  --lock FILE          refuse a bundle whose hash the lock does not pin
+${RUN_HELP.lock}
   --concurrency N      calls in flight (default 8)
-  --samples K          judge each item K times (default: the rubric's samples)
+${RUN_HELP.samples}
   --max-retries N      HTTP retries per call, with backoff honouring retry-after (default 4)
   --timeout-s S        per-call timeout (default 120)
   --max-repairs N      repair attempts for an answer that does not validate (default 1)
@@ -32,9 +32,9 @@ ${PROVIDER_HELP}
   --resume             continue an interrupted run: keep the records already in --out, judge the
                        rest (finished calls come from the cache, so nothing is paid twice); without
                        it, --out is rewritten from the start and failed items are tried again
-  --limit N            judge only the first N rows
+${RUN_HELP.limit}
   --progress WHEN      auto (a bar on a terminal, a plain line every 30 s elsewhere), always, never
-  --max-input-chars N  refuse inputs longer than this (default 200000)
+${RUN_HELP.maxInputChars}
   --shard I/N          judge only shard I of N (a stable slice by item id); join shards with rulers merge
   --calibrator FILE    add calibrated_score to each record (a calibrator fitted for this bundle)
   --json               print the run summary as JSON on stdout`;
@@ -55,26 +55,16 @@ export const command: Command = {
     const { values } = parseFlags(
       argv,
       {
-        bundle: { type: "string" },
-        input: { type: "string" },
-        ...ROW_OPTIONS,
+        ...RUN_OPTIONS,
         out: { type: "string" },
-        lock: { type: "string" },
-        model: { type: "string", multiple: true },
-        "base-url": { type: "string" },
         "api-key-env": { type: "string" },
         concurrency: { type: "string" },
-        samples: { type: "string" },
         "max-retries": { type: "string" },
         "timeout-s": { type: "string" },
-        ...PROVIDER_OPTIONS,
         "max-cost": { type: "string" },
         "max-repairs": { type: "string" },
         cache: { type: "string" },
         resume: { type: "boolean" },
-        limit: { type: "string" },
-        "max-input-chars": { type: "string" },
-        json: { type: "boolean" },
         calibrator: { type: "string" },
         shard: { type: "string" },
         progress: { type: "string" },

@@ -1,5 +1,5 @@
-import { Ajv } from "ajv";
 import type { Text } from "../../syntax/ast.js";
+import { ajvPackage } from "../../util/packages.js";
 import type { RuleContext } from "../context.js";
 import { suggest } from "../suggest.js";
 import { numberOf } from "../values.js";
@@ -17,7 +17,7 @@ function checkSchema(ctx: RuleContext, id: string, text: Text): void {
     return;
   }
   try {
-    new Ajv({ strict: false }).compile(schema as object);
+    new (ajvPackage().Ajv)({ strict: false }).compile(schema as object);
   } catch (err) {
     ctx.error(
       "invalid-json-schema",

@@ -1,0 +1,74 @@
+/**
+ * Importing the package root must not load the heavy dependencies (issue 16): the parser
+ * generator, schema libraries, provider SDKs, the server and the chart libraries load on the
+ * first call that needs them. Checked by what a module-load hook sees, not by timing (the
+ * figures are in bench/import-cost.bench.ts).
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const entry = pathToFileURL(resolve(root, "src/index.ts")).href;
+
+const HEAVY = [
+  "chevrotain",
+  "lodash-es",
+  "zod",
+  "ajv",
+  "openai",
+  "@anthropic-ai/sdk",
+  "@google/genai",
+  "fastify",
+  "@observablehq/plot",
+  "d3",
+  "@resvg/resvg-js",
+  "diff",
+  "csv-parse",
+  "re2js",
+  "gpt-tokenizer",
+  "linkedom",
+  "prom-client",
+  "vscode-languageserver",
+];
+
+/** Package names in the hook's `@module` lines (tests/helpers/module-log.mjs). */
+function packagesIn(stderr: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of stderr.matchAll(/^@module .*?node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) names.add(m[1]!);
+  return names;
+}
+
+function run(script: string): { packages: Set<string>; modules: string[] } {
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--import", "./tests/helpers/module-log.mjs", "--input-type=module", "-e", script],
+    { cwd: root, encoding: "utf8" },
+  );
+  if (r.status !== 0) throw new Error(`the script failed (${r.status}): ${r.stderr}`);
+  return { packages: packagesIn(r.stderr), modules: r.stderr.split("\n").filter((l) => l.startsWith("@module ")) };
+}
+
+describe("importing the package root", () => {
+  it("loads none of the heavy dependencies", () => {
+    const { packages, modules } = run(`await import(${JSON.stringify(entry)});`);
+    // The hook works: it saw the package's own modules.
+    expect(modules.some((m) => m.includes("/src/index.ts"))).toBe(true);
+    expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
+  }, 60_000);
+
+  it("loads what a function needs when it is first called", () => {
+    const { packages } = run(
+      `const { compile, loadBundle } = await import(${JSON.stringify(entry)});
+       const r = compile("rubric x version 1.0.0\\nscale 1 to 6\\ncriterion c \\"C\\" \\"is it good\\" levels 1 to 6 end");
+       loadBundle(${JSON.stringify(resolve(root, "bundles/asap.persuasive-essay/1.0.0/bundle.json"))});`,
+    );
+    expect(packages.has("chevrotain")).toBe(true);
+    expect(packages.has("zod")).toBe(true);
+    // Still nothing the call did not need.
+    expect(
+      ["openai", "@anthropic-ai/sdk", "@google/genai", "fastify", "@observablehq/plot"].filter((p) => packages.has(p)),
+    ).toEqual([]);
+  }, 60_000);
+});
