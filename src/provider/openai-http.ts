@@ -14,8 +14,9 @@
  *   - the SDK's headers that matter to a server: bearer key, organization, project, retry count.
  * The SDK object still resolves the base URL, key and organization from the environment.
  */
-import OpenAI from "openai";
+import type { OpenAI } from "openai";
 import { type Agents, RequestTimeoutError, sendRequest, type Target, targetOf } from "../util/http-request.js";
+import { openaiPackage } from "../util/packages.js";
 import { MAX_RETRY_AFTER_MS } from "../util/retry-after.js";
 
 export interface OpenAIHttpOptions {
@@ -161,7 +162,7 @@ export function openaiHttp(
       throw err;
     };
     for (let retry = 0; ; retry++) {
-      if (signal?.aborted) fail(new OpenAI.APIUserAbortError());
+      if (signal?.aborted) fail(new (openaiPackage().APIUserAbortError)());
       attempts++;
       let res: Awaited<ReturnType<typeof sendRequest>> | null = null;
       let netError: unknown = null;
@@ -179,18 +180,23 @@ export function openaiHttp(
       }
       const left = o.maxRetries - retry;
       if (res === null) {
-        if (signal?.aborted) fail(new OpenAI.APIUserAbortError());
+        if (signal?.aborted) fail(new (openaiPackage().APIUserAbortError)());
         const timedOut = netError instanceof RequestTimeoutError;
         if ((netError as Error)?.name === "ResponseTooLargeError")
-          fail(new OpenAI.APIConnectionError({ message: (netError as Error).message, cause: netError as Error }));
+          fail(
+            new (openaiPackage().APIConnectionError)({
+              message: (netError as Error).message,
+              cause: netError as Error,
+            }),
+          );
         if (left > 0) {
           await sleep(backoff(retry), signal);
           continue;
         }
         fail(
           timedOut
-            ? new OpenAI.APIConnectionTimeoutError()
-            : new OpenAI.APIConnectionError({ cause: netError as Error }),
+            ? new (openaiPackage().APIConnectionTimeoutError)()
+            : new (openaiPackage().APIConnectionError)({ cause: netError as Error }),
         );
       }
       const r = res!;
@@ -217,7 +223,7 @@ export function openaiHttp(
       const errText = r.body.toString("utf8");
       const errJson = safeJson(errText) as Record<string, unknown> | undefined;
       fail(
-        OpenAI.APIError.generate(
+        openaiPackage().APIError.generate(
           r.status,
           errJson,
           errJson ? undefined : errText || undefined,
