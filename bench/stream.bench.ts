@@ -35,7 +35,7 @@ criterion c1 "Gives reasons" levels 1 "none" 2 "some" 3 "many" end evidence at l
 aggregate weighted mean`,
 );
 
-function run(args: string[]): Promise<Record<string, number>> {
+function run(args: string[]): Promise<Record<string, number | null>> {
   const child = spawn(process.execPath, ["bench/stream-child.mjs", ...args], {
     stdio: ["ignore", "ignore", "pipe", "pipe"],
   });
@@ -92,7 +92,7 @@ for (const n of sizes) {
   const lines = readFileSync(runFile, "utf8").split("\n").filter(Boolean).length;
   if (lines !== n) throw new Error(`run of ${n} rows wrote ${lines} records`);
   console.log(
-    `${String(n).padStart(7)} rows: peak RSS ${s.max_rss_mb!.toFixed(0)} MB (target < 300 MB); CPU ${(s.cpu_ms! / n).toFixed(3)} ms/row; GC ${((s.gc_ms! / s.cpu_ms!) * 100).toFixed(1)}% of CPU (${s.gc_count} collections); wall ${(s.wall_ms! / 1000).toFixed(1)} s (${(n / (s.wall_ms! / 1000)).toFixed(0)} rows/s); run ${(statSync(runFile).size / 1e6).toFixed(0)} MB, cache ${(statSync(`${runFile}.cache.jsonl`).size / 1e6).toFixed(0)} MB`,
+    `${String(n).padStart(7)} rows: peak RSS ${s.max_rss_mb!.toFixed(0)} MB (target < 300 MB); heap after full GCs ${s.live_first_mb?.toFixed(0) ?? "-"} → ${s.live_last_mb?.toFixed(0) ?? "-"} MB (${s.major_gcs}); CPU ${(s.cpu_ms! / n).toFixed(3)} ms/row; GC ${((s.gc_ms! / s.cpu_ms!) * 100).toFixed(1)}% of CPU (${s.gc_count} collections); wall ${(s.wall_ms! / 1000).toFixed(1)} s (${(n / (s.wall_ms! / 1000)).toFixed(0)} rows/s); run ${(statSync(runFile).size / 1e6).toFixed(0)} MB, cache ${(statSync(`${runFile}.cache.jsonl`).size / 1e6).toFixed(0)} MB`,
   );
   rmSync(input);
   rmSync(runFile);

@@ -7,6 +7,7 @@
 import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseRecordLine, RecordError, type RunRecord } from "../record/index.js";
+import { CompactKeys } from "../util/compact-keys.js";
 import { eachLine } from "../util/jsonl.js";
 
 export class OutputError extends Error {
@@ -30,7 +31,7 @@ export interface RunOutput {
 
 export interface ResumeState {
   /** Item ids whose records the file already holds. */
-  readonly done: Set<string>;
+  readonly done: CompactKeys;
   /** Whole records kept. */
   readonly kept: number;
   /** Bytes of the file that hold them; anything after (a torn last line) is cut off. */
@@ -45,7 +46,7 @@ export interface ResumeState {
  * newline is the one write a crash can cut, and is dropped.
  */
 export function readResume(path: string, bundleHash: string): ResumeState {
-  const done = new Set<string>();
+  const done = new CompactKeys();
   let bytes = 0;
   let kept = 0;
   let torn: number | null = null;

@@ -17,6 +17,7 @@ import { createProgress } from "../judge/progress.js";
 import { roundUsd } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
 import { bucketOf } from "../util/buckets.js";
+import { CompactKeys, ensureLength } from "../util/compact-keys.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
 import { type AnswerSource, type JudgeSettings, judgeItem, type RunStats } from "./item.js";
 
@@ -42,7 +43,7 @@ export interface RunOptions {
   /** Judge only this deterministic slice of the rows: shard i of n (1-based), by item id. */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Items already in the output (a resumed run): skipped, but counted against `limit`. */
-  readonly done?: ReadonlySet<string>;
+  readonly done?: { has(id: string): boolean };
   /**
    * Receives each record in input order, one call at a time; without it the records are
    * collected into `RunResult.records` (fine for small runs and tests).
@@ -155,7 +156,9 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   let skipped = 0;
 
   const source = async function* (): AsyncGenerator<Slot> {
-    const seen = new Map<string, number>();
+    // Every id so far and its line, off the JS heap (a 200,000-row run keeps 200,000 of them).
+    const seen = new CompactKeys();
+    let seenLines = new Float64Array(1024);
     let chosen = 0;
     let seq = 0;
     const lines = opts.problems?.length ? withProblems(opts.rows, opts.problems) : opts.rows;
@@ -167,6 +170,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
         if (got.done) return;
         const r = got.value;
         let slot: Slot;
+        let known: number;
         if (r.value === undefined) {
           slot = { line: r.line, id: String(r.line) };
           slot.record = failedRecord(slot.id, r.line, `row ${r.line}: ${(r as JsonlProblem).message}`);
@@ -176,7 +180,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
           if (opts.shard && shardOf(id, opts.shard.count) !== opts.shard.index - 1) continue;
           if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
             slot = { line: r.line, id, record: failedRecord(id, r.line, `row ${r.line}: must be a JSON object`) };
-          } else if (seen.has(id)) {
+          } else if ((known = seen.indexOf(id)) !== -1) {
             // Its own id, so the run still holds one record per id and every reader accepts it.
             const own = `${id}#${r.line}`;
             slot = {
@@ -185,11 +189,13 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
               record: failedRecord(
                 own,
                 r.line,
-                `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
+                `row ${r.line}: item id \`${id}\` already used on row ${seenLines[known]}; ids must be unique`,
               ),
             };
           } else {
-            seen.set(id, r.line);
+            const index = seen.add(id);
+            seenLines = ensureLength(seenLines, index + 1);
+            seenLines[index] = r.line;
             if (!hasId) idless++;
             slot = { line: r.line, id, row: r.value as Record<string, unknown> };
           }
