@@ -170,7 +170,6 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
         if (got.done) return;
         const r = got.value;
         let slot: Slot;
-        let known: number;
         if (r.value === undefined) {
           slot = { line: r.line, id: String(r.line) };
           slot.record = failedRecord(slot.id, r.line, `row ${r.line}: ${(r as JsonlProblem).message}`);
@@ -180,24 +179,28 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
           if (opts.shard && shardOf(id, opts.shard.count) !== opts.shard.index - 1) continue;
           if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
             slot = { line: r.line, id, record: failedRecord(id, r.line, `row ${r.line}: must be a JSON object`) };
-          } else if ((known = seen.indexOf(id)) !== -1) {
-            // Its own id, so the run still holds one record per id and every reader accepts it.
-            const own = `${id}#${r.line}`;
-            slot = {
-              line: r.line,
-              id: own,
-              record: failedRecord(
-                own,
-                r.line,
-                `row ${r.line}: item id \`${id}\` already used on row ${seenLines[known]}; ids must be unique`,
-              ),
-            };
           } else {
+            // A new id gets the next index (the size before); a repeated one its first index.
+            const before = seen.size;
             const index = seen.add(id);
-            seenLines = ensureLength(seenLines, index + 1);
-            seenLines[index] = r.line;
-            if (!hasId) idless++;
-            slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+            if (index < before) {
+              // Its own id, so the run still holds one record per id and every reader accepts it.
+              const own = `${id}#${r.line}`;
+              slot = {
+                line: r.line,
+                id: own,
+                record: failedRecord(
+                  own,
+                  r.line,
+                  `row ${r.line}: item id \`${id}\` already used on row ${seenLines[index]}; ids must be unique`,
+                ),
+              };
+            } else {
+              seenLines = ensureLength(seenLines, index + 1);
+              seenLines[index] = r.line;
+              if (!hasId) idless++;
+              slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+            }
           }
         }
         chosen++;
