@@ -6,7 +6,14 @@
  */
 import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseRecordLine, RecordError, type RunRecord } from "../record/index.js";
+import {
+  addRecord,
+  emptyTotals,
+  parseRecordLine,
+  RecordError,
+  type RecordTotals,
+  type RunRecord,
+} from "../record/index.js";
 import { CompactKeys } from "../util/compact-keys.js";
 import { eachLine } from "../util/jsonl.js";
 
@@ -34,6 +41,8 @@ export interface ResumeState {
   readonly done: CompactKeys;
   /** Whole records kept. */
   readonly kept: number;
+  /** What they hold, for the summary of the resumed run. */
+  readonly totals: RecordTotals;
   /** Bytes of the file that hold them; anything after (a torn last line) is cut off. */
   readonly bytes: number;
   /** The torn line that was dropped, by number, or null. */
@@ -47,6 +56,7 @@ export interface ResumeState {
  */
 export function readResume(path: string, bundleHash: string): ResumeState {
   const done = new CompactKeys();
+  const totals = emptyTotals();
   let bytes = 0;
   let kept = 0;
   let torn: number | null = null;
@@ -71,12 +81,13 @@ export function readResume(path: string, bundleHash: string): ResumeState {
       if (done.has(r.item_id))
         throw new OutputError(`cannot resume: ${path}:${line}: item \`${r.item_id}\` appears twice`);
       done.add(r.item_id);
+      addRecord(totals, r);
       kept++;
     }
     bytes += Buffer.byteLength(text, "utf8") + 1;
     return true;
   });
-  return { done, kept, bytes, torn };
+  return { done, kept, totals, bytes, torn };
 }
 
 function ioError(path: string, err: unknown): OutputError {

@@ -15,7 +15,7 @@ import { runPool } from "../judge/pool.js";
 import type { ProgressMode } from "../judge/progress.js";
 import { createProgress } from "../judge/progress.js";
 import { roundUsd } from "../provider/index.js";
-import type { RunRecord } from "../record/index.js";
+import { addRecord, emptyTotals, mergeTotals, type RecordTotals, type RunRecord } from "../record/index.js";
 import { bucketOf } from "../util/buckets.js";
 import { CompactKeys, ensureLength } from "../util/compact-keys.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
@@ -44,6 +44,8 @@ export interface RunOptions {
   readonly shard?: { readonly index: number; readonly count: number };
   /** Items already in the output (a resumed run): skipped, but counted against `limit`. */
   readonly done?: { has(id: string): boolean };
+  /** What the records already in the output hold (a resumed run): the summary covers them too. */
+  readonly prior?: RecordTotals;
   /**
    * Receives each record in input order, one call at a time; without it the records are
    * collected into `RunResult.records` (fine for small runs and tests).
@@ -55,6 +57,12 @@ export interface RunOptions {
   readonly total?: number | null;
 }
 
+/**
+ * A run's summary. Items, scores, evidence, tokens, cost and models cover the whole output file:
+ * on a resumed run, the records kept from the interrupted session too (`resumed` says how much of
+ * it they are). Calls, cache hits, retries, repairs and time are this session's: records do not
+ * carry them.
+ */
 export interface RunSummary {
   readonly items: number;
   readonly scored: number;
@@ -75,6 +83,19 @@ export interface RunSummary {
   readonly models: string[];
   readonly mean_raw_score_sd?: number;
   /** Sum of the records' cost_usd (null when a model has no price); present when prices were given. */
+  readonly cost_usd?: number | null;
+  /** On a resumed run: the part of the totals above that the kept records hold. */
+  readonly resumed?: ResumedPart;
+}
+
+export interface ResumedPart {
+  readonly items: number;
+  readonly scored: number;
+  readonly failed: number;
+  readonly evidence_verified: number;
+  readonly evidence_rejected: number;
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
   readonly cost_usd?: number | null;
 }
 
@@ -224,14 +245,8 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       : createProgress(opts.total ?? null, { mode: progressMode(opts.progress), initial: 0 });
   const controller = new AbortController();
   let fatal: JudgeCallError | null = null;
-  let items = 0;
-  let failed = 0;
-  let sdSum = 0;
-  let sdCount = 0;
-  // The records' cost_usd summed as they pass; one unpriced record makes the total unknown.
-  let costed = false;
-  let costUnknown = false;
-  let costSum = 0;
+  // The records' counts, evidence, cost and spread, summed as they pass (as a resumed run's kept records were).
+  const totals = emptyTotals();
 
   const judgeSlot = async (slot: Slot): Promise<RunRecord | null> => {
     if (slot.record) return slot.record;
@@ -281,18 +296,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       while (finished.has(next) && !fatal) {
         const record = finished.get(next)!;
         finished.delete(next);
-        items++;
-        if (record.error !== undefined || record.raw_score === null) failed++;
-        const sd = record.spread?.raw_score_sd;
-        if (typeof sd === "number") {
-          sdSum += sd;
-          sdCount++;
-        }
-        if (record.cost_usd !== undefined) {
-          costed = true;
-          if (record.cost_usd === null) costUnknown = true;
-          else costSum += record.cost_usd;
-        }
+        addRecord(totals, record);
         try {
           await emit(record);
         } catch (err) {
@@ -307,26 +311,44 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   );
   progress.done();
   if (fatal) throw fatal;
+  // Tokens of this session from the calls (a failed item's calls count too), the kept part's from its records.
+  const prior = opts.prior;
+  const all = prior ? mergeTotals(prior, totals) : totals;
+  const cost = (t: RecordTotals) => (t.costed ? { cost_usd: t.cost_unknown ? null : roundUsd(t.cost_usd) } : {});
   return {
     records: collected,
     summary: {
-      items,
-      scored: items - failed,
-      failed,
+      items: all.items,
+      scored: all.scored,
+      failed: all.failed,
       skipped,
       rows_without_id: idless,
       calls: stats.calls,
       cached_calls: stats.cached,
       retries: stats.retries,
       repairs: stats.repairs,
-      evidence_verified: stats.evidence_verified,
-      evidence_rejected: stats.evidence_rejected,
-      prompt_tokens: stats.prompt_tokens,
-      completion_tokens: stats.completion_tokens,
+      evidence_verified: all.evidence_verified,
+      evidence_rejected: all.evidence_rejected,
+      prompt_tokens: (prior?.prompt_tokens ?? 0) + stats.prompt_tokens,
+      completion_tokens: (prior?.completion_tokens ?? 0) + stats.completion_tokens,
       wall_ms: Math.round(performance.now() - started),
-      models: [...stats.models],
-      ...(costed ? { cost_usd: costUnknown ? null : roundUsd(costSum) } : {}),
-      ...(sdCount ? { mean_raw_score_sd: Math.round((sdSum / sdCount) * 1e6) / 1e6 } : {}),
+      models: [...new Set([...(prior?.models ?? []), ...stats.models])],
+      ...cost(all),
+      ...(all.sd_count ? { mean_raw_score_sd: Math.round((all.sd_sum / all.sd_count) * 1e6) / 1e6 } : {}),
+      ...(prior
+        ? {
+            resumed: {
+              items: prior.items,
+              scored: prior.scored,
+              failed: prior.failed,
+              evidence_verified: prior.evidence_verified,
+              evidence_rejected: prior.evidence_rejected,
+              prompt_tokens: prior.prompt_tokens,
+              completion_tokens: prior.completion_tokens,
+              ...cost(prior),
+            },
+          }
+        : {}),
     },
   };
 }
