@@ -25,6 +25,8 @@ export const EvidenceSchema = z.object({
   reason: z.string().optional(),
   /** Set when the quote was refused because it comes from a reference answer. */
   refused: z.literal("reference").optional(),
+  /** Why an unverified quote did not count, as a code (`reason` says it in words). */
+  status: z.enum(["too-short", "too-long", "input-not-allowed", "input-missing", "not-found"]).optional(),
 });
 
 export const CriterionRecordSchema = z.object({
