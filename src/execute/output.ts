@@ -115,10 +115,16 @@ export function openRunOutput(path: string, resume?: ResumeState): RunOutput {
       return count;
     },
     write(record) {
-      const data = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
-      let off = 0;
+      const text = `${JSON.stringify(record)}\n`;
+      const length = Buffer.byteLength(text, "utf8");
       try {
-        while (off < data.length) off += writeSync(fd, data, off, data.length - off, size + off);
+        // The string is written as it is (no Buffer copy per record); a short write, rare on a
+        // regular file, finishes from a Buffer.
+        let off = writeSync(fd, text, size, "utf8");
+        if (off < length) {
+          const data = Buffer.from(text, "utf8");
+          while (off < length) off += writeSync(fd, data, off, length - off, size + off);
+        }
       } catch (err) {
         try {
           ftruncateSync(fd, size);
@@ -127,7 +133,7 @@ export function openRunOutput(path: string, resume?: ResumeState): RunOutput {
         }
         throw ioError(path, err);
       }
-      size += data.length;
+      size += length;
       count++;
     },
     close() {
