@@ -1,14 +1,15 @@
 /**
  * Streaming runs (issue 12): `rulers judge` over 2,000, 20,000 and 200,000 rows through a fake
  * judge in another process (answering at once), cache on disk, --concurrency 16. For each size:
- * peak RSS of the judging process, CPU per row, and the share of CPU spent in GC (perf_hooks).
+ * peak RSS of the judging process, the heap left after full GCs, CPU per row, and the share of
+ * CPU spent in GC (from a --cpu-prof profile of the judging process, and as perf_hooks pause time).
  * Memory must not grow with the number of rows (200,000 rows under 300 MB), CPU per row at
  * 20,000 must not exceed the 2,000-row figure, GC under 8% of CPU.
  * Run: npm run bench stream          (sizes: STREAM_ROWS=2000,20000 npm run bench stream)
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -35,8 +36,35 @@ criterion c1 "Gives reasons" levels 1 "none" 2 "some" 3 "many" end evidence at l
 aggregate weighted mean`,
 );
 
-function run(args: string[]): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ["bench/stream-child.mjs", ...args], {
+/**
+ * GC's share of the rulers process's main-thread CPU from its --cpu-prof profile: samples in
+ * "(garbage collector)" over samples not "(idle)". The profiler samples a thread only when it
+ * runs, so unlike GC pause times (wall clock) this is not inflated when other processes hold the
+ * cores; GC work on V8's helper threads is not in it (it is in the process CPU above).
+ */
+function gcShareOfProfile(profDir: string): { share: number; samples: number } {
+  const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error(`no CPU profile in ${profDir}`);
+  const p = JSON.parse(readFileSync(join(profDir, file), "utf8")) as {
+    nodes: { id: number; callFrame: { functionName: string } }[];
+    samples: number[];
+  };
+  const name = new Map(p.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let gc = 0;
+  let busy = 0;
+  for (const id of p.samples) {
+    const f = name.get(id);
+    if (f === "(idle)") continue;
+    busy++;
+    if (f === "(garbage collector)") gc++;
+  }
+  rmSync(profDir, { recursive: true, force: true });
+  return { share: busy ? gc / busy : 0, samples: busy };
+}
+
+function run(args: string[], profDir?: string): Promise<Record<string, number | null>> {
+  const flags = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
+  const child = spawn(process.execPath, [...flags, "bench/stream-child.mjs", ...args], {
     stdio: ["ignore", "ignore", "pipe", "pipe"],
   });
   let stats = "";
@@ -72,27 +100,32 @@ for (const n of sizes) {
   out.end();
   await once(out, "finish");
   const runFile = join(dir, `run-${n}.jsonl`);
-  const s = await run([
-    "judge",
-    "--bundle",
-    bundle,
-    "--input",
-    input,
-    "--out",
-    runFile,
-    "--model",
-    "m",
-    "--base-url",
-    baseURL,
-    "--concurrency",
-    process.env.STREAM_CONCURRENCY ?? "16",
-    "--progress",
-    "never",
-  ]);
+  const profDir = join(dir, `prof-${n}`);
+  const s = await run(
+    [
+      "judge",
+      "--bundle",
+      bundle,
+      "--input",
+      input,
+      "--out",
+      runFile,
+      "--model",
+      "m",
+      "--base-url",
+      baseURL,
+      "--concurrency",
+      process.env.STREAM_CONCURRENCY ?? "16",
+      "--progress",
+      "never",
+    ],
+    profDir,
+  );
+  const prof = gcShareOfProfile(profDir);
   const lines = readFileSync(runFile, "utf8").split("\n").filter(Boolean).length;
   if (lines !== n) throw new Error(`run of ${n} rows wrote ${lines} records`);
   console.log(
-    `${String(n).padStart(7)} rows: peak RSS ${s.max_rss_mb!.toFixed(0)} MB (target < 300 MB); CPU ${(s.cpu_ms! / n).toFixed(3)} ms/row; GC ${((s.gc_ms! / s.cpu_ms!) * 100).toFixed(1)}% of CPU (${s.gc_count} collections); wall ${(s.wall_ms! / 1000).toFixed(1)} s (${(n / (s.wall_ms! / 1000)).toFixed(0)} rows/s); run ${(statSync(runFile).size / 1e6).toFixed(0)} MB, cache ${(statSync(`${runFile}.cache.jsonl`).size / 1e6).toFixed(0)} MB`,
+    `${String(n).padStart(7)} rows: peak RSS ${s.max_rss_mb!.toFixed(0)} MB (target < 300 MB); heap after full GCs ${s.live_first_mb?.toFixed(0) ?? "-"} → ${s.live_last_mb?.toFixed(0) ?? "-"} MB (${s.major_gcs}); CPU ${(s.cpu_ms! / n).toFixed(3)} ms/row; GC ${(prof.share * 100).toFixed(1)}% of main-thread CPU samples (--cpu-prof; ${((s.gc_ms! / s.cpu_ms!) * 100).toFixed(1)}% as pause time / CPU, ${s.gc_count} collections); wall ${(s.wall_ms! / 1000).toFixed(1)} s (${(n / (s.wall_ms! / 1000)).toFixed(0)} rows/s); run ${(statSync(runFile).size / 1e6).toFixed(0)} MB, cache ${(statSync(`${runFile}.cache.jsonl`).size / 1e6).toFixed(0)} MB`,
   );
   rmSync(input);
   rmSync(runFile);

@@ -55,7 +55,7 @@ export type { Rec as DriftRecord } from "./drift/records.js";
 export type { Finding, RiskLevel, RiskPattern } from "./drift/risk.js";
 export type { SliceStats } from "./drift/slices.js";
 export type { TextChange } from "./drift/text.js";
-export type { RunSummary } from "./execute/index.js";
+export type { ResumedPart, RunSummary } from "./execute/index.js";
 export type { Cache } from "./judge/cache.js";
 export type { AnswerFormat, Completion, Guided, ProviderName, Usage } from "./provider/types.js";
 export {

@@ -28,6 +28,7 @@ export const irSchemas = lazy(() => {
     min_quotes: z.number().int().min(0),
     max_quotes: z.number().int().min(0).nullable(),
     max_words: z.number().int().min(0).nullable(),
+    min_words: z.number().int().min(1).optional(),
     from: strings,
     scope: z.enum(["system", "developer", "user", "assistant", "tool", "tool_calls"]).optional(),
   });

@@ -24,7 +24,7 @@ function policyText(p: EvidencePolicy): string {
 function evidenceText(c: Pick<CriterionIR, "evidence">): string {
   const e = c.evidence;
   if (e.min_quotes === 0 && e.max_quotes === null)
-    return "Evidence: optional; quote the passages your verdict rests on.";
+    return `Evidence: optional; quote the passages your verdict rests on${e.min_words !== undefined && e.min_words > 1 ? `, each at least ${e.min_words} words` : ""}.`;
   const count =
     e.max_quotes === null
       ? `at least ${e.min_quotes}`
@@ -37,7 +37,16 @@ function evidenceText(c: Pick<CriterionIR, "evidence">): string {
     (e.min_quotes === 1 && e.max_quotes === 1)
   );
   const from = e.from.length ? ` from ${e.from.map((f) => `\`${f}\``).join(" or ")}${scopeText(e.scope)}` : "";
-  const words = e.max_words !== null ? `, ${plural ? "each " : ""}at most ${e.max_words} words` : "";
+  const each = plural ? "each " : "";
+  const min = e.min_words !== undefined && e.min_words > 1 ? e.min_words : null;
+  const words =
+    min !== null && e.max_words !== null
+      ? `, ${each}${min === e.max_words ? `exactly ${min}` : `${min} to ${e.max_words}`} words`
+      : min !== null
+        ? `, ${each}at least ${min} words`
+        : e.max_words !== null
+          ? `, ${each}at most ${e.max_words} words`
+          : "";
   return `Evidence: quote ${count} passage${plural ? "s" : ""}${from}${words}, copied exactly.`;
 }
 

@@ -1,5 +1,6 @@
 export { type CompileOptions, type CompileResult, compileFile, compileSource, type ImportReader } from "./compile.js";
 export type * from "./ir.js";
+export { DEFAULT_MIN_QUOTE_WORDS } from "./ir.js";
 export {
   type CompiledItems,
   compileItems,

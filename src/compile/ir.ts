@@ -68,10 +68,22 @@ export interface JudgeSettingsIR {
   readonly per_criterion?: true;
 }
 
+/**
+ * spec.md §Evidence: a quote shorter than this many words does not count unless the rubric says
+ * otherwise (`at least N words`), so "the" cannot satisfy "at least 1 quote". A word limit below
+ * it (`at most 2 words`) lowers it to that limit.
+ */
+export const DEFAULT_MIN_QUOTE_WORDS = 3;
+
 export interface EvidenceRuleIR {
   readonly min_quotes: number;
   readonly max_quotes: number | null;
   readonly max_words: number | null;
+  /**
+   * The shortest quote that counts, in words (`at least N words`; 3 when the rubric does not say,
+   * spec.md §Evidence). Absent in bundles compiled before it existed: there no minimum applies.
+   */
+  readonly min_words?: number;
   /** Inputs the quotes must come from (defaults to every quotable input). */
   readonly from: readonly string[];
   /** `in <role> turns` / `in tool calls`; absent when the rule names no scope. */

@@ -5,7 +5,7 @@
  */
 import type * as A from "../syntax/ast.js";
 import { collectDeclarations, type Declarations, single } from "./context.js";
-import type * as I from "./ir.js";
+import * as I from "./ir.js";
 import { AGGREGATIONS, ROUNDINGS } from "./rules/aggregation.js";
 import { integerOf, numberOf } from "./values.js";
 
@@ -25,9 +25,23 @@ function policy(p: A.EvidencePolicyNode | undefined, fallback: I.EvidencePolicy)
   return { kind: p.action };
 }
 
+function minWords(r: A.EvidenceRuleNode): number {
+  const stated = r.minWords ? integerOf(r.minWords) : undefined;
+  if (stated !== undefined && stated >= 1) return stated;
+  const max = r.maxWords ? integerOf(r.maxWords) : undefined;
+  return max !== undefined && max >= 1 ? Math.min(I.DEFAULT_MIN_QUOTE_WORDS, max) : I.DEFAULT_MIN_QUOTE_WORDS;
+}
+
 function evidenceRule(r: A.EvidenceRuleNode | undefined, quotable: readonly string[]): I.EvidenceRuleIR {
   // Keys in sorted order (see items.ts): per-item rubrics share this object across every row.
-  if (!r) return { from: [...quotable], max_quotes: null, max_words: null, min_quotes: 0 };
+  if (!r)
+    return {
+      from: [...quotable],
+      max_quotes: null,
+      max_words: null,
+      min_quotes: 0,
+      min_words: I.DEFAULT_MIN_QUOTE_WORDS,
+    };
   const from = r.from.length ? r.from.map((f) => f.name) : [...quotable];
   return {
     from: [...new Set(from)],
@@ -35,6 +49,7 @@ function evidenceRule(r: A.EvidenceRuleNode | undefined, quotable: readonly stri
     max_words: r.maxWords ? (integerOf(r.maxWords) ?? null) : null,
     // Asking for evidence without a count means at least one quote.
     min_quotes: r.minQuotes ? (integerOf(r.minQuotes) ?? 1) : 1,
+    min_words: minWords(r),
     ...(r.scope ? { scope: (r.scope.role?.name ?? "tool_calls") as I.EvidenceScope } : {}),
   };
 }

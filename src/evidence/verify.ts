@@ -5,6 +5,9 @@
  *   no input named, in each allowed input in order, and the first that verifies wins;
  * - a quote longer than the word limit is rejected even if found (the rubric asked for short
  *   citations); words are counted as in fuzzy matching, so ellipses and punctuation are not words;
+ * - a quote shorter than `min_words` is rejected too (a word or two matches almost anywhere and
+ *   supports nothing), unless it is the whole of an input that is itself that short; it is still
+ *   located, so a reader sees where it was, but it does not count;
  * - `min_quotes` counts distinct verified passages: citing one sentence twice is one quote;
  * - citing more quotes than `max_quotes` (verified or not) leaves the rule unsatisfied, because
  *   the rubric asked for a bounded citation; every entry is still verified and reported.
@@ -23,6 +26,8 @@ export interface CitedQuote {
 export interface EvidenceRule {
   readonly from: readonly string[];
   readonly max_words: number | null;
+  /** The shortest quote that counts; absent (bundles from before it existed) means no minimum. */
+  readonly min_words?: number | undefined;
   readonly min_quotes: number;
   readonly max_quotes: number | null;
   /** Within conversations: one role's messages, or the tool calls' arguments. */
@@ -31,6 +36,8 @@ export interface EvidenceRule {
 
 /** An input's text as evidence sees it: flat text, or a conversation's messages. */
 export type EvidenceText = PreparedText | PreparedConversation;
+/** Why a quote did not count: a stable code beside the sentence in `reason`. */
+export type RejectedStatus = "too-short" | "too-long" | "input-not-allowed" | "input-missing" | "not-found";
 
 export interface VerifiedEvidence {
   readonly quote: string;
@@ -45,8 +52,9 @@ export interface VerifiedEvidence {
   readonly start?: number;
   readonly end?: number;
   readonly similarity?: number;
-  /** Why the quote was not verified. */
+  /** Why the quote was not verified, in words, and as a code. */
   readonly reason?: string;
+  readonly status?: RejectedStatus;
   /** `reference`: the quote comes from a reference answer, which is never evidence of the response. */
   readonly refused?: "reference";
 }
@@ -82,24 +90,27 @@ function verifyOne(
   kinds: EvidenceInputs,
 ): VerifiedEvidence {
   const named = c.input === undefined || c.input === "" ? null : c.input;
-  const rejected = (reason: string): VerifiedEvidence => ({
+  const rejected = (status: RejectedStatus, reason: string): VerifiedEvidence => ({
     quote: c.quote,
     input: named,
     verified: false,
     match: "none",
     reason,
+    status,
   });
   const references = kinds.references ?? [];
   if (named !== null && references.includes(named))
     return {
-      ...rejected(`\`${named}\` is a reference answer, which is never evidence of the response`),
+      ...rejected("input-not-allowed", `\`${named}\` is a reference answer, which is never evidence of the response`),
       refused: "reference",
     };
   if (named !== null && !rule.from.includes(named)) {
-    return rejected(`input \`${named}\` is not one evidence may come from (${list(rule.from)})`);
+    return rejected("input-not-allowed", `input \`${named}\` is not one evidence may come from (${list(rule.from)})`);
   }
   const words = countWords(c.quote);
-  if (rule.max_words !== null && words > rule.max_words) return rejected(`longer than ${rule.max_words} words`);
+  if (rule.max_words !== null && words > rule.max_words)
+    return rejected("too-long", `longer than ${rule.max_words} words`);
+  const short = rule.min_words !== undefined && words < rule.min_words;
   const candidates = named !== null ? [named] : rule.from;
   const searched: string[] = [];
   for (const name of candidates) {
@@ -107,15 +118,27 @@ function verifyOne(
     if (!text) continue;
     searched.push(name);
     const m = locate(text, c.quote, rule, opts);
-    if (m.match !== "none") return { quote: c.quote, input: name, verified: true, ...m };
+    if (m.match === "none") continue;
+    // A short quote counts only when it is all there is: the whole of a short (flat) input.
+    if (short && ("kind" in text || countWords(text.original) > words))
+      return {
+        quote: c.quote,
+        input: name,
+        verified: false,
+        ...m,
+        reason: `shorter than ${rule.min_words} words`,
+        status: "too-short",
+      };
+    return { quote: c.quote, input: name, verified: true, ...m };
   }
-  if (searched.length === 0) return rejected(`no text for ${list(candidates)} in this row`);
+  if (searched.length === 0) return rejected("input-missing", `no text for ${list(candidates)} in this row`);
   // A quote the response does not hold but the reference does was copied from the reference.
   for (const ref of references) {
     const text = inputs[ref];
     if (text && locate(text, c.quote, { ...rule, scope: undefined }, opts).match !== "none")
       return {
         ...rejected(
+          "not-found",
           `not found in ${list(searched)} but in \`${ref}\`, a reference answer, which is never evidence of the response`,
         ),
         input: ref,
@@ -124,7 +147,7 @@ function verifyOne(
   }
   const where =
     rule.scope === undefined ? "" : rule.scope === "tool_calls" ? " (tool calls)" : ` (${rule.scope} turns)`;
-  return rejected(`not found in ${list(searched)}${where}`);
+  return rejected("not-found", `not found in ${list(searched)}${where}`);
 }
 
 export function verifyEvidence(

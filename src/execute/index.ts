@@ -11,4 +11,4 @@ export {
 export { ResultIndex } from "./batch-results.js";
 export { criteriaFor, type JudgeSettings, judgeItem, RowError, requestFor, rowInputs } from "./item.js";
 export { OutputError, openRunOutput, type ResumeState, type RunOutput, readResume } from "./output.js";
-export { type RunOptions, type RunResult, type RunSummary, runJudge, shardOf } from "./run.js";
+export { type ResumedPart, type RunOptions, type RunResult, type RunSummary, runJudge, shardOf } from "./run.js";

@@ -47,10 +47,10 @@ import {
   tagScores,
   unswap,
 } from "../score/index.js";
-import { sha256Hex } from "../util/canonical.js";
 import { conversationJson, parseConversation } from "../util/conversation.js";
 import { RulersError } from "../util/errors.js";
 import { parseImage } from "../util/image.js";
+import { promptSha256 } from "./prompt-hash.js";
 
 export interface JudgeSettings {
   readonly models: readonly string[];
@@ -690,7 +690,7 @@ export async function judgeItem(
     ...(settings.reasoning_budget !== undefined ? { reasoning_budget: settings.reasoning_budget } : {}),
     ...(settings.overrides && Object.keys(settings.overrides).length ? { overrides: { ...settings.overrides } } : {}),
   };
-  const prompt_sha256 = sha256Hex(JSON.stringify(prepared.get(false)!.messages));
+  const prompt_sha256 = promptSha256(prepared.get(false)!.messages);
   const common = {
     ...base,
     judge,

@@ -6,7 +6,15 @@
  */
 import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseRecordLine, RecordError, type RunRecord } from "../record/index.js";
+import {
+  addRecord,
+  emptyTotals,
+  parseRecordLine,
+  RecordError,
+  type RecordTotals,
+  type RunRecord,
+} from "../record/index.js";
+import { CompactKeys } from "../util/compact-keys.js";
 import { eachLine } from "../util/jsonl.js";
 
 export class OutputError extends Error {
@@ -30,9 +38,11 @@ export interface RunOutput {
 
 export interface ResumeState {
   /** Item ids whose records the file already holds. */
-  readonly done: Set<string>;
+  readonly done: CompactKeys;
   /** Whole records kept. */
   readonly kept: number;
+  /** What they hold, for the summary of the resumed run. */
+  readonly totals: RecordTotals;
   /** Bytes of the file that hold them; anything after (a torn last line) is cut off. */
   readonly bytes: number;
   /** The torn line that was dropped, by number, or null. */
@@ -45,7 +55,8 @@ export interface ResumeState {
  * newline is the one write a crash can cut, and is dropped.
  */
 export function readResume(path: string, bundleHash: string): ResumeState {
-  const done = new Set<string>();
+  const done = new CompactKeys();
+  const totals = emptyTotals();
   let bytes = 0;
   let kept = 0;
   let torn: number | null = null;
@@ -70,12 +81,13 @@ export function readResume(path: string, bundleHash: string): ResumeState {
       if (done.has(r.item_id))
         throw new OutputError(`cannot resume: ${path}:${line}: item \`${r.item_id}\` appears twice`);
       done.add(r.item_id);
+      addRecord(totals, r);
       kept++;
     }
     bytes += Buffer.byteLength(text, "utf8") + 1;
     return true;
   });
-  return { done, kept, bytes, torn };
+  return { done, kept, totals, bytes, torn };
 }
 
 function ioError(path: string, err: unknown): OutputError {
@@ -103,10 +115,16 @@ export function openRunOutput(path: string, resume?: ResumeState): RunOutput {
       return count;
     },
     write(record) {
-      const data = Buffer.from(`${JSON.stringify(record)}\n`, "utf8");
-      let off = 0;
+      const text = `${JSON.stringify(record)}\n`;
+      const length = Buffer.byteLength(text, "utf8");
       try {
-        while (off < data.length) off += writeSync(fd, data, off, data.length - off, size + off);
+        // The string is written as it is (no Buffer copy per record); a short write, rare on a
+        // regular file, finishes from a Buffer.
+        let off = writeSync(fd, text, size, "utf8");
+        if (off < length) {
+          const data = Buffer.from(text, "utf8");
+          while (off < length) off += writeSync(fd, data, off, length - off, size + off);
+        }
       } catch (err) {
         try {
           ftruncateSync(fd, size);
@@ -115,7 +133,7 @@ export function openRunOutput(path: string, resume?: ResumeState): RunOutput {
         }
         throw ioError(path, err);
       }
-      size += data.length;
+      size += length;
       count++;
     },
     close() {

@@ -15,8 +15,9 @@ import { runPool } from "../judge/pool.js";
 import type { ProgressMode } from "../judge/progress.js";
 import { createProgress } from "../judge/progress.js";
 import { roundUsd } from "../provider/index.js";
-import type { RunRecord } from "../record/index.js";
+import { addRecord, emptyTotals, mergeTotals, type RecordTotals, type RunRecord } from "../record/index.js";
 import { bucketOf } from "../util/buckets.js";
+import { CompactKeys, ensureLength } from "../util/compact-keys.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
 import { type AnswerSource, type JudgeSettings, judgeItem, type RunStats } from "./item.js";
 
@@ -42,7 +43,9 @@ export interface RunOptions {
   /** Judge only this deterministic slice of the rows: shard i of n (1-based), by item id. */
   readonly shard?: { readonly index: number; readonly count: number };
   /** Items already in the output (a resumed run): skipped, but counted against `limit`. */
-  readonly done?: ReadonlySet<string>;
+  readonly done?: { has(id: string): boolean };
+  /** What the records already in the output hold (a resumed run): the summary covers them too. */
+  readonly prior?: RecordTotals;
   /**
    * Receives each record in input order, one call at a time; without it the records are
    * collected into `RunResult.records` (fine for small runs and tests).
@@ -54,6 +57,12 @@ export interface RunOptions {
   readonly total?: number | null;
 }
 
+/**
+ * A run's summary. Items, scores, evidence, tokens, cost and models cover the whole output file:
+ * on a resumed run, the records kept from the interrupted session too (`resumed` says how much of
+ * it they are). Calls, cache hits, retries, repairs and time are this session's: records do not
+ * carry them.
+ */
 export interface RunSummary {
   readonly items: number;
   readonly scored: number;
@@ -74,6 +83,19 @@ export interface RunSummary {
   readonly models: string[];
   readonly mean_raw_score_sd?: number;
   /** Sum of the records' cost_usd (null when a model has no price); present when prices were given. */
+  readonly cost_usd?: number | null;
+  /** On a resumed run: the part of the totals above that the kept records hold. */
+  readonly resumed?: ResumedPart;
+}
+
+export interface ResumedPart {
+  readonly items: number;
+  readonly scored: number;
+  readonly failed: number;
+  readonly evidence_verified: number;
+  readonly evidence_rejected: number;
+  readonly prompt_tokens: number;
+  readonly completion_tokens: number;
   readonly cost_usd?: number | null;
 }
 
@@ -155,7 +177,9 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   let skipped = 0;
 
   const source = async function* (): AsyncGenerator<Slot> {
-    const seen = new Map<string, number>();
+    // Every id so far and its line, off the JS heap (a 200,000-row run keeps 200,000 of them).
+    const seen = new CompactKeys();
+    let seenLines = new Float64Array(1024);
     let chosen = 0;
     let seq = 0;
     const lines = opts.problems?.length ? withProblems(opts.rows, opts.problems) : opts.rows;
@@ -176,22 +200,28 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
           if (opts.shard && shardOf(id, opts.shard.count) !== opts.shard.index - 1) continue;
           if (r.value === null || typeof r.value !== "object" || Array.isArray(r.value)) {
             slot = { line: r.line, id, record: failedRecord(id, r.line, `row ${r.line}: must be a JSON object`) };
-          } else if (seen.has(id)) {
-            // Its own id, so the run still holds one record per id and every reader accepts it.
-            const own = `${id}#${r.line}`;
-            slot = {
-              line: r.line,
-              id: own,
-              record: failedRecord(
-                own,
-                r.line,
-                `row ${r.line}: item id \`${id}\` already used on row ${seen.get(id)}; ids must be unique`,
-              ),
-            };
           } else {
-            seen.set(id, r.line);
-            if (!hasId) idless++;
-            slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+            // A new id gets the next index (the size before); a repeated one its first index.
+            const before = seen.size;
+            const index = seen.add(id);
+            if (index < before) {
+              // Its own id, so the run still holds one record per id and every reader accepts it.
+              const own = `${id}#${r.line}`;
+              slot = {
+                line: r.line,
+                id: own,
+                record: failedRecord(
+                  own,
+                  r.line,
+                  `row ${r.line}: item id \`${id}\` already used on row ${seenLines[index]}; ids must be unique`,
+                ),
+              };
+            } else {
+              seenLines = ensureLength(seenLines, index + 1);
+              seenLines[index] = r.line;
+              if (!hasId) idless++;
+              slot = { line: r.line, id, row: r.value as Record<string, unknown> };
+            }
           }
         }
         chosen++;
@@ -215,14 +245,8 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       : createProgress(opts.total ?? null, { mode: progressMode(opts.progress), initial: 0 });
   const controller = new AbortController();
   let fatal: JudgeCallError | null = null;
-  let items = 0;
-  let failed = 0;
-  let sdSum = 0;
-  let sdCount = 0;
-  // The records' cost_usd summed as they pass; one unpriced record makes the total unknown.
-  let costed = false;
-  let costUnknown = false;
-  let costSum = 0;
+  // The records' counts, evidence, cost and spread, summed as they pass (as a resumed run's kept records were).
+  const totals = emptyTotals();
 
   const judgeSlot = async (slot: Slot): Promise<RunRecord | null> => {
     if (slot.record) return slot.record;
@@ -272,18 +296,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       while (finished.has(next) && !fatal) {
         const record = finished.get(next)!;
         finished.delete(next);
-        items++;
-        if (record.error !== undefined || record.raw_score === null) failed++;
-        const sd = record.spread?.raw_score_sd;
-        if (typeof sd === "number") {
-          sdSum += sd;
-          sdCount++;
-        }
-        if (record.cost_usd !== undefined) {
-          costed = true;
-          if (record.cost_usd === null) costUnknown = true;
-          else costSum += record.cost_usd;
-        }
+        addRecord(totals, record);
         try {
           await emit(record);
         } catch (err) {
@@ -298,26 +311,44 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   );
   progress.done();
   if (fatal) throw fatal;
+  // Tokens of this session from the calls (a failed item's calls count too), the kept part's from its records.
+  const prior = opts.prior;
+  const all = prior ? mergeTotals(prior, totals) : totals;
+  const cost = (t: RecordTotals) => (t.costed ? { cost_usd: t.cost_unknown ? null : roundUsd(t.cost_usd) } : {});
   return {
     records: collected,
     summary: {
-      items,
-      scored: items - failed,
-      failed,
+      items: all.items,
+      scored: all.scored,
+      failed: all.failed,
       skipped,
       rows_without_id: idless,
       calls: stats.calls,
       cached_calls: stats.cached,
       retries: stats.retries,
       repairs: stats.repairs,
-      evidence_verified: stats.evidence_verified,
-      evidence_rejected: stats.evidence_rejected,
-      prompt_tokens: stats.prompt_tokens,
-      completion_tokens: stats.completion_tokens,
+      evidence_verified: all.evidence_verified,
+      evidence_rejected: all.evidence_rejected,
+      prompt_tokens: (prior?.prompt_tokens ?? 0) + stats.prompt_tokens,
+      completion_tokens: (prior?.completion_tokens ?? 0) + stats.completion_tokens,
       wall_ms: Math.round(performance.now() - started),
-      models: [...stats.models],
-      ...(costed ? { cost_usd: costUnknown ? null : roundUsd(costSum) } : {}),
-      ...(sdCount ? { mean_raw_score_sd: Math.round((sdSum / sdCount) * 1e6) / 1e6 } : {}),
+      models: [...new Set([...(prior?.models ?? []), ...stats.models])],
+      ...cost(all),
+      ...(all.sd_count ? { mean_raw_score_sd: Math.round((all.sd_sum / all.sd_count) * 1e6) / 1e6 } : {}),
+      ...(prior
+        ? {
+            resumed: {
+              items: prior.items,
+              scored: prior.scored,
+              failed: prior.failed,
+              evidence_verified: prior.evidence_verified,
+              evidence_rejected: prior.evidence_rejected,
+              prompt_tokens: prior.prompt_tokens,
+              completion_tokens: prior.completion_tokens,
+              ...cost(prior),
+            },
+          }
+        : {}),
     },
   };
 }

@@ -17,6 +17,7 @@ import { createHash, type Hash } from "node:crypto";
 import { closeSync, fdatasync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { canonicalJson, contentHash } from "../util/canonical.js";
+import { CompactKeys, ensureLength, hashKeyEncoder } from "../util/compact-keys.js";
 import type { Completion } from "./client.js";
 
 export interface CacheKeyParts {
@@ -126,31 +127,28 @@ const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
 
 /**
- * Where each entry's line sits in the file: key → slot, and the slot's offset and length in two
- * typed arrays, so the index costs a key string and 16 bytes per entry however large the
- * answers are; the answers themselves stay on disk and are read back on `get`.
+ * Where each entry's line sits in the file: the keys in a compact table (a content-hash key costs
+ * 33 bytes there, off the JS heap) and each key's offset and length in two typed arrays, so the
+ * index costs about 60 bytes per entry however large the answers are and the GC never walks it;
+ * the answers themselves stay on disk and are read back on `get`.
  */
 class Index {
-  readonly slots = new Map<string, number>();
+  readonly keys = new CompactKeys(hashKeyEncoder);
   offsets = new Float64Array(1024);
   lengths = new Float64Array(1024);
-  private used = 0;
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  slot(key: string): number {
+    return this.keys.indexOf(key);
+  }
 
   set(key: string, offset: number, length: number): void {
-    let slot = this.slots.get(key);
-    if (slot === undefined) {
-      if (this.used === this.offsets.length) {
-        const grow = (a: Float64Array) => {
-          const b = new Float64Array(a.length * 2);
-          b.set(a);
-          return b;
-        };
-        this.offsets = grow(this.offsets);
-        this.lengths = grow(this.lengths);
-      }
-      slot = this.used++;
-      this.slots.set(key, slot);
-    }
+    const slot = this.keys.add(key);
+    this.offsets = ensureLength(this.offsets, slot + 1);
+    this.lengths = ensureLength(this.lengths, slot + 1);
     this.offsets[slot] = offset;
     this.lengths[slot] = length;
   }
@@ -219,7 +217,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     closeSync(fd);
     throw err;
   }
-  const loaded = index.slots.size;
+  const loaded = index.size;
   const durable = opts.durable ?? true;
   let closed = false;
   // Batches written and synced so far; one fdatasync in flight at a time covers every batch
@@ -299,16 +297,16 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
   return {
     path,
     get size() {
-      let n = index.slots.size;
-      for (const k of unwritten.keys()) if (!index.slots.has(k)) n++;
+      let n = index.size;
+      for (const k of unwritten.keys()) if (index.slot(k) === -1) n++;
       return n;
     },
     loaded,
     get(k) {
       const pending = unwritten.get(k);
       if (pending !== undefined) return pending;
-      const slot = index.slots.get(k);
-      if (slot === undefined) return undefined;
+      const slot = index.slot(k);
+      if (slot === -1) return undefined;
       const length = index.lengths[slot]!;
       const buf = Buffer.allocUnsafe(length);
       let got = 0;

@@ -56,7 +56,8 @@ function criterionHover(a: Analysis, c: CriterionIR): string[] {
   }
   if (c.evidence.min_quotes > 0 || c.evidence.max_quotes !== null) {
     const from = c.evidence.from.length ? ` from ${c.evidence.from.map((f) => `\`${f}\``).join(" or ")}` : "";
-    out.push("", `evidence: at least ${c.evidence.min_quotes} quote(s)${from}`);
+    const words = c.evidence.min_words !== undefined ? `, each at least ${c.evidence.min_words} word(s)` : "";
+    out.push("", `evidence: at least ${c.evidence.min_quotes} quote(s)${from}${words}`);
   }
   const fragment = a.ir ? schemaFragment(a.ir, c.id) : undefined;
   if (fragment !== undefined) out.push("", "answer schema:", "```json", compactJson(fragment), "```");

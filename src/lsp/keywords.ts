@@ -108,7 +108,7 @@ export const KEYWORD_DOCS: Readonly<Record<string, KeywordDoc>> = {
   ),
   evidence: doc(
     "Evidence",
-    "`evidence [at least N quotes] [at most N quotes] [from <input>] [, at most N words]`: the quotes a verdict must cite; each is checked against the named input.",
+    "`evidence [at least N quotes] [at most N quotes] [from <input>] [, at least N words] [, at most N words]`: the quotes a verdict must cite; each is checked against the named input, and a quote under N words (3 unless stated) does not count.",
   ),
   quote: doc("Evidence", "A passage copied from an input; counted by `evidence at least N quotes`."),
   quotes: doc("Evidence", "A passage copied from an input; counted by `evidence at least N quotes`."),

@@ -24,3 +24,4 @@ export {
   runRecordJsonSchema,
   ScaleSchema,
 } from "./schema.js";
+export { addRecord, emptyTotals, mergeTotals, type RecordTotals } from "./totals.js";

@@ -30,6 +30,8 @@ export const recordSchemas = lazy(() => {
     reason: z.string().optional(),
     /** Set when the quote was refused because it comes from a reference answer. */
     refused: z.literal("reference").optional(),
+    /** Why an unverified quote did not count, as a code (`reason` says it in words). */
+    status: z.enum(["too-short", "too-long", "input-not-allowed", "input-missing", "not-found"]).optional(),
   });
 
   const CriterionRecordSchema = z.object({

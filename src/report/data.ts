@@ -47,6 +47,8 @@ export interface ReportItem {
       start?: number;
       end?: number;
       match?: string;
+      /** Why a rejected quote did not count (`too-short`, `not-found`, …). */
+      status?: string;
     }[];
   }[];
 }
@@ -391,6 +393,7 @@ export function buildReport(inp: ReportInputs): ReportData {
           ? { start: offset(e.start)!, end: offset(e.end)! }
           : {}),
         ...(typeof e.match === "string" && e.match ? { match: e.match } : {}),
+        ...(typeof e.status === "string" && e.status ? { status: e.status } : {}),
       })),
     })),
   }));

@@ -181,6 +181,8 @@ function packItems(d: ReportData): unknown {
         // a length rather than an end: lengths repeat, so the packed data compresses better
         e.start === undefined || e.end === undefined ? -1 : e.end - e.start,
         e.match ?? "",
+        // only rejected quotes carry a status: verified ones stay six fields long
+        ...(e.status ? [e.status] : []),
       ]),
     ]),
   ]);

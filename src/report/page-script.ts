@@ -34,7 +34,7 @@ drawCharts();
 var data = await load();
 var num = function (v) { return typeof v === "number" && isFinite(v) ? v : null; };
 var items = data.items.map(function (a) { return { id: String(a[0]), raw: num(a[1]), calibrated: num(a[2]), human: num(a[3]), preferred: a[4], error: a[5], flags: a[6] || [],
-  criteria: a[7].map(function (c) { return { id: data.critIds[c[0]], verdict: c[1], evidence: c[2].map(function (e) { return { quote: String(e[0]), verified: e[1] === 1, input: e[2] < 0 ? null : data.inputs[e[2]], start: num(e[3]) !== null && e[3] >= 0 ? e[3] : undefined, end: num(e[3]) !== null && e[3] >= 0 && num(e[4]) !== null && e[4] >= 0 ? e[3] + e[4] : undefined, match: String(e[5] || "") }; }) }; }) }; });
+  criteria: a[7].map(function (c) { return { id: data.critIds[c[0]], verdict: c[1], evidence: c[2].map(function (e) { return { quote: String(e[0]), verified: e[1] === 1, input: e[2] < 0 ? null : data.inputs[e[2]], start: num(e[3]) !== null && e[3] >= 0 ? e[3] : undefined, end: num(e[3]) !== null && e[3] >= 0 && num(e[4]) !== null && e[4] >= 0 ? e[3] + e[4] : undefined, match: String(e[5] || ""), status: e[6] ? String(e[6]) : "" }; }) }; }) }; });
 var texts = data.texts || {};
 var pairwise = data.pairwise;
 var view = items.slice(), page = 0, sortKey = null, sortDir = 1, PAGE = 100;
@@ -94,7 +94,7 @@ function show(it) {
     else parts.push(el("p", { class: "muted" }, "(text not included: pass --input to the report to show it)"), el("ul", null, (byInput[name] || []).map(function (e) { return el("li", null, el("mark", null, e.quote), " ", el("span", { class: "muted" }, "[" + (e.start === undefined ? "?" : e.start) + "–" + (e.end === undefined ? "?" : e.end) + ", " + e.match + ", " + e.crit + "]")); })));
   });
   var rejected = ev.filter(function (e) { return !e.verified; });
-  parts.push(el("h4", null, "Rejected quotes (" + rejected.length + ")"), el("ul", { class: "rejected" }, rejected.map(function (e) { return el("li", null, el("s", null, e.quote), " ", el("span", { class: "muted" }, e.crit)); })));
+  parts.push(el("h4", null, "Rejected quotes (" + rejected.length + ")"), el("ul", { class: "rejected" }, rejected.map(function (e) { return el("li", null, el("s", null, e.quote), " ", el("span", { class: "muted" }, (e.status ? e.status + ", " : "") + e.crit)); })));
   var box = document.getElementById("item-view");
   box.replaceChildren.apply(box, parts);
   box.scrollIntoView({ block: "nearest" });

@@ -62,6 +62,8 @@ export interface EvidenceRuleNode {
   readonly kind: "EvidenceRule";
   readonly minQuotes: Value | null;
   readonly maxQuotes: Value | null;
+  /** `at least N words`: the shortest quote that counts. */
+  readonly minWords: Value | null;
   readonly maxWords: Value | null;
   readonly from: readonly Ident[];
   /** `in <role> turns` / `in tool calls`: where inside a conversation quotes may come from. */

@@ -96,9 +96,11 @@ function printEvidence(e: A.EvidenceRuleNode): string {
   if (e.maxQuotes) parts.push(`at most ${printValue(e.maxQuotes)} ${e.maxQuotes.raw === "1" ? "quote" : "quotes"}`);
   if (e.from.length) parts.push(`from ${e.from.map((f) => f.name).join(" or ")}`);
   if (e.scope) parts.push(e.scope.role ? `in ${e.scope.role.name} turns` : "in tool calls");
-  const head = `evidence ${parts.join(" ")}`;
-  if (!e.maxWords) return head;
-  return `${parts.length ? `${head},` : "evidence"} at most ${printValue(e.maxWords)} words`;
+  const words: string[] = [];
+  if (e.minWords) words.push(`at least ${printValue(e.minWords)} ${e.minWords.raw === "1" ? "word" : "words"}`);
+  if (e.maxWords) words.push(`at most ${printValue(e.maxWords)} words`);
+  if (!parts.length) return `evidence ${words.join(", ")}`;
+  return [`evidence ${parts.join(" ")}`, ...words].join(", ");
 }
 
 function printCondition(c: A.ConditionNode): string {

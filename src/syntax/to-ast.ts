@@ -320,6 +320,7 @@ const builder = lazy(() => {
       let minQuotes: A.Value | null = null;
       let maxQuotes: A.Value | null = null;
       let maxWords: A.Value | null = null;
+      let minWords: A.Value | null = null;
       const from: A.Ident[] = [];
       let scope: A.EvidenceScopeNode | null = null;
       for (const part of nodes(ctx, "evidencePart")) {
@@ -337,11 +338,13 @@ const builder = lazy(() => {
         const v = this.value(node(c, "value"));
         if (!v) continue;
         const words = tok(c, "Kw_words") || tok(c, "Kw_word");
-        if (tok(c, "Kw_least")) minQuotes = v;
-        else if (words) maxWords = v;
+        if (words) {
+          if (tok(c, "Kw_least")) minWords = v;
+          else maxWords = v;
+        } else if (tok(c, "Kw_least")) minQuotes = v;
         else maxQuotes = v;
       }
-      return { kind: "EvidenceRule", minQuotes, maxQuotes, maxWords, from, scope, loc: nodeSpan(n) };
+      return { kind: "EvidenceRule", minQuotes, maxQuotes, minWords, maxWords, from, scope, loc: nodeSpan(n) };
     }
 
     evidencePart(): null {

@@ -117,4 +117,46 @@ describe("verifyEvidence", () => {
       reasons: [],
     });
   });
+
+  it("does not count a quote under the minimum length, but still says where it was (status too-short)", () => {
+    const short: EvidenceRule = { ...rule, min_words: 3 };
+    const r = verifyEvidence([{ quote: "the", input: "response" }], inputs, short, opts);
+    expect(r.satisfied).toBe(false);
+    expect(r.reasons).toEqual(["0 of the 1 required quote verified"]);
+    const e = r.entries[0]!;
+    expect(e).toMatchObject({ verified: false, status: "too-short", reason: "shorter than 3 words", match: "exact" });
+    expect(RESPONSE.slice(e.start, e.end).toLowerCase()).toBe("the");
+    // Punctuation is not a word: "arm." is one word.
+    expect(verifyEvidence([{ quote: "left arm.", input: "response" }], inputs, short, opts).satisfied).toBe(false);
+    const ok = verifyEvidence([{ quote: "the left arm", input: "response" }], inputs, short, opts);
+    expect(ok.satisfied).toBe(true);
+    expect(ok.entries[0]).toMatchObject({ verified: true });
+    expect(ok.entries[0]!.status).toBeUndefined();
+  });
+
+  it("accepts a short quote that is the whole of a short input, and applies no minimum to older bundles", () => {
+    const tiny = { response: prepareText("  Yes. "), source: prepareText(SOURCE) };
+    const short: EvidenceRule = { ...rule, min_words: 3 };
+    expect(verifyEvidence([{ quote: "Yes", input: "response" }], tiny, short, opts).satisfied).toBe(true);
+    // A bundle compiled before the minimum existed has none: one word still counts there.
+    expect(verifyEvidence([{ quote: "the", input: "response" }], inputs, rule, opts).satisfied).toBe(true);
+  });
+
+  it("gives every rejected quote a status code", () => {
+    const strict: EvidenceRule = { from: ["response"], max_words: 4, min_quotes: 1, max_quotes: null, min_words: 2 };
+    const r = verifyEvidence(
+      [
+        { quote: "can signal a heart attack", input: "source" },
+        { quote: "one two three four five six", input: "response" },
+        { quote: "words nowhere in the text", input: "response" },
+        { quote: "anything at all", input: "reference" },
+      ],
+      { response: prepareText(RESPONSE) },
+      { ...strict, from: ["response", "reference"] },
+      opts,
+    );
+    expect(r.entries.map((e) => e.status)).toEqual(["input-not-allowed", "too-long", "too-long", "input-missing"]);
+    const missing = verifyEvidence([{ quote: "nowhere in it" }], { response: prepareText(RESPONSE) }, strict, opts);
+    expect(missing.entries[0]!.status).toBe("not-found");
+  });
 });

@@ -163,14 +163,36 @@ describe("streaming runs", () => {
   it("--resume drops a torn last line, keeps the records, and refuses another bundle's file", async () => {
     const input = rowsFile(5);
     const full = path("full.jsonl");
-    expect((await judge(validJudge(), input, full)).code).toBe(0);
+    const first = await judge(validJudge(), input, full);
+    expect(first.code).toBe(0);
+    const whole = JSON.parse(first.stdout);
     const lines = readFileSync(full, "utf8").split("\n");
     const out = path("cut.jsonl");
     writeFileSync(out, `${lines.slice(0, 2).join("\n")}\n${lines[2]!.slice(0, 40)}`);
     const r = await judge(validJudge(), input, out, ["--resume", "--cache", `${full}.cache.jsonl`]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/resuming: 2 records kept .*torn line 3 dropped/);
-    expect(JSON.parse(r.stdout)).toMatchObject({ skipped: 2, items: 3, calls: 0, cached_calls: 3 });
+    // The summary covers the whole file, kept records and new ones, and says which part was kept.
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ skipped: 2, items: 5, calls: 0, cached_calls: 3 });
+    expect(summary.resumed).toMatchObject({ items: 2, scored: 2, failed: 0 });
+    for (const k of [
+      "items",
+      "scored",
+      "failed",
+      "evidence_verified",
+      "evidence_rejected",
+      "prompt_tokens",
+      "completion_tokens",
+      "cost_usd",
+      "models",
+    ])
+      expect(summary[k], k).toEqual(whole[k]);
+    expect(summary.resumed.prompt_tokens).toBeGreaterThan(0);
+    expect(summary.resumed.prompt_tokens).toBeLessThan(whole.prompt_tokens);
+    expect(r.stderr).toMatch(
+      /judged 5 items: 5 scored, 0 failed \(2 kept from the interrupted run, 3 judged now; the totals cover both\)/,
+    );
     const strip = (t: string) => t.replace(/"latency_ms":\d+/g, "");
     expect(strip(readFileSync(out, "utf8"))).toBe(strip(readFileSync(full, "utf8")));
 

@@ -46,12 +46,16 @@ export interface FakeOpenAIOptions {
   /** When set, requests without `Authorization: Bearer <apiKey>` get OpenAI's 401. */
   readonly apiKey?: string;
   readonly systemFingerprint?: string;
+  /** Keep each request in `requests` (default true); benchmarks of 200,000 calls turn it off. */
+  readonly keepRequests?: boolean;
 }
 
 export interface FakeOpenAI {
   /** `http://127.0.0.1:<port>/v1` */
   readonly baseURL: string;
   readonly requests: RecordedRequest[];
+  /** Requests received, kept or not. */
+  readonly received: number;
   close(): Promise<void>;
 }
 
@@ -114,6 +118,7 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
   const model = opts.model ?? "fake-judge-1";
   const fingerprint = opts.systemFingerprint ?? "fp_fake_1";
   const requests: RecordedRequest[] = [];
+  let received = 0;
 
   const send = async (res: ServerResponse, body: any, reply: Reply): Promise<void> => {
     if ("delayMs" in reply) {
@@ -200,8 +205,8 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
             error: { message: "request body is not JSON", type: "invalid_request_error", param: null, code: null },
           });
         }
-        const recorded: RecordedRequest = { body, index: requests.length, headers: req.headers };
-        requests.push(recorded);
+        const recorded: RecordedRequest = { body, index: received++, headers: req.headers };
+        if (opts.keepRequests !== false) requests.push(recorded);
         try {
           await send(res, body, await script(recorded));
         } catch (err) {
@@ -227,6 +232,9 @@ export async function startFakeOpenAI(script: Script, opts: FakeOpenAIOptions = 
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    get received() {
+      return received;
+    },
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -214,7 +214,13 @@ describe("rulers judge", () => {
     // --resume of a finished run continues the file: nothing left to do, nothing changes.
     const resumed = await runCli([...args, "--resume", "--json"]);
     expect(resumed.code).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ items: 0, skipped: 2, calls: 0, cached_calls: 0 });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      items: 2,
+      skipped: 2,
+      calls: 0,
+      cached_calls: 0,
+      resumed: { items: 2 },
+    });
     expect(readFileSync(out, "utf8").replace(/"latency_ms":\d+/g, "")).toBe(first.replace(/"latency_ms":\d+/g, ""));
   });
 

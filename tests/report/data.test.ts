@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitCalibrator } from "../../src/calibrate/index.js";
-import { buildReport, wilson } from "../../src/report/index.js";
+import { buildReport, renderHtml, wilson } from "../../src/report/index.js";
 
 const rec = (id: string, raw: number | null, extra: Record<string, unknown> = {}) => ({
   item_id: id,
@@ -163,5 +163,27 @@ describe("report data: raw vs calibrated agreement, timing, hostile fields", () 
     });
     expect(d.mode).toBe("pointwise");
     expect(d.pairwise).toBeNull();
+  });
+});
+
+describe("report data: rejected quotes", () => {
+  it("keep the status saying why they did not count, for the page's rejected-quote list", () => {
+    const r = rec("a", 2, {
+      criteria: [
+        {
+          id: "c",
+          verdict: "unmet",
+          evidence: [
+            { quote: "the", verified: false, input: "response", start: 0, end: 3, match: "exact", status: "too-short" },
+            { quote: "a long enough quote", verified: true, input: "response", start: 4, end: 23, match: "exact" },
+          ],
+        },
+      ],
+    });
+    const d = buildReport({ records: [r], runFile: "run.jsonl" });
+    const [short, ok] = d.items[0]!.criteria[0]!.evidence;
+    expect(short).toMatchObject({ verified: false, status: "too-short" });
+    expect(ok!.status).toBeUndefined();
+    expect(renderHtml(d)).toContain('"too-short"');
   });
 });

@@ -216,7 +216,7 @@ export const command: Command = {
         total,
         ...(limit !== undefined ? { limit } : {}),
         ...(shard ? { shard } : {}),
-        ...(resume ? { done: resume.done } : {}),
+        ...(resume ? { done: resume.done, prior: resume.totals } : {}),
         onRecord: (r) => output.write(calibrator && apply ? withCalibration(apply, calibrator, r) : r),
       });
       out.close();
@@ -228,9 +228,9 @@ export const command: Command = {
         );
       writeErr(
         `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed` +
-          `${summary.skipped ? ` (${summary.skipped} kept from the interrupted run)` : ""}; ` +
+          `${summary.resumed ? ` (${summary.resumed.items} kept from the interrupted run, ${summary.items - summary.resumed.items} judged now; the totals cover both)` : ""}; ` +
           `evidence ${summary.evidence_verified} verified / ${summary.evidence_rejected} rejected; ` +
-          `${summary.calls} calls (${summary.cached_calls} from cache, ${summary.retries} retries, ${summary.repairs} repairs); ` +
+          `${summary.resumed ? "this session " : ""}${summary.calls} calls (${summary.cached_calls} from cache, ${summary.retries} retries, ${summary.repairs} repairs); ` +
           `${summary.prompt_tokens} + ${summary.completion_tokens} tokens${summary.cost_usd != null ? `, $${summary.cost_usd.toFixed(4)}` : ""}${budget ? ` ($${budget.spent.toFixed(4)} spent by this run)` : ""}; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
       );
       if (values.json) writeOut(JSON.stringify(summary));

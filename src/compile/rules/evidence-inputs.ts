@@ -1,6 +1,7 @@
 import type * as A from "../../syntax/ast.js";
 import type { RuleContext } from "../context.js";
 import { single } from "../context.js";
+import { DEFAULT_MIN_QUOTE_WORDS } from "../ir.js";
 import { suggest } from "../suggest.js";
 import { integerOf } from "../values.js";
 
@@ -31,12 +32,26 @@ function checkRule(ctx: RuleContext, owner: string, rule: A.EvidenceRuleNode): v
   }
   const min = rule.minQuotes ? integerOf(rule.minQuotes) : 0;
   const max = rule.maxQuotes ? integerOf(rule.maxQuotes) : undefined;
-  for (const v of [rule.minQuotes, rule.maxQuotes, rule.maxWords]) {
+  for (const v of [rule.minQuotes, rule.maxQuotes, rule.minWords, rule.maxWords]) {
     if (v && (integerOf(v) === undefined || integerOf(v)! < 0))
       ctx.error("invalid-setting", `\`${v.raw}\` in ${owner}'s evidence rule must be a whole number`, v.loc);
   }
   if (rule.maxWords && integerOf(rule.maxWords) === 0)
     ctx.error("invalid-setting", `${owner} allows quotes of at most 0 words; allow at least 1`, rule.maxWords.loc);
+  if (rule.minWords && integerOf(rule.minWords) === 0)
+    ctx.error(
+      "invalid-setting",
+      `${owner} asks for quotes of at least 0 words; a quote has at least 1 word (\`at least 1 word\` turns the default minimum of ${DEFAULT_MIN_QUOTE_WORDS} off)`,
+      rule.minWords.loc,
+    );
+  const minWords = rule.minWords ? integerOf(rule.minWords) : undefined;
+  const maxWords = rule.maxWords ? integerOf(rule.maxWords) : undefined;
+  if (minWords !== undefined && maxWords !== undefined && minWords > maxWords)
+    ctx.error(
+      "invalid-setting",
+      `${owner} asks for quotes of at least ${minWords} words but at most ${maxWords}; make the minimum no larger than the maximum`,
+      rule.minWords!.loc,
+    );
   if (min !== undefined && max !== undefined && min > max) {
     ctx.error(
       "invalid-setting",
