@@ -76,9 +76,11 @@ const judge = spawn(process.execPath, ["--import", "tsx", "bench/serve-judge.ts"
 });
 const judgeURL = await firstLine(judge);
 
+// PROFILE_DIR=dir writes a V8 CPU profile of the server (open it in Chrome DevTools).
+const prof = process.env.PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.PROFILE_DIR] : [];
 const server = spawn(
   process.execPath,
-  ["bin/rulers.js", "serve", "--lock", lock, "--model", "m", "--base-url", judgeURL, "--port", "0"].concat([
+  [...prof, "bin/rulers.js", "serve", "--lock", lock, "--model", "m", "--base-url", judgeURL, "--port", "0"].concat([
     "--concurrency",
     "64",
     "--max-queue",
@@ -167,6 +169,7 @@ const calls = (await metric(url, "rulers_judge_calls_total")) - calls0;
 const judged = sent * ITEMS;
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
+const dedup = await metric(url, "rulers_serve_deduplicated_items_total");
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));
 
@@ -177,7 +180,6 @@ console.log(
 console.log(
   `latency: p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms — overhead above the ${JUDGE_MS} ms judge: p50 ${overhead(result.latency.p50)}, p99 ${overhead(result.latency.p99)} (target p99 < 50 ms)`,
 );
-const dedup = await metric(url, "rulers_serve_deduplicated_items_total");
 console.log(
   `accounting: ${sent} requests sent, ${checked} answered and checked (${sent - checked} abandoned by the load generator at the time bound), ${wrong} answered with a wrong or missing reward; ${calls} judge calls for ${judged} distinct items sent: ${Math.max(0, calls - judged)} duplicated (${judged - Math.min(calls, judged)} items of abandoned requests dropped unjudged), ${dedup} deduplicated${firstWrong.length ? `\n  first wrong: ${firstWrong.join("\n  ")}` : ""}`,
 );
