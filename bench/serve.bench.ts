@@ -80,14 +80,20 @@ const judgeURL = await firstLine(judge);
 const prof = process.env.PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.PROFILE_DIR] : [];
 const server = spawn(
   process.execPath,
-  [...prof, "bin/rulers.js", "serve", "--lock", lock, "--model", "m", "--base-url", judgeURL, "--port", "0"].concat([
-    "--concurrency",
-    "64",
-    "--max-queue",
-    "4096",
-    "--max-retries",
+  [
+    ...prof,
+    ...(process.env.SERVER_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+    "bin/rulers.js",
+    "serve",
+    "--lock",
+    lock,
+    "--model",
+    "m",
+    "--base-url",
+    judgeURL,
+    "--port",
     "0",
-  ]),
+  ].concat(["--concurrency", "64", "--max-queue", "4096", "--max-retries", "0"]),
   { env: { ...process.env, OPENAI_API_KEY: "k" }, stdio: ["ignore", "pipe", "inherit"] },
 );
 const url = (await firstLine(server)).replace("listening on ", "");
@@ -198,7 +204,7 @@ if (samples.length >= 2) {
 }
 
 // `rulers judge` on the same judge: CPU per item of the CLI's own run (module loading excluded).
-{
+if (process.env.COMPARE !== "0") {
   const N = 4000;
   const rows = join(dir, "rows.jsonl");
   writeFileSync(rows, Array.from({ length: N }, (_, i) => JSON.stringify(itemOf(1e6 + i, 0))).join("\n"));

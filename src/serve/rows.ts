@@ -131,8 +131,12 @@ function invalidRows(field: string, problems: { index: number; id?: string; mess
  */
 function keyOf(sb: ServedBundle, r: Row): string {
   const { id: _id, ...rest } = r.row;
-  return sha256Hex(`${sb.bundle.hash}\n${canonicalJson(sb.bundle.body.items ? r.row : rest)}`);
+  const key = `${sb.bundle.hash}\n${canonicalJson(sb.bundle.body.items ? r.row : rest)}`;
+  // A short row is its own key (a hash per item cost more CPU than the rest of the scheduler);
+  // a long one is hashed so the queue does not hold every row twice.
+  return key.length <= KEY_HASH_OVER ? key : sha256Hex(key);
 }
+const KEY_HASH_OVER = 4096;
 
 export async function judgeRows(
   ctx: RowsContext,
@@ -183,10 +187,12 @@ export async function judgeRows(
     });
     const outcomes = await Promise.race([Promise.all(ticket.results), expired]);
     // A shared job's record carries the id and position of whichever request made it first.
-    return outcomes.map((o, i) => ({
-      ...o,
-      record: { ...o.record, item_id: rows[i]!.id, line: rows[i]!.line },
-    }));
+    return outcomes.map((o, i) => {
+      const { id, line } = rows[i]!;
+      return o.record.item_id === id && o.record.line === line
+        ? o
+        : { ...o, record: { ...o.record, item_id: id, line } };
+    });
   } finally {
     clearTimeout(timer);
     gone.removeEventListener("abort", onGone);
