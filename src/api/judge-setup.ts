@@ -6,7 +6,9 @@
  */
 import type { Bundle } from "../bundle/types.js";
 import { REASONING_EFFORTS } from "../compile/rules/setting-values.js";
+import type { JudgeSettings } from "../execute/index.js";
 import { requestSchema } from "../judge/answer.js";
+import { Budget } from "../judge/budget.js";
 import {
   type AnswerFormat,
   CapabilitiesError,
@@ -190,4 +192,53 @@ export function warnUnpriced(
       `warning: no price for model \`${m}\` in ${pricesPath ?? `the shipped list (${prices.date})`}; its cost is recorded as null (add it with --prices)`,
     );
   return missing;
+}
+
+/** What a run chooses beyond the provider setup; unset, the rubric's own (samples) or the defaults. */
+export interface RunChoices {
+  readonly models: readonly string[];
+  readonly samples?: number | undefined;
+  readonly maxRepairs?: number | undefined;
+  readonly maxInputChars?: number | undefined;
+}
+
+/**
+ * The settings one bundle is judged with: the rubric's judge block under the provider setup.
+ * `rulers judge`, `judge()` and `rulers serve` all build them here, so the same flags give the
+ * same requests, cache keys and records everywhere.
+ */
+export function judgeSettings(bundle: Bundle, setup: ProviderSetup, choices: RunChoices): JudgeSettings {
+  const j = bundle.body.rubric.judge;
+  return {
+    models: choices.models,
+    temperature: j.temperature,
+    samples: choices.samples ?? j.samples,
+    seed: j.seed,
+    max_tokens: j.max_tokens,
+    format: setup.format,
+    provider: setup.provider,
+    capabilities: setup.capabilities,
+    reasoning_effort: setup.reasoning_effort,
+    reasoning_budget: setup.reasoning_budget,
+    overrides: setup.overrides,
+    prices: setup.prices,
+    maxRepairs: choices.maxRepairs ?? 1,
+    maxInputChars: choices.maxInputChars ?? 200_000,
+  };
+}
+
+/**
+ * A spending cap (`--max-cost` / `maxCost`): refused before any call when a model has no price
+ * (the cap could not be kept) or the cap is already spent. `name` is how the caller spells it.
+ */
+export function budgetFor(capUsd: number, prices: PriceList, models: readonly string[], name: string): Budget {
+  const unpriced = models.filter((m) => prices.lookup(m) === null);
+  if (unpriced.length)
+    throw new RulersError(
+      `${name} needs a price for every model; none for ${unpriced.map((m) => `\`${m}\``).join(", ")} (add it with --prices)`,
+      { code: "budget" },
+    );
+  if (!(capUsd > 0))
+    throw new RulersError(`${name} ${capUsd}: the budget is already spent; no call can start`, { code: "budget" });
+  return new Budget(capUsd, prices);
 }

@@ -7,14 +7,13 @@
 import type { Bundle } from "../bundle/types.js";
 import { type Calibrator, readCalibrator } from "../calibrate/index.js";
 import { type RunSummary, runJudge } from "../execute/index.js";
-import { Budget } from "../judge/budget.js";
 import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/index.js";
 import type { AnswerFormat, Guided, ProviderName } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
 import { RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
 import { applyCalibrator } from "./analysis.js";
-import { providerSetup, warnUnpriced } from "./judge-setup.js";
+import { budgetFor, judgeSettings, providerSetup, warnUnpriced } from "./judge-setup.js";
 
 export interface JudgeOptions {
   /** The judge model; several form a panel (per-criterion strict majority). */
@@ -105,7 +104,6 @@ export function judge(
 ): JudgeRun {
   const models = modelsOf(options);
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const ir = bundle.body.rubric;
   const setup = providerSetup(
     {
       ...(options.provider !== undefined ? { provider: options.provider } : {}),
@@ -122,16 +120,8 @@ export function judge(
     warn,
   );
   warnUnpriced(setup.prices, models, options.prices, warn);
-  let budget: Budget | undefined;
-  if (options.maxCost !== undefined) {
-    const unpriced = models.filter((m) => setup.prices.lookup(m) === null);
-    if (unpriced.length)
-      throw new RulersError(`maxCost needs a price for every model; none for ${unpriced.join(", ")}`, {
-        code: "budget",
-      });
-    if (options.maxCost <= 0) throw new RulersError("maxCost 0: the budget is already spent", { code: "budget" });
-    budget = new Budget(options.maxCost, setup.prices);
-  }
+  const budget =
+    options.maxCost !== undefined ? budgetFor(options.maxCost, setup.prices, models, "maxCost") : undefined;
   if (options.apiKeyEnv && process.env[options.apiKeyEnv] === undefined)
     throw new RulersError(`apiKeyEnv ${options.apiKeyEnv}: the variable is not set`, { code: "usage" });
   const calibrator = calibratorFor(bundle, options.calibrator);
@@ -175,21 +165,12 @@ export function judge(
     cache,
     concurrency,
     progress: options.progress ?? false,
-    settings: {
+    settings: judgeSettings(bundle, setup, {
       models,
-      temperature: ir.judge.temperature,
-      samples: options.samples ?? ir.judge.samples,
-      seed: ir.judge.seed,
-      max_tokens: ir.judge.max_tokens,
-      format: setup.format,
-      provider: setup.provider,
-      reasoning_effort: setup.reasoning_effort,
-      reasoning_budget: setup.reasoning_budget,
-      overrides: setup.overrides,
-      prices: setup.prices,
-      maxRepairs: options.maxRepairs ?? 1,
-      maxInputChars: options.maxInputChars ?? 200_000,
-    },
+      samples: options.samples,
+      maxRepairs: options.maxRepairs,
+      maxInputChars: options.maxInputChars,
+    }),
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
     onRecord: async (r) => {

@@ -3,10 +3,18 @@
  * check on them, lives in the library (api/judge-setup.ts); here they are only named and printed.
  */
 
-import { type ProviderSetup, providerSetup as setupFor, warnUnpriced as warnUnpricedTo } from "../api/judge-setup.js";
+import {
+  budgetFor,
+  judgeSettings,
+  type ProviderSetup,
+  providerSetup as setupFor,
+  warnUnpriced as warnUnpricedTo,
+} from "../api/judge-setup.js";
 import type { Bundle } from "../bundle/types.js";
+import type { Budget } from "../judge/budget.js";
 import type { PriceList } from "../provider/index.js";
-import { writeErr } from "./io.js";
+import { RulersError } from "../util/errors.js";
+import { CliError, numberFlag, writeErr } from "./io.js";
 import { ROW_HELP, ROW_OPTIONS } from "./row-options.js";
 
 export const PROVIDER_OPTIONS = {
@@ -59,13 +67,26 @@ export const RUN_HELP = {
 } as const;
 
 export type { ProviderSetup };
+export { judgeSettings };
 
 export function providerSetup(
   values: Record<string, unknown>,
   bundle: Bundle,
   models: readonly string[],
+  warn: (message: string) => void = writeErr,
 ): ProviderSetup {
-  return setupFor(values, bundle, models, writeErr);
+  return setupFor(values, bundle, models, warn);
+}
+
+/** `--max-cost USD`, checked before any call; undefined when the flag is not given. */
+export function budgetFlag(flag: string | undefined, prices: PriceList, models: readonly string[]): Budget | undefined {
+  if (flag === undefined) return undefined;
+  try {
+    return budgetFor(numberFlag(flag, "max-cost", 0, { min: 0 }), prices, models, "--max-cost");
+  } catch (err) {
+    if (err instanceof RulersError && err.code === "budget") throw new CliError(err.message);
+    throw err;
+  }
 }
 
 export function warnUnpriced(prices: PriceList, models: readonly string[], pricesPath: string | undefined): string[] {

@@ -19,7 +19,8 @@ import { addRecord, emptyTotals, mergeTotals, type RecordTotals, type RunRecord 
 import { bucketOf } from "../util/buckets.js";
 import { CompactKeys, ensureLength } from "../util/compact-keys.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
-import { type AnswerSource, type JudgeSettings, judgeItem, type RunStats } from "./item.js";
+import type { AnswerSource, JudgeSettings, RunStats } from "./item.js";
+import { failedRecord as failedRecordOf, judgeRow, newRunStats } from "./row.js";
 
 /** A line of the input: a parsed row (`value`) or a line that did not parse (`message`). */
 export type InputLine = JsonlRow | (JsonlProblem & { readonly value?: undefined });
@@ -131,28 +132,9 @@ async function* withProblems(
 
 export async function runJudge(opts: RunOptions): Promise<RunResult> {
   const started = performance.now();
-  const stats: RunStats = {
-    calls: 0,
-    cached: 0,
-    retries: 0,
-    repairs: 0,
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    evidence_verified: 0,
-    evidence_rejected: 0,
-    models: new Set(),
-    fingerprints: new Set(),
-  };
-  const ir = opts.bundle.body.rubric;
-  const bundleRef = { id: ir.id, version: ir.version, hash: opts.bundle.hash };
-  const failedRecord = (id: string, line: number, error: string): RunRecord => ({
-    item_id: id,
-    line,
-    bundle: bundleRef,
-    raw_score: null,
-    flags: [],
-    error,
-  });
+  const stats: RunStats = newRunStats();
+  const failedRecord = (id: string, line: number, error: string): RunRecord =>
+    failedRecordOf(opts.bundle, id, line, error);
   const window = Math.max(1, opts.window ?? 64 * opts.concurrency);
   const collected: RunRecord[] = [];
   const emit = opts.onRecord ?? ((r: RunRecord) => void collected.push(r));
@@ -251,7 +233,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
   const judgeSlot = async (slot: Slot): Promise<RunRecord | null> => {
     if (slot.record) return slot.record;
     try {
-      return await judgeItem(
+      const { record } = await judgeRow(
         {
           bundle: opts.bundle,
           client: opts.client,
@@ -265,6 +247,8 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
         slot.id,
         slot.line,
       );
+      // Out of retries for this item only (rate limit, server error, timeout): judgeRow records it.
+      return record;
     } catch (err) {
       if (err instanceof JudgeCallError && err.fatal) {
         fatal ??= err;
@@ -272,8 +256,6 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
         stop();
         return null;
       }
-      // Out of retries for this item only (rate limit, server error, timeout): record it.
-      if (err instanceof JudgeCallError) return failedRecord(slot.id, slot.line, err.message);
       throw err;
     }
   };

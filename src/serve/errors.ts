@@ -11,6 +11,7 @@ export const ERROR_STATUS = {
   invalid_rows: 400,
   no_calibrator: 400,
   unauthorized: 401,
+  budget_exhausted: 402,
   not_found: 404,
   bundle_not_locked: 404,
   bundle_not_served: 404,

@@ -4,3 +4,4 @@ export { ConfigError, ERROR_STATUS, type ErrorCode, ServeError } from "./errors.
 export { lruCache } from "./lru-cache.js";
 export { type OpenRlhfMapping, openRlhfMapping } from "./openrlhf.js";
 export { type RewardServer, type ServeOptions, startServer } from "./server.js";
+export { type ServeSetup, serveSetup } from "./setup.js";

@@ -4,18 +4,23 @@
  * never share counters.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { ItemStats } from "./judging.js";
+import type { RunStats } from "../execute/index.js";
+import type { Budget } from "../judge/budget.js";
 
 export interface ServeMetrics {
   readonly registry: Registry;
   request(route: string, status: number, seconds: number): void;
   readonly inFlight: Gauge;
   item(bundle: string, failureReason: string | undefined): void;
-  judged(stats: ItemStats): void;
+  judged(stats: RunStats): void;
   batch(size: number): void;
 }
 
-export function createMetrics(live: { queueDepth: () => number; deduplicated: () => number }): ServeMetrics {
+export function createMetrics(live: {
+  queueDepth: () => number;
+  deduplicated: () => number;
+  budget?: Budget | undefined;
+}): ServeMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -54,6 +59,18 @@ export function createMetrics(live: { queueDepth: () => number; deduplicated: ()
       this.inc(live.deduplicated());
     },
   });
+  if (live.budget) {
+    const budget = live.budget;
+    new Gauge({
+      name: "rulers_judge_spent_usd",
+      help: "Dollars spent on judge calls since the server started (what --max-cost caps)",
+      registers,
+      collect() {
+        this.set(budget.spent);
+      },
+    });
+    new Gauge({ name: "rulers_judge_max_cost_usd", help: "The --max-cost cap", registers }).set(budget.capUsd);
+  }
   const items = new Counter({
     name: "rulers_serve_items_total",
     help: "Items judged, by bundle and outcome (scored or failed)",

@@ -5,9 +5,10 @@
  * `items_failed`. Calibration, when asked for, maps the raw score onto the human scale with a
  * calibrator fitted for exactly this bundle and judge model.
  */
-import { type Calibrator, calibrate, checkCompatible } from "../calibrate/index.js";
+import { applyCalibrator } from "../api/analysis.js";
+import type { Calibrator } from "../calibrate/index.js";
+import type { RunRecord } from "../record/index.js";
 import type { ServedBundle } from "./bundles.js";
-import type { RunRecord } from "./judging.js";
 
 export type ScoreKind = "raw" | "calibrated";
 
@@ -16,10 +17,10 @@ export function calibrated(
   cal: Calibrator,
   record: RunRecord,
 ): { record: RunRecord; problem?: undefined } | { record: RunRecord; problem: string } {
+  // The same step as `rulers judge --calibrator`; a record without a score has nothing to calibrate.
   if (typeof record.raw_score !== "number") return { record };
-  const problem = checkCompatible(cal, record);
-  if (problem) return { record, problem };
-  return { record: { ...record, calibrated_score: calibrate(cal, record), calibrator: cal.hash } };
+  const r = applyCalibrator(cal, record);
+  return r.skipped === null ? { record: r.record } : { record, problem: r.skipped };
 }
 
 /** The range rewards are normalised from: the human scale when calibrated, else the rubric's. */

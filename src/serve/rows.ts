@@ -4,12 +4,30 @@
  * through the scheduler, awaited against the request's deadline, and handed back in order with
  * each row's own id.
  */
+import type { JudgeSettings } from "../execute/index.js";
+import { failedRecord, judgeRow, newRunStats, rowProblem } from "../execute/index.js";
+import type { Cache } from "../judge/cache.js";
+import { JudgeCallError, type JudgeClient } from "../judge/client.js";
+import type { RunRecord } from "../record/index.js";
 import { canonicalJson, sha256Hex } from "../util/canonical.js";
 import type { ServedBundle } from "./bundles.js";
 import { ServeError } from "./errors.js";
-import type { ItemOutcome, JudgePath } from "./judging.js";
 import type { ServeMetrics } from "./metrics.js";
 import { QueueFullError, type Scheduler, type Ticket } from "./scheduler.js";
+
+/** What went wrong with one item, for the reward policy and the failure metrics. */
+export interface Failure {
+  /** A short, stable label: `invalid_row`, `judge_refused`, `answer_invalid`, `judge_<kind>`. */
+  readonly reason: string;
+  readonly message: string;
+  /** The judge could not be reached, kept failing or refused to start: nothing was learned about the item. */
+  readonly transport: boolean;
+}
+
+export interface ItemOutcome {
+  readonly record: RunRecord;
+  readonly failure?: Failure;
+}
 
 export interface Row {
   readonly row: Record<string, unknown>;
@@ -19,9 +37,50 @@ export interface Row {
 }
 
 export interface RowsContext {
-  readonly path: JudgePath;
+  readonly client: JudgeClient;
+  readonly cache: Cache;
+  /** Each served bundle's settings, by `id@version`. */
+  readonly settings: ReadonlyMap<string, JudgeSettings>;
   readonly scheduler: Scheduler<ItemOutcome>;
   readonly metrics: ServeMetrics;
+}
+
+function classify(error: string): string {
+  if (/^row \d+: /.test(error)) return "invalid_row";
+  if (error.startsWith("the judge refused")) return "judge_refused";
+  return "answer_invalid";
+}
+
+/**
+ * One item through the executor's own per-row path (`judgeRow`: cache, retries, repairs,
+ * evidence, scoring). A fault that stops a `rulers judge` run (bad key, budget spent) fails
+ * only the requests that needed a call; the server keeps serving.
+ */
+async function judgeOne(ctx: RowsContext, sb: ServedBundle, r: Row): Promise<ItemOutcome> {
+  const stats = newRunStats();
+  const settings = ctx.settings.get(sb.ref)!;
+  try {
+    const { record, callError } = await judgeRow(
+      { bundle: sb.bundle, client: ctx.client, cache: ctx.cache, settings, stats },
+      r.row,
+      r.id,
+      r.line,
+    );
+    if (callError)
+      return { record, failure: { reason: `judge_${callError.kind}`, message: callError.message, transport: true } };
+    const error = typeof record.error === "string" ? record.error : undefined;
+    return error === undefined
+      ? { record }
+      : { record, failure: { reason: classify(error), message: error, transport: false } };
+  } catch (err) {
+    if (!(err instanceof JudgeCallError)) throw err;
+    return {
+      record: failedRecord(sb.bundle, r.id, r.line, err.message),
+      failure: { reason: `judge_${err.kind}`, message: err.message, transport: true },
+    };
+  } finally {
+    ctx.metrics.judged(stats);
+  }
 }
 
 /** Rows from a request's array: objects only; ids from `id` when given, else the position. */
@@ -72,8 +131,12 @@ function invalidRows(field: string, problems: { index: number; id?: string; mess
  */
 function keyOf(sb: ServedBundle, r: Row): string {
   const { id: _id, ...rest } = r.row;
-  return sha256Hex(`${sb.bundle.hash}\n${canonicalJson(sb.bundle.body.items ? r.row : rest)}`);
+  const key = `${sb.bundle.hash}\n${canonicalJson(sb.bundle.body.items ? r.row : rest)}`;
+  // A short row is its own key (a hash per item cost more CPU than the rest of the scheduler);
+  // a long one is hashed so the queue does not hold every row twice.
+  return key.length <= KEY_HASH_OVER ? key : sha256Hex(key);
 }
+const KEY_HASH_OVER = 4096;
 
 export async function judgeRows(
   ctx: RowsContext,
@@ -84,7 +147,7 @@ export async function judgeRows(
   gone: AbortSignal,
 ): Promise<ItemOutcome[]> {
   const problems = rows.flatMap((r, index) => {
-    const p = ctx.path.rowProblem(sb.bundle, r.row, r.id);
+    const p = rowProblem(sb.bundle, r.row, r.id, ctx.settings.get(sb.ref)!.maxInputChars);
     return p === null ? [] : [{ index, id: r.id, message: p }];
   });
   if (problems.length) throw invalidRows(field, problems);
@@ -95,7 +158,7 @@ export async function judgeRows(
       rows.map((r) => ({
         key: keyOf(sb, r),
         run: async () => {
-          const outcome = await ctx.path.judge(sb.bundle, r.row, r.id, r.line);
+          const outcome = await judgeOne(ctx, sb, r);
           ctx.metrics.item(sb.ref, outcome.failure?.reason);
           return outcome;
         },
@@ -124,20 +187,32 @@ export async function judgeRows(
     });
     const outcomes = await Promise.race([Promise.all(ticket.results), expired]);
     // A shared job's record carries the id and position of whichever request made it first.
-    return outcomes.map((o, i) => ({
-      ...o,
-      record: { ...o.record, item_id: rows[i]!.id, line: rows[i]!.line },
-    }));
+    return outcomes.map((o, i) => {
+      const { id, line } = rows[i]!;
+      return o.record.item_id === id && o.record.line === line
+        ? o
+        : { ...o, record: { ...o.record, item_id: id, line } };
+    });
   } finally {
     clearTimeout(timer);
     gone.removeEventListener("abort", onGone);
   }
 }
 
-/** The judge could not be reached for some item: nothing about those items is known. */
+/**
+ * The judge could not be reached for some item: nothing about those items is known. A spent
+ * `--max-cost` is its own error: retrying will not help until the server is restarted with more.
+ */
 export function judgeDown(outcomes: readonly ItemOutcome[]): ServeError | null {
   const down = outcomes.filter((o) => o.failure?.transport);
   if (down.length === 0) return null;
+  const spent = down.filter((o) => o.failure!.reason === "judge_budget");
+  if (spent.length)
+    return new ServeError(
+      "budget_exhausted",
+      `${spent.length} of ${outcomes.length} items need a judge call the server's --max-cost no longer allows: ${spent[0]!.failure!.message}; items already judged are still answered from the cache`,
+      {},
+    );
   return new ServeError(
     "judge_unavailable",
     `the judge failed for ${down.length} of ${outcomes.length} items: ${down[0]!.failure!.message}`,

@@ -6,17 +6,17 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
+import type { JudgeSettings } from "../execute/index.js";
+import type { Budget } from "../judge/budget.js";
 import type { Cache } from "../judge/cache.js";
 import type { JudgeClient } from "../judge/client.js";
-import type { PriceList } from "../provider/prices.js";
 import { bearerCheck } from "./auth.js";
 import { lookupBundle, type Served, type ServedBundle } from "./bundles.js";
 import { ServeError } from "./errors.js";
-import { createJudgePath, type ItemOutcome } from "./judging.js";
 import { createMetrics } from "./metrics.js";
 import { type OpenRlhfMapping, openRlhfRows } from "./openrlhf.js";
 import { calibrated, rewardOf, rewardRange, type ScoreKind } from "./reward.js";
-import { judgeDown, judgeRows, type Row, type RowsContext, rowsOf } from "./rows.js";
+import { type ItemOutcome, judgeDown, judgeRows, type Row, type RowsContext, rowsOf } from "./rows.js";
 import { Scheduler } from "./scheduler.js";
 
 export interface ServeOptions {
@@ -25,12 +25,10 @@ export interface ServeOptions {
   readonly served: Served;
   readonly client: JudgeClient;
   readonly cache: Cache;
-  readonly models: readonly string[];
-  readonly format: "json_schema" | "json";
-  readonly maxRepairs: number;
-  readonly maxInputChars: number;
-  readonly samples?: number;
-  readonly prices?: PriceList;
+  /** How each served bundle is judged, by `id@version` (`serveSetup` makes them as `rulers judge` does). */
+  readonly settings: ReadonlyMap<string, JudgeSettings>;
+  /** The `--max-cost` cap the client enforces, for /healthz and /metrics. */
+  readonly budget?: Budget;
   /** Required off loopback (the CLI enforces it). */
   readonly token?: string;
   /** Judge calls in flight at once. */
@@ -119,7 +117,11 @@ function asServeError(err: unknown, maxBodyBytes: number): ServeError {
 
 export async function startServer(opts: ServeOptions): Promise<RewardServer> {
   let scheduler: Scheduler<ItemOutcome>;
-  const metrics = createMetrics({ queueDepth: () => scheduler.depth, deduplicated: () => scheduler.deduplicated });
+  const metrics = createMetrics({
+    queueDepth: () => scheduler.depth,
+    deduplicated: () => scheduler.deduplicated,
+    budget: opts.budget,
+  });
   scheduler = new Scheduler<ItemOutcome>({
     // Twice as many items in progress as calls in flight, as `rulers judge` does: a freed call
     // slot finds the next item's prompt ready.
@@ -129,18 +131,16 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     maxBatch: opts.maxBatch,
     onBatch: (n) => metrics.batch(n),
   });
-  const path = createJudgePath({
+  for (const ref of opts.served.bundles.keys())
+    if (!opts.settings.has(ref)) throw new Error(`no judge settings for the served bundle ${ref}`);
+  const models = [...opts.settings.values()][0]?.models ?? [];
+  const ctx: RowsContext = {
     client: opts.client,
     cache: opts.cache,
-    models: opts.models,
-    format: opts.format,
-    maxRepairs: opts.maxRepairs,
-    maxInputChars: opts.maxInputChars,
-    ...(opts.samples !== undefined ? { samples: opts.samples } : {}),
-    ...(opts.prices ? { prices: opts.prices } : {}),
-    onStats: (s) => metrics.judged(s),
-  });
-  const ctx: RowsContext = { path, scheduler, metrics };
+    settings: opts.settings,
+    scheduler,
+    metrics,
+  };
   const authorize = bearerCheck(opts.token);
   let closing = false;
 
@@ -261,6 +261,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
       bundles: [...opts.served.bundles.values()].map((b) => ({ bundle: b.ref, bundle_hash: b.bundle.hash })),
       queue_depth: scheduler.depth,
       judging: scheduler.inFlight,
+      ...(opts.budget ? { budget: { max_cost_usd: opts.budget.capUsd, spent_usd: opts.budget.spent } } : {}),
     };
     return reply.code(closing ? 503 : 200).send(body);
   });
@@ -283,7 +284,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
         openrlhf: opts.openrlhf?.bundle === b.ref ? opts.openrlhf : null,
       };
     }),
-    models: opts.models,
+    models,
     failed_reward: opts.failedReward ?? null,
     normalize: opts.normalize,
   }));

@@ -6,13 +6,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { budgetFor } from "../../src/api/judge-setup.js";
 import { buildBundle } from "../../src/bundle/build.js";
 import { writeBundle } from "../../src/bundle/file.js";
 import { lockBundles, writeLock } from "../../src/bundle/lock.js";
 import { compileSource } from "../../src/compile/index.js";
 import { createJudgeClient } from "../../src/judge/client.js";
-import { priceList } from "../../src/provider/prices.js";
-import { loadServed, lruCache, type RewardServer, type ServeOptions, startServer } from "../../src/serve/index.js";
+import {
+  loadServed,
+  lruCache,
+  type RewardServer,
+  type ServeOptions,
+  serveSetup,
+  startServer,
+} from "../../src/serve/index.js";
 import { type FakeOpenAI, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
@@ -110,22 +117,56 @@ export async function startTestServer(
     judgeURL?: string;
     /** The model the fake judge says answered. */
     judgeModel?: string;
+    /** The judge model asked for (default judge-x). */
+    model?: string;
+    /** Provider settings by their CLI names (`provider`, `format`, `prices`, …), as `rulers serve` takes them. */
+    providerValues?: Record<string, unknown>;
+    /** `--max-cost` */
+    maxCost?: number;
+    /** HTTP retries per judge call (default 0). */
+    maxRetries?: number;
+    warnings?: string[];
   } = {},
 ): Promise<TestServer> {
-  const { refs = [], calibrators = [], judgeURL, judgeModel, ...rest } = overrides;
+  const {
+    refs = [],
+    calibrators = [],
+    judgeURL,
+    judgeModel,
+    model = "judge-x",
+    providerValues = {},
+    maxCost,
+    maxRetries = 0,
+    warnings = [],
+    ...rest
+  } = overrides;
   const judge = await startFakeOpenAI(script, judgeModel ? { model: judgeModel } : {});
   const served = loadServed({ lockPath: lock, refs, calibrators });
+  const baseURL = judgeURL ?? judge.baseURL;
+  const { settings, provider } = serveSetup(
+    served,
+    { "base-url": baseURL, ...providerValues },
+    { models: [model], maxRepairs: 1, maxInputChars: 200_000 },
+    (m) => warnings.push(m),
+  );
+  const budget = maxCost === undefined ? undefined : budgetFor(maxCost, provider.prices, [model], "--max-cost");
   const server = await startServer({
     host: "127.0.0.1",
     port: 0,
     served,
-    client: createJudgeClient({ baseURL: judgeURL ?? judge.baseURL, apiKey: "k", timeoutMs: 5000, maxRetries: 0 }),
+    client: createJudgeClient({
+      baseURL,
+      apiKey: "k",
+      timeoutMs: 5000,
+      maxRetries,
+      provider: provider.provider,
+      format: provider.format,
+      capabilities: provider.capabilities,
+      ...(budget ? { budget } : {}),
+    }),
     cache: lruCache(1000),
-    models: ["judge-x"],
-    format: "json_schema",
-    maxRepairs: 1,
-    maxInputChars: 200_000,
-    prices: priceList(),
+    settings,
+    ...(budget ? { budget } : {}),
     concurrency: 8,
     maxQueue: 256,
     batchWindowMs: 2,

@@ -4,12 +4,11 @@ import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/l
 import { verifyBundleFile } from "../../bundle/verify.js";
 import { type Calibrator, DataError, readCalibrator } from "../../calibrate/index.js";
 import { OutputError, openRunOutput, type ResumeState, readResume, runJudge } from "../../execute/index.js";
-import { Budget } from "../../judge/budget.js";
 import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
 import type { RunRecord } from "../../record/index.js";
 import { errnoOf } from "../../util/errors.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
-import { providerSetup, RUN_HELP, RUN_OPTIONS, warnUnpriced } from "../judge-options.js";
+import { budgetFlag, judgeSettings, providerSetup, RUN_HELP, RUN_OPTIONS, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
 import { openInput } from "../row-options.js";
 
@@ -123,17 +122,7 @@ export const command: Command = {
 
     const setup = providerSetup(values, bundle, models);
     warnUnpriced(setup.prices, models, values.prices);
-    let budget: Budget | undefined;
-    if (values["max-cost"] !== undefined) {
-      const cap = numberFlag(values["max-cost"], "max-cost", 0, { min: 0 });
-      const unpriced = models.filter((m) => setup.prices.lookup(m) === null);
-      if (unpriced.length)
-        throw new CliError(
-          `--max-cost needs a price for every model; none for ${unpriced.map((m) => `\`${m}\``).join(", ")} (add it with --prices)`,
-        );
-      if (cap === 0) throw new CliError("--max-cost 0: the budget is already spent; no call can start");
-      budget = new Budget(cap, setup.prices);
-    }
+    const budget = budgetFlag(values["max-cost"], setup.prices, models);
 
     const apiKeyEnv = values["api-key-env"];
     if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
@@ -166,21 +155,12 @@ export const command: Command = {
       }
     }
     const concurrency = numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 });
-    const settings = {
+    const settings = judgeSettings(bundle, setup, {
       models,
-      temperature: ir.judge.temperature,
       samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
-      seed: ir.judge.seed,
-      max_tokens: ir.judge.max_tokens,
-      format: setup.format,
-      provider: setup.provider,
-      reasoning_effort: setup.reasoning_effort,
-      reasoning_budget: setup.reasoning_budget,
-      overrides: setup.overrides,
-      prices: setup.prices,
       maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
       maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
-    };
+    });
     // Opened after every flag is checked and before any call: a missing column stops the run here.
     const rows = await openInput(values.input!, values, bundle);
     const cache = openCache(cachePath);

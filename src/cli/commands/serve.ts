@@ -1,5 +1,4 @@
 import { type Completion, createJudgeClient, openCache } from "../../judge/index.js";
-import { priceList } from "../../provider/prices.js";
 import {
   ConfigError,
   isLoopback,
@@ -9,10 +8,12 @@ import {
   openRlhfMapping,
   type RewardServer,
   type Served,
+  serveSetup,
   startServer,
 } from "../../serve/index.js";
 import { errnoOf } from "../../util/errors.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
+import { budgetFlag, PROVIDER_HELP, PROVIDER_OPTIONS, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
 
 const HELP = `usage: rulers serve --lock rulers.lock --model M [--bundle <bundle.json | id@version>]… [options]
@@ -23,8 +24,11 @@ POST /get_reward (OpenRLHF), GET /v1/bundles, GET /healthz, GET /metrics.
   --bundle REF          a bundle to serve (repeat); default: every bundle the lock pins
   --lock FILE           the lock every served bundle must match (default rulers.lock)
   --model NAME          judge model (repeat for a panel)
-  --base-url URL        any OpenAI-compatible endpoint (default: $OPENAI_BASE_URL, else OpenAI)
-  --api-key-env VAR     read the judge's API key from $VAR (default: OPENAI_API_KEY)
+  --base-url URL        the provider's endpoint, or any OpenAI-compatible server (default: $OPENAI_BASE_URL, else the provider's)
+  --api-key-env VAR     read the API key from $VAR (default: OPENAI_API_KEY, ANTHROPIC_API_KEY or GEMINI_API_KEY)
+${PROVIDER_HELP}
+  --max-cost USD        start no judge call that would take this server's projected spend past USD; past it,
+                        requests that need a call get 402 budget_exhausted (cached items are still answered)
   --host ADDR           address to bind (default 127.0.0.1); off loopback a token is required
   --port N              port (default 8808; 0 picks a free one)
   --token-env VAR       require \`Authorization: Bearer $VAR\` (default: $RULERS_SERVE_TOKEN if set)
@@ -43,7 +47,6 @@ POST /get_reward (OpenRLHF), GET /v1/bundles, GET /healthz, GET /metrics.
   --samples K           judge each item K times (default: the rubric's samples)
   --max-retries N       HTTP retries per judge call (default 4)
   --timeout-s S         per-call timeout (default 120)
-  --format F            json_schema (default) or json
   --max-repairs N       repair attempts for an answer that does not validate (default 1)
   --max-input-chars N   refuse inputs longer than this (default 200000)
   --openrlhf-bundle REF the bundle /get_reward scores with (default: the only one served)
@@ -61,6 +64,8 @@ export const command: Command = {
         model: { type: "string", multiple: true },
         "base-url": { type: "string" },
         "api-key-env": { type: "string" },
+        ...PROVIDER_OPTIONS,
+        "max-cost": { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
         "token-env": { type: "string" },
@@ -79,7 +84,6 @@ export const command: Command = {
         samples: { type: "string" },
         "max-retries": { type: "string" },
         "timeout-s": { type: "string" },
-        format: { type: "string" },
         "max-repairs": { type: "string" },
         "max-input-chars": { type: "string" },
         "openrlhf-bundle": { type: "string" },
@@ -90,9 +94,6 @@ export const command: Command = {
     );
     const models = values.model ?? (process.env.RULERS_MODEL ? [process.env.RULERS_MODEL] : []);
     if (models.length === 0) throw new CliError("give the judge model with --model (or set RULERS_MODEL)");
-    const format = values.format ?? "json_schema";
-    if (format !== "json_schema" && format !== "json")
-      throw new CliError(`\`--format\` must be json_schema or json, got \`${format}\``);
     const host = values.host ?? "127.0.0.1";
     const tokenEnv =
       values["token-env"] ?? (process.env.RULERS_SERVE_TOKEN !== undefined ? "RULERS_SERVE_TOKEN" : undefined);
@@ -144,14 +145,34 @@ export const command: Command = {
       if (err instanceof ConfigError) throw new CliError(err.message);
       throw err;
     }
+    // The provider setup and the settings `rulers judge` would use with the same flags, per bundle.
+    const { settings, provider: setup } = serveSetup(
+      served,
+      values,
+      {
+        models,
+        samples:
+          values.samples !== undefined
+            ? numberFlag(values.samples, "samples", 1, { integer: true, min: 1 })
+            : undefined,
+        maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
+        maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
+      },
+      writeErr,
+    );
+    warnUnpriced(setup.prices, models, values.prices);
+    const budget = budgetFlag(values["max-cost"], setup.prices, models);
     const client = createJudgeClient({
       ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
-      ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
+      ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]!, apiKeyEnv } : {}),
       timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
       maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
       maxInFlight: concurrency,
-      // The provider is inferred from the base URL, else from the model, as `rulers judge` does by default.
-      model: models[0]!,
+      provider: setup.provider,
+      format: setup.format,
+      ...(setup.guided ? { guided: setup.guided } : {}),
+      capabilities: setup.capabilities,
+      ...(budget ? { budget } : {}),
     });
     const cache = values.cache
       ? openCache(values.cache)
@@ -164,15 +185,9 @@ export const command: Command = {
         served,
         client,
         cache,
-        models,
-        format,
-        maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
-        maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
-        ...(values.samples !== undefined
-          ? { samples: numberFlag(values.samples, "samples", 1, { integer: true, min: 1 }) }
-          : {}),
+        settings,
+        ...(budget ? { budget } : {}),
         ...(token ? { token } : {}),
-        prices: priceList(),
         concurrency,
         maxQueue,
         batchWindowMs: numberFlag(values["batch-window-ms"], "batch-window-ms", 2, { min: 0 }),
