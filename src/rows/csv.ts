@@ -5,7 +5,7 @@
  * not the file's; the header is checked before any row is read.
  */
 import { createReadStream } from "node:fs";
-import { type CsvError, type InfoRecord, type Options, parse } from "csv-parse";
+import type { CsvError, InfoRecord, Options } from "csv-parse";
 import { countRows } from "../util/jsonl.js";
 import { RowsError } from "./errors.js";
 import type { Reader, RowLine } from "./reader.js";
@@ -44,6 +44,8 @@ function linesOf(raw: string | undefined): number {
 }
 
 export async function openDelimited(path: string, delimiter: "," | "\t"): Promise<Reader> {
+  // Loaded here: the bundled package root would otherwise load csv-parse for every caller.
+  const { parse } = await import("csv-parse");
   // Lines are counted on the raw text of each record, as an editor counts them (csv-parse's own
   // count also counts a carriage return inside a quoted field).
   let seen = 0;

@@ -7,15 +7,7 @@
  * needs it.
  */
 import { open } from "node:fs/promises";
-import {
-  asyncBufferFromFile,
-  type FileMetaData,
-  parquetMetadataAsync,
-  parquetReadObjects,
-  parquetSchema,
-  type SchemaTree,
-} from "hyparquet";
-import { compressors } from "hyparquet-compressors";
+import type { FileMetaData, SchemaTree } from "hyparquet";
 import { RowsError } from "./errors.js";
 import type { Reader, RowLine } from "./reader.js";
 
@@ -105,6 +97,10 @@ export async function openParquet(
   sliceRows = SLICE_ROWS,
 ): Promise<Reader & { readonly skipped: ReadonlyMap<string, string> }> {
   await checkMagic(path);
+  // Loaded here, not at the top: the package root is one bundled file (scripts/bundle-root.mjs)
+  // and a static import would load the Parquet reader for every caller of the library.
+  const [{ asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema }, { compressors }] =
+    await Promise.all([import("hyparquet"), import("hyparquet-compressors")]);
   const file = await asyncBufferFromFile(path);
   let metadata: FileMetaData;
   try {

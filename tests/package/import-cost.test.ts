@@ -5,6 +5,7 @@
  * figures are in bench/import-cost.bench.ts).
  */
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -31,6 +32,8 @@ const HEAVY = [
   "linkedom",
   "prom-client",
   "vscode-languageserver",
+  "hyparquet",
+  "hyparquet-compressors",
 ];
 
 /** Package names in the hook's `@module` lines (tests/helpers/module-log.mjs). */
@@ -55,6 +58,16 @@ describe("importing the package root", () => {
     const { packages, modules } = run(`await import(${JSON.stringify(entry)});`);
     // The hook works: it saw the package's own modules.
     expect(modules.some((m) => m.includes("/src/index.ts"))).toBe(true);
+    expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
+  }, 60_000);
+
+  it("loads none of them from the built, bundled root either", () => {
+    // The published root is one esbuild bundle (scripts/bundle-root.mjs), which inlines the
+    // package's own dynamic imports: a static import in a lazily loaded module becomes eager there.
+    const built = resolve(root, "dist/index.js");
+    if (!existsSync(built)) throw new Error("dist/index.js is missing: run `npm run build` first");
+    const { packages, modules } = run(`await import(${JSON.stringify(pathToFileURL(built).href)});`);
+    expect(modules.some((m) => m.includes("/dist/index.js"))).toBe(true);
     expect(HEAVY.filter((p) => packages.has(p))).toEqual([]);
   }, 60_000);
 
