@@ -94,7 +94,7 @@ const server = spawn(
     judgeURL,
     "--port",
     "0",
-  ].concat(["--concurrency", "64", "--max-queue", "4096", "--max-retries", "0"]),
+  ].concat(["--concurrency", process.env.SERVE_CONCURRENCY ?? "64", "--max-queue", "4096", "--max-retries", "0"]),
   { env: { ...process.env, OPENAI_API_KEY: "k" }, stdio: ["ignore", "pipe", "inherit"] },
 );
 const url = (await firstLine(server)).replace("listening on ", "");
