@@ -11,11 +11,19 @@
  * ```
  * @packageDocumentation
  */
+export { type Agreement, type AgreeOptions, agree } from "./api/agree.js";
 export { applyCalibrator, diff } from "./api/analysis.js";
 export { BundleRefusedError, type LoadOptions, loadBundle, type VerifyTargets, verify } from "./api/bundles.js";
 export { type Compiled, type CompileInput, type CompileOptions, compile } from "./api/compile.js";
+export {
+  type CostEstimate,
+  type EstimateOptions,
+  estimateCost,
+  type ModelEstimate,
+} from "./api/estimate.js";
 export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, exportBundle } from "./api/export.js";
 export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
+export { type ReportFiles, reportFromFiles } from "./api/report.js";
 export type { Lock, LockEntry } from "./bundle/lock.js";
 export type { Bundle, BundleBody, PromptTemplates } from "./bundle/types.js";
 export type { Problem as VerifyProblem, ProblemKind, Verified } from "./bundle/verify.js";
@@ -55,8 +63,10 @@ export type { Rec as DriftRecord } from "./drift/records.js";
 export type { Finding, RiskLevel, RiskPattern } from "./drift/risk.js";
 export type { SliceStats } from "./drift/slices.js";
 export type { TextChange } from "./drift/text.js";
-export type { ResumedPart, RunSummary } from "./execute/index.js";
+export type { JudgeSettings, ResumedPart, RunSummary } from "./execute/index.js";
 export type { Cache } from "./judge/cache.js";
+export type { CapabilityTable, ModelCapabilities } from "./provider/capabilities.js";
+export type { ModelPrice, PriceList } from "./provider/prices.js";
 export type { AnswerFormat, Completion, Guided, ProviderName, Usage } from "./provider/types.js";
 export {
   type CriterionRecord,
@@ -89,3 +99,4 @@ export {
   RowsError,
 } from "./rows/index.js";
 export { isRulersError, RulersError } from "./util/errors.js";
+export type { JsonlProblem, JsonlRow } from "./util/jsonl.js";
