@@ -261,6 +261,31 @@ describe("drift and review", () => {
     expect(JSON.parse(res.stdout).probes).toBe(5);
   });
 
+  it("report --input reads CSV rows and shows their text beside the run's items", async () => {
+    const { code, out } = await judgeCli(`${FIX}/health.csv`);
+    expect(code).toBe(0);
+    const html = path("report.html");
+    expect((await runCli(["report", "--run", out, "--out", html])).code).toBe(0);
+    expect(readFileSync(html, "utf8")).not.toContain("take paracetamol if you need it");
+    const res = await runCli(["report", "--run", out, "--input", `${FIX}/health.csv`, "--out", html]);
+    expect(res.code).toBe(0);
+    // The judged text reaches the report only through --input; the page holds it JSON-escaped.
+    expect(readFileSync(html, "utf8")).toContain("take paracetamol if you need it");
+    const missing = await runCli([
+      "report",
+      "--run",
+      out,
+      "--input",
+      `${FIX}/health.csv`,
+      "--map",
+      "response=nope",
+      "--out",
+      html,
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/nope/);
+  });
+
   it("review reads other formats as a temporary JSONL whose ids match the run's", async () => {
     const { rowsAsJsonl } = await import("../../src/cli/row-options.js");
     const csv = path("noid.csv");

@@ -2,20 +2,24 @@ import { join } from "node:path";
 import { reportFromFiles } from "../../api/report.js";
 import { figures, renderHtml } from "../../report/index.js";
 import { svgToPng } from "../../report/png.js";
+import { formatOf, RowsError } from "../../rows/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { guard } from "../calibrate-common.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
+import { ROW_HELP, ROW_OPTIONS, rowsAsJsonl } from "../row-options.js";
 
 const HELP = `usage: rulers report --run run.jsonl --out report.html [--labels FILE] [--calibrator FILE]
-                     [--drift drift.json] [--input rows.jsonl] [--figures DIR]
+                     [--drift drift.json] [--input rows.jsonl|.csv|.tsv|.parquet] [--figures DIR]
 
 One self-contained HTML file (no network): the run's header and failures, score distributions
 (raw, calibrated, human), the calibration map and reliability, the confusion matrix and agreement
 metrics with intervals, per-criterion results, drift (from \`rulers drift --json\` saved to a
 file), and a searchable, sortable table of items; clicking one shows its quotes highlighted in
 the judged text (the text is included when --input gives the rows). --figures also writes the
-charts as SVG files and as PNG files (2×, dark on white; no browser needed).`;
+charts as SVG files and as PNG files (2×, dark on white; no browser needed).
+
+${ROW_HELP}`;
 
 export const command: Command = {
   summary: "a self-contained HTML report of a run, its calibration and drift",
@@ -29,19 +33,38 @@ export const command: Command = {
         calibrator: { type: "string" },
         drift: { type: "string" },
         input: { type: "string" },
+        ...ROW_OPTIONS,
         figures: { type: "string" },
       },
       HELP,
     );
     if (!values.run || !values.out) throw new CliError(`\`--run\` and \`--out\` are required\n${HELP}`);
+    // The report reads rows as JSONL by line; other formats (or renamed columns) are streamed
+    // once into a temporary JSONL that keeps the ids the run used.
+    let rows = values.input ? { path: values.input, dispose: () => {} } : undefined;
+    try {
+      if (values.input && (formatOf(values.input, values["input-format"]) !== "jsonl" || values.map))
+        rows = await rowsAsJsonl(values.input, values);
+    } catch (err) {
+      if (err instanceof RowsError) throw new CliError(err.message);
+      throw err;
+    }
     return guard(async () => {
+      try {
+        return await writeReport(rows?.path);
+      } finally {
+        rows?.dispose();
+      }
+    });
+
+    async function writeReport(input: string | undefined): Promise<number> {
       const data = reportFromFiles({
         run: values.run!,
         onWarning: writeErr,
         ...(values.labels ? { labels: values.labels } : {}),
         ...(values.calibrator ? { calibrator: values.calibrator } : {}),
         ...(values.drift ? { drift: values.drift } : {}),
-        ...(values.input ? { input: values.input } : {}),
+        ...(input ? { input } : {}),
       });
       const html = renderHtml(data);
       writeFileAtomic(values.out!, html);
@@ -63,6 +86,6 @@ export const command: Command = {
         if (failed) return 1;
       }
       return 0;
-    });
+    }
   },
 };
