@@ -9,6 +9,7 @@ import { REASONING_EFFORTS } from "../compile/rules/setting-values.js";
 import type { JudgeSettings } from "../execute/index.js";
 import { requestSchema } from "../judge/answer.js";
 import { Budget } from "../judge/budget.js";
+import { type ClientOptions, createJudgeClient, type JudgeClient } from "../judge/client.js";
 import {
   type AnswerFormat,
   CapabilitiesError,
@@ -241,4 +242,19 @@ export function budgetFor(capUsd: number, prices: PriceList, models: readonly st
   if (!(capUsd > 0))
     throw new RulersError(`${name} ${capUsd}: the budget is already spent; no call can start`, { code: "budget" });
   return new Budget(capUsd, prices);
+}
+
+/** Where and how to reach the judge: what differs between `rulers judge`, serve and the library. */
+export type Connection = Omit<ClientOptions, "provider" | "format" | "guided" | "capabilities" | "budget">;
+
+/** The judge client for a provider setup; the setup's fields are passed the same way by every caller. */
+export function judgeClientFor(setup: ProviderSetup, connection: Connection, budget?: Budget): JudgeClient {
+  return createJudgeClient({
+    ...connection,
+    provider: setup.provider,
+    format: setup.format,
+    ...(setup.guided ? { guided: setup.guided } : {}),
+    capabilities: setup.capabilities,
+    ...(budget ? { budget } : {}),
+  });
 }

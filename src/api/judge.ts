@@ -7,13 +7,13 @@
 import type { Bundle } from "../bundle/types.js";
 import { type Calibrator, readCalibrator } from "../calibrate/index.js";
 import { type RunSummary, runJudge } from "../execute/index.js";
-import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/index.js";
+import { type Cache, memoryCache, openCache } from "../judge/index.js";
 import type { AnswerFormat, Guided, ProviderName } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
 import { RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
 import { applyCalibrator } from "./analysis.js";
-import { budgetFor, judgeSettings, providerSetup, warnUnpriced } from "./judge-setup.js";
+import { budgetFor, judgeClientFor, judgeSettings, providerSetup, warnUnpriced } from "./judge-setup.js";
 
 export interface JudgeOptions {
   /** The judge model; several form a panel (per-criterion strict majority). */
@@ -126,21 +126,20 @@ export function judge(
     throw new RulersError(`apiKeyEnv ${options.apiKeyEnv}: the variable is not set`, { code: "usage" });
   const calibrator = calibratorFor(bundle, options.calibrator);
   const concurrency = options.concurrency ?? 8;
-  const client = createJudgeClient({
-    ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
-    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
-    ...(options.apiKeyEnv !== undefined
-      ? { apiKey: process.env[options.apiKeyEnv]!, apiKeyEnv: options.apiKeyEnv }
-      : {}),
-    timeoutMs: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 4,
-    maxInFlight: concurrency,
-    provider: setup.provider,
-    format: setup.format,
-    ...(setup.guided ? { guided: setup.guided } : {}),
-    capabilities: setup.capabilities,
-    ...(budget ? { budget } : {}),
-  });
+  const client = judgeClientFor(
+    setup,
+    {
+      ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+      ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+      ...(options.apiKeyEnv !== undefined
+        ? { apiKey: process.env[options.apiKeyEnv]!, apiKeyEnv: options.apiKeyEnv }
+        : {}),
+      timeoutMs: options.timeoutMs ?? 120_000,
+      maxRetries: options.maxRetries ?? 4,
+      maxInFlight: concurrency,
+    },
+    budget,
+  );
   const ownCache = typeof options.cache === "string";
   const cache: Cache = typeof options.cache === "string" ? openCache(options.cache) : (options.cache ?? memoryCache());
 

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
+import { judgeClientFor } from "../../api/judge-setup.js";
 import { BundleError } from "../../bundle/file.js";
 import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
 import { verifyBundleFile } from "../../bundle/verify.js";
 import { type Calibrator, DataError, readCalibrator } from "../../calibrate/index.js";
 import { OutputError, openRunOutput, type ResumeState, readResume, runJudge } from "../../execute/index.js";
-import { createJudgeClient, JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
+import { JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
 import type { RunRecord } from "../../record/index.js";
 import { errnoOf } from "../../util/errors.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
@@ -127,19 +128,18 @@ export const command: Command = {
     const apiKeyEnv = values["api-key-env"];
     if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
       throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
-    const client = createJudgeClient({
-      ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
-      ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
-      timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
-      maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
-      maxInFlight: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
-      provider: setup.provider,
-      format: setup.format,
-      ...(apiKeyEnv ? { apiKeyEnv } : {}),
-      ...(setup.guided ? { guided: setup.guided } : {}),
-      capabilities: setup.capabilities,
-      ...(budget ? { budget } : {}),
-    });
+    const client = judgeClientFor(
+      setup,
+      {
+        ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+        ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
+        timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
+        maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
+        maxInFlight: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
+        ...(apiKeyEnv ? { apiKeyEnv } : {}),
+      },
+      budget,
+    );
     const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
     let resume: ResumeState | undefined;
     if (values.resume) {

@@ -1,4 +1,5 @@
-import { type Completion, createJudgeClient, openCache } from "../../judge/index.js";
+import { judgeClientFor } from "../../api/judge-setup.js";
+import { type Completion, openCache } from "../../judge/index.js";
 import {
   ConfigError,
   isLoopback,
@@ -162,18 +163,17 @@ export const command: Command = {
     );
     warnUnpriced(setup.prices, models, values.prices);
     const budget = budgetFlag(values["max-cost"], setup.prices, models);
-    const client = createJudgeClient({
-      ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
-      ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]!, apiKeyEnv } : {}),
-      timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
-      maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
-      maxInFlight: concurrency,
-      provider: setup.provider,
-      format: setup.format,
-      ...(setup.guided ? { guided: setup.guided } : {}),
-      capabilities: setup.capabilities,
-      ...(budget ? { budget } : {}),
-    });
+    const client = judgeClientFor(
+      setup,
+      {
+        ...(values["base-url"] ? { baseURL: values["base-url"] } : {}),
+        ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]!, apiKeyEnv } : {}),
+        timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
+        maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
+        maxInFlight: concurrency,
+      },
+      budget,
+    );
     const cache = values.cache
       ? openCache(values.cache)
       : lruCache<Completion>(numberFlag(values["cache-size"], "cache-size", 10_000, { integer: true, min: 1 }));
