@@ -178,9 +178,10 @@ export const rubricTokens = lazy(() => {
 
   const K = Object.fromEntries(KEYWORDS.map((w) => [w, kw(w)])) as Record<Keyword, TokenType>;
 
-  // The lexer takes the first pattern that matches, so longer keywords must come before their
-  // prefixes (`order` before `or`); `longer_alt` then turns `orders` into an Identifier.
-  const allTokens: TokenType[] = [
+  // The lexer takes the first pattern that matches: these in this order, then the keywords with
+  // longer ones before their prefixes (`order` before `or`; `longer_alt` then turns `orders` into
+  // an Identifier), then Identifier.
+  const fixed = {
     WhiteSpace,
     Comment,
     TextBlock,
@@ -195,29 +196,13 @@ export const rubricTokens = lazy(() => {
     Comma,
     Colon,
     Name,
+  };
+  const allTokens: TokenType[] = [
+    ...Object.values(fixed),
     ...[...keywordTokens].sort((a, b) => String(b.PATTERN).length - String(a.PATTERN).length),
     Identifier,
   ];
 
   const rubricLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
-  return {
-    WhiteSpace,
-    Comment,
-    TextBlock,
-    UnterminatedTextBlock,
-    StringLit,
-    UnterminatedString,
-    RegexLit,
-    Hash,
-    Version,
-    NumberLit,
-    DotDot,
-    Comma,
-    Colon,
-    Name,
-    Identifier,
-    K,
-    allTokens,
-    rubricLexer,
-  };
+  return { ...fixed, Identifier, K, allTokens, rubricLexer };
 });
