@@ -52,7 +52,7 @@ function bigRubric(criteria: number): string {
   }
   out.push(
     "gate g1",
-    "  when c0 level below 2 and c1 is unmet",
+    "  when c0 level below 2 and c1 level below 2",
     "  cap score at 2",
     "end",
     "",
