@@ -3,6 +3,8 @@
  * interval. Resampling works on category indices in typed arrays: one pass over the items per
  * resample builds the confusion table, and every metric reads the table.
  */
+
+import { prng } from "../util/prng.js";
 import { categoryCount, categoryOf, categoryValue, type HumanScale } from "./categories.js";
 import { METRICS, type Metric, type MetricName, type Table } from "./metrics.js";
 
@@ -23,18 +25,6 @@ export interface AgreementReport {
 export interface AgreementOptions {
   readonly resamples?: number;
   readonly seed?: number;
-}
-
-/** mulberry32: small, fast, and the same sequence on every machine for the same seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function table(k: number, values: number[], h: Int32Array, p: Int32Array, pick?: Int32Array): Table {

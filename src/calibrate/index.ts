@@ -1,4 +1,5 @@
-export { type AgreementOptions, type AgreementReport, agreement, type MetricWithCi, prng } from "./agreement.js";
+export { prng } from "../util/prng.js";
+export { type AgreementOptions, type AgreementReport, agreement, type MetricWithCi } from "./agreement.js";
 export {
   confusionLines,
   METRIC_LABELS,

@@ -3,16 +3,10 @@
  * item view. Item data is untrusted, so the DOM is built with elements and text nodes only:
  * no value from the data is ever parsed as HTML.
  */
+import { PAGE_DOM_SCRIPT } from "../util/page-dom.js";
+
 export const PAGE_SCRIPT = `
-function el(tag, attrs) {
-  var e = document.createElement(tag);
-  if (attrs) for (var k in attrs) if (attrs[k] !== undefined && attrs[k] !== null && attrs[k] !== false) e.setAttribute(k, String(attrs[k]));
-  // Children nest in arrays to any depth; strings become text nodes, never markup.
-  var add = function (c) { if (c === null || c === undefined || c === false) return; if (Array.isArray(c)) c.forEach(add); else e.append(c); };
-  for (var i = 2; i < arguments.length; i++) add(arguments[i]);
-  return e;
-}
-function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
+${PAGE_DOM_SCRIPT}function readJson(id) { return JSON.parse(document.getElementById(id).textContent); }
 async function load() {
   var node = document.getElementById("report-data");
   if (node.dataset.encoding !== "gzip-base64") return JSON.parse(node.textContent);

@@ -4,6 +4,8 @@
  * c writes a comment, u clears the label. Items are built from text nodes only: the judged
  * text and the run are untrusted.
  */
+import { PAGE_DOM_SCRIPT } from "../util/page-dom.js";
+
 const STYLE = `
 :root { color-scheme: light dark; --bg: #fff; --fg: #1d1d1f; --muted: #6b6b70; --line: #d9d9de; --mark: #ffe58a; --bad: #c0392b; --ok: #2e7d32; --card: #f6f6f8; --sel: #4e79a7; }
 @media (prefers-color-scheme: dark) { :root { --bg: #15161a; --fg: #e8e8ea; --muted: #a0a0a8; --line: #33343a; --mark: #7a6400; --bad: #ff7b6b; --ok: #7bd88f; --card: #1e1f24; } }
@@ -27,15 +29,7 @@ select, input { font: inherit; background: var(--bg); color: var(--fg); border: 
 const SCRIPT = `
 var token = new URLSearchParams(location.search).get("token") || "";
 var meta = null, order = [], pos = 0, current = null, cache = new Map(), busy = false, wanted = null;
-function el(tag, attrs) {
-  var e = document.createElement(tag);
-  if (attrs) for (var k in attrs) if (attrs[k] !== undefined && attrs[k] !== null && attrs[k] !== false) e.setAttribute(k, String(attrs[k]));
-  // Children nest in arrays to any depth; strings become text nodes, never markup.
-  var add = function (c) { if (c === null || c === undefined || c === false) return; if (Array.isArray(c)) c.forEach(add); else e.append(c); };
-  for (var i = 2; i < arguments.length; i++) add(arguments[i]);
-  return e;
-}
-async function api(path, body) {
+${PAGE_DOM_SCRIPT}async function api(path, body) {
   var res = await fetch(path, { method: body ? "POST" : "GET", headers: Object.assign({ "x-review-token": token }, body ? { "content-type": "application/json" } : {}), body: body ? JSON.stringify(body) : undefined });
   var data = await res.json().catch(function () { return { error: "the server answered " + res.status }; });
   if (!res.ok) throw new Error(data.error || ("the server answered " + res.status));

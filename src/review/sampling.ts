@@ -3,6 +3,8 @@
  * order; every mode is a permutation of the items (or, for `unlabelled`, of those not yet
  * labelled when the order was asked for).
  */
+import { prng } from "../util/prng.js";
+
 export type SampleMode = "run" | "random" | "stratified" | "disagreements" | "unlabelled";
 export const SAMPLE_MODES: readonly SampleMode[] = ["run", "random", "stratified", "disagreements", "unlabelled"];
 
@@ -12,20 +14,8 @@ interface Sortable {
   readonly doubt: number;
 }
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function shuffle(xs: number[], seed: number): number[] {
-  const r = rng(seed);
+  const r = prng(seed);
   for (let i = xs.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));
     [xs[i], xs[j]] = [xs[j]!, xs[i]!];
