@@ -7,7 +7,7 @@
  * each stretch alone, and if no stretch holds it, it is not found.
  */
 import type { EvidenceScope } from "../compile/ir.js";
-import { parseConversation, type Segment, segmentsOf } from "../util/conversation.js";
+import { parseConversation, type Segment, segmentsOf, type Turn } from "../util/conversation.js";
 import { type LocateOptions, locateQuote, type QuoteMatch } from "./locate.js";
 import { type PreparedText, prepareText } from "./prepare.js";
 
@@ -38,13 +38,21 @@ function inScope(s: Segment, scope: EvidenceScope | undefined): boolean {
   return scope === "tool_calls" ? s.toolCall : s.role === scope;
 }
 
-/** A conversation input (canonical JSON from rowInputs), ready for quotes; null if it is not one. */
-export function prepareConversation(json: string): PreparedConversation | null {
-  const c = parseConversation(json);
-  if (!c.ok) return null;
-  const segments = segmentsOf(c.turns);
+/**
+ * A conversation input, ready for quotes: its turns as rowInputs parsed them (the executor's
+ * path: parsing the canonical JSON again would cost as much as a dozen quotes), or its canonical
+ * JSON text; null if the text is not a conversation.
+ */
+export function prepareConversation(input: string | readonly Turn[]): PreparedConversation | null {
+  let turns: readonly Turn[];
+  if (typeof input === "string") {
+    const c = parseConversation(input);
+    if (!c.ok) return null;
+    turns = c.turns;
+  } else turns = input;
+  const segments = segmentsOf(turns);
   const memo = new Map<string, ScopedText>();
-  return {
+  const prepared: PreparedConversation = {
     kind: "conversation",
     segments,
     scoped(scope) {
@@ -52,6 +60,13 @@ export function prepareConversation(json: string): PreparedConversation | null {
       let s = memo.get(key);
       if (!s) {
         const segs = segments.filter((x) => inScope(x, scope));
+        // A scope that holds every stretch (only assistant turns quoted, say) shares the whole
+        // conversation's prepared text rather than normalising and indexing it again.
+        if (scope !== undefined && segs.length === segments.length) {
+          s = prepared.scoped(undefined);
+          memo.set(key, s);
+          return s;
+        }
         const starts: number[] = [];
         let at = 0;
         for (const x of segs) {
@@ -69,6 +84,7 @@ export function prepareConversation(json: string): PreparedConversation | null {
       return s;
     },
   };
+  return prepared;
 }
 
 /** Index of the last segment starting at or before `offset`. */
