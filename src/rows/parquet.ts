@@ -183,12 +183,16 @@ export async function openParquet(
     for (const name of columns) value[name] = jsonValue(raw[name]);
     return { line, value };
   };
+  const iterator = rows();
   return {
     columns,
     textColumns: text,
-    rows: rows(),
+    rows: iterator,
     count: (limit) => (limit === undefined ? total : Math.min(limit, total)),
-    close: async () => {},
+    // Ends the generator, whose `finally` closes the file it reads pages from.
+    close: async () => {
+      await iterator.return(undefined);
+    },
     skipped,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
@@ -280,5 +280,31 @@ describe("Parquet row groups without an offset index", () => {
     const bad = out.slice(good.length);
     expect(bad.map((r) => r.line)).toEqual(Array.from({ length: 40 - good.length }, (_, i) => good.length + i + 1));
     expect(bad[0]!.message).toMatch(/^row group 1 \(rows 1–40\) cannot be read: /);
+  });
+});
+
+describe("Parquet, stopped early", () => {
+  // Which files this process holds open, from /proc (Linux, where the project runs its tests).
+  const openFiles = async (): Promise<string[]> => {
+    const { readdirSync, readlinkSync } = await import("node:fs");
+    return readdirSync("/proc/self/fd").flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  it.runIf(process.platform === "linux")("closes the file when the reader is closed mid-file", async () => {
+    const p = file("stop.parquet", readFileSync(`${FIX}/health.parquet`));
+    const src = await openRows(p);
+    const it = src[Symbol.asyncIterator]();
+    expect((await it.next()).value).toMatchObject({ line: 1 });
+    expect((await openFiles()).filter((f) => f === p).length).toBeGreaterThan(0);
+    await src.close();
+    // hyparquet's own handle closes on its own after each read; the page reader's must close too.
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await openFiles()).filter((f) => f === p)).toEqual([]);
   });
 });
