@@ -1,6 +1,6 @@
 // Reads one rows file through dist/rows (as `rulers judge --input` does) and reports, on fd 3,
 // rows read, wall and CPU time, and peak RSS of this process.
-import { writeSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import { openRows } from "../dist/rows/index.js";
 
 const cpu0 = process.cpuUsage();
@@ -25,6 +25,19 @@ writeSync(
     chars,
     wall_ms: performance.now() - t0,
     cpu_ms: (cpu.user + cpu.system) / 1000,
-    max_rss_mb: process.resourceUsage().maxRSS / 1024,
+    max_rss_mb: peakRssMb(),
   })}\n`,
 );
+
+/**
+ * This process's own peak RSS. On Linux `resourceUsage().maxRSS` carries over the parent's RSS
+ * at the fork before exec, so a parent that had just written a million rows would be counted;
+ * VmHWM is the peak of this process's own memory.
+ */
+function peakRssMb() {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (m) return Number(m[1]) / 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS / 1024;
+}

@@ -2,9 +2,10 @@
  * Rows files (issue 20): reading 100,000 and 1,000,000 rows of Parquet, CSV and (for reference)
  * JSONL through the row source `rulers judge --input` uses, each in its own process. Reports
  * rows/s, CPU time and peak RSS: memory must stay flat from 100,000 to 1,000,000 rows. The
- * files are generated in a temporary folder (Parquet in row groups of 100,000 rows, as
- * hyparquet-writer, DuckDB and Spark write them; each group is read in slices through its
- * offset index), never in the repository.
+ * files are generated in a temporary folder, never in the repository. Parquet twice: in row
+ * groups of 100,000 rows with offset indexes, as hyparquet-writer, DuckDB and Spark write them
+ * (each group read in slices through its offset index), and as one row group without an offset
+ * index (`parquet-1g`, as older writers leave a file; read page by page, src/rows/parquet-pages.ts).
  * Run: npm run bench rows          (sizes: ROWS_SIZES=100000 npm run bench rows)
  */
 import { spawn } from "node:child_process";
@@ -26,7 +27,7 @@ const response = (i: number) =>
   `${i}: ${Array.from({ length: 40 }, (_, w) => WORDS[(i * 7 + w * 13) % WORDS.length]).join(" ")}, "quoted", done.`;
 const prompt = (i: number) => `user: question ${i % 997} about a headache`;
 
-async function writeParquet(path: string, n: number): Promise<void> {
+async function writeParquet(path: string, n: number, oneGroup = false): Promise<void> {
   const writer = new ParquetWriter({
     writer: fileWriter(path),
     schema: [
@@ -37,12 +38,14 @@ async function writeParquet(path: string, n: number): Promise<void> {
       { name: "score", type: "INT32", repetition_type: "REQUIRED" },
     ],
   });
-  for (let from = 0; from < n; from += GROUP) {
+  const group = oneGroup ? n : GROUP;
+  const offsetIndex = !oneGroup;
+  for (let from = 0; from < n; from += group) {
     const ids = [];
     const prompts = [];
     const responses = [];
     const scores = [];
-    for (let i = from; i < Math.min(n, from + GROUP); i++) {
+    for (let i = from; i < Math.min(n, from + group); i++) {
       ids.push(`r${i}`);
       prompts.push(prompt(i));
       responses.push(response(i));
@@ -50,12 +53,12 @@ async function writeParquet(path: string, n: number): Promise<void> {
     }
     await writer.write({
       columnData: [
-        { name: "id", data: ids },
-        { name: "prompt", data: prompts },
-        { name: "response", data: responses },
-        { name: "score", data: scores },
+        { name: "id", data: ids, offsetIndex },
+        { name: "prompt", data: prompts, offsetIndex },
+        { name: "response", data: responses, offsetIndex },
+        { name: "score", data: scores, offsetIndex },
       ],
-      rowGroupSize: GROUP,
+      rowGroupSize: group,
     });
   }
   await writer.finish();
@@ -94,11 +97,12 @@ try {
       .map((l) => l.toFixed(2))
       .join(" ")}`,
   );
-  console.log("format   rows       file MB  wall s  cpu s  rows/s (cpu)  peak RSS MB");
+  console.log("format     rows       file MB  wall s  cpu s  rows/s (cpu)  peak RSS MB");
   for (const n of sizes) {
-    for (const format of ["parquet", "csv", "jsonl"] as const) {
-      const path = join(dir, `rows-${n}.${format}`);
+    for (const format of ["parquet", "parquet-1g", "csv", "jsonl"] as const) {
+      const path = join(dir, `rows-${n}-${format}.${format === "parquet-1g" ? "parquet" : format}`);
       if (format === "parquet") await writeParquet(path, n);
+      else if (format === "parquet-1g") await writeParquet(path, n, true);
       else await writeText(path, n, format);
       const s = await read(path);
       if (s.rows !== n || s.bad) throw new Error(`${path}: read ${s.rows} rows (${s.bad} bad), expected ${n}`);
@@ -107,7 +111,7 @@ try {
       const capped = n === Math.max(...sizes) ? await read(path, [`--max-old-space-size=${CAP_MB}`]) : null;
       console.log(
         [
-          format.padEnd(8),
+          format.padEnd(10),
           String(n).padEnd(10),
           (statSync(path).size / 1e6).toFixed(0).padStart(7),
           (s.wall_ms! / 1000).toFixed(1).padStart(7),

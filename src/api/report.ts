@@ -8,8 +8,9 @@ import { readCalibrator, readLabels } from "../calibrate/index.js";
 import { FailureTally } from "../record/index.js";
 import { buildReport, type ReportData } from "../report/index.js";
 import { readRunRecords } from "../report/records.js";
+import { openRows } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
-import { readJsonl, rowId } from "../util/jsonl.js";
+import { rowId } from "../util/jsonl.js";
 
 export interface ReportFiles {
   /** run.jsonl */
@@ -19,8 +20,12 @@ export interface ReportFiles {
   readonly calibrator?: string;
   /** `rulers drift --json` output saved to a file. */
   readonly drift?: string;
-  /** The judged rows, so the report can show quotes in their text. */
+  /** The judged rows (JSONL, CSV, TSV or Parquet), so the report can show quotes in their text. */
   readonly input?: string;
+  /** The rows' format when the extension does not say: `jsonl`, `csv`, `tsv` or `parquet`. */
+  readonly inputFormat?: string;
+  /** Row fields taken from columns of other names, as `rulers judge --map` takes them. */
+  readonly map?: readonly string[] | Readonly<Record<string, string>>;
   /** How many failed items are left out of the metrics; default: stderr. */
   readonly onWarning?: (message: string) => void;
 }
@@ -39,7 +44,39 @@ function numericLabels(path: string): Map<string, number> {
   return out;
 }
 
-export function reportFromFiles(files: ReportFiles): ReportData {
+/** Warnings about single rows past this many are counted, not printed. */
+const ROW_WARNINGS = 20;
+
+/**
+ * The rows of the run's items, by the id the run knows each under (its row number when it has
+ * no `id`), read once through the row source `rulers judge` reads. Only the run's rows are
+ * kept; a row that cannot be read is named by its number and left out.
+ */
+async function readRows(
+  files: ReportFiles & { readonly input: string },
+  ids: ReadonlySet<string>,
+  warn: (message: string) => void,
+): Promise<Map<string, Record<string, unknown>>> {
+  const source = await openRows(files.input, {
+    ...(files.inputFormat !== undefined ? { format: files.inputFormat } : {}),
+    ...(files.map ? { map: files.map } : {}),
+  });
+  for (const n of source.notes) warn(`note: ${n}`);
+  const rows = new Map<string, Record<string, unknown>>();
+  let bad = 0;
+  for await (const r of source) {
+    if (r.message !== undefined) {
+      if (++bad <= ROW_WARNINGS) warn(`warning: ${source.place(r.line)}: ${r.message}; the row's text is left out`);
+      continue;
+    }
+    const id = rowId(r.value, r.line);
+    if (ids.has(id)) rows.set(id, r.value as Record<string, unknown>);
+  }
+  if (bad > ROW_WARNINGS) warn(`warning: ${bad - ROW_WARNINGS} more rows of \`${files.input}\` cannot be read`);
+  return rows;
+}
+
+export async function reportFromFiles(files: ReportFiles): Promise<ReportData> {
   const warn = files.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
   let modified: string | null = null;
   try {
@@ -63,11 +100,9 @@ export function reportFromFiles(files: ReportFiles): ReportData {
       );
     }
   }
-  let rows: Map<string, Record<string, unknown>> | undefined;
-  if (files.input) {
-    const r = readJsonl(files.input);
-    rows = new Map(r.rows.map((x) => [rowId(x.value, x.line), x.value as Record<string, unknown>]));
-  }
+  const rows = files.input
+    ? await readRows({ ...files, input: files.input }, new Set(records.map((r) => String(r.item_id))), warn)
+    : undefined;
   return buildReport({
     records,
     runFile: files.run,

@@ -2,13 +2,8 @@
  * The flags every command that reads rows shares (`--input-format`, `--map`), and opening the
  * rows with them; what they mean lives in src/rows.
  */
-import { once } from "node:events";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Bundle } from "../bundle/types.js";
 import { openRows, type RowSource, RowsError } from "../rows/index.js";
-import { rowId } from "../util/jsonl.js";
 import { CliError, writeErr } from "./io.js";
 
 export const ROW_OPTIONS = {
@@ -37,38 +32,4 @@ export async function openInput(
     if (err instanceof RowsError) throw new CliError(err.message);
     throw err;
   }
-}
-
-/**
- * The rows as a temporary JSONL file, for a reader that indexes JSONL by offset (review): each
- * row keeps the id it was judged under (its number when it has no `id`), so the run still joins.
- * Rows that cannot be read are left out with a warning. `dispose` removes the file.
- */
-export async function rowsAsJsonl(
-  path: string,
-  values: { readonly "input-format"?: string | undefined; readonly map?: string[] | undefined },
-): Promise<{ path: string; dispose: () => void }> {
-  const source = await openInput(path, values);
-  const dir = mkdtempSync(join(tmpdir(), "rulers-rows-"));
-  const dispose = () => rmSync(dir, { recursive: true, force: true });
-  const out = join(dir, "rows.jsonl");
-  const stream = createWriteStream(out);
-  let bad = 0;
-  try {
-    for await (const r of source) {
-      if (r.message !== undefined) {
-        if (++bad <= 20) writeErr(`warning: ${source.place(r.line)}: ${r.message}; the row is left out`);
-        continue;
-      }
-      const v = r.value as Record<string, unknown>;
-      const line = `${JSON.stringify({ ...v, id: rowId(v, r.line) })}\n`;
-      if (!stream.write(line)) await once(stream, "drain");
-    }
-    await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  } catch (err) {
-    stream.destroy();
-    dispose();
-    throw err;
-  }
-  return { path: out, dispose };
 }

@@ -47,7 +47,7 @@ import {
   tagScores,
   unswap,
 } from "../score/index.js";
-import { conversationJson, parseConversation } from "../util/conversation.js";
+import { conversationJson, parseConversation, type Turn } from "../util/conversation.js";
 import { RulersError } from "../util/errors.js";
 import { parseImage } from "../util/image.js";
 import { promptSha256 } from "./prompt-hash.js";
@@ -195,9 +195,11 @@ export function rowInputs(
   ir: RubricIR,
   row: Record<string, unknown>,
   maxChars: number,
-): { inputs: Record<string, string>; flags: string[] } {
+): { inputs: Record<string, string>; flags: string[]; conversations: Map<string, readonly Turn[]> } {
   const inputs: Record<string, string> = {};
   const flags: string[] = [];
+  // Parsed turns by their canonical text, so evidence location need not parse them again.
+  const conversations = new Map<string, readonly Turn[]>();
   for (const i of ir.inputs) {
     const v = row[i.name];
     if (v === undefined || v === null) throw new RowError(`missing input \`${i.name}\``);
@@ -213,6 +215,7 @@ export function rowInputs(
       const c = parseConversation(v);
       if (!c.ok) throw new RowError(`conversation input \`${i.name}\` ${c.error}`);
       text = conversationJson(c.turns);
+      conversations.set(text, c.turns);
     } else
       text =
         typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
@@ -221,7 +224,7 @@ export function rowInputs(
     if (text.trim() === "") flags.push(`empty-input:${i.name}`);
     inputs[i.name] = text;
   }
-  return { inputs, flags };
+  return { inputs, flags, conversations };
 }
 
 export function criteriaFor(
@@ -597,10 +600,11 @@ export async function judgeItem(
   const base = { item_id: itemId, line, bundle: { id: ir.id, version: ir.version, hash: bundle.hash } };
   let inputs: Record<string, string>;
   let rowFlags: string[];
+  let conversations: Map<string, readonly Turn[]>;
   let criteria: CriterionIR[];
   let items: ItemCriterionIR[] | undefined;
   try {
-    ({ inputs, flags: rowFlags } = rowInputs(ir, row, settings.maxInputChars));
+    ({ inputs, flags: rowFlags, conversations } = rowInputs(ir, row, settings.maxInputChars));
     ({ criteria, items } = criteriaFor(bundle, row, itemId));
   } catch (err) {
     if (err instanceof RowError) return { ...base, raw_score: null, flags: [], error: `row ${line}: ${err.message}` };
@@ -613,14 +617,22 @@ export async function judgeItem(
     { messages: Message[]; parts: JudgmentPart[]; texts: Record<string, EvidenceText> }
   >();
   const kindOf = new Map(ir.inputs.map((i) => [i.name, i.kind]));
+  // Both orders of a swapped pair show the same texts: each is prepared once.
+  const preparedTexts = new Map<string, EvidenceText>();
   for (const swapped of orders) {
     const r = judgmentParts(bundle, inputs, swapped, items, settings.format);
     const texts: Record<string, EvidenceText> = {};
     for (const [k, v] of Object.entries(r.shown)) {
       const kind = kindOf.get(k);
       if (kind === "image") continue; // nothing to quote
-      const conv = kind === "conversation" ? prepareConversation(v) : null;
-      texts[k] = conv ?? prepareText(v);
+      const key = `${kind === "conversation" ? "c" : "t"}${v}`;
+      let t = preparedTexts.get(key);
+      if (!t) {
+        const conv = kind === "conversation" ? prepareConversation(conversations.get(v) ?? v) : null;
+        t = conv ?? prepareText(v);
+        preparedTexts.set(key, t);
+      }
+      texts[k] = t;
     }
     prepared.set(swapped, { messages: r.messages, parts: r.parts, texts });
   }

@@ -108,7 +108,18 @@ export interface CacheOptions {
   readonly durable?: boolean;
 }
 
-export function memoryCache<V = Completion>(): Cache<V> {
+/** Judge calls an in-memory cache keeps unless told otherwise. */
+export const MEMORY_CACHE_ENTRIES = 10_000;
+
+/**
+ * The cache of judge calls kept in memory (a run without `--cache`, `batch`, the server's
+ * default): bounded, so a process that judges new items for days keeps a flat heap. A repeated
+ * call (a duplicate row, a retried request) is answered from here; anything older than the last
+ * `capacity` calls used is simply judged again. A file cache (`openCache`) keeps every call.
+ */
+export function memoryCache<V = Completion>(capacity = MEMORY_CACHE_ENTRIES): Cache<V> {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError("cache capacity must be a positive integer");
+  // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   const map = new Map<string, V>();
   return {
     path: null,
@@ -116,10 +127,22 @@ export function memoryCache<V = Completion>(): Cache<V> {
       return map.size;
     },
     loaded: 0,
-    get: (k) => map.get(k),
-    put: async (k, v) => void map.set(k, v),
-    flush: async () => {},
-    close: () => {},
+    get(key) {
+      const v = map.get(key);
+      if (v !== undefined) {
+        map.delete(key);
+        map.set(key, v);
+      }
+      return v;
+    },
+    put(key, value) {
+      map.delete(key);
+      map.set(key, value);
+      if (map.size > capacity) map.delete(map.keys().next().value!);
+      return Promise.resolve();
+    },
+    flush: () => Promise.resolve(),
+    close: () => map.clear(),
   };
 }
 

@@ -13,11 +13,23 @@ export interface IndexedLine {
   readonly end: number;
 }
 
+/** What the run index reads a file through: lines handed out a chunk per step, read again by range. */
+export interface LineSource {
+  readonly path: string;
+  /** Bytes (or characters) in all, and handed out so far, for progress. */
+  readonly size: number;
+  readonly scanned: number;
+  readonly done: boolean;
+  step(onLine: (text: string, l: IndexedLine) => void): void;
+  parse(l: IndexedLine): unknown;
+  close(): void;
+}
+
 // Small enough that one step (about 130 run records parsed) keeps a waiting request waiting
 // only a few milliseconds.
 const CHUNK = 256 << 10;
 
-export class LineFile {
+export class LineFile implements LineSource {
   /** The file's size when it was opened. */
   readonly size: number;
   private buf = Buffer.allocUnsafe(CHUNK);

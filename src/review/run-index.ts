@@ -7,7 +7,7 @@
  */
 import { RulersError } from "../util/errors.js";
 import { rowId } from "../util/jsonl.js";
-import type { IndexedLine, LineFile } from "./line-index.js";
+import type { IndexedLine, LineSource } from "./line-index.js";
 import { type RecordSummary, summarise } from "./summary.js";
 
 export class ReviewError extends RulersError {
@@ -42,11 +42,11 @@ export class RunIndex {
   private waiting = new Map<string, number>();
 
   private constructor(
-    readonly runFile: LineFile,
-    readonly rowFile: LineFile,
+    readonly runFile: LineSource,
+    readonly rowFile: LineSource,
   ) {}
 
-  static open(runPath: string, rowsPath: string, openFile: (path: string, what: string) => LineFile): RunIndex {
+  static open(runPath: string, rowsPath: string, openFile: (path: string, what: string) => LineSource): RunIndex {
     const rows = openFile(rowsPath, "rows");
     try {
       return new RunIndex(openFile(runPath, "run"), rows);

@@ -12,7 +12,7 @@ import { locationName, parseConversation, segmentsOf } from "../util/conversatio
 import { errnoOf } from "../util/errors.js";
 import { Journal, type LabelEntry, replayJournal } from "./journal.js";
 import { labelsText, latestLabels, writeLabelsDurably } from "./labels-file.js";
-import { LineFile } from "./line-index.js";
+import { LineFile, type LineSource } from "./line-index.js";
 import { ReviewLock } from "./lock.js";
 import { type ItemSummary, ReviewError, RunIndex } from "./run-index.js";
 import { order, type SampleMode } from "./sampling.js";
@@ -23,6 +23,11 @@ export { type ItemSummary, ReviewError } from "./run-index.js";
 export interface SessionOptions {
   readonly run: string;
   readonly input: string;
+  /**
+   * The rows, already read (`readRowLines`: CSV, TSV, Parquet, or JSONL with renamed columns);
+   * without it `input` is JSONL, indexed in place by offset.
+   */
+  readonly rows?: LineSource;
   readonly labels: string;
   readonly rater: string;
   readonly scale?: ReviewScale;
@@ -86,6 +91,7 @@ export class ReviewSession {
    */
   static begin(opts: SessionOptions): ReviewSession {
     const index = RunIndex.open(opts.run, opts.input, (path, what) => {
+      if (what === "rows" && opts.rows) return opts.rows;
       try {
         return LineFile.open(path);
       } catch (err) {

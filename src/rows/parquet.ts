@@ -1,6 +1,6 @@
 /**
- * Parquet through hyparquet (pure JS), one row group at a time, so memory follows the largest
- * row group and never the file. Rows are numbered from 1 in file order. Columns become JSON
+ * Parquet through hyparquet (pure JS), in slices of rows within each row group, so memory
+ * follows the slice and the largest page, never the row group or the file. Rows are numbered from 1 in file order. Columns become JSON
  * values: strings, numbers (64-bit integers beyond 2^53 as decimal strings), booleans, dates
  * and timestamps as ISO 8601 text, lists and structs as arrays and objects. A column whose
  * values have no JSON form (raw bytes, intervals) is left out, and refused when a row field
@@ -9,6 +9,7 @@
 import { open } from "node:fs/promises";
 import type { FileMetaData, SchemaTree } from "hyparquet";
 import { RowsError } from "./errors.js";
+import { pagedRowGroup } from "./parquet-pages.js";
 import type { Reader, RowLine } from "./reader.js";
 
 const MAGIC = "PAR1";
@@ -86,9 +87,9 @@ async function checkMagic(path: string): Promise<number> {
 }
 
 /**
- * Rows decoded at once inside a row group whose pages are indexed (an offset index locates each
- * page), so a writer's million-row group does not have to be held whole. Without the index a
- * group is read in one piece.
+ * Rows decoded at once inside a row group: a slice located through the offset index when the
+ * group has one, else a batch of the pages read one after another (parquet-pages.ts). Either
+ * way a writer's million-row group is never held whole.
  */
 export const SLICE_ROWS = 16_384;
 
@@ -122,49 +123,76 @@ export async function openParquet(
   const total = Number(metadata.num_rows);
   async function* rows(): AsyncGenerator<RowLine> {
     let start = 0;
-    for (const [g, group] of metadata.row_groups.entries()) {
-      const n = Number(group.num_rows);
-      const indexed = group.columns.every((c) => c.offset_index_offset !== undefined && c.offset_index_length);
-      const step = indexed ? Math.max(1, sliceRows) : n;
-      for (let from = 0; from < n; from += step) {
-        const to = Math.min(n, from + step);
-        let objects: Record<string, unknown>[] = [];
+    const fh = await open(path, "r");
+    try {
+      for (const [g, group] of metadata.row_groups.entries()) {
+        const n = Number(group.num_rows);
+        const indexed = group.columns.every((c) => c.offset_index_offset !== undefined && c.offset_index_length);
+        let done = 0;
         let failure: string | null = null;
-        try {
-          if (columns.length > 0)
-            objects = await parquetReadObjects({
-              file,
-              metadata,
-              rowStart: start + from,
-              rowEnd: start + to,
-              columns,
-              compressors,
-              useOffsetIndex: indexed,
-            });
-        } catch (err) {
-          failure = `row group ${g + 1} (rows ${start + 1}–${start + n}) cannot be read: ${(err as Error).message}`;
-        }
-        for (let i = from; i < to; i++) {
-          const line = start + i + 1;
-          if (failure) {
-            yield { line, message: failure };
-            continue;
+        const fail = (err: unknown) =>
+          `row group ${g + 1} (rows ${start + 1}–${start + n}) cannot be read: ${(err as Error).message}`;
+        if (columns.length === 0) done = n;
+        else if (indexed) {
+          const step = Math.max(1, sliceRows);
+          for (let from = 0; from < n; from += step) {
+            const to = Math.min(n, from + step);
+            let objects: Record<string, unknown>[];
+            try {
+              objects = await parquetReadObjects({
+                file,
+                metadata,
+                rowStart: start + from,
+                rowEnd: start + to,
+                columns,
+                compressors,
+                useOffsetIndex: true,
+              });
+            } catch (err) {
+              failure = fail(err);
+              break;
+            }
+            for (let i = from; i < to; i++) yield row(start + i + 1, objects[i - from] ?? {});
+            done = to;
           }
-          const raw = objects[i - from] ?? {};
-          const value: Record<string, unknown> = {};
-          for (const name of columns) value[name] = jsonValue(raw[name]);
-          yield { line, value };
+        } else {
+          // No offset index: the group's pages are read one after another (parquet-pages.ts).
+          const batches = pagedRowGroup(fh, metadata, tree, group, columns, compressors, sliceRows);
+          for (;;) {
+            let next: IteratorResult<Record<string, unknown>[]>;
+            try {
+              next = await batches.next();
+            } catch (err) {
+              failure = fail(err);
+              break;
+            }
+            if (next.done) break;
+            for (const raw of next.value) yield row(start + ++done, raw);
+          }
         }
+        for (let line = start + done + 1; line <= start + n; line++)
+          yield failure ? { line, message: failure } : row(line, {});
+        start += n;
       }
-      start += n;
+    } finally {
+      await fh.close();
     }
   }
+  const row = (line: number, raw: Record<string, unknown>): RowLine => {
+    const value: Record<string, unknown> = {};
+    for (const name of columns) value[name] = jsonValue(raw[name]);
+    return { line, value };
+  };
+  const iterator = rows();
   return {
     columns,
     textColumns: text,
-    rows: rows(),
+    rows: iterator,
     count: (limit) => (limit === undefined ? total : Math.min(limit, total)),
-    close: async () => {},
+    // Ends the generator, whose `finally` closes the file it reads pages from.
+    close: async () => {
+      await iterator.return(undefined);
+    },
     skipped,
   };
 }

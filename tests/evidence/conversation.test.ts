@@ -31,6 +31,36 @@ function conv() {
 const opts = { fuzzyThreshold: 0.9 };
 
 describe("locating quotes in a conversation", () => {
+  it("gives the same matches from the parsed turns (the executor's path) as from the canonical JSON", () => {
+    const c = parseConversation(messages);
+    if (!c.ok) throw new Error(c.error);
+    const fromTurns = prepareConversation(c.turns)!;
+    const fromJson = conv();
+    for (const q of ["in transit and due on December 3", '"carrier": "UPS"', "YOUR ORDER   is in transit", "nowhere"])
+      for (const scope of [undefined, "assistant", "tool_calls"] as const)
+        expect(locateInConversation(fromTurns, q, scope, opts)).toEqual(locateInConversation(fromJson, q, scope, opts));
+    expect(prepareConversation("not a conversation")).toBeNull();
+  });
+
+  it("a match carries its similarity, and a scope holding every message shares the whole text", () => {
+    const c = parseConversation([
+      { role: "assistant", content: "First answer." },
+      { role: "assistant", content: "Second answer, longer than the first." },
+    ]);
+    if (!c.ok) throw new Error(c.error);
+    const p = prepareConversation(c.turns)!;
+    expect(p.scoped("assistant")).toBe(p.scoped(undefined));
+    expect(p.scoped("user")).not.toBe(p.scoped(undefined));
+    expect(locateInConversation(p, "longer than the first", "assistant", opts)).toEqual({
+      match: "exact",
+      start: 15,
+      end: 36,
+      similarity: 1,
+      turn: 1,
+      field: "content",
+    });
+  });
+
   it("names the turn and field, with offsets inside that field", () => {
     const m = locateInConversation(conv(), "in transit and due on December 3", undefined, opts);
     expect(m).toMatchObject({ match: "exact", turn: 4, field: "content" });

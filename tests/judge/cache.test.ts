@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type CacheKeyParts, cacheKey, memoryCache, openCache } from "../../src/judge/cache.js";
+import { type CacheKeyParts, cacheKey, MEMORY_CACHE_ENTRIES, memoryCache, openCache } from "../../src/judge/cache.js";
 import type { Completion } from "../../src/judge/client.js";
 
 let dir: string;
@@ -248,5 +248,31 @@ describe("memoryCache", () => {
     await cache.put("sha256:m", completion(1));
     expect(cache.get("sha256:m")).toEqual(completion(1));
     expect(cache.path).toBeNull();
+  });
+
+  it("is bounded: the least recently used entry goes first", async () => {
+    const cache = memoryCache<number>(2);
+    await cache.put("a", 1);
+    await cache.put("b", 2);
+    expect(cache.get("a")).toBe(1); // a is now the most recently used
+    await cache.put("c", 3);
+    expect(cache.size).toBe(2);
+    expect(cache.get("b")).toBeUndefined();
+    expect([cache.get("a"), cache.get("c")]).toEqual([1, 3]);
+    await cache.put("a", 4); // overwriting is a use, not a second entry
+    await cache.put("d", 5);
+    expect([cache.get("a"), cache.get("c"), cache.get("d")]).toEqual([4, undefined, 5]);
+    cache.close();
+    expect(cache.size).toBe(0);
+  });
+
+  it("keeps MEMORY_CACHE_ENTRIES by default and refuses a capacity that is not a positive integer", async () => {
+    const cache = memoryCache<number>();
+    for (let i = 0; i <= MEMORY_CACHE_ENTRIES; i++) await cache.put(`k${i}`, i);
+    expect(cache.size).toBe(MEMORY_CACHE_ENTRIES);
+    expect(cache.get("k0")).toBeUndefined();
+    expect(cache.get(`k${MEMORY_CACHE_ENTRIES}`)).toBe(MEMORY_CACHE_ENTRIES);
+    expect(() => memoryCache(0)).toThrow(RangeError);
+    expect(() => memoryCache(1.5)).toThrow("cache capacity must be a positive integer");
   });
 });

@@ -284,23 +284,52 @@ describe("drift and review", () => {
     ]);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/nope/);
+    // A row that cannot be read is named by its line; the report is still written.
+    const broken = path("broken.csv");
+    writeFileSync(broken, `${readFileSync(`${FIX}/health.csv`, "utf8")}"unclosed\n`);
+    const partial = await runCli(["report", "--run", out, "--input", broken, "--out", html]);
+    expect(partial.code).toBe(0);
+    expect(partial.stderr).toMatch(/broken\.csv:\d+: a quoted field is never closed.*; the row's text is left out/);
+    expect(readFileSync(html, "utf8")).toContain("take paracetamol if you need it");
   });
 
-  it("review reads other formats as a temporary JSONL whose ids match the run's", async () => {
-    const { rowsAsJsonl } = await import("../../src/cli/row-options.js");
+  it("review reads other formats through the row source, rows named by their own numbers", async () => {
+    const { ReviewSession, RowLines } = await import("../../src/review/index.js");
     const csv = path("noid.csv");
-    writeFileSync(csv, "response\nfirst\n\nsecond\n");
-    const rows = await rowsAsJsonl(csv, {});
-    const lines = readFileSync(rows.path, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l));
-    // Rows without an id keep the line number a run records them under.
-    expect(lines).toEqual([
-      { response: "first", id: "2" },
-      { response: "second", id: "4" },
+    // No ids (a row is known by its line), a blank line, and a row with a broken quote.
+    writeFileSync(csv, 'response\nfirst\n\nsecond\n"broken\n');
+    const run = path("run.jsonl");
+    const record = (id: string) => JSON.stringify({ item_id: id, raw_score: 1, flags: [], criteria: [] });
+    writeFileSync(run, `${record("2")}\n${record("4")}\n`);
+    const warnings: string[] = [];
+    const rows = await RowLines.read(await openRows(csv), (m) => warnings.push(m));
+    expect(warnings).toEqual([
+      expect.stringMatching(/noid\.csv:5: a quoted field is never closed.*; the row is left out$/),
     ]);
-    rows.dispose();
-    expect(() => readFileSync(rows.path)).toThrow();
+    const s = ReviewSession.open({ run, input: csv, rows, labels: path("labels.jsonl"), rater: "a" });
+    expect(s.items.map((i) => i.id)).toEqual(["2", "4"]);
+    expect(s.item(0).texts).toEqual({ response: "first" });
+    expect(s.item(1).texts).toEqual({ response: "second" });
+    s.close();
+    // The run judged the row that cannot be read: the index names the item without a row.
+    writeFileSync(run, `${record("2")}\n${record("5")}\n`);
+    const again = await RowLines.read(await openRows(csv), () => {});
+    expect(() => ReviewSession.open({ run, input: csv, rows: again, labels: path("l2.jsonl"), rater: "a" })).toThrow(
+      /1 of 2 items in `.*run\.jsonl` have no row in `.*noid\.csv` \(first: `5`\)/,
+    );
+  });
+
+  it("review refuses a --map column the file does not have, before opening", async () => {
+    const res = await runCli([
+      "review",
+      "--run",
+      path("none.jsonl"),
+      "--input",
+      `${FIX}/health.csv`,
+      "--map",
+      "response=nope",
+    ]);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/has no column `nope`/);
   });
 });

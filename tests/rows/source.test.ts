@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
@@ -187,5 +187,124 @@ describe("Parquet slices", () => {
     expect(whole.map((r) => (r.value as { n: number }).n)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(await read(7)).toEqual(whole);
     expect(await read(1)).toEqual(whole);
+  });
+});
+
+describe("Parquet row groups without an offset index", () => {
+  // 500 rows in groups of 300 and 200, pages of ~64 bytes and no offset index: the reader must
+  // walk each column chunk page by page, and lists must carry on across page boundaries.
+  const N = 500;
+  const expected = Array.from({ length: N }, (_, i) => ({
+    id: `r${i}`,
+    n: i,
+    big: i % 3 === 0 ? null : BigInt(i) * 1_000_000_007n,
+    label: ["low", "mid", "high"][i % 3]!, // few distinct values: dictionary pages
+    tags: Array.from({ length: i % 5 }, (_, k) => `t${i}-${k}`),
+    meta: { source: `s${i % 7}`, turns: i % 11 },
+  }));
+  const write = (offsetIndex: boolean) =>
+    file(
+      `paged-${offsetIndex}.parquet`,
+      new Uint8Array(
+        parquetWriteBuffer({
+          columnData: [
+            { name: "id", data: expected.map((r) => r.id), type: "STRING", offsetIndex },
+            { name: "n", data: expected.map((r) => r.n), type: "INT32", offsetIndex },
+            { name: "big", data: expected.map((r) => r.big), type: "INT64", offsetIndex },
+            { name: "label", data: expected.map((r) => r.label), type: "STRING", offsetIndex },
+            { name: "tags", data: expected.map((r) => r.tags), offsetIndex },
+            { name: "meta", data: expected.map((r) => r.meta), offsetIndex },
+          ],
+          rowGroupSize: [300, 200],
+          pageSize: 64,
+        }),
+      ),
+    );
+  const json = expected.map((r, i) => ({
+    line: i + 1,
+    value: { ...r, big: r.big === null ? null : Number.isSafeInteger(Number(r.big)) ? Number(r.big) : String(r.big) },
+  }));
+
+  it("reads every row, in order, whatever the batch size", async () => {
+    const { openParquet } = await import("../../src/rows/parquet.js");
+    const p = write(false);
+    const { parquetMetadata } = await import("hyparquet");
+    const { readFileSync } = await import("node:fs");
+    const buf = readFileSync(p);
+    const meta = parquetMetadata(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+    // The premise: several pages per chunk and no offset index anywhere.
+    expect(meta.row_groups.flatMap((g) => g.columns).every((c) => c.offset_index_offset === undefined)).toBe(true);
+    for (const batch of [1, 7, 64, 1_000_000]) {
+      const out: RowLine[] = [];
+      for await (const r of (await openParquet(p, batch)).rows) out.push(r);
+      expect(out).toEqual(json);
+    }
+  });
+
+  it("gives the same rows as the same file with an offset index", async () => {
+    expect(await all(write(false))).toEqual(await all(write(true)));
+  });
+
+  it("names the rows left when a page breaks mid-group, keeping the rows before it", async () => {
+    const { openParquet } = await import("../../src/rows/parquet.js");
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          {
+            name: "response",
+            data: Array.from({ length: 40 }, (_, i) => `answer ${i}`),
+            type: "STRING",
+            offsetIndex: false,
+          },
+        ],
+        rowGroupSize: 40,
+        pageSize: 64,
+        codec: "UNCOMPRESSED",
+        statistics: false,
+      }),
+    );
+    // Break a page header far into the chunk: the third occurrence of "answer 2" is in a later page.
+    const text = Buffer.from(bytes).toString("latin1");
+    const at = text.indexOf("answer 30");
+    expect(at).toBeGreaterThan(0);
+    bytes.fill(0xff, at - 24, at - 4);
+    const p = file("broken-page.parquet", bytes);
+    const out: RowLine[] = [];
+    for await (const r of (await openParquet(p, 4)).rows) out.push(r);
+    expect(out).toHaveLength(40);
+    const good = out.filter((r) => r.value !== undefined);
+    expect(good.length).toBeGreaterThan(8);
+    expect(good.map((r) => (r.value as { response: string }).response)).toEqual(
+      Array.from({ length: good.length }, (_, i) => `answer ${i}`),
+    );
+    const bad = out.slice(good.length);
+    expect(bad.map((r) => r.line)).toEqual(Array.from({ length: 40 - good.length }, (_, i) => good.length + i + 1));
+    expect(bad[0]!.message).toMatch(/^row group 1 \(rows 1–40\) cannot be read: /);
+  });
+});
+
+describe("Parquet, stopped early", () => {
+  // Which files this process holds open, from /proc (Linux, where the project runs its tests).
+  const openFiles = async (): Promise<string[]> => {
+    const { readdirSync, readlinkSync } = await import("node:fs");
+    return readdirSync("/proc/self/fd").flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    });
+  };
+
+  it.runIf(process.platform === "linux")("closes the file when the reader is closed mid-file", async () => {
+    const p = file("stop.parquet", readFileSync(`${FIX}/health.parquet`));
+    const src = await openRows(p);
+    const it = src[Symbol.asyncIterator]();
+    expect((await it.next()).value).toMatchObject({ line: 1 });
+    expect((await openFiles()).filter((f) => f === p).length).toBeGreaterThan(0);
+    await src.close();
+    // hyparquet's own handle closes on its own after each read; the page reader's must close too.
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await openFiles()).filter((f) => f === p)).toEqual([]);
   });
 });

@@ -2,12 +2,12 @@ import { join } from "node:path";
 import { reportFromFiles } from "../../api/report.js";
 import { figures, renderHtml } from "../../report/index.js";
 import { svgToPng } from "../../report/png.js";
-import { formatOf, RowsError } from "../../rows/index.js";
+import { RowsError } from "../../rows/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { guard } from "../calibrate-common.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
-import { ROW_HELP, ROW_OPTIONS, rowsAsJsonl } from "../row-options.js";
+import { ROW_HELP, ROW_OPTIONS } from "../row-options.js";
 
 const HELP = `usage: rulers report --run run.jsonl --out report.html [--labels FILE] [--calibrator FILE]
                      [--drift drift.json] [--input rows.jsonl|.csv|.tsv|.parquet] [--figures DIR]
@@ -39,32 +39,25 @@ export const command: Command = {
       HELP,
     );
     if (!values.run || !values.out) throw new CliError(`\`--run\` and \`--out\` are required\n${HELP}`);
-    // The report reads rows as JSONL by line; other formats (or renamed columns) are streamed
-    // once into a temporary JSONL that keeps the ids the run used.
-    let rows = values.input ? { path: values.input, dispose: () => {} } : undefined;
-    try {
-      if (values.input && (formatOf(values.input, values["input-format"]) !== "jsonl" || values.map))
-        rows = await rowsAsJsonl(values.input, values);
-    } catch (err) {
-      if (err instanceof RowsError) throw new CliError(err.message);
-      throw err;
-    }
     return guard(async () => {
       try {
-        return await writeReport(rows?.path);
-      } finally {
-        rows?.dispose();
+        return await writeReport();
+      } catch (err) {
+        if (err instanceof RowsError) throw new CliError(err.message);
+        throw err;
       }
     });
 
-    async function writeReport(input: string | undefined): Promise<number> {
-      const data = reportFromFiles({
+    async function writeReport(): Promise<number> {
+      const data = await reportFromFiles({
         run: values.run!,
         onWarning: writeErr,
         ...(values.labels ? { labels: values.labels } : {}),
         ...(values.calibrator ? { calibrator: values.calibrator } : {}),
         ...(values.drift ? { drift: values.drift } : {}),
-        ...(input ? { input } : {}),
+        ...(values.input ? { input: values.input } : {}),
+        ...(values["input-format"] !== undefined ? { inputFormat: values["input-format"] } : {}),
+        ...(values.map ? { map: values.map } : {}),
       });
       const html = renderHtml(data);
       writeFileAtomic(values.out!, html);

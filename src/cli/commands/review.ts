@@ -1,9 +1,9 @@
 import { dirname, join } from "node:path";
-import { ReviewError, type ReviewScale, ReviewSession, startReviewServer } from "../../review/index.js";
+import { ReviewError, type ReviewScale, ReviewSession, RowLines, startReviewServer } from "../../review/index.js";
 import { formatOf, RowsError } from "../../rows/index.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
-import { ROW_HELP, ROW_OPTIONS, rowsAsJsonl } from "../row-options.js";
+import { openInput, ROW_HELP, ROW_OPTIONS } from "../row-options.js";
 
 const HELP = `usage: rulers review --run run.jsonl --input rows.jsonl|.csv|.tsv|.parquet [--labels labels.jsonl]
                      [--rater NAME] [--bundle bundle.json] [--port N] [--input-format F] [--map FIELD=COLUMN]…
@@ -21,7 +21,9 @@ reviewer per labels file (a lock file refuses a second); give each rater their o
 \`rulers agree --labels A --against B\`. Listens on 127.0.0.1 only, on a random port unless
 --port, with a token in the printed URL; stop with Ctrl-C.
 
-The rows (--input) are the file the run judged, in any rows format:
+The rows (--input) are the file the run judged, in any rows format. JSONL is indexed in place
+and read item by item; CSV, TSV and Parquet (or any file with --map) are read once before the
+app opens, kept in memory, and a row that cannot be read is named by its number and left out.
 ${ROW_HELP}`;
 
 /** The bundle module (and its compiler) loads only with `--bundle`: the app opens faster without. */
@@ -86,21 +88,25 @@ export const command: Command = {
     const labels = values.labels ?? join(dirname(values.run), values.rater ? `labels.${rater}.jsonl` : "labels.jsonl");
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError("`--port` must be 0..65535");
-    // The review app indexes JSONL by offset; other formats are read once into a temporary JSONL.
-    let rows = { path: values.input, dispose: () => {} };
-    try {
-      if (formatOf(values.input, values["input-format"]) !== "jsonl" || values.map)
-        rows = await rowsAsJsonl(values.input, values);
-    } catch (err) {
-      if (err instanceof RowsError) throw new CliError(err.message);
-      throw err;
+    // The review app indexes JSONL in place by offset; other formats (or renamed columns) are
+    // read once through the row source judge reads, rows named by their own numbers.
+    let rows: RowLines | undefined;
+    if (formatOf(values.input, values["input-format"]) !== "jsonl" || values.map) {
+      const source = await openInput(values.input, values);
+      try {
+        rows = await RowLines.read(source, (m) => writeErr(`warning: ${m}`));
+      } catch (err) {
+        if (err instanceof RowsError) throw new CliError(err.message);
+        throw err;
+      }
     }
     let session: ReviewSession;
     try {
       const info = values.bundle ? await bundleInfo(values.bundle) : null;
       session = ReviewSession.begin({
         run: values.run,
-        input: rows.path,
+        input: values.input,
+        ...(rows ? { rows } : {}),
         labels,
         rater,
         ...(info?.scale ? { scale: info.scale } : {}),
@@ -108,7 +114,6 @@ export const command: Command = {
       });
       session.start();
     } catch (err) {
-      rows.dispose();
       if (err instanceof ReviewError || (err as Error).name === "BundleError")
         throw new CliError((err as Error).message);
       throw err;
@@ -135,7 +140,6 @@ export const command: Command = {
     });
     await server.close();
     session.close();
-    rows.dispose();
     writeOut(`stopped; ${session.labelled} labels in ${labels}`);
     return session.failure ? 1 : 0;
   },
