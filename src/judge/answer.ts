@@ -1,22 +1,77 @@
 /**
  * Checking what the judge said. The answer is validated against the exact schema that was sent
- * (the contract: answer-check.ts for the schemas rulers writes, ajv for any other), then read
- * into the program's typed view. An answer that fails either is never scored from a guess: the
- * caller repairs it or records the item as failed.
+ * (the contract: answer-check.ts for the schemas rulers writes, ajv for any other); a shape check
+ * then gives the program a typed view. An answer that fails either is never scored from a guess:
+ * the caller repairs it or records the item as failed.
  */
 import type { ValidateFunction } from "ajv";
+import type { z } from "zod";
 import { orderedSchema } from "../bundle/answer-schema.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { lazy } from "../util/lazy.js";
-import { ajvPackage } from "../util/packages.js";
+import { ajvPackage, zodPackage } from "../util/packages.js";
 import { type AnswerSchemaError, compileAnswerSchema } from "./answer-check.js";
 
-/** One criterion as the judge answered it: what the program reads, and nothing else. */
-export interface JudgedCriterion {
-  evidence: { input: string; quote: string }[];
-  rationale: string;
-  verdict?: "met" | "unmet" | "A" | "B" | "tie";
-  level?: number;
+/** The zod shapes an answer may take (exported for the test that holds answerView to them). */
+export const answerSchemas = lazy(() => {
+  const { z } = zodPackage();
+  const Quote = z.object({ input: z.string(), quote: z.string() });
+  const Judged = z.object({
+    evidence: z.array(Quote),
+    rationale: z.string(),
+    verdict: z.enum(["met", "unmet", "A", "B", "tie"]).optional(),
+    level: z.number().optional(),
+  });
+  const Answer = z.union([
+    z.object({ criteria: z.record(z.string(), Judged) }),
+    z.object({ criteria: z.array(Judged.extend({ id: z.string() })) }),
+    Judged.extend({ score: z.number() }),
+    Judged.extend({ preferred: z.enum(["A", "B", "tie"]) }),
+  ]);
+  return { Judged, Answer };
+});
+
+export type JudgedCriterion = z.infer<ReturnType<typeof answerSchemas>["Judged"]>;
+type AnswerShape = z.infer<ReturnType<typeof answerSchemas>["Answer"]>;
+
+const VERDICTS: readonly unknown[] = ["met", "unmet", "A", "B", "tie"];
+const PREFERENCES: readonly unknown[] = ["A", "B", "tie"];
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+function isJudged(x: unknown): x is JudgedCriterion {
+  if (!isRecord(x) || typeof x.rationale !== "string" || !Array.isArray(x.evidence)) return false;
+  for (const q of x.evidence)
+    if (!isRecord(q) || typeof q.input !== "string" || typeof q.quote !== "string") return false;
+  if (x.verdict !== undefined && !VERDICTS.includes(x.verdict)) return false;
+  return x.level === undefined || (typeof x.level === "number" && Number.isFinite(x.level));
+}
+
+/**
+ * The answer as the zod `Answer` union reads it (its first matching shape), without zod's deep
+ * copy of every answer; null when no shape matches. The answer is the judge's parsed JSON, owned
+ * by this call, so viewing it in place is safe; fields the shapes do not name are never read.
+ */
+export function answerView(json: unknown): AnswerShape | null {
+  if (!isRecord(json)) return null;
+  const c = json.criteria;
+  if (isRecord(c) && Object.values(c).every(isJudged)) return { criteria: c as Record<string, JudgedCriterion> };
+  if (Array.isArray(c) && c.every((x) => isJudged(x) && typeof (x as { id?: unknown }).id === "string"))
+    return { criteria: c as (JudgedCriterion & { id: string })[] };
+  const raw: Record<string, unknown> = json;
+  if (!isJudged(json)) return null;
+  const { evidence, rationale, verdict, level } = json;
+  const judged = {
+    evidence,
+    rationale,
+    ...(verdict !== undefined ? { verdict } : {}),
+    ...(level !== undefined ? { level } : {}),
+  };
+  if (typeof raw.score === "number" && Number.isFinite(raw.score)) return { ...judged, score: raw.score };
+  if (PREFERENCES.includes(raw.preferred)) return { ...judged, preferred: raw.preferred as "A" | "B" | "tie" };
+  return null;
 }
 
 export interface ParsedAnswer {
@@ -82,8 +137,9 @@ function ajvValidator(compiled: ValidateFunction): Validate {
 }
 
 /**
- * The schemas rulers writes compile without a JSON Schema engine (answer-check.ts); any other
- * (a hand-edited bundle) goes to ajv, loaded then.
+ * The schemas rulers writes compile without a JSON Schema engine (answer-check.ts): loading ajv
+ * and generating its code was a fifth of a one-row run's start-up. Any other schema (a
+ * hand-edited bundle) goes to ajv, loaded then.
  */
 function validatorFor(schema: Record<string, unknown>): Validate {
   let v = validators.get(schema);
@@ -104,91 +160,6 @@ function explain(errors: readonly AnswerSchemaError[]): string {
     .join("; ");
 }
 
-type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
-const VERDICTS = new Set(["met", "unmet", "A", "B", "tie"]);
-const PREFERRED = new Set(["A", "B", "tie"]);
-
-/** One judged criterion's fields, checked and copied (nothing else the object holds comes along). */
-function readJudged(v: unknown, at: string): Read<JudgedCriterion> {
-  if (!isRecord(v)) return { ok: false, reason: `\`${at}\` is not an object` };
-  if (!Array.isArray(v.evidence)) return { ok: false, reason: `\`${at}.evidence\` is not a list` };
-  const evidence: JudgedCriterion["evidence"] = [];
-  for (const [i, q] of v.evidence.entries()) {
-    if (!isRecord(q) || typeof q.input !== "string" || typeof q.quote !== "string")
-      return { ok: false, reason: `\`${at}.evidence.${i}\` is not an {input, quote} pair of strings` };
-    evidence.push({ input: q.input, quote: q.quote });
-  }
-  if (typeof v.rationale !== "string") return { ok: false, reason: `\`${at}.rationale\` is not a string` };
-  const out: JudgedCriterion = { evidence, rationale: v.rationale };
-  if (v.verdict !== undefined) {
-    if (typeof v.verdict !== "string" || !VERDICTS.has(v.verdict))
-      return { ok: false, reason: `\`${at}.verdict\` is not one of met, unmet, A, B, tie` };
-    out.verdict = v.verdict as NonNullable<JudgedCriterion["verdict"]>;
-  }
-  if (v.level !== undefined) {
-    if (typeof v.level !== "number" || !Number.isFinite(v.level))
-      return { ok: false, reason: `\`${at}.level\` is not a number` };
-    out.level = v.level;
-  }
-  return { ok: true, value: out };
-}
-
-/** Criteria keyed by id, or a list of criteria with ids (per-item rubrics). */
-function readCriteria(list: unknown): Read<Map<string, JudgedCriterion>> | null {
-  const criteria = new Map<string, JudgedCriterion>();
-  if (isRecord(list)) {
-    for (const [id, c] of Object.entries(list)) {
-      const r = readJudged(c, `criteria.${id}`);
-      if (!r.ok) return r;
-      criteria.set(id, r.value);
-    }
-    return { ok: true, value: criteria };
-  }
-  if (!Array.isArray(list)) return null;
-  for (const [i, c] of list.entries()) {
-    const r = readJudged(c, `criteria.${i}`);
-    if (!r.ok) return r;
-    if (typeof (c as { id?: unknown }).id !== "string")
-      return { ok: false, reason: `\`criteria.${i}.id\` is not a string` };
-    criteria.set((c as { id: string }).id, r.value);
-  }
-  return { ok: true, value: criteria };
-}
-
-/**
- * The program's typed view of an answer that passed its schema. A schema only constrains what
- * it names, so a hand-edited bundle's schema could pass answers without the fields scoring reads:
- * those are refused here. The forms, tried in this order (the first that fits is the reading):
- * criteria keyed by id, a list of criteria with ids, a holistic score, a pairwise preference.
- */
-function readAnswer(json: unknown): Read<ParsedAnswer> {
-  if (!isRecord(json)) return { ok: false, reason: "the answer is not an object" };
-  const listed = readCriteria(json.criteria);
-  if (listed?.ok) {
-    if (Array.isArray(json.criteria)) {
-      const ids = new Set<string>();
-      for (const c of json.criteria as { id: string }[]) {
-        if (ids.has(c.id)) return { ok: false, reason: `criterion \`${c.id}\` is judged twice` };
-        ids.add(c.id);
-      }
-    }
-    return { ok: true, value: { criteria: listed.value } };
-  }
-  const whole = readJudged(json, "(answer)");
-  if (whole.ok) {
-    const criteria = new Map([["overall", whole.value]]);
-    if (typeof json.score === "number" && Number.isFinite(json.score))
-      return { ok: true, value: { criteria, score: json.score } };
-    if (typeof json.preferred === "string" && PREFERRED.has(json.preferred))
-      return { ok: true, value: { criteria, preferred: json.preferred as "A" | "B" | "tie" } };
-  }
-  if (listed) return listed;
-  if (json.criteria !== undefined) return { ok: false, reason: "`criteria` is neither an object nor a list" };
-  if (!whole.ok) return whole;
-  return { ok: false, reason: "the answer has no criteria, no numeric `score` and no `preferred` of A, B or tie" };
-}
-
 export type AnswerCheck = { ok: true; answer: ParsedAnswer } | { ok: false; reason: string };
 
 export function checkAnswer(
@@ -205,10 +176,36 @@ export function checkAnswer(
   }
   const errors = validatorFor(schema)(json);
   if (errors.length) return { ok: false, reason: `the answer does not match the schema: ${explain(errors)}` };
-  const read = readAnswer(json);
-  if (!read.ok) return { ok: false, reason: `the answer has an unexpected shape: ${read.reason}` };
-  const missing = (items ?? []).filter((c) => !read.value.criteria.has(c.id)).map((c) => c.id);
-  if (missing.length && Array.isArray((json as { criteria?: unknown }).criteria))
-    return { ok: false, reason: `criteria not judged: ${missing.join(", ")}` };
-  return { ok: true, answer: read.value };
+  let a = answerView(json);
+  if (a === null) {
+    // Only to say what is wrong: zod's message for the shape the view refused.
+    const parsed = answerSchemas().Answer.safeParse(json);
+    if (!parsed.success)
+      return {
+        ok: false,
+        reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}`,
+      };
+    a = parsed.data;
+  }
+  const criteria = new Map<string, JudgedCriterion>();
+  if ("criteria" in a) {
+    if (Array.isArray(a.criteria)) {
+      for (const c of a.criteria) {
+        if (criteria.has(c.id)) return { ok: false, reason: `criterion \`${c.id}\` is judged twice` };
+        criteria.set(c.id, c);
+      }
+      const missing = (items ?? []).filter((c) => !criteria.has(c.id)).map((c) => c.id);
+      if (missing.length) return { ok: false, reason: `criteria not judged: ${missing.join(", ")}` };
+    } else for (const [id, c] of Object.entries(a.criteria)) criteria.set(id, c);
+    return { ok: true, answer: { criteria } };
+  }
+  criteria.set("overall", a);
+  return {
+    ok: true,
+    answer: {
+      criteria,
+      ...("score" in a ? { score: a.score } : {}),
+      ...("preferred" in a ? { preferred: a.preferred } : {}),
+    },
+  };
 }
