@@ -62,8 +62,8 @@ describe("importing the package root", () => {
   }, 60_000);
 
   it("loads none of them from the built, bundled root either", () => {
-    // The published root is one esbuild bundle (scripts/bundle-root.mjs), which inlines the
-    // package's own dynamic imports: a static import in a lazily loaded module becomes eager there.
+    // The published root is an esbuild bundle (scripts/bundle-dist.mjs): one file for what it
+    // imports statically, and a chunk per dynamic import, which must stay lazy there too.
     const built = resolve(root, "dist/index.js");
     if (!existsSync(built)) throw new Error("dist/index.js is missing: run `npm run build` first");
     const { packages, modules } = run(`await import(${JSON.stringify(pathToFileURL(built).href)});`);
