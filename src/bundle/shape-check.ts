@@ -55,7 +55,10 @@ function compileWith(root: Schema): Check {
     if (!c) {
       // Recursive definitions (a gate's condition holds conditions) resolve on first call.
       let compiled: Check | null = null;
-      c = (v) => (compiled ??= node(definitions[name]))(v);
+      c = (v) => {
+        if (compiled === null) compiled = node(definitions[name]);
+        return compiled(v);
+      };
       refs.set(name, c);
     }
     return c;
