@@ -10,11 +10,18 @@
  * tests/judge/answer-check.test.ts checks both against ajv on generated schemas and answers.
  */
 
-/** One failure, in the shape of ajv's ErrorObject as far as answer.ts reads it. */
-export interface AnswerSchemaError {
-  readonly instancePath: string;
-  readonly message: string;
-  readonly params: { readonly allowedValues?: readonly unknown[] };
+import type { ErrorObject } from "ajv";
+
+/** One failure, as ajv's ErrorObject (its `schemaPath` is only `#`: nothing reads it). */
+export type AnswerSchemaError = ErrorObject;
+
+function failure(
+  instancePath: string,
+  keyword: string,
+  message: string,
+  params: Record<string, unknown> = {},
+): ErrorObject {
+  return { instancePath, schemaPath: "#", keyword, params, message };
 }
 
 type Check = (value: unknown, path: string, errors: AnswerSchemaError[]) => void;
@@ -70,7 +77,7 @@ function compileNode(schema: unknown): Check | null {
   const { type, properties, required, additionalProperties, items, minimum, maximum } = schema;
   if (typeof type !== "string" || !TYPES.has(type)) return null;
   const typeError: Check = (v, p, e) => {
-    if (!hasType(v, type)) e.push({ instancePath: p, message: `must be ${type}`, params: {} });
+    if (!hasType(v, type)) e.push(failure(p, "type", `must be ${type}`, { type }));
   };
 
   // The keywords of one of ajv's type groups (number, array, object), which apply only to data
@@ -84,9 +91,9 @@ function compileNode(schema: unknown): Check | null {
     groupType = "number";
     group = (v, p, e) => {
       if (maximum !== undefined && !((v as number) <= maximum))
-        e.push({ instancePath: p, message: `must be <= ${maximum}`, params: {} });
+        e.push(failure(p, "maximum", `must be <= ${maximum}`, { comparison: "<=", limit: maximum }));
       if (minimum !== undefined && !((v as number) >= minimum))
-        e.push({ instancePath: p, message: `must be >= ${minimum}`, params: {} });
+        e.push(failure(p, "minimum", `must be >= ${minimum}`, { comparison: ">=", limit: minimum }));
     };
   }
   if (items !== undefined) {
@@ -118,10 +125,13 @@ function compileNode(schema: unknown): Check | null {
       const o = v as Record<string, unknown>;
       for (const r of req)
         if (!own(o, r) || o[r] === undefined)
-          e.push({ instancePath: p, message: `must have required property '${r}'`, params: {} });
+          e.push(failure(p, "required", `must have required property '${r}'`, { missingProperty: r }));
       if (closed)
         for (const k of Object.keys(o))
-          if (!props.has(k)) e.push({ instancePath: p, message: "must NOT have additional properties", params: {} });
+          if (!props.has(k))
+            e.push(
+              failure(p, "additionalProperties", "must NOT have additional properties", { additionalProperty: k }),
+            );
       for (const [k, c] of props) if (own(o, k) && o[k] !== undefined) c(o[k], `${p}/${pointer(k)}`, e);
     };
   }
@@ -133,11 +143,7 @@ function compileNode(schema: unknown): Check | null {
     const set = new Set<unknown>(allowed);
     enumCheck = (v, p, e) => {
       if (!set.has(v))
-        e.push({
-          instancePath: p,
-          message: "must be equal to one of the allowed values",
-          params: { allowedValues: allowed },
-        });
+        e.push(failure(p, "enum", "must be equal to one of the allowed values", { allowedValues: allowed }));
     };
   }
 

@@ -1,16 +1,15 @@
 /**
- * Checking what the judge said. The answer is validated against the exact schema that was sent
- * (the contract: answer-check.ts for the schemas rulers writes, ajv for any other); a shape check
- * then gives the program a typed view. An answer that fails either is never scored from a guess:
- * the caller repairs it or records the item as failed.
+ * Checking what the judge said. ajv validates against the exact schema that was sent (the
+ * contract); a shape check then gives the program a typed view. An answer that fails either is
+ * never scored from a guess: the caller repairs it or records the item as failed.
  */
-import type { ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import type { z } from "zod";
 import { orderedSchema } from "../bundle/answer-schema.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { lazy } from "../util/lazy.js";
 import { ajvPackage, zodPackage } from "../util/packages.js";
-import { type AnswerSchemaError, compileAnswerSchema } from "./answer-check.js";
+import { compileAnswerSchema } from "./answer-check.js";
 
 /** The zod shapes an answer may take (exported for the test that holds answerView to them). */
 export const answerSchemas = lazy(() => {
@@ -86,7 +85,8 @@ export interface ParsedAnswer {
 const ajv = lazy(
   () => new (ajvPackage().Ajv)({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } }),
 );
-type Validate = (value: unknown) => readonly AnswerSchemaError[];
+/** What checkAnswer calls: ajv's ValidateFunction, or answer-check.ts's closures in its shape. */
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
 // Keyed by schema object: a run sends the same schema object for every item (memoized below).
 const validators = new WeakMap<object, Validate>();
 const ordered = new WeakMap<object, Record<string, unknown>>();
@@ -125,33 +125,30 @@ export function requestSchema(
   return copy;
 }
 
-function ajvValidator(compiled: ValidateFunction): Validate {
-  return (value) =>
-    compiled(value)
-      ? []
-      : (compiled.errors ?? []).map((e) => ({
-          instancePath: e.instancePath,
-          message: e.message ?? "is not valid",
-          params: e.params as AnswerSchemaError["params"],
-        }));
-}
-
 /**
- * The schemas rulers writes compile without a JSON Schema engine (answer-check.ts): loading ajv
- * and generating its code was a fifth of a one-row run's start-up. Any other schema (a
- * hand-edited bundle) goes to ajv, loaded then.
+ * The schemas rulers writes compile without a JSON Schema engine (answer-check.ts: the same
+ * errors as ajv, in ajv's order): loading ajv and generating its code was a fifth of a one-row
+ * run's start-up. Any other schema (a hand-edited bundle) goes to ajv, loaded then.
  */
 function validatorFor(schema: Record<string, unknown>): Validate {
   let v = validators.get(schema);
   if (!v) {
-    v = compileAnswerSchema(schema) ?? ajvValidator(ajv().compile(schema));
+    const own = compileAnswerSchema(schema);
+    if (own) {
+      const check: Validate = (value) => {
+        const errors = own(value);
+        check.errors = errors.length ? errors : null;
+        return errors.length === 0;
+      };
+      v = check;
+    } else v = ajv().compile(schema) satisfies ValidateFunction;
     validators.set(schema, v);
   }
   return v;
 }
 
-function explain(errors: readonly AnswerSchemaError[]): string {
-  return errors
+function explain(errors: readonly ErrorObject[] | null | undefined): string {
+  return (errors ?? [])
     .slice(0, 5)
     .map(
       (e) =>
@@ -174,8 +171,9 @@ export function checkAnswer(
   } catch (err) {
     return { ok: false, reason: `the answer is not valid JSON (${(err as Error).message})` };
   }
-  const errors = validatorFor(schema)(json);
-  if (errors.length) return { ok: false, reason: `the answer does not match the schema: ${explain(errors)}` };
+  const validate = validatorFor(schema);
+  if (!validate(json))
+    return { ok: false, reason: `the answer does not match the schema: ${explain(validate.errors)}` };
   let a = answerView(json);
   if (a === null) {
     // Only to say what is wrong: zod's message for the shape the view refused.
