@@ -8,12 +8,12 @@
  *   the job: 200 essays × 10 criteria, by rulers in mode A and in mode B, and by promptfoo
  *   0.118.0 (one llm-rubric assertion per criterion, 2,000 grader calls) when it is installed
  *   (tests/integrations/promptfoo.test.ts installs it; RULERS_PROMPTFOO_DIR moves it).
+ *   Start-up too: a one-row `rulers judge`, `rulers --help`, the root import (EXEC_CPU_ONLY=startup
+ *   measures only that).
  * Per run: CPU (user + system) of the judging process only, per call and per verdict, peak RSS,
  * and the share of that CPU spent in garbage collection (perf_hooks `gc` entries); the job rows
  * are whole processes (start-up included) measured by /usr/bin/time, for both tools alike.
- * Start-up is measured too: a one-row `rulers judge`, `rulers --help` and the root import.
- * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files;
- *      EXEC_CPU_ONLY=startup measures start-up alone)
+ * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files)
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
