@@ -8,6 +8,8 @@
  *   the job: 200 essays × 10 criteria, by rulers in mode A and in mode B, and by promptfoo
  *   0.118.0 (one llm-rubric assertion per criterion, 2,000 grader calls) when it is installed
  *   (tests/integrations/promptfoo.test.ts installs it; RULERS_PROMPTFOO_DIR moves it).
+ *   Start-up too: a one-row `rulers judge`, `rulers --help`, the root import (EXEC_CPU_ONLY=startup
+ *   measures only that).
  * Per run: CPU (user + system) of the judging process only, per call and per verdict, peak RSS,
  * and the share of that CPU spent in garbage collection (perf_hooks `gc` entries); the job rows
  * are whole processes (start-up included) measured by /usr/bin/time, for both tools alike.
@@ -18,6 +20,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { generatedEssays, realData } from "./data.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -170,8 +173,70 @@ const line = (what: string, calls: number, verdicts: number, s: Stats) =>
     `${what}: ${((s.cpu_ms * 1000) / calls).toFixed(0)} µs CPU/call, ${((s.cpu_ms * 1000) / verdicts).toFixed(0)} µs CPU/verdict, peak RSS ${s.max_rss_mb.toFixed(0)} MB, GC ${((s.gc_ms / s.cpu_ms) * 100).toFixed(1)}% of CPU (${s.gc_count} collections), CPU ${(s.cpu_ms / 1000).toFixed(2)} s over ${(s.wall_ms / 1000).toFixed(1)} s wall; whole process ${s.proc_cpu_s.toFixed(2)} s CPU (user ${s.proc_user_s.toFixed(2)}, system ${s.proc_sys_s.toFixed(2)})`,
   );
 
+/**
+ * Start-up (issue 21): what a process pays before and around its first call, whole processes
+ * under /usr/bin/time, median of 5 — a one-row `rulers judge` through bin/rulers.js (as users
+ * run it, cache and run file on disk), `rulers --help`, and `import("rulers")` (wall ms, CPU, RSS).
+ */
+async function startup(): Promise<void> {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const five = async (args: string[], before = () => {}) => {
+    const runs: Stats[] = [];
+    for (let i = 0; i < 5; i++) {
+      before();
+      runs.push(await timed(process.execPath, args));
+    }
+    return {
+      cpu: median(runs.map((r) => r.proc_cpu_s)),
+      rss: median(runs.map((r) => r.proc_rss_mb)),
+      wall_ms: median(runs.map((r) => r.wall_ms)),
+      cpu_ms: median(runs.map((r) => r.cpu_ms)),
+    };
+  };
+  const rows = join(dir, "rows-1.jsonl");
+  const out = join(dir, "one.jsonl");
+  writeFileSync(rows, `${JSON.stringify({ id: "e0", prompt: "Write a persuasive essay.", response: texts[0] })}\n`);
+  const judgeArgs = ["judge", "--bundle", bundles.all!, "--input", rows, "--out", out, "--model", "m"];
+  const one = await five(
+    [join(root, "bin/rulers.js"), ...judgeArgs, "--base-url", baseURL, "--progress", "never"],
+    // A fresh run each time: no cache to answer from.
+    () => {
+      for (const f of [out, `${out}.cache.jsonl`]) rmSync(f, { force: true });
+    },
+  );
+  const bare = await five(["-e", "0"]);
+  const help = await five([join(root, "bin/rulers.js"), "--help"]);
+  const probe = join(dir, "import-root.mjs");
+  writeFileSync(
+    probe,
+    `import { writeSync } from "node:fs";
+const t = performance.now();
+const c = process.cpuUsage();
+await import(${JSON.stringify(pathToFileURL(join(root, "dist/index.js")).href)});
+const d = process.cpuUsage(c);
+writeSync(3, JSON.stringify({ wall_ms: performance.now() - t, cpu_ms: (d.user + d.system) / 1000 }));
+`,
+  );
+  const imp = await five([probe]);
+  console.log("start-up, whole processes, median of 5:");
+  console.log(
+    `  one-row rulers judge: ${one.cpu.toFixed(2)} s CPU, peak RSS ${one.rss.toFixed(0)} MB; rulers --help: ${help.cpu.toFixed(2)} s CPU; node doing nothing: ${bare.cpu.toFixed(2)} s CPU`,
+  );
+  console.log(
+    `  import("rulers"): ${imp.wall_ms.toFixed(0)} ms wall, ${imp.cpu_ms.toFixed(0)} ms CPU for the import, process peak RSS ${imp.rss.toFixed(0)} MB`,
+  );
+}
+
 // EXEC_CPU_ONLY=A or B runs that mode alone (for profiling); the job and promptfoo need both.
 const only = process.env.EXEC_CPU_ONLY;
+if (only === "startup" || !only) await startup();
+if (only === "startup") {
+  console.log(`load: ${(await import("node:child_process")).execSync("uptime").toString().trim()}`);
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 if (only !== "B") line("A  all criteria in one call, 2,000 calls", 2000, 20_000, await judge(bundles.all!, 2000, "A"));
 const b = only === "A" ? null : await judge(bundles.each!, 200, "B");
 if (b) line("B  one criterion per call,   2,000 calls", 2000, 2000, b);

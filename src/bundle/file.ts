@@ -7,8 +7,10 @@ import { lazy } from "../util/lazy.js";
 import { zodPackage } from "../util/packages.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
+import { BUNDLE_FILE_SCHEMA } from "./file-schema.js";
 import { contentHash } from "./hash.js";
-import { irSchemas } from "./ir-schema.js";
+import { irSchemas, referenceIssues } from "./ir-schema.js";
+import { compileShape } from "./shape-check.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
 export class BundleError extends RulersError {
@@ -25,7 +27,7 @@ export class BundleError extends RulersError {
 // The envelope, and the IR's shape and references: a hash proves a body is what someone
 // compiled, not that rulers compiled it, so a hand-edited, re-hashed body must fail here with
 // the field named rather than deep inside judging (ir-schema.ts).
-const bundleFile = lazy(() => {
+export const bundleFileSchema = lazy(() => {
   const { z } = zodPackage();
   const { ItemCriterionSchema, RubricIRSchema } = irSchemas();
   const BundleFile = z.object({
@@ -42,6 +44,14 @@ const bundleFile = lazy(() => {
   });
   return BundleFile;
 });
+
+/**
+ * The JSON Schema of a bundle file, generated from the zod schemas above (input side, draft-07).
+ * scripts/bundle-schema.ts writes it into file-schema.ts, which reading checks against first.
+ */
+export function bundleFileJsonSchema(): Record<string, unknown> {
+  return zodPackage().z.toJSONSchema(bundleFileSchema(), { target: "draft-7", io: "input", unrepresentable: "any" });
+}
 
 export function makeBundle(body: BundleBody): Bundle {
   return { hash: contentHash(body), body };
@@ -71,7 +81,29 @@ export function parseBundle(text: string, path: string): Bundle {
     if (!(err instanceof StrictJsonError)) throw err;
     throw new BundleError(path, "not-json", `not valid JSON at line ${err.line} column ${err.column}: ${err.reason}`);
   }
-  const parsed = bundleFile().safeParse(json);
+  const body = checkShape(json, path);
+  if (body.format !== BUNDLE_FORMAT) {
+    throw new BundleError(
+      path,
+      "unknown-format",
+      `bundle format \`${body.format}\` is not \`${BUNDLE_FORMAT}\`; recompile it with this version of rulers`,
+    );
+  }
+  return json as Bundle;
+}
+
+// Checked without zod first: its yes is one zod would give too (shape-check.ts); zod is loaded
+// only to name what is wrong, or when the generated schema has a keyword the check lacks.
+const quickShape = lazy(() => compileShape(BUNDLE_FILE_SCHEMA));
+
+/** The envelope's and IR's shape and references; throws naming the first field that is wrong. */
+function checkShape(json: unknown, path: string): { format: string } {
+  const quick = quickShape();
+  if (quick?.(json)) {
+    const b = (json as Bundle).body;
+    if (referenceIssues(b.rubric).length === 0) return b;
+  }
+  const parsed = bundleFileSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new BundleError(
@@ -80,14 +112,7 @@ export function parseBundle(text: string, path: string): Bundle {
       `not a rulers bundle: \`${issue.path.join(".") || "(top)"}\` ${issue.message.toLowerCase()}`,
     );
   }
-  if (parsed.data.body.format !== BUNDLE_FORMAT) {
-    throw new BundleError(
-      path,
-      "unknown-format",
-      `bundle format \`${parsed.data.body.format}\` is not \`${BUNDLE_FORMAT}\`; recompile it with this version of rulers`,
-    );
-  }
-  return json as Bundle;
+  return parsed.data.body;
 }
 
 /** Read a bundle file, checking its envelope (not its hash: see `verifyBundle`). */

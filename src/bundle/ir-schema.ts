@@ -6,6 +6,7 @@
  * (src/compile/ir.ts documents each one).
  */
 import type { z } from "zod";
+import type { ConditionIR, RubricIR } from "../compile/ir.js";
 import { lazy } from "../util/lazy.js";
 import { zodPackage } from "../util/packages.js";
 
@@ -165,39 +166,46 @@ export const irSchemas = lazy(() => {
       imports: strings,
     })
     .superRefine((ir, ctx) => {
-      // References the executor follows without looking: each must name something declared.
-      const inputs = new Set(ir.inputs.map((i) => i.name));
-      const ids = new Set<string>();
-      const add = (id: string, path: (string | number)[]) => {
-        if (ids.has(id)) ctx.addIssue({ code: "custom", path, message: `id \`${id}\` is used twice` });
-        ids.add(id);
-      };
-      ir.criteria.forEach((c, i) => {
-        add(c.id, ["criteria", i, "id"]);
-        c.evidence.from.forEach((f, j) => {
-          if (!inputs.has(f))
-            ctx.addIssue({ code: "custom", path: ["criteria", i, "evidence", "from", j], message: `names no input` });
-        });
-      });
-      ir.checks.forEach((c, i) => {
-        add(c.id, ["checks", i, "id"]);
-        const t = c.test;
-        for (const name of "other" in t ? [t.input, t.other] : [t.input])
-          if (!inputs.has(name))
-            ctx.addIssue({ code: "custom", path: ["checks", i, "test"], message: "names no input" });
-      });
-      const refs = (c: Condition, path: (string | number)[]): void => {
-        if ("operands" in c) {
-          for (const [j, o] of c.operands.entries()) refs(o, [...path, "operands", j]);
-        } else if (!ids.has(c.ref))
-          ctx.addIssue({ code: "custom", path, message: `refers to \`${c.ref}\`, not declared` });
-      };
-      for (const [i, g] of ir.gates.entries()) refs(g.when, ["gates", i, "when"]);
-      if (ir.mode.kind === "pairwise")
-        for (const name of ir.mode.compare)
-          if (!inputs.has(name)) ctx.addIssue({ code: "custom", path: ["mode", "compare"], message: "names no input" });
-      if (ir.criteria.length === 0 && ir.template === null && ir.checks.length === 0 && ir.instructions === "")
-        ctx.addIssue({ code: "custom", path: ["criteria"], message: "the rubric judges nothing" });
+      for (const issue of referenceIssues(ir as unknown as RubricIR)) ctx.addIssue({ code: "custom", ...issue });
     });
   return { ItemCriterionSchema, RubricIRSchema };
 });
+
+/**
+ * The references the executor follows without looking: each must name something declared. Part
+ * of the zod schema above (its refinement), and run on its own when the shape was checked
+ * without zod (file.ts).
+ */
+export function referenceIssues(ir: RubricIR): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  const inputs = new Set(ir.inputs.map((i) => i.name));
+  const ids = new Set<string>();
+  const add = (id: string, path: (string | number)[]) => {
+    if (ids.has(id)) issues.push({ path, message: `id \`${id}\` is used twice` });
+    ids.add(id);
+  };
+  ir.criteria.forEach((c, i) => {
+    add(c.id, ["criteria", i, "id"]);
+    c.evidence.from.forEach((f, j) => {
+      if (!inputs.has(f)) issues.push({ path: ["criteria", i, "evidence", "from", j], message: `names no input` });
+    });
+  });
+  ir.checks.forEach((c, i) => {
+    add(c.id, ["checks", i, "id"]);
+    const t = c.test;
+    for (const name of "other" in t ? [t.input, t.other] : [t.input])
+      if (!inputs.has(name)) issues.push({ path: ["checks", i, "test"], message: "names no input" });
+  });
+  const refs = (c: ConditionIR, path: (string | number)[]): void => {
+    if ("operands" in c) {
+      for (const [j, o] of c.operands.entries()) refs(o, [...path, "operands", j]);
+    } else if (!ids.has(c.ref)) issues.push({ path, message: `refers to \`${c.ref}\`, not declared` });
+  };
+  for (const [i, g] of ir.gates.entries()) refs(g.when, ["gates", i, "when"]);
+  if (ir.mode.kind === "pairwise")
+    for (const name of ir.mode.compare)
+      if (!inputs.has(name)) issues.push({ path: ["mode", "compare"], message: "names no input" });
+  if (ir.criteria.length === 0 && ir.template === null && ir.checks.length === 0 && ir.instructions === "")
+    issues.push({ path: ["criteria"], message: "the rubric judges nothing" });
+  return issues;
+}

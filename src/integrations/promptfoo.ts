@@ -23,7 +23,7 @@
  */
 
 // Through the package root, so the assertion shares the root's single-file build (and its
-// RulersError class) with a caller who imports both (scripts/bundle-root.mjs).
+// RulersError class) with a caller who imports both (scripts/bundle-dist.mjs).
 import { type Bundle, type JudgeOptions, judge, loadBundle, RulersError, type RunRecord } from "../index.js";
 
 /** The fields of promptfoo's GradingResult that rulers fills in. */

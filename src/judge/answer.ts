@@ -1,7 +1,7 @@
 /**
  * Checking what the judge said. ajv validates against the exact schema that was sent (the
- * contract); zod then gives the program a typed view. An answer that fails either is never
- * scored from a guess: the caller repairs it or records the item as failed.
+ * contract); a shape check then gives the program a typed view. An answer that fails either is
+ * never scored from a guess: the caller repairs it or records the item as failed.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { z } from "zod";
@@ -9,8 +9,10 @@ import { orderedSchema } from "../bundle/answer-schema.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import { lazy } from "../util/lazy.js";
 import { ajvPackage, zodPackage } from "../util/packages.js";
+import { compileAnswerSchema } from "./answer-check.js";
 
-const answerSchemas = lazy(() => {
+/** The zod shapes an answer may take (exported for the test that holds answerView to them). */
+export const answerSchemas = lazy(() => {
   const { z } = zodPackage();
   const Quote = z.object({ input: z.string(), quote: z.string() });
   const Judged = z.object({
@@ -29,6 +31,47 @@ const answerSchemas = lazy(() => {
 });
 
 export type JudgedCriterion = z.infer<ReturnType<typeof answerSchemas>["Judged"]>;
+type AnswerShape = z.infer<ReturnType<typeof answerSchemas>["Answer"]>;
+
+const VERDICTS: readonly unknown[] = ["met", "unmet", "A", "B", "tie"];
+const PREFERENCES: readonly unknown[] = ["A", "B", "tie"];
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+function isJudged(x: unknown): x is JudgedCriterion {
+  if (!isRecord(x) || typeof x.rationale !== "string" || !Array.isArray(x.evidence)) return false;
+  for (const q of x.evidence)
+    if (!isRecord(q) || typeof q.input !== "string" || typeof q.quote !== "string") return false;
+  if (x.verdict !== undefined && !VERDICTS.includes(x.verdict)) return false;
+  return x.level === undefined || (typeof x.level === "number" && Number.isFinite(x.level));
+}
+
+/**
+ * The answer as the zod `Answer` union reads it (its first matching shape), without zod's deep
+ * copy of every answer; null when no shape matches. The answer is the judge's parsed JSON, owned
+ * by this call, so viewing it in place is safe; fields the shapes do not name are never read.
+ */
+export function answerView(json: unknown): AnswerShape | null {
+  if (!isRecord(json)) return null;
+  const c = json.criteria;
+  if (isRecord(c) && Object.values(c).every(isJudged)) return { criteria: c as Record<string, JudgedCriterion> };
+  if (Array.isArray(c) && c.every((x) => isJudged(x) && typeof (x as { id?: unknown }).id === "string"))
+    return { criteria: c as (JudgedCriterion & { id: string })[] };
+  const raw: Record<string, unknown> = json;
+  if (!isJudged(json)) return null;
+  const { evidence, rationale, verdict, level } = json;
+  const judged = {
+    evidence,
+    rationale,
+    ...(verdict !== undefined ? { verdict } : {}),
+    ...(level !== undefined ? { level } : {}),
+  };
+  if (typeof raw.score === "number" && Number.isFinite(raw.score)) return { ...judged, score: raw.score };
+  if (PREFERENCES.includes(raw.preferred)) return { ...judged, preferred: raw.preferred as "A" | "B" | "tie" };
+  return null;
+}
 
 export interface ParsedAnswer {
   /** Per criterion id; holistic answers use the id `overall`. */
@@ -42,8 +85,10 @@ export interface ParsedAnswer {
 const ajv = lazy(
   () => new (ajvPackage().Ajv)({ strict: false, allErrors: true, validateSchema: false, code: { optimize: false } }),
 );
+/** What checkAnswer calls: ajv's ValidateFunction, or answer-check.ts's closures in its shape. */
+type Validate = ((value: unknown) => boolean) & { errors?: ErrorObject[] | null };
 // Keyed by schema object: a run sends the same schema object for every item (memoized below).
-const validators = new WeakMap<object, ValidateFunction>();
+const validators = new WeakMap<object, Validate>();
 const ordered = new WeakMap<object, Record<string, unknown>>();
 
 /**
@@ -80,10 +125,23 @@ export function requestSchema(
   return copy;
 }
 
-function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+/**
+ * The schemas rulers writes compile without a JSON Schema engine (answer-check.ts: the same
+ * errors as ajv, in ajv's order): loading ajv and generating its code was a fifth of a one-row
+ * run's start-up. Any other schema (a hand-edited bundle) goes to ajv, loaded then.
+ */
+function validatorFor(schema: Record<string, unknown>): Validate {
   let v = validators.get(schema);
   if (!v) {
-    v = ajv().compile(schema);
+    const own = compileAnswerSchema(schema);
+    if (own) {
+      const check: Validate = (value) => {
+        const errors = own(value);
+        check.errors = errors.length ? errors : null;
+        return errors.length === 0;
+      };
+      v = check;
+    } else v = ajv().compile(schema) satisfies ValidateFunction;
     validators.set(schema, v);
   }
   return v;
@@ -116,10 +174,17 @@ export function checkAnswer(
   const validate = validatorFor(schema);
   if (!validate(json))
     return { ok: false, reason: `the answer does not match the schema: ${explain(validate.errors)}` };
-  const parsed = answerSchemas().Answer.safeParse(json);
-  if (!parsed.success)
-    return { ok: false, reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}` };
-  const a = parsed.data;
+  let a = answerView(json);
+  if (a === null) {
+    // Only to say what is wrong: zod's message for the shape the view refused.
+    const parsed = answerSchemas().Answer.safeParse(json);
+    if (!parsed.success)
+      return {
+        ok: false,
+        reason: `the answer has an unexpected shape: ${parsed.error.issues[0]?.message ?? "unknown"}`,
+      };
+    a = parsed.data;
+  }
   const criteria = new Map<string, JudgedCriterion>();
   if ("criteria" in a) {
     if (Array.isArray(a.criteria)) {

@@ -187,8 +187,15 @@ export function headingAnchor(heading: string): string {
     .replace(/\s/g, "-");
 }
 
-/** The spec shipped with the package (src/lsp and dist/lsp both sit two levels below the root). */
-export const SPEC_PATH = fileURLToPath(new URL("../../grammar/spec.md", import.meta.url));
+/**
+ * The spec shipped with the package: the nearest grammar/spec.md above this module, which sits
+ * two levels below the root in src/ but at another depth once the build has bundled it into a
+ * command or a chunk of dist/ (scripts/bundle-dist.mjs).
+ */
+export const SPEC_PATH = ((): string => {
+  const up = ["../", "../../", "../../../"].map((d) => fileURLToPath(new URL(`${d}grammar/spec.md`, import.meta.url)));
+  return up.find((p) => existsSync(p)) ?? up[1]!;
+})();
 
 export function specLink(section: string): string {
   const base = existsSync(SPEC_PATH) ? pathToFileURL(SPEC_PATH).href : "grammar/spec.md";

@@ -19,8 +19,11 @@ import { type Agents, RequestTimeoutError, sendRequest, type Target, targetOf } 
 import { openaiPackage } from "../util/packages.js";
 import { MAX_RETRY_AFTER_MS } from "../util/retry-after.js";
 
+/** What the direct path needs of a client: an SDK object has all of it, and so has provider/openai.ts's own. */
+export type OpenAIEndpoint = Pick<OpenAI, "baseURL" | "apiKey" | "organization" | "project">;
+
 export interface OpenAIHttpOptions {
-  readonly sdk: OpenAI;
+  readonly sdk: OpenAIEndpoint;
   readonly agents: Agents;
   readonly timeoutMs: number;
   readonly maxRetries: number;

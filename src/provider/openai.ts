@@ -6,11 +6,12 @@
  * server's own guided-decoding field can be sent as well (`--guided`).
  */
 import type OpenAI from "openai";
+import { lazy } from "../util/lazy.js";
 import { openaiPackage } from "../util/packages.js";
 import type { CapabilityTable } from "./capabilities.js";
 import type { DescribeContext } from "./errors.js";
 import { JudgeCallError } from "./errors.js";
-import { openaiHttp } from "./openai-http.js";
+import { type OpenAIEndpoint, openaiHttp } from "./openai-http.js";
 import type { Provider, ProviderOptions } from "./provider.js";
 import { translateSchema } from "./schema.js";
 import { describeSdkError } from "./sdk-errors.js";
@@ -120,36 +121,59 @@ export function openaiAnswer(res: unknown, request: ChatRequest, at: string): Pr
   };
 }
 
+/** An environment variable as the SDK reads one: trimmed, and empty counts as unset. */
+function readEnv(name: string): string | undefined {
+  return process.env[name]?.trim() || undefined;
+}
+
+/**
+ * Where and as whom the direct path posts: what the SDK's constructor would resolve from the
+ * options and the environment (OPENAI_BASE_URL, OPENAI_ORG_ID, OPENAI_PROJECT_ID), read the same
+ * way here so that a run on the direct path never loads the SDK (about a third of a one-row
+ * judge run's start-up CPU); the SDK loads only when a call fails and its error classes are needed.
+ */
+function directEndpoint(opts: ProviderOptions, apiKey: string | undefined): OpenAIEndpoint {
+  return {
+    baseURL: (opts.baseURL ?? readEnv("OPENAI_BASE_URL")) || "https://api.openai.com/v1",
+    apiKey: apiKey ?? "not-set",
+    organization: readEnv("OPENAI_ORG_ID") ?? null,
+    project: readEnv("OPENAI_PROJECT_ID") ?? null,
+  };
+}
+
 export function openaiProvider(opts: ProviderOptions, name: "openai" | "openai-compatible"): Provider {
   const apiKey = opts.apiKey ?? process.env.OPENAI_API_KEY;
-  const { OpenAI } = openaiPackage();
-  const sdk = new OpenAI({
-    apiKey: apiKey ?? "not-set",
-    // Undefined lets the SDK read OPENAI_BASE_URL itself.
-    ...(opts.baseURL !== undefined ? { baseURL: opts.baseURL } : {}),
-    timeout: opts.timeoutMs,
-    maxRetries: opts.maxRetries,
-    fetch: opts.fetch,
+  const sdkClient = lazy(() => {
+    const { OpenAI } = openaiPackage();
+    return new OpenAI({
+      apiKey: apiKey ?? "not-set",
+      // Undefined lets the SDK read OPENAI_BASE_URL itself.
+      ...(opts.baseURL !== undefined ? { baseURL: opts.baseURL } : {}),
+      timeout: opts.timeoutMs,
+      maxRetries: opts.maxRetries,
+      fetch: opts.fetch,
+    });
   });
+  const endpoint: OpenAIEndpoint = opts.agents ? directEndpoint(opts, apiKey) : sdkClient();
   const ctx = (attempts: number): DescribeContext => ({
-    at: sdk.baseURL,
+    at: endpoint.baseURL,
     attempts,
     keyMissing: apiKey === undefined,
     keyEnv: opts.keyEnv ?? "OPENAI_API_KEY",
   });
   const post = opts.agents
-    ? openaiHttp({ sdk, agents: opts.agents, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries })
+    ? openaiHttp({ sdk: endpoint, agents: opts.agents, timeoutMs: opts.timeoutMs, maxRetries: opts.maxRetries })
     : null;
   return {
     name,
-    baseURL: sdk.baseURL,
+    baseURL: endpoint.baseURL,
     keyMissing: apiKey === undefined,
     format: opts.format,
     body: (request) => openaiBody(request, opts.format, opts.capabilities, opts.guided),
     async send(request, signal) {
       const body = openaiBody(request, opts.format, opts.capabilities, opts.guided);
-      const res = await sdk.chat.completions.create(body as never, signal ? { signal } : {});
-      return openaiAnswer(res, request, sdk.baseURL);
+      const res = await sdkClient().chat.completions.create(body as never, signal ? { signal } : {});
+      return openaiAnswer(res, request, endpoint.baseURL);
     },
     ...(post
       ? {
@@ -157,14 +181,15 @@ export function openaiProvider(opts: ProviderOptions, name: "openai" | "openai-c
             const body = openaiBody(request, opts.format, opts.capabilities, opts.guided);
             const { json, attempts } = await post("/chat/completions", body, signal);
             try {
-              return { answer: openaiAnswer(json, request, sdk.baseURL), attempts };
+              return { answer: openaiAnswer(json, request, endpoint.baseURL), attempts };
             } catch (err) {
               throw Object.assign(err as Error, { attempts });
             }
           },
         }
       : {}),
-    describe: (err, attempts) => describeSdkError(err, OpenAI, ctx(attempts)),
-    abortError: () => new OpenAI.APIUserAbortError(),
+    // Both load the SDK on first use: its error classes are what `send` and the direct path raise.
+    describe: (err, attempts) => describeSdkError(err, openaiPackage().OpenAI, ctx(attempts)),
+    abortError: () => new (openaiPackage().OpenAI.APIUserAbortError)(),
   };
 }

@@ -98,7 +98,7 @@ export async function openParquet(
   sliceRows = SLICE_ROWS,
 ): Promise<Reader & { readonly skipped: ReadonlyMap<string, string> }> {
   await checkMagic(path);
-  // Loaded here, not at the top: the package root is one bundled file (scripts/bundle-root.mjs)
+  // Loaded here, not at the top: the package root is bundled (scripts/bundle-dist.mjs)
   // and a static import would load the Parquet reader for every caller of the library.
   const [{ asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema }, { compressors }] =
     await Promise.all([import("hyparquet"), import("hyparquet-compressors")]);

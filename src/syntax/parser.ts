@@ -13,11 +13,7 @@ import { rubricTokens } from "./tokens.js";
 /** The parser's surface the rest of syntax/ uses (the class itself lives inside the factory). */
 export type RubricParser = CstParser & { rubricFile(): CstNode };
 
-/**
- * One instance, reused (Chevrotain parsers are built once and reset per input); built on first
- * parse, since its self-analysis and Chevrotain's own loading are most of what syntax/ costs.
- */
-export const rubricParser = lazy((): RubricParser => {
+function buildParser(validate: boolean): RubricParser {
   const { CstParser } = chevrotainPackage();
   const {
     allTokens,
@@ -42,6 +38,9 @@ export const rubricParser = lazy((): RubricParser => {
         maxLookahead: 3,
         nodeLocationTracking: "onlyOffset",
         errorMessageProvider: errorMessages,
+        // Chevrotain's checks of the grammar itself (ambiguities, left recursion) took a fifth
+        // of `rulers compile`'s start-up on every run; tests/syntax/grammar.test.ts runs them.
+        skipValidations: !validate,
       });
       this.performSelfAnalysis();
     }
@@ -711,6 +710,15 @@ export const rubricParser = lazy((): RubricParser => {
   }
 
   return new RubricParser();
-});
+}
+
+/**
+ * One instance, reused (Chevrotain parsers are built once and reset per input); built on first
+ * parse, since its self-analysis and Chevrotain's own loading are most of what syntax/ costs.
+ */
+export const rubricParser = lazy(() => buildParser(false));
+
+/** A parser built with Chevrotain's grammar validations on: throws if the grammar has a defect. */
+export const validatedParser = (): RubricParser => buildParser(true);
 
 export type { CstNode, IToken };

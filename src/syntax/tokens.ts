@@ -203,6 +203,23 @@ export const rubricTokens = lazy(() => {
     Identifier,
   ];
 
-  const rubricLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
+  // Validating the token definitions is for when they change (tests/syntax/grammar.test.ts runs
+  // it), not for every run: it was a tenth of `rulers compile`'s start-up.
+  const rubricLexer = new Lexer(allTokens, {
+    positionTracking: "full",
+    ensureOptimizations: false,
+    skipValidations: true,
+  });
   return { ...fixed, Identifier, K, allTokens, rubricLexer };
 });
+
+/** What Chevrotain's validation finds wrong with the token definitions (empty: nothing). */
+export function lexerDefinitionErrors(): string[] {
+  const { Lexer } = chevrotainPackage();
+  const lexer = new Lexer(rubricTokens().allTokens, {
+    positionTracking: "full",
+    ensureOptimizations: false,
+    deferDefinitionErrorsHandling: true,
+  });
+  return lexer.lexerDefinitionErrors.map((e) => e.message);
+}
