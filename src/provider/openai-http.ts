@@ -87,47 +87,77 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 // The parts of a request that are the same on every call of a run (the answer format object
-// with its schema, the rubric's system message) are serialized once; JSON.stringify of the
-// whole body would encode them again for every call.
-const encoded = new WeakMap<object, string>();
-const systemJson = new Map<string, string>();
+// with its schema, the rubric's system message) are serialized and UTF-8 encoded once and sent
+// as they are: building the whole body as one string would copy and encode them again for every
+// call (a string join, then a flattening and an encoding pass when the socket writes it).
+const encoded = new WeakMap<object, Buffer>();
+const systemJson = new Map<string, Buffer>();
 
-function encodeOnce(value: object): string {
-  let s = encoded.get(value);
-  if (s === undefined) {
-    s = JSON.stringify(value);
-    encoded.set(value, s);
+function encodeOnce(value: object): Buffer {
+  let b = encoded.get(value);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify(value), "utf8");
+    encoded.set(value, b);
   }
-  return s;
+  return b;
 }
 
-function messageJson(m: unknown): string {
-  const msg = m as { role?: unknown; content?: unknown };
-  if (msg.role !== "system" || typeof msg.content !== "string") return JSON.stringify(m);
+/** The encoded JSON of a system message, or null when the message is not a plain one. */
+function systemMessage(m: unknown): Buffer | null {
+  const msg = m as { role?: unknown; content?: unknown } | null;
+  if (msg === null || typeof msg !== "object" || msg.role !== "system" || typeof msg.content !== "string") return null;
   const keys = Object.keys(msg);
-  if (keys.length !== 2 || keys[0] !== "role") return JSON.stringify(m);
-  let s = systemJson.get(msg.content);
-  if (s === undefined) {
-    s = JSON.stringify({ role: "system", content: msg.content });
+  if (keys.length !== 2 || keys[0] !== "role") return null;
+  let b = systemJson.get(msg.content);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify({ role: "system", content: msg.content }), "utf8");
     if (systemJson.size > 64) systemJson.clear();
-    systemJson.set(msg.content, s);
+    systemJson.set(msg.content, b);
   }
-  return s;
+  return b;
 }
 
-/** `JSON.stringify(body)`, byte for byte, reusing the encoding of the parts every call shares. */
-export function requestJson(body: unknown): string {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return JSON.stringify(body);
-  const parts: string[] = [];
+/**
+ * `JSON.stringify(body)` as UTF-8, byte for byte, in pieces: the parts every call shares are
+ * the same Buffer on every call, and only the text between them is encoded per call.
+ */
+export function requestBody(body: unknown): Buffer[] {
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    return [Buffer.from(JSON.stringify(body) ?? "", "utf8")];
+  const out: Buffer[] = [];
+  let text = "{";
+  const shared = (b: Buffer) => {
+    if (text !== "") out.push(Buffer.from(text, "utf8"));
+    text = "";
+    out.push(b);
+  };
+  let first = true;
   for (const [k, v] of Object.entries(body)) {
-    if (v === undefined || typeof v === "function") continue;
-    let json: string;
-    if (k === "messages" && Array.isArray(v)) json = `[${v.map(messageJson).join(",")}]`;
-    else if (k === "response_format" && v !== null && typeof v === "object") json = encodeOnce(v);
-    else json = JSON.stringify(v);
-    parts.push(`${JSON.stringify(k)}:${json}`);
+    const key = `${first ? "" : ","}${JSON.stringify(k)}:`;
+    if (k === "messages" && Array.isArray(v)) {
+      text += `${key}[`;
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) text += ",";
+        const sys = systemMessage(v[i]);
+        if (sys !== null) shared(sys);
+        // A hole or an undefined element is `null` in an array, as JSON.stringify writes it.
+        else text += JSON.stringify(v[i]) ?? "null";
+      }
+      text += "]";
+    } else if (k === "response_format" && v !== null && typeof v === "object" && !Array.isArray(v)) {
+      text += key;
+      shared(encodeOnce(v));
+    } else {
+      // undefined, functions and symbols are left out, as JSON.stringify leaves them out.
+      const json = JSON.stringify(v);
+      if (json === undefined) continue;
+      text += key + json;
+    }
+    first = false;
   }
-  return `{${parts.join(",")}}`;
+  text += "}";
+  out.push(Buffer.from(text, "utf8"));
+  return out;
 }
 
 function safeJson(text: string): unknown {
@@ -158,7 +188,7 @@ export function openaiHttp(
       target = targetOf(new URL(base + path));
       targets.set(path, target);
     }
-    const text = requestJson(body);
+    const parts = requestBody(body);
     let attempts = 0;
     const fail = (err: Error): never => {
       (err as WithAttempts).attempts = attempts;
@@ -174,7 +204,7 @@ export function openaiHttp(
         res = await sendRequest(o.agents, target, {
           method: "POST",
           headers: { ...fixed, "x-stainless-retry-count": String(retry) },
-          body: text,
+          body: parts,
           signal,
           timeoutMs: o.timeoutMs,
         });

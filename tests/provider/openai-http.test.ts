@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { complete, createJudgeClient, JudgeCallError, jsonSchemaFormat } from "../../src/judge/client.js";
-import { requestJson } from "../../src/provider/openai-http.js";
+import { requestBody } from "../../src/provider/openai-http.js";
 import { type FakeOpenAI, sequence, startFakeOpenAI } from "../helpers/fake-openai.js";
 
 const format = jsonSchemaFormat("judgment", {
@@ -26,6 +26,8 @@ afterEach(async () => {
   server = null;
 });
 
+const requestJson = (body: unknown) => Buffer.concat(requestBody(body)).toString("utf8");
+
 describe("the request body", () => {
   it("is JSON.stringify of the body, byte for byte, with shared parts encoded once", () => {
     const system = { role: "system", content: "You grade \u201cessays\u201d.\n</s>" };
@@ -38,6 +40,8 @@ describe("the request body", () => {
         ];
         const body = { model: "m", messages, extra, skipped: undefined, response_format: format, n: 1 };
         expect(requestJson(body)).toBe(JSON.stringify(body));
+        // The shared parts are sent as they are, not copied into one string per call.
+        if (!swapKeys) expect(requestBody(body)[1]).toBe(requestBody(body)[1]);
         // The second time the cached encodings are used; the bytes must not change.
         expect(requestJson(body)).toBe(JSON.stringify(body));
       }),
