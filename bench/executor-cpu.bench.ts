@@ -13,7 +13,8 @@
  * Per run: CPU (user + system) of the judging process only, per call and per verdict, peak RSS,
  * and the share of that CPU spent in garbage collection (perf_hooks `gc` entries); the job rows
  * are whole processes (start-up included) measured by /usr/bin/time, for both tools alike.
- * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files)
+ * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files;
+ *      EXEC_CPU_NODE_ARGS="--flag …" passes more node flags to the judging process)
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -110,6 +111,7 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
 const rulers = (args: string[]) =>
   timed(process.execPath, [
     ...(process.env.EXEC_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.EXEC_CPU_PROFILE}`] : []),
+    ...(process.env.EXEC_CPU_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
     join(root, "bench/stream-child.mjs"),
     ...args,
   ]);
