@@ -27,6 +27,7 @@ export function promptSha256(messages: readonly Message[]): string {
     prefixes.set(content, state);
   }
   const h = state.copy();
-  for (let i = 1; i < messages.length; i++) h.update(`,${JSON.stringify(messages[i])}`);
+  // Separate updates: one string per message would be a copy of it (flattened, then encoded).
+  for (let i = 1; i < messages.length; i++) h.update(",").update(JSON.stringify(messages[i]));
   return h.update("]").digest("hex");
 }

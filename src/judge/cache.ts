@@ -58,6 +58,8 @@ function prefixState(role: string, content: string): Hash {
   return h.copy();
 }
 
+const headers = new Map<string, string>();
+
 /**
  * `sha256:<hex>` over everything that decides the answer: canonical JSON (sorted keys) of the
  * bundle hash, model, settings and response format, then each message as length-prefixed text,
@@ -68,15 +70,19 @@ export function cacheKey(parts: CacheKeyParts): string {
   const first = messages[0];
   const cached = first !== undefined && first.role === "system" && typeof first.content === "string";
   const hash = cached ? prefixState("system", first.content as string) : createHash("sha256");
-  hash.update(
-    "\n" +
-      canonicalJson({
-        bundle_hash: parts.bundle_hash,
-        model: parts.model,
-        settings: parts.settings,
-        response_format: formatHash(parts.response_format),
-      }),
-  );
+  const fh = formatHash(parts.response_format);
+  // Calls of a run share a few settings: their canonical JSON (keys sorted) is made once each.
+  const memo = `${parts.bundle_hash}\n${parts.model}\n${fh}\n${JSON.stringify(parts.settings)}`;
+  // A non-finite number prints as null here but is refused by canonicalJson: never memoized.
+  let header = Object.values(parts.settings).every((v) => typeof v !== "number" || Number.isFinite(v))
+    ? headers.get(memo)
+    : undefined;
+  if (header === undefined) {
+    header = `\n${canonicalJson({ bundle_hash: parts.bundle_hash, model: parts.model, settings: parts.settings, response_format: fh })}`;
+    if (headers.size >= 256) headers.clear();
+    headers.set(memo, header);
+  }
+  hash.update(header);
   for (const m of cached ? messages.slice(1) : messages) {
     const role = String(m.role);
     const content = typeof m.content === "string" ? m.content : canonicalJson(m.content);

@@ -87,9 +87,9 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 // The parts of a request that are the same on every call of a run (the answer format object
-// with its schema, the rubric's system message) are serialized and UTF-8 encoded once and sent
-// as they are: building the whole body as one string would copy and encode them again for every
-// call (a string join, then a flattening and an encoding pass when the socket writes it).
+// with its schema, the rubric's system message) are serialized and UTF-8 encoded once: building
+// the whole body as one string would serialize them again for every call, and node:http would
+// then flatten, measure and encode that string again.
 const encoded = new WeakMap<object, Buffer>();
 const systemJson = new Map<string, Buffer>();
 
@@ -118,46 +118,43 @@ function systemMessage(m: unknown): Buffer | null {
 }
 
 /**
- * `JSON.stringify(body)` as UTF-8, byte for byte, in pieces: the parts every call shares are
- * the same Buffer on every call, and only the text between them is encoded per call.
+ * `JSON.stringify(body)` as UTF-8, byte for byte, in one Buffer: the parts every call shares are
+ * copied in from their encoding made once, and every other piece is encoded straight into place
+ * (no string is built from the pieces first, so nothing is joined, flattened or measured).
  */
-export function requestBody(body: unknown): Buffer[] {
+export function requestBody(body: unknown): Buffer {
   if (body === null || typeof body !== "object" || Array.isArray(body))
-    return [Buffer.from(JSON.stringify(body) ?? "", "utf8")];
-  const out: Buffer[] = [];
-  let text = "{";
-  const shared = (b: Buffer) => {
-    if (text !== "") out.push(Buffer.from(text, "utf8"));
-    text = "";
-    out.push(b);
-  };
+    return Buffer.from(JSON.stringify(body) ?? "", "utf8");
+  const pieces: (string | Buffer)[] = ["{"];
   let first = true;
   for (const [k, v] of Object.entries(body)) {
-    const key = `${first ? "" : ","}${JSON.stringify(k)}:`;
     if (k === "messages" && Array.isArray(v)) {
-      text += `${key}[`;
+      pieces.push(first ? '"messages":[' : ',"messages":[');
       for (let i = 0; i < v.length; i++) {
-        if (i > 0) text += ",";
-        const sys = systemMessage(v[i]);
-        if (sys !== null) shared(sys);
+        if (i > 0) pieces.push(",");
         // A hole or an undefined element is `null` in an array, as JSON.stringify writes it.
-        else text += JSON.stringify(v[i]) ?? "null";
+        pieces.push(systemMessage(v[i]) ?? JSON.stringify(v[i]) ?? "null");
       }
-      text += "]";
-    } else if (k === "response_format" && v !== null && typeof v === "object" && !Array.isArray(v)) {
-      text += key;
-      shared(encodeOnce(v));
+      pieces.push("]");
     } else {
+      const json =
+        k === "response_format" && v !== null && typeof v === "object" && !Array.isArray(v)
+          ? encodeOnce(v)
+          : JSON.stringify(v);
       // undefined, functions and symbols are left out, as JSON.stringify leaves them out.
-      const json = JSON.stringify(v);
       if (json === undefined) continue;
-      text += key + json;
+      pieces.push(first ? JSON.stringify(k) : `,${JSON.stringify(k)}`, ":", json);
     }
     first = false;
   }
-  text += "}";
-  out.push(Buffer.from(text, "utf8"));
-  return out;
+  pieces.push("}");
+  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4).
+  let most = 0;
+  for (const p of pieces) most += typeof p === "string" ? p.length * 3 : p.length;
+  const out = Buffer.allocUnsafe(most);
+  let at = 0;
+  for (const p of pieces) at += typeof p === "string" ? out.write(p, at, "utf8") : p.copy(out, at);
+  return out.subarray(0, at);
 }
 
 function safeJson(text: string): unknown {
@@ -188,7 +185,7 @@ export function openaiHttp(
       target = targetOf(new URL(base + path));
       targets.set(path, target);
     }
-    const parts = requestBody(body);
+    const bytes = requestBody(body);
     let attempts = 0;
     const fail = (err: Error): never => {
       (err as WithAttempts).attempts = attempts;
@@ -204,7 +201,7 @@ export function openaiHttp(
         res = await sendRequest(o.agents, target, {
           method: "POST",
           headers: { ...fixed, "x-stainless-retry-count": String(retry) },
-          body: parts,
+          body: bytes,
           signal,
           timeoutMs: o.timeoutMs,
         });

@@ -76,8 +76,7 @@ export interface RawRequest {
   readonly method: string;
   /** Lower-case names. */
   readonly headers: Record<string, string>;
-  /** Pieces are sent one after another without being joined (with their total as content-length). */
-  readonly body?: string | Uint8Array | readonly Uint8Array[] | undefined;
+  readonly body?: string | Uint8Array | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Gives up (RequestTimeoutError) when the whole answer has not arrived by then. */
   readonly timeoutMs?: number | undefined;
@@ -118,12 +117,6 @@ export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Pr
     if (signal?.aborted) return reject(abortError(signal));
     const headers = r.headers;
     if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
-    const pieces = Array.isArray(r.body) ? (r.body as readonly Uint8Array[]) : null;
-    if (pieces !== null) {
-      let length = 0;
-      for (const p of pieces) length += p.byteLength;
-      headers["content-length"] = String(length);
-    }
     const req = (target.secure ? httpsRequest : httpRequest)({
       hostname: target.hostname,
       port: target.port,
@@ -206,10 +199,6 @@ export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Pr
         });
       });
     });
-    if (pieces !== null) {
-      // Queued until the socket is assigned, then written together (one writev).
-      for (const p of pieces) req.write(p);
-      req.end();
-    } else req.end((r.body as string | Uint8Array | undefined) ?? undefined);
+    req.end(r.body ?? undefined);
   });
 }

@@ -26,7 +26,7 @@ afterEach(async () => {
   server = null;
 });
 
-const requestJson = (body: unknown) => Buffer.concat(requestBody(body)).toString("utf8");
+const requestJson = (body: unknown) => requestBody(body).toString("utf8");
 
 describe("the request body", () => {
   it("is JSON.stringify of the body, byte for byte, with shared parts encoded once", () => {
@@ -40,8 +40,6 @@ describe("the request body", () => {
         ];
         const body = { model: "m", messages, extra, skipped: undefined, response_format: format, n: 1 };
         expect(requestJson(body)).toBe(JSON.stringify(body));
-        // The shared parts are sent as they are, not copied into one string per call.
-        if (!swapKeys) expect(requestBody(body)[1]).toBe(requestBody(body)[1]);
         // The second time the cached encodings are used; the bytes must not change.
         expect(requestJson(body)).toBe(JSON.stringify(body));
       }),
