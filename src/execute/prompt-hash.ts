@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Message } from "../judge/prompt.js";
+import { jsonOnce } from "../util/json-once.js";
 
 const prefixes = new Map<string, Hash>();
 
@@ -28,6 +29,6 @@ export function promptSha256(messages: readonly Message[]): string {
   }
   const h = state.copy();
   // Separate updates: one string per message would be a copy of it (flattened, then encoded).
-  for (let i = 1; i < messages.length; i++) h.update(",").update(JSON.stringify(messages[i]));
+  for (let i = 1; i < messages.length; i++) h.update(",").update(jsonOnce(messages[i]!));
   return h.update("]").digest("hex");
 }

@@ -16,6 +16,7 @@
  */
 import type { OpenAI } from "openai";
 import { type Agents, RequestTimeoutError, sendRequest, type Target, targetOf } from "../util/http-request.js";
+import { jsonOnce } from "../util/json-once.js";
 import { openaiPackage } from "../util/packages.js";
 import { MAX_RETRY_AFTER_MS } from "../util/retry-after.js";
 
@@ -133,7 +134,10 @@ export function requestBody(body: unknown): Buffer {
       for (let i = 0; i < v.length; i++) {
         if (i > 0) pieces.push(",");
         // A hole or an undefined element is `null` in an array, as JSON.stringify writes it.
-        pieces.push(systemMessage(v[i]) ?? JSON.stringify(v[i]) ?? "null");
+        const m: unknown = v[i];
+        pieces.push(
+          systemMessage(m) ?? (m !== null && typeof m === "object" ? jsonOnce(m) : JSON.stringify(m)) ?? "null",
+        );
       }
       pieces.push("]");
     } else {
