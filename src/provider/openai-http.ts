@@ -173,23 +173,35 @@ export function openaiHttp(
   o: OpenAIHttpOptions,
 ): (path: string, body: unknown, signal?: AbortSignal) => Promise<Posted> {
   const base = o.sdk.baseURL.replace(/\/+$/, "");
-  const fixed: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "application/json",
-    "user-agent": "rulers (openai-compatible)",
-    authorization: `Bearer ${o.sdk.apiKey}`,
-  };
-  if (o.sdk.organization) fixed["openai-organization"] = o.sdk.organization;
-  if (o.sdk.project) fixed["openai-project"] = o.sdk.project;
+  // The headers as node:http sends them (name, value, …), the same on every call but for the
+  // length and the retry count, so no header map is built per call.
+  const fixed = [
+    "content-type",
+    "application/json",
+    "accept",
+    "application/json",
+    "accept-encoding",
+    "gzip, deflate, br",
+    "user-agent",
+    "rulers (openai-compatible)",
+    "authorization",
+    `Bearer ${o.sdk.apiKey}`,
+  ];
+  if (o.sdk.organization) fixed.push("openai-organization", o.sdk.organization);
+  if (o.sdk.project) fixed.push("openai-project", o.sdk.project);
 
-  const targets = new Map<string, Target>();
+  const targets = new Map<string, { target: Target; head: readonly string[] }>();
   return async (path, body, signal) => {
-    let target = targets.get(path);
-    if (!target) {
-      target = targetOf(new URL(base + path));
-      targets.set(path, target);
+    let to = targets.get(path);
+    if (!to) {
+      const url = new URL(base + path);
+      // `host` as node:http writes it: the port only when it is not the scheme's default.
+      to = { target: targetOf(url), head: [...fixed, "host", url.host] };
+      targets.set(path, to);
     }
+    const { target, head } = to;
     const bytes = requestBody(body);
+    const length = String(bytes.length);
     let attempts = 0;
     const fail = (err: Error): never => {
       (err as WithAttempts).attempts = attempts;
@@ -204,7 +216,7 @@ export function openaiHttp(
         // The timeout is per attempt, as the SDK's `timeout` is.
         res = await sendRequest(o.agents, target, {
           method: "POST",
-          headers: { ...fixed, "x-stainless-retry-count": String(retry) },
+          headers: [...head, "content-length", length, "x-stainless-retry-count", String(retry)],
           body: bytes,
           signal,
           timeoutMs: o.timeoutMs,
