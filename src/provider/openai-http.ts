@@ -118,47 +118,66 @@ function systemMessage(m: unknown): Buffer | null {
   return b;
 }
 
+/** A request body in pieces, sent one after another (one writev), and its length in bytes. */
+export interface BodyPieces {
+  readonly pieces: readonly (string | Buffer)[];
+  readonly bytes: number;
+}
+
 /**
- * `JSON.stringify(body)` as UTF-8, byte for byte, in one Buffer: the parts every call shares are
- * copied in from their encoding made once, and every other piece is encoded straight into place
- * (no string is built from the pieces first, so nothing is joined, flattened or measured).
+ * `JSON.stringify(body)` as UTF-8, byte for byte, in pieces: the parts every call shares are the
+ * same Buffers on every call (never copied or encoded again), and the text between them is
+ * handed to the socket as strings, which it encodes as it writes them. No string is built from
+ * the pieces and no buffer is allocated for the whole body.
  */
-export function requestBody(body: unknown): Buffer {
-  if (body === null || typeof body !== "object" || Array.isArray(body))
-    return Buffer.from(JSON.stringify(body) ?? "", "utf8");
-  const pieces: (string | Buffer)[] = ["{"];
+export function requestBody(body: unknown): BodyPieces {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    const text = JSON.stringify(body) ?? "";
+    return { pieces: [text], bytes: Buffer.byteLength(text, "utf8") };
+  }
+  const pieces: (string | Buffer)[] = [];
+  let text = "{";
+  const shared = (b: Buffer) => {
+    pieces.push(text, b);
+    text = "";
+  };
   let first = true;
   for (const [k, v] of Object.entries(body)) {
     if (k === "messages" && Array.isArray(v)) {
-      pieces.push(first ? '"messages":[' : ',"messages":[');
+      text += first ? '"messages":[' : ',"messages":[';
       for (let i = 0; i < v.length; i++) {
-        if (i > 0) pieces.push(",");
-        // A hole or an undefined element is `null` in an array, as JSON.stringify writes it.
+        if (i > 0) text += ",";
         const m: unknown = v[i];
-        pieces.push(
-          systemMessage(m) ?? (m !== null && typeof m === "object" ? jsonOnce(m) : JSON.stringify(m)) ?? "null",
-        );
+        const sys = systemMessage(m);
+        if (sys !== null) shared(sys);
+        else {
+          // A long message is its own piece: appending it to `text` would copy it.
+          const json = (m !== null && typeof m === "object" ? jsonOnce(m) : JSON.stringify(m)) ?? "null";
+          pieces.push(text, json);
+          text = "";
+        }
       }
-      pieces.push("]");
+      text += "]";
+    } else if (k === "response_format" && v !== null && typeof v === "object" && !Array.isArray(v)) {
+      text += first ? '"response_format":' : ',"response_format":';
+      shared(encodeOnce(v));
     } else {
-      const json =
-        k === "response_format" && v !== null && typeof v === "object" && !Array.isArray(v)
-          ? encodeOnce(v)
-          : JSON.stringify(v);
       // undefined, functions and symbols are left out, as JSON.stringify leaves them out.
+      const json = JSON.stringify(v);
       if (json === undefined) continue;
-      pieces.push(first ? JSON.stringify(k) : `,${JSON.stringify(k)}`, ":", json);
+      text += `${first ? "" : ","}${JSON.stringify(k)}:${json}`;
     }
     first = false;
   }
-  pieces.push("}");
-  // A UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4).
-  let most = 0;
-  for (const p of pieces) most += typeof p === "string" ? p.length * 3 : p.length;
-  const out = Buffer.allocUnsafe(most);
-  let at = 0;
-  for (const p of pieces) at += typeof p === "string" ? out.write(p, at, "utf8") : p.copy(out, at);
-  return out.subarray(0, at);
+  pieces.push(`${text}}`);
+  let bytes = 0;
+  const kept: (string | Buffer)[] = [];
+  for (const p of pieces) {
+    if (p.length === 0) continue;
+    bytes += typeof p === "string" ? Buffer.byteLength(p, "utf8") : p.length;
+    kept.push(p);
+  }
+  return { pieces: kept, bytes };
 }
 
 function safeJson(text: string): unknown {
@@ -200,8 +219,8 @@ export function openaiHttp(
       targets.set(path, to);
     }
     const { target, head } = to;
-    const bytes = requestBody(body);
-    const length = String(bytes.length);
+    const payload = requestBody(body);
+    const length = String(payload.bytes);
     let attempts = 0;
     const fail = (err: Error): never => {
       (err as WithAttempts).attempts = attempts;
@@ -217,7 +236,7 @@ export function openaiHttp(
         res = await sendRequest(o.agents, target, {
           method: "POST",
           headers: [...head, "content-length", length, "x-stainless-retry-count", String(retry)],
-          body: bytes,
+          body: payload.pieces,
           signal,
           timeoutMs: o.timeoutMs,
         });

@@ -81,7 +81,8 @@ export interface RawRequest {
    * with the same headers skips building node's header map for each.
    */
   readonly headers: Record<string, string> | readonly string[];
-  readonly body?: string | Uint8Array | undefined;
+  /** Pieces are written one after another, unjoined (the headers must then give content-length). */
+  readonly body?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Gives up (RequestTimeoutError) when the whole answer has not arrived by then. */
   readonly timeoutMs?: number | undefined;
@@ -208,6 +209,11 @@ export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Pr
         });
       });
     });
-    req.end(r.body ?? undefined);
+    const body = r.body;
+    if (Array.isArray(body)) {
+      // Queued until the socket is assigned, then written together in one writev.
+      for (const piece of body as readonly (string | Uint8Array)[]) req.write(piece);
+      req.end();
+    } else req.end((body as string | Uint8Array | undefined) ?? undefined);
   });
 }

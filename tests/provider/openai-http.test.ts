@@ -26,7 +26,12 @@ afterEach(async () => {
   server = null;
 });
 
-const requestJson = (body: unknown) => requestBody(body).toString("utf8");
+const requestJson = (body: unknown) => {
+  const { pieces, bytes } = requestBody(body);
+  const all = Buffer.concat(pieces.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p)));
+  expect(all.length).toBe(bytes);
+  return all.toString("utf8");
+};
 
 describe("the request body", () => {
   it("is JSON.stringify of the body, byte for byte, with shared parts encoded once", () => {
