@@ -13,7 +13,8 @@
  * Per run: CPU (user + system) of the judging process only, per call and per verdict, peak RSS,
  * and the share of that CPU spent in garbage collection (perf_hooks `gc` entries); the job rows
  * are whole processes (start-up included) measured by /usr/bin/time, for both tools alike.
- * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files)
+ * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files;
+ *      EXEC_CPU_NODE_ARGS="--flag …" passes more node flags to the judging process)
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -110,6 +111,7 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
 const rulers = (args: string[]) =>
   timed(process.execPath, [
     ...(process.env.EXEC_CPU_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.EXEC_CPU_PROFILE}`] : []),
+    ...(process.env.EXEC_CPU_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
     join(root, "bench/stream-child.mjs"),
     ...args,
   ]);
@@ -237,9 +239,22 @@ if (only === "startup") {
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
-if (only !== "B") line("A  all criteria in one call, 2,000 calls", 2000, 20_000, await judge(bundles.all!, 2000, "A"));
+// What a call costs beyond start-up (loading, reading the bundle, first-use set-up such as
+// compiling validators): the same run on one row, subtracted.
+const beyond = (s: Stats, one: Stats, calls: number, oneCalls: number) =>
+  console.log(
+    `   start-up (a one-row run) ${(one.cpu_ms / 1000).toFixed(2)} s CPU; beyond it ${(((s.cpu_ms - one.cpu_ms) * 1000) / (calls - oneCalls)).toFixed(0)} µs CPU/call`,
+  );
+if (only !== "B") {
+  const a = await judge(bundles.all!, 2000, "A");
+  line("A  all criteria in one call, 2,000 calls", 2000, 20_000, a);
+  beyond(a, await judge(bundles.all!, 1, "A1"), 2000, 1);
+}
 const b = only === "A" ? null : await judge(bundles.each!, 200, "B");
-if (b) line("B  one criterion per call,   2,000 calls", 2000, 2000, b);
+if (b) {
+  line("B  one criterion per call,   2,000 calls", 2000, 2000, b);
+  beyond(b, await judge(bundles.each!, 1, "B1"), 2000, 10);
+}
 if (only) {
   server.kill("SIGTERM");
   await new Promise((r) => server.once("exit", r));

@@ -63,7 +63,10 @@ function gcShareOfProfile(profDir: string): { share: number; samples: number } {
 }
 
 function run(args: string[], profDir?: string): Promise<Record<string, number | null>> {
-  const flags = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
+  const flags = [
+    ...(profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : []),
+    ...(process.env.STREAM_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...flags, "bench/stream-child.mjs", ...args], {
     stdio: ["ignore", "ignore", "pipe", "pipe"],
   });

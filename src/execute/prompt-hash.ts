@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import type { Message } from "../judge/prompt.js";
+import { jsonOnce } from "../util/json-once.js";
 
 const prefixes = new Map<string, Hash>();
 
@@ -27,6 +28,7 @@ export function promptSha256(messages: readonly Message[]): string {
     prefixes.set(content, state);
   }
   const h = state.copy();
-  for (let i = 1; i < messages.length; i++) h.update(`,${JSON.stringify(messages[i])}`);
+  // Separate updates: one string per message would be a copy of it (flattened, then encoded).
+  for (let i = 1; i < messages.length; i++) h.update(",").update(jsonOnce(messages[i]!));
   return h.update("]").digest("hex");
 }

@@ -58,6 +58,8 @@ function prefixState(role: string, content: string): Hash {
   return h.copy();
 }
 
+const headers = new Map<string, string>();
+
 /**
  * `sha256:<hex>` over everything that decides the answer: canonical JSON (sorted keys) of the
  * bundle hash, model, settings and response format, then each message as length-prefixed text,
@@ -68,15 +70,19 @@ export function cacheKey(parts: CacheKeyParts): string {
   const first = messages[0];
   const cached = first !== undefined && first.role === "system" && typeof first.content === "string";
   const hash = cached ? prefixState("system", first.content as string) : createHash("sha256");
-  hash.update(
-    "\n" +
-      canonicalJson({
-        bundle_hash: parts.bundle_hash,
-        model: parts.model,
-        settings: parts.settings,
-        response_format: formatHash(parts.response_format),
-      }),
-  );
+  const fh = formatHash(parts.response_format);
+  // Calls of a run share a few settings: their canonical JSON (keys sorted) is made once each.
+  const memo = `${parts.bundle_hash}\n${parts.model}\n${fh}\n${JSON.stringify(parts.settings)}`;
+  // A non-finite number prints as null here but is refused by canonicalJson: never memoized.
+  let header = Object.values(parts.settings).every((v) => typeof v !== "number" || Number.isFinite(v))
+    ? headers.get(memo)
+    : undefined;
+  if (header === undefined) {
+    header = `\n${canonicalJson({ bundle_hash: parts.bundle_hash, model: parts.model, settings: parts.settings, response_format: fh })}`;
+    if (headers.size >= 256) headers.clear();
+    headers.set(memo, header);
+  }
+  hash.update(header);
   for (const m of cached ? messages.slice(1) : messages) {
     const role = String(m.role);
     const content = typeof m.content === "string" ? m.content : canonicalJson(m.content);
@@ -147,6 +153,7 @@ export function memoryCache<V = Completion>(capacity = MEMORY_CACHE_ENTRIES): Ca
 }
 
 const NEWLINE = 0x0a;
+const NEWLINE_BYTES = Buffer.from("\n");
 const CHUNK = 1 << 20;
 
 /**
@@ -251,7 +258,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
   let syncError: Error | null = null;
   let waiters: { upTo: number; resolve: () => void; reject: (e: Error) => void }[] = [];
   // Entries put this turn, not yet written; `get` reads them from here.
-  let batch: { key: string; line: string; resolve: () => void; reject: (e: Error) => void }[] = [];
+  let batch: { key: string; line: Buffer; resolve: () => void; reject: (e: Error) => void }[] = [];
   const unwritten = new Map<string, V>();
   let scheduled = false;
 
@@ -271,18 +278,27 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
       if (err && !closed) syncError ??= err;
       else synced = Math.max(synced, upTo);
       settle();
+      // What arrived while this sync ran is written now, in one write, and synced next.
+      if (batch.length && !closed) writeBatch(true);
       sync();
     });
   };
-  /** Writes this turn's entries with one write; resolves them now (not durable) or after their sync. */
-  const writeBatch = () => {
+  /**
+   * Writes the waiting entries with one write; resolves them now (not durable) or after their
+   * sync. While a sync is in flight, entries are not written yet: they could not be acknowledged
+   * before that sync ends anyway, and waiting for it gathers them into one write per sync.
+   */
+  const writeBatch = (force?: boolean) => {
     scheduled = false;
+    if (durable && syncing && force !== true) return;
     const entries = batch;
     batch = [];
     if (!entries.length) return;
     // A torn last line must not swallow these entries: start them on a fresh line.
     const lead = torn ? 1 : 0;
-    const data = Buffer.from((torn ? "\n" : "") + entries.map((e) => e.line).join(""), "utf8");
+    const lines = entries.map((e) => e.line);
+    if (torn) lines.unshift(NEWLINE_BYTES);
+    const data = lines.length === 1 ? lines[0]! : Buffer.concat(lines);
     try {
       writeAll(fd, data);
     } catch (err) {
@@ -301,7 +317,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     torn = false;
     let offset = size + lead;
     for (const e of entries) {
-      const length = Buffer.byteLength(e.line, "utf8");
+      const length = e.line.length;
       index.set(e.key, offset, length - 1);
       unwritten.delete(e.key);
       offset += length;
@@ -343,7 +359,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     put(k, v) {
       if (closed) return Promise.reject(new Error(`the cache \`${path}\` is closed`));
       if (syncError) return Promise.reject(syncError);
-      const line = `${JSON.stringify({ key: k, value: v })}\n`;
+      const line = Buffer.from(`${JSON.stringify({ key: k, value: v })}\n`, "utf8");
       return new Promise<void>((resolve, reject) => {
         batch.push({ key: k, line, resolve, reject });
         unwritten.set(k, v);
@@ -355,7 +371,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
       });
     },
     flush() {
-      writeBatch();
+      writeBatch(true);
       if (!durable || closed || synced >= written) return syncError ? Promise.reject(syncError) : Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         waiters.push({ upTo: written, resolve, reject });
@@ -365,7 +381,7 @@ export function openCache<V = Completion>(path: string, opts: CacheOptions = {})
     close() {
       if (closed) return;
       try {
-        writeBatch();
+        writeBatch(true);
         if (durable) fdatasyncSync(fd);
         synced = written;
       } catch (err) {

@@ -6,10 +6,11 @@
  * block can be the closing line.
  */
 
+import { createHash } from "node:crypto";
 import type { Bundle } from "../bundle/types.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import type { ContentPart } from "../provider/index.js";
-import { canonicalJson, sha256Hex } from "../util/canonical.js";
+import { canonicalJson } from "../util/canonical.js";
 
 export type Message = { role: "system" | "user" | "assistant"; content: string | ContentPart[] };
 
@@ -83,9 +84,10 @@ export function renderPrompt(
         })),
       )
     : "";
-  const boundary = sha256Hex(
-    `${bundle.hash}\n${inputs}\n${criteria}${images.length ? `\n${images.join("\n")}` : ""}`,
-  ).slice(0, 24);
+  // Hashed piece by piece: the same digest as of the joined text, without copying the inputs.
+  const hash = createHash("sha256").update(bundle.hash).update("\n").update(inputs).update("\n").update(criteria);
+  if (images.length) hash.update(`\n${images.join("\n")}`);
+  const boundary = hash.digest("hex").slice(0, 24);
   // One pass over the template only: text put in by one placeholder (a criterion that says
   // `{{inputs}}`, judged text that says `{{boundary}}`) is never scanned for the others.
   const fills: Record<string, string> = { boundary, criteria, inputs };

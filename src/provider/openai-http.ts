@@ -16,6 +16,7 @@
  */
 import type { OpenAI } from "openai";
 import { type Agents, RequestTimeoutError, sendRequest, type Target, targetOf } from "../util/http-request.js";
+import { jsonOnce } from "../util/json-once.js";
 import { openaiPackage } from "../util/packages.js";
 import { MAX_RETRY_AFTER_MS } from "../util/retry-after.js";
 
@@ -87,47 +88,96 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 // The parts of a request that are the same on every call of a run (the answer format object
-// with its schema, the rubric's system message) are serialized once; JSON.stringify of the
-// whole body would encode them again for every call.
-const encoded = new WeakMap<object, string>();
-const systemJson = new Map<string, string>();
+// with its schema, the rubric's system message) are serialized and UTF-8 encoded once: building
+// the whole body as one string would serialize them again for every call, and node:http would
+// then flatten, measure and encode that string again.
+const encoded = new WeakMap<object, Buffer>();
+const systemJson = new Map<string, Buffer>();
 
-function encodeOnce(value: object): string {
-  let s = encoded.get(value);
-  if (s === undefined) {
-    s = JSON.stringify(value);
-    encoded.set(value, s);
+function encodeOnce(value: object): Buffer {
+  let b = encoded.get(value);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify(value), "utf8");
+    encoded.set(value, b);
   }
-  return s;
+  return b;
 }
 
-function messageJson(m: unknown): string {
-  const msg = m as { role?: unknown; content?: unknown };
-  if (msg.role !== "system" || typeof msg.content !== "string") return JSON.stringify(m);
+/** The encoded JSON of a system message, or null when the message is not a plain one. */
+function systemMessage(m: unknown): Buffer | null {
+  const msg = m as { role?: unknown; content?: unknown } | null;
+  if (msg === null || typeof msg !== "object" || msg.role !== "system" || typeof msg.content !== "string") return null;
   const keys = Object.keys(msg);
-  if (keys.length !== 2 || keys[0] !== "role") return JSON.stringify(m);
-  let s = systemJson.get(msg.content);
-  if (s === undefined) {
-    s = JSON.stringify({ role: "system", content: msg.content });
+  if (keys.length !== 2 || keys[0] !== "role") return null;
+  let b = systemJson.get(msg.content);
+  if (b === undefined) {
+    b = Buffer.from(JSON.stringify({ role: "system", content: msg.content }), "utf8");
     if (systemJson.size > 64) systemJson.clear();
-    systemJson.set(msg.content, s);
+    systemJson.set(msg.content, b);
   }
-  return s;
+  return b;
 }
 
-/** `JSON.stringify(body)`, byte for byte, reusing the encoding of the parts every call shares. */
-export function requestJson(body: unknown): string {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) return JSON.stringify(body);
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(body)) {
-    if (v === undefined || typeof v === "function") continue;
-    let json: string;
-    if (k === "messages" && Array.isArray(v)) json = `[${v.map(messageJson).join(",")}]`;
-    else if (k === "response_format" && v !== null && typeof v === "object") json = encodeOnce(v);
-    else json = JSON.stringify(v);
-    parts.push(`${JSON.stringify(k)}:${json}`);
+/** A request body in pieces, sent one after another (one writev), and its length in bytes. */
+export interface BodyPieces {
+  readonly pieces: readonly (string | Buffer)[];
+  readonly bytes: number;
+}
+
+/**
+ * `JSON.stringify(body)` as UTF-8, byte for byte, in pieces: the parts every call shares are the
+ * same Buffers on every call (never copied or encoded again), and the text between them is
+ * handed to the socket as strings, which it encodes as it writes them. No string is built from
+ * the pieces and no buffer is allocated for the whole body.
+ */
+export function requestBody(body: unknown): BodyPieces {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    const text = JSON.stringify(body) ?? "";
+    return { pieces: [text], bytes: Buffer.byteLength(text, "utf8") };
   }
-  return `{${parts.join(",")}}`;
+  const pieces: (string | Buffer)[] = [];
+  let text = "{";
+  const shared = (b: Buffer) => {
+    pieces.push(text, b);
+    text = "";
+  };
+  let first = true;
+  for (const [k, v] of Object.entries(body)) {
+    if (k === "messages" && Array.isArray(v)) {
+      text += first ? '"messages":[' : ',"messages":[';
+      for (let i = 0; i < v.length; i++) {
+        if (i > 0) text += ",";
+        const m: unknown = v[i];
+        const sys = systemMessage(m);
+        if (sys !== null) shared(sys);
+        else {
+          // A long message is its own piece: appending it to `text` would copy it.
+          const json = (m !== null && typeof m === "object" ? jsonOnce(m) : JSON.stringify(m)) ?? "null";
+          pieces.push(text, json);
+          text = "";
+        }
+      }
+      text += "]";
+    } else if (k === "response_format" && v !== null && typeof v === "object" && !Array.isArray(v)) {
+      text += first ? '"response_format":' : ',"response_format":';
+      shared(encodeOnce(v));
+    } else {
+      // undefined, functions and symbols are left out, as JSON.stringify leaves them out.
+      const json = JSON.stringify(v);
+      if (json === undefined) continue;
+      text += `${first ? "" : ","}${JSON.stringify(k)}:${json}`;
+    }
+    first = false;
+  }
+  pieces.push(`${text}}`);
+  let bytes = 0;
+  const kept: (string | Buffer)[] = [];
+  for (const p of pieces) {
+    if (p.length === 0) continue;
+    bytes += typeof p === "string" ? Buffer.byteLength(p, "utf8") : p.length;
+    kept.push(p);
+  }
+  return { pieces: kept, bytes };
 }
 
 function safeJson(text: string): unknown {
@@ -142,23 +192,35 @@ export function openaiHttp(
   o: OpenAIHttpOptions,
 ): (path: string, body: unknown, signal?: AbortSignal) => Promise<Posted> {
   const base = o.sdk.baseURL.replace(/\/+$/, "");
-  const fixed: Record<string, string> = {
-    "content-type": "application/json",
-    accept: "application/json",
-    "user-agent": "rulers (openai-compatible)",
-    authorization: `Bearer ${o.sdk.apiKey}`,
-  };
-  if (o.sdk.organization) fixed["openai-organization"] = o.sdk.organization;
-  if (o.sdk.project) fixed["openai-project"] = o.sdk.project;
+  // The headers as node:http sends them (name, value, …), the same on every call but for the
+  // length and the retry count, so no header map is built per call.
+  const fixed = [
+    "content-type",
+    "application/json",
+    "accept",
+    "application/json",
+    "accept-encoding",
+    "gzip, deflate, br",
+    "user-agent",
+    "rulers (openai-compatible)",
+    "authorization",
+    `Bearer ${o.sdk.apiKey}`,
+  ];
+  if (o.sdk.organization) fixed.push("openai-organization", o.sdk.organization);
+  if (o.sdk.project) fixed.push("openai-project", o.sdk.project);
 
-  const targets = new Map<string, Target>();
+  const targets = new Map<string, { target: Target; head: readonly string[] }>();
   return async (path, body, signal) => {
-    let target = targets.get(path);
-    if (!target) {
-      target = targetOf(new URL(base + path));
-      targets.set(path, target);
+    let to = targets.get(path);
+    if (!to) {
+      const url = new URL(base + path);
+      // `host` as node:http writes it: the port only when it is not the scheme's default.
+      to = { target: targetOf(url), head: [...fixed, "host", url.host] };
+      targets.set(path, to);
     }
-    const text = requestJson(body);
+    const { target, head } = to;
+    const payload = requestBody(body);
+    const length = String(payload.bytes);
     let attempts = 0;
     const fail = (err: Error): never => {
       (err as WithAttempts).attempts = attempts;
@@ -173,8 +235,8 @@ export function openaiHttp(
         // The timeout is per attempt, as the SDK's `timeout` is.
         res = await sendRequest(o.agents, target, {
           method: "POST",
-          headers: { ...fixed, "x-stainless-retry-count": String(retry) },
-          body: text,
+          headers: [...head, "content-length", length, "x-stainless-retry-count", String(retry)],
+          body: payload.pieces,
           signal,
           timeoutMs: o.timeoutMs,
         });

@@ -74,9 +74,15 @@ export class RequestTimeoutError extends Error {
 
 export interface RawRequest {
   readonly method: string;
-  /** Lower-case names. */
-  readonly headers: Record<string, string>;
-  readonly body?: string | Uint8Array | undefined;
+  /**
+   * Lower-case names; `accept-encoding` and `host` are added. Or, sent as they are (node:http
+   * still checks each name and value), name, value, name, value…, holding `host`,
+   * `content-length` and `accept-encoding` themselves: a caller that sends thousands of requests
+   * with the same headers skips building node's header map for each.
+   */
+  readonly headers: Record<string, string> | readonly string[];
+  /** Pieces are written one after another, unjoined (the headers must then give content-length). */
+  readonly body?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
   readonly signal?: AbortSignal | undefined;
   /** Gives up (RequestTimeoutError) when the whole answer has not arrived by then. */
   readonly timeoutMs?: number | undefined;
@@ -109,6 +115,10 @@ function decoded(res: IncomingMessage): Readable {
   }
 }
 
+function isList(h: RawRequest["headers"]): h is readonly string[] {
+  return Array.isArray(h);
+}
+
 export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Promise<RawResponse> {
   const maxBody = agents.maxBodyBytes;
   const signal = r.signal;
@@ -116,7 +126,7 @@ export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Pr
   return new Promise<RawResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
     const headers = r.headers;
-    if (headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
+    if (!isList(headers) && headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
     const req = (target.secure ? httpsRequest : httpRequest)({
       hostname: target.hostname,
       port: target.port,
@@ -199,6 +209,11 @@ export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Pr
         });
       });
     });
-    req.end(r.body ?? undefined);
+    const body = r.body;
+    if (Array.isArray(body)) {
+      // Queued until the socket is assigned, then written together in one writev.
+      for (const piece of body as readonly (string | Uint8Array)[]) req.write(piece);
+      req.end();
+    } else req.end((body as string | Uint8Array | undefined) ?? undefined);
   });
 }

@@ -63,6 +63,14 @@ describe("cacheKey", () => {
     expect(cacheKey(structuredClone(parts))).toBe(key);
   });
 
+  it("refuses a non-finite setting, even after keying the settings it prints like", () => {
+    const asNull = { ...parts, settings: { ...parts.settings, temperature: null } };
+    expect(cacheKey(asNull)).toBe(cacheKey(structuredClone(asNull)));
+    expect(() => cacheKey({ ...parts, settings: { ...parts.settings, temperature: Number.NaN } })).toThrow(
+      /non-finite/,
+    );
+  });
+
   it("changes with anything that changes the answer", () => {
     const key = cacheKey(parts);
     const variants: CacheKeyParts[] = [

@@ -126,6 +126,13 @@ describe.each(transports)("complete over $transport", ({ fetch: f }) => {
     expect(s.requests[0]!.headers.authorization).toBe("Bearer sk-test");
     // A whole body with its length, not chunked: some local servers reject chunked requests.
     expect(Number(s.requests[0]!.headers["content-length"])).toBe(Buffer.byteLength(JSON.stringify(body)));
+    // The headers node:http would have added itself: host with its (non-default) port, keep-alive.
+    const headers = s.requests[0]!.headers;
+    expect(headers.host).toBe(new URL(s.baseURL).host);
+    expect(headers.host).toMatch(/:\d+$/);
+    expect(headers.connection).toBe("keep-alive");
+    expect(headers["transfer-encoding"]).toBeUndefined();
+    expect(headers["x-stainless-retry-count"]).toBe("0");
   });
 
   it("omits seed and max_tokens when not set, and can ask for plain JSON mode", async () => {

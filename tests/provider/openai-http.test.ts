@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
 import { complete, createJudgeClient, JudgeCallError, jsonSchemaFormat } from "../../src/judge/client.js";
-import { requestJson } from "../../src/provider/openai-http.js";
+import { requestBody } from "../../src/provider/openai-http.js";
 import { type FakeOpenAI, sequence, startFakeOpenAI } from "../helpers/fake-openai.js";
 
 const format = jsonSchemaFormat("judgment", {
@@ -25,6 +25,13 @@ afterEach(async () => {
   await server?.close();
   server = null;
 });
+
+const requestJson = (body: unknown) => {
+  const { pieces, bytes } = requestBody(body);
+  const all = Buffer.concat(pieces.map((p) => (typeof p === "string" ? Buffer.from(p, "utf8") : p)));
+  expect(all.length).toBe(bytes);
+  return all.toString("utf8");
+};
 
 describe("the request body", () => {
   it("is JSON.stringify of the body, byte for byte, with shared parts encoded once", () => {
