@@ -6,24 +6,13 @@
 
 import { readBundle } from "../bundle/file.js";
 import type { Bundle } from "../bundle/types.js";
-import { type Calibrator, calibrate, checkCompatible } from "../calibrate/index.js";
 import { compileFile } from "../compile/index.js";
 import type { RubricIR } from "../compile/ir.js";
 import { hasErrors } from "../diagnostics/index.js";
 import { diffRubrics, type RubricDiff } from "../drift/index.js";
-import type { RunRecord } from "../record/index.js";
 import { RulersError } from "../util/errors.js";
 
-/**
- * A record with `calibrated_score` added, or the record unchanged (with the reason) when the
- * calibrator was fitted for another bundle or judge model, or the record has no score.
- */
-export function applyCalibrator(cal: Calibrator, record: RunRecord): { record: RunRecord; skipped: string | null } {
-  if (typeof record.raw_score !== "number") return { record, skipped: "the record has no raw score" };
-  const problem = checkCompatible(cal, record);
-  if (problem) return { record, skipped: problem };
-  return { record: { ...record, calibrated_score: calibrate(cal, record), calibrator: cal.hash }, skipped: null };
-}
+export { applyCalibrator } from "./calibrator.js";
 
 function irOf(x: string | Bundle | RubricIR): { ir: RubricIR; source?: string } {
   if (typeof x !== "string") return { ir: "body" in x ? x.body.rubric : x };

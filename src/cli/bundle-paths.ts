@@ -1,5 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { BundleRefusedError, loadBundle } from "../api/bundles.js";
+import type { Bundle } from "../bundle/types.js";
 import { CliError } from "./io.js";
 
 /** Expand arguments into bundle.json paths: files as given, directories searched, sorted. */
@@ -24,4 +26,17 @@ export function findBundles(args: readonly string[]): string[] {
     else out.push(a);
   }
   return out;
+}
+
+/**
+ * A bundle by path or `id@version`, verified against its hash and the lock; refused in the
+ * command's own words (`refusing to judge with <path>`, …), every problem listed.
+ */
+export function loadVerified(ref: string, lock: string | undefined, refusing: (path: string) => string): Bundle {
+  try {
+    return loadBundle(ref, lock ? { lock } : {});
+  } catch (err) {
+    if (err instanceof BundleRefusedError) throw new CliError(`${refusing(err.path)}: ${err.problems.join("; ")}`);
+    throw err;
+  }
 }
