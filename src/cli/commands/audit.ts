@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
+import { judgeProbes } from "../../api/probe-judging.js";
 import { type AttributeBias, attributeBias, type Rec } from "../../drift/index.js";
 import { readJsonl, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
-import { JUDGE_FLAGS, judgeBundles, loadBundle } from "../probe-judging.js";
+import { JUDGE_FLAGS, loadBundle, probeJudgeOptions } from "../probe-judging.js";
 
 const DEFAULT_FAIL_ON = ["verbosity", "length", "refusal", "position"];
 const NAMES = ["length", "verbosity", "refusal", "hedging", "format", "position"];
@@ -95,9 +96,11 @@ export const command: Command = {
           `\`${positionals[0]}\` is a pointwise rubric; probe pairs need a pairwise one (compare response_a and response_b)`,
         );
       const keep = values["keep-run"];
-      [records] = (await judgeBundles(values, probeRows, [bundle], "audit.cache.jsonl", keep ? [keep] : undefined)) as [
-        Rec[],
-      ];
+      [records] = (await judgeProbes(
+        [bundle],
+        probeRows,
+        probeJudgeOptions(values, "audit.cache.jsonl", keep ? [keep] : undefined),
+      )) as [Rec[]];
     }
     if (records.some((r) => typeof r.raw_score === "number" && r.preferred === undefined))
       throw new CliError("the run is pointwise (no `preferred`); the bias card needs pairwise verdicts");
