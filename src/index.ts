@@ -13,8 +13,44 @@
  */
 export { type Agreement, type AgreeOptions, agree } from "./api/agree.js";
 export { applyCalibrator, diff } from "./api/analysis.js";
+export {
+  type BatchJudgeOptions,
+  batchSettings,
+  type IngestBatchOptions,
+  type IngestedBatch,
+  ingestBatch,
+  type PrepareBatchOptions,
+  type PreparedBatch,
+  prepareBatch,
+} from "./api/batch.js";
+export {
+  type BatchConnection,
+  type BatchProvider,
+  type BatchState,
+  type BatchStatus,
+  batchStatuses,
+  type Collected,
+  type CollectOptions,
+  collectBatches,
+  type SubmitOptions,
+  type SubmittedBatch,
+  submitBatches,
+} from "./api/batch-remote.js";
 export { BundleRefusedError, type LoadOptions, loadBundle, type VerifyTargets, verify } from "./api/bundles.js";
 export { type Compiled, type CompileInput, type CompileOptions, compile } from "./api/compile.js";
+export {
+  type DriftBundlesOptions,
+  type DriftPlan,
+  type DriftResult,
+  type DriftRunsOptions,
+  driftBundles,
+  driftJson,
+  driftMarkdown,
+  driftRuns,
+  planDrift,
+  readDriftLabels,
+  readDriftRun,
+} from "./api/drift.js";
 export {
   type CostEstimate,
   type EstimateOptions,
@@ -23,7 +59,15 @@ export {
 } from "./api/estimate.js";
 export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, exportBundle } from "./api/export.js";
 export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
+export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./api/probe-judging.js";
 export { type ReportFiles, reportFromFiles } from "./api/report.js";
+export {
+  judgeToFile,
+  type RunFileOptions,
+  type RunFileResult,
+  RunStoppedError,
+  type StopReason,
+} from "./api/run-file.js";
 export type { Lock, LockEntry } from "./bundle/lock.js";
 export type { Bundle, BundleBody, PromptTemplates } from "./bundle/types.js";
 export type { Problem as VerifyProblem, ProblemKind, Verified } from "./bundle/verify.js";
@@ -65,6 +109,7 @@ export type { SliceStats } from "./drift/slices.js";
 export type { TextChange } from "./drift/text.js";
 export type { JudgeSettings, ResumedPart, RunSummary } from "./execute/index.js";
 export type { Cache } from "./judge/cache.js";
+export type { ProgressMode } from "./judge/progress.js";
 export type { CapabilityTable, ModelCapabilities } from "./provider/capabilities.js";
 export type { ModelPrice, PriceList } from "./provider/prices.js";
 export type { AnswerFormat, Completion, Guided, ProviderName, Usage } from "./provider/types.js";
@@ -99,4 +144,4 @@ export {
   RowsError,
 } from "./rows/index.js";
 export { isRulersError, RulersError } from "./util/errors.js";
-export type { JsonlProblem, JsonlRow } from "./util/jsonl.js";
+export type { JsonlProblem, JsonlResult, JsonlRow } from "./util/jsonl.js";

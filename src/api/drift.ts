@@ -27,7 +27,11 @@ type Warn = (message: string) => void;
 const stderr: Warn = (m) => process.stderr.write(`${m}\n`);
 
 /** How two runs are compared; see `rulers drift --help` and docs/drift.md for each rule. */
-export interface DriftRunsOptions extends Omit<DriftOptions, "labels" | "probe"> {
+export interface DriftRunsOptions extends Omit<DriftOptions, "labels" | "probe" | "alpha" | "maxFlipRate"> {
+  /** A slice drifts when its flip rate reaches this (inclusive; default 0.1, as `rulers drift`). */
+  readonly maxFlipRate?: number;
+  /** The level of every test (default 0.05); 0 turns the tests off. */
+  readonly alpha?: number;
   /** Human labels: a file (JSONL `{item_id,label}` or CSV) or item_id → label. */
   readonly labels?: string | ReadonlyMap<string, number | string>;
   /** The probe rows the runs judged (`readProbeRows`): slices, features and attributes read them. */
@@ -71,11 +75,13 @@ export function driftRuns(
   candidate: readonly Rec[],
   options: DriftRunsOptions = {},
 ): DriftReport {
-  const { labels: given, probe, onWarning, ...rest } = options;
+  const { labels: given, probe, onWarning, alpha = 0.05, maxFlipRate = 0.1, ...rest } = options;
   const warn = onWarning ?? stderr;
   const labels = typeof given === "string" ? readDriftLabels(given) : given;
   const report = compareRuns(base, candidate, {
     ...rest,
+    maxFlipRate,
+    ...(alpha > 0 ? { alpha } : {}),
     ...(labels ? { labels } : {}),
     ...(probe ? { probe: probeMap(probe) } : {}),
   });

@@ -211,7 +211,7 @@ export const command: Command = {
         writeErr(`${values.probe}:${p.line}: ${p.message}; the row is skipped`);
     const compareWith = {
       maxFlipRate,
-      ...(alpha > 0 ? { alpha } : {}),
+      alpha,
       ...(labels ? { labels } : {}),
       ...(probeRows ? { probe: probeRows } : {}),
       ...(values["slice-by"] ? { sliceBy: values["slice-by"] } : {}),
