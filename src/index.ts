@@ -13,6 +13,7 @@
  */
 export { type Agreement, type AgreeOptions, agree } from "./api/agree.js";
 export { applyCalibrator, diff } from "./api/analysis.js";
+export { type ApplyOptions, applyToRun, CalibratorMismatchError } from "./api/apply.js";
 export {
   type BatchJudgeOptions,
   batchSettings,
@@ -37,6 +38,7 @@ export {
   submitBatches,
 } from "./api/batch-remote.js";
 export { BundleRefusedError, type LoadOptions, loadBundle, type VerifyTargets, verify } from "./api/bundles.js";
+export { type Calibrated, type CalibrateOptions, calibrateRun } from "./api/calibrate.js";
 export { type Compiled, type CompileInput, type CompileOptions, compile } from "./api/compile.js";
 export {
   type DriftBundlesOptions,
@@ -59,9 +61,11 @@ export {
 } from "./api/estimate.js";
 export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, exportBundle } from "./api/export.js";
 export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
+export { type Merged, type MergeOptions, mergeRuns } from "./api/merge.js";
 export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./api/probe-judging.js";
 export { type ReportFiles, reportFromFiles } from "./api/report.js";
 export {
+  type JudgeRows,
   judgeToFile,
   type RunFileOptions,
   type RunFileResult,
@@ -73,13 +77,14 @@ export type { Bundle, BundleBody, PromptTemplates } from "./bundle/types.js";
 export type { Problem as VerifyProblem, ProblemKind, Verified } from "./bundle/verify.js";
 export type { MetricWithCi } from "./calibrate/agreement.js";
 // Types that the functions above take or return, so the reference documents every shape.
-export type { RunRead } from "./calibrate/data.js";
+export type { FeatureSet, RunRead } from "./calibrate/data.js";
 export {
   type AgreementOptions,
   type AgreementReport,
   agreement,
   type Calibrator,
   type CalibratorBody,
+  FEATURE_SETS,
   fitCalibrator,
   type HumanScale,
   type Joined,

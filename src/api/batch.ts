@@ -25,8 +25,7 @@ import { judgeSettings, providerSetup } from "./judge-setup.js";
 
 export type { JudgeSettings };
 
-type Warn = (message: string) => void;
-const stderr: Warn = (m) => process.stderr.write(`${m}\n`);
+const stderr = (m: string) => process.stderr.write(`${m}\n`);
 
 /** The judge a batch asks: the same settings as `judge()` takes, less those only a live call has. */
 export interface BatchJudgeOptions {
@@ -40,7 +39,7 @@ export interface BatchJudgeOptions {
   readonly prices?: string;
   readonly samples?: number;
   readonly maxInputChars?: number;
-  readonly onWarning?: Warn;
+  readonly onWarning?: (message: string) => void;
 }
 
 /**
@@ -77,7 +76,7 @@ async function open(
   path: string,
   bundle: Bundle,
   o: { readonly inputFormat?: string | undefined; readonly map?: readonly string[] | undefined },
-  warn: Warn,
+  warn: (message: string) => void,
 ): Promise<RowSource> {
   const source = await openRows(path, {
     ...(o.inputFormat !== undefined ? { format: o.inputFormat } : {}),
@@ -102,7 +101,7 @@ export interface PrepareBatchOptions {
   readonly inputFormat?: string | undefined;
   readonly map?: readonly string[] | undefined;
   /** Rows skipped and why; default: stderr. */
-  readonly onWarning?: Warn;
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface PreparedBatch {
@@ -188,7 +187,7 @@ export interface IngestBatchOptions {
   readonly inputFormat?: string | undefined;
   readonly map?: readonly string[] | undefined;
   /** Unreadable result lines; default: stderr. */
-  readonly onWarning?: Warn;
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface IngestedBatch {

@@ -23,8 +23,7 @@ import { judgeProbes, type ProbeJudgeOptions } from "./probe-judging.js";
 export { type DriftReport, driftJson, driftMarkdown } from "../drift/index.js";
 export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./probe-judging.js";
 
-type Warn = (message: string) => void;
-const stderr: Warn = (m) => process.stderr.write(`${m}\n`);
+const stderr = (m: string) => process.stderr.write(`${m}\n`);
 
 /** How two runs are compared; see `rulers drift --help` and docs/drift.md for each rule. */
 export interface DriftRunsOptions extends Omit<DriftOptions, "labels" | "probe" | "alpha" | "maxFlipRate"> {
@@ -37,7 +36,7 @@ export interface DriftRunsOptions extends Omit<DriftOptions, "labels" | "probe" 
   /** The probe rows the runs judged (`readProbeRows`): slices, features and attributes read them. */
   readonly probe?: JsonlResult;
   /** Warnings (no usable label, skipped rows, …); default: stderr. */
-  readonly onWarning?: Warn;
+  readonly onWarning?: (message: string) => void;
 }
 
 /** Labels of either kind (pairwise A / B / tie, pointwise scores) from a file. */
@@ -46,7 +45,7 @@ export function readDriftLabels(path: string): Map<string, number | string> {
 }
 
 /** A recorded run, checked against the record contract; its failed items are counted per reason in a warning. */
-export function readDriftRun(path: string, onWarning: Warn = stderr): Rec[] {
+export function readDriftRun(path: string, onWarning: (message: string) => void = stderr): Rec[] {
   if (!existsSync(path)) throw new RulersError(`cannot read run \`${path}\`: no such file`, { code: "usage" });
   const failures = new FailureTally();
   const out: Rec[] = [];

@@ -87,14 +87,15 @@ export class RunStoppedError extends RulersError {
   }
 }
 
-type Rows = string | RowSource | Iterable<JudgeRow> | AsyncIterable<JudgeRow>;
+/** Rows to judge: a rows file path, a file opened with `openRows`, or any (async) iterable of row objects. */
+export type JudgeRows = string | RowSource | Iterable<JudgeRow> | AsyncIterable<JudgeRow>;
 
 async function* numbered(rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow>): AsyncGenerator<InputLine> {
   let line = 0;
   for await (const value of rows) yield { line: ++line, value: value as unknown };
 }
 
-const isSource = (rows: Rows): rows is RowSource => typeof rows === "object" && "place" in rows && "count" in rows;
+const isSource = (rows: JudgeRows): rows is RowSource => typeof rows === "object" && "place" in rows && "count" in rows;
 
 /**
  * Judge rows into a run file. `rows` is a rows file path (JSONL, CSV, TSV or Parquet), a file
@@ -102,7 +103,7 @@ const isSource = (rows: Rows): rows is RowSource => typeof rows === "object" && 
  * refused is refused before the first call; a run that stops part way throws
  * `RunStoppedError`, and calling again with `resume: true` continues it.
  */
-export async function judgeToFile(bundle: Bundle, rows: Rows, options: RunFileOptions): Promise<RunFileResult> {
+export async function judgeToFile(bundle: Bundle, rows: JudgeRows, options: RunFileOptions): Promise<RunFileResult> {
   const { out, cache, resume, progress, inputFormat, map, ...judgeOptions } = options;
   const prepared = prepareJudge(bundle, judgeOptions);
   return runToFile(bundle, rows, prepared, {
@@ -120,7 +121,7 @@ export async function judgeToFile(bundle: Bundle, rows: Rows, options: RunFileOp
 /** `judgeToFile` with the judge already prepared (the CLI prepares it from flags). */
 export async function runToFile(
   bundle: Bundle,
-  input: Rows,
+  input: JudgeRows,
   judge: PreparedJudge,
   file: FileOptions,
 ): Promise<RunFileResult> {
