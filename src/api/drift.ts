@@ -20,7 +20,14 @@ import { RulersError } from "../util/errors.js";
 import { type JsonlResult, rowId } from "../util/jsonl.js";
 import { judgeProbes, type ProbeJudgeOptions } from "./probe-judging.js";
 
-export { type DriftReport, driftJson, driftMarkdown } from "../drift/index.js";
+export {
+  DEFAULT_FAIL_ON,
+  type DriftReport,
+  driftJson,
+  driftMarkdown,
+  FAIL_ON_NAMES,
+  type Rec,
+} from "../drift/index.js";
 export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./probe-judging.js";
 
 const stderr = (m: string) => process.stderr.write(`${m}\n`);

@@ -1,15 +1,16 @@
 import {
+  DEFAULT_FAIL_ON,
   type DriftReport,
   driftBundles,
   driftJson,
   driftMarkdown,
   driftRuns,
+  FAIL_ON_NAMES,
   planDrift,
   readDriftLabels,
   readDriftRun,
   readProbeRows,
 } from "../../api/drift.js";
-import { DEFAULT_FAIL_ON, FAIL_ON_NAMES } from "../../drift/index.js";
 import { writeFileAtomic } from "../../util/atomic.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";

@@ -1,7 +1,6 @@
 import { calibratorFor, type PreparedJudge } from "../../api/judge.js";
 import { judgeClientFor } from "../../api/judge-setup.js";
 import { RunStoppedError, runToFile } from "../../api/run-file.js";
-import { readCalibrator } from "../../calibrate/index.js";
 import type { ProgressMode } from "../../judge/index.js";
 import { loadVerified } from "../bundle-paths.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
@@ -76,7 +75,7 @@ export const command: Command = {
     const bundle = loadVerified(values.bundle!, values.lock, (path) => `refusing to judge with ${path}`);
     const ir = bundle.body.rubric;
     // Checked before any call: a calibrator for another bundle would be paid for and useless.
-    const calibrator = values.calibrator ? calibratorFor(bundle, readCalibrator(values.calibrator)) : undefined;
+    const calibrator = values.calibrator ? calibratorFor(bundle, values.calibrator) : undefined;
     const limit =
       values.limit !== undefined ? numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) : undefined;
 
