@@ -39,7 +39,7 @@ export {
 } from "./api/batch-remote.js";
 export { BundleRefusedError, type LoadOptions, loadBundle, type VerifyTargets, verify } from "./api/bundles.js";
 export { type Calibrated, type CalibrateOptions, calibrateRun } from "./api/calibrate.js";
-export { type Compiled, type CompileInput, type CompileOptions, compile } from "./api/compile.js";
+export { type Compiled, type CompileInput, type CompileOptions, compile, writeBundle } from "./api/compile.js";
 export {
   type DriftBundlesOptions,
   type DriftPlan,
