@@ -11,9 +11,18 @@
  * ```
  * @packageDocumentation
  */
-export { type Agreement, type AgreeOptions, agree } from "./api/agree.js";
+export { type Agreement, type AgreeOptions, agree, type RaterAgreement, raterAgreement } from "./api/agree.js";
 export { applyCalibrator, diff } from "./api/analysis.js";
 export { type ApplyOptions, applyToRun, CalibratorMismatchError } from "./api/apply.js";
+export {
+  type AttributeBias,
+  AUDIT_ATTRIBUTES,
+  type BiasCard,
+  biasCard,
+  DEFAULT_AUDIT_FAIL_ON,
+  judgeForAudit,
+  readAuditRun,
+} from "./api/audit.js";
 export {
   type BatchJudgeOptions,
   batchSettings,
@@ -102,7 +111,7 @@ export type { CalibrationMap } from "./calibrate/maps.js";
 export type { MetricName } from "./calibrate/metrics.js";
 export type * from "./compile/ir.js";
 export type { Diagnostic, Severity, Span } from "./diagnostics/index.js";
-export type { AttributeDrift, Lean } from "./drift/attributes.js";
+export type { AttributeDrift, Expected as ExpectedLean, Lean } from "./drift/attributes.js";
 export type { FlippedItem } from "./drift/behaviour.js";
 export type { CriterionDiff, DiffStatus, FieldChange, PartDiff } from "./drift/diff.js";
 export type { FeatureFinding, ResponseFeatures } from "./drift/features.js";
