@@ -32,14 +32,9 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["compile/index.ts", "import/index.ts"],
     why: "the importers, called per source format",
   },
-  "src/cli/commands/lock.ts": { imports: ["bundle/lock.ts"], why: "lock file writing" },
   "src/cli/commands/sign.ts": {
     imports: ["bundle/canonical.ts", "bundle/file.ts", "bundle/sign.ts"],
     why: "key generation and signing",
-  },
-  "src/cli/commands/verify.ts": {
-    imports: ["bundle/lock.ts", "bundle/sign.ts", "bundle/verify.ts"],
-    why: "prints each problem per bundle; api/bundles.ts verify() returns the same results",
   },
   "src/cli/commands/lsp.ts": {
     imports: ["vscode-languageserver/node"],
