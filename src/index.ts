@@ -46,7 +46,20 @@ export {
   type SubmittedBatch,
   submitBatches,
 } from "./api/batch-remote.js";
-export { BundleRefusedError, type LoadOptions, loadBundle, type VerifyTargets, verify } from "./api/bundles.js";
+export {
+  BundleRefusedError,
+  DEFAULT_LOCK,
+  findBundles,
+  type LoadOptions,
+  LockError,
+  loadBundle,
+  lockBundles,
+  readLock,
+  readPublicKey,
+  type VerifyTargets,
+  verify,
+  writeLock,
+} from "./api/bundles.js";
 export { type Calibrated, type CalibrateOptions, calibrateRun } from "./api/calibrate.js";
 export { type Compiled, type CompileInput, type CompileOptions, compile, writeBundle } from "./api/compile.js";
 export {
