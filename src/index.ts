@@ -85,6 +85,7 @@ export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, ex
 export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
 export { type Merged, type MergeOptions, mergeRuns } from "./api/merge.js";
 export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./api/probe-judging.js";
+export { PROBE_KINDS, type ProbeKind, type ProbeOptions, type ProbesWritten, writeProbes } from "./api/probes.js";
 export { type ReportFiles, reportFromFiles } from "./api/report.js";
 export {
   type JudgeRows,

@@ -40,7 +40,6 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["vscode-languageserver/node"],
     why: "the stdio connection the language server (src/lsp) is started on",
   },
-  "src/cli/commands/probes.ts": { imports: ["drift/index.ts"], why: "probe building" },
   "src/cli/commands/report.ts": {
     imports: ["report/index.ts", "report/png.ts", "rows/index.ts"],
     why: "renders the HTML, figures and PNGs that api/report.ts reportFromFiles feeds",
