@@ -95,6 +95,7 @@ export {
   RunStoppedError,
   type StopReason,
 } from "./api/run-file.js";
+export { generateKeyPair, readPrivateKey, signBundles } from "./api/sign.js";
 export type { Lock, LockEntry } from "./bundle/lock.js";
 export type { Bundle, BundleBody, PromptTemplates } from "./bundle/types.js";
 export type { Problem as VerifyProblem, ProblemKind, Verified } from "./bundle/verify.js";

@@ -32,10 +32,6 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["compile/index.ts", "import/index.ts"],
     why: "the importers, called per source format",
   },
-  "src/cli/commands/sign.ts": {
-    imports: ["bundle/canonical.ts", "bundle/file.ts", "bundle/sign.ts"],
-    why: "key generation and signing",
-  },
   "src/cli/commands/lsp.ts": {
     imports: ["vscode-languageserver/node"],
     why: "the stdio connection the language server (src/lsp) is started on",
