@@ -82,6 +82,7 @@ export {
   type ModelEstimate,
 } from "./api/estimate.js";
 export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, exportBundle } from "./api/export.js";
+export { type Formatted, format } from "./api/format.js";
 export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
 export { type Merged, type MergeOptions, mergeRuns } from "./api/merge.js";
 export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./api/probe-judging.js";

@@ -27,7 +27,6 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["bundle/file.ts", "compile/index.ts", "drift/index.ts"],
     why: "reads two versions (diagnostics printed, bundles unverified) and renders the diff; the model audit is api/diff-audit.ts",
   },
-  "src/cli/commands/fmt.ts": { imports: ["syntax/index.ts"], why: "parse and print one file" },
   "src/cli/commands/import.ts": {
     imports: ["compile/index.ts", "import/index.ts"],
     why: "the importers, called per source format",
