@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 export { type Agreement, type AgreeOptions, agree, type RaterAgreement, raterAgreement } from "./api/agree.js";
-export { applyCalibrator, diff } from "./api/analysis.js";
+export { applyCalibrator, diff, diffText } from "./api/analysis.js";
 export { type ApplyOptions, applyToRun, CalibratorMismatchError } from "./api/apply.js";
 export {
   type AttributeBias,
@@ -47,6 +47,7 @@ export {
   submitBatches,
 } from "./api/batch-remote.js";
 export {
+  BundleError,
   BundleRefusedError,
   DEFAULT_LOCK,
   findBundles,
@@ -54,6 +55,7 @@ export {
   LockError,
   loadBundle,
   lockBundles,
+  readBundle,
   readLock,
   readPublicKey,
   type VerifyTargets,

@@ -12,6 +12,7 @@ import { hasErrors } from "../diagnostics/index.js";
 import { diffRubrics, type RubricDiff } from "../drift/index.js";
 import { RulersError } from "../util/errors.js";
 
+export { diffText } from "../drift/index.js";
 export { applyCalibrator } from "./calibrator.js";
 
 function irOf(x: string | Bundle | RubricIR): { ir: RubricIR; source?: string } {
@@ -32,10 +33,16 @@ function irOf(x: string | Bundle | RubricIR): { ir: RubricIR; source?: string } 
 /**
  * The semantic diff of two rubric versions (each a `.rubric` path, a bundle.json path, a bundle
  * or an IR): criteria added, removed, renamed and re-weighted, every changed field, and risk
- * findings with a summary verdict.
+ * findings with a summary verdict. `newSource` is the new version's text when `b` is not a path.
  */
-export function diff(a: string | Bundle | RubricIR, b: string | Bundle | RubricIR): RubricDiff {
+export function diff(
+  a: string | Bundle | RubricIR,
+  b: string | Bundle | RubricIR,
+  options: { readonly newSource?: string } = {},
+): RubricDiff {
   const before = irOf(a);
   const after = irOf(b);
-  return diffRubrics(before.ir, after.ir, after.source !== undefined ? { newSource: after.source } : {});
+  // The new version's text lets risk findings quote it; a path brings its own.
+  const newSource = after.source ?? options.newSource;
+  return diffRubrics(before.ir, after.ir, newSource !== undefined ? { newSource } : {});
 }

@@ -18,6 +18,7 @@ import type { Bundle } from "../bundle/types.js";
 import { type Verified, verifyBundleFile, verifyLock } from "../bundle/verify.js";
 import { errnoOf, RulersError } from "../util/errors.js";
 
+export { BundleError, readBundle } from "../bundle/file.js";
 export { DEFAULT_LOCK, LockError, lockBundles, readLock, writeLock };
 
 export interface LoadOptions {

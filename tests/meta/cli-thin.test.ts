@@ -23,10 +23,6 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["rows/index.ts"],
     why: "opens rows with --input-format/--map; rowsAsJsonl (review, report) is still here",
   },
-  "src/cli/commands/diff.ts": {
-    imports: ["bundle/file.ts", "compile/index.ts", "drift/index.ts"],
-    why: "reads two versions (diagnostics printed, bundles unverified) and renders the diff; the model audit is api/diff-audit.ts",
-  },
   "src/cli/commands/import.ts": {
     imports: ["compile/index.ts", "import/index.ts"],
     why: "the importers, called per source format",

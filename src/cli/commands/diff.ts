@@ -1,8 +1,9 @@
+import { diff as diffOf, diffText } from "../../api/analysis.js";
+import { BundleError, readBundle } from "../../api/bundles.js";
+import { compile } from "../../api/compile.js";
 import { auditDiff, type DiffAudit } from "../../api/diff-audit.js";
-import { BundleError, readBundle } from "../../bundle/file.js";
-import { compileFile, type RubricIR } from "../../compile/index.js";
-import { hasErrors } from "../../diagnostics/index.js";
-import { diffRubrics, diffText, type RubricDiff } from "../../drift/index.js";
+import type { RubricIR } from "../../compile/index.js";
+import type { RubricDiff } from "../../drift/index.js";
 import { RulersError } from "../../util/errors.js";
 import { printDiagnostics } from "../diagnostics.js";
 import { CliError, numberFlag, parseFlags, writeOut } from "../io.js";
@@ -45,8 +46,8 @@ function load(path: string): { ir: RubricIR; source?: string } {
       throw err;
     }
   }
-  const r = compileFile(path);
-  if (!r.ir || hasErrors(r.diagnostics)) {
+  const r = compile({ file: path });
+  if (!r.ir) {
     printDiagnostics(r.diagnostics, r.sources);
     throw new CliError(`\`${path}\` does not compile; fix the errors above or give its bundle.json`);
   }
@@ -102,7 +103,7 @@ export const command: Command = {
     if (positionals.length !== 2) throw new CliError(`give exactly two rubrics to compare\n${HELP}`);
     const a = load(positionals[0]!);
     const b = load(positionals[1]!);
-    const diff = diffRubrics(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
+    const diff = diffOf(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
     const audited = values["audit-model"] ? await auditWithModel(values, a.ir, b.ir, diff) : null;
     const audit = audited?.audit ?? null;
     const auditVerdict = audited?.auditVerdict ?? null;
