@@ -21,7 +21,7 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
   },
   "src/cli/row-options.ts": {
     imports: ["rows/index.ts"],
-    why: "opens rows with --input-format/--map; rowsAsJsonl (review, report) is still here",
+    why: "opens rows with --input-format/--map, printing the notes",
   },
   "src/cli/commands/import.ts": {
     imports: ["compile/index.ts", "import/index.ts"],
