@@ -85,6 +85,13 @@ export {
 } from "./api/estimate.js";
 export { EXPORT_TARGETS, type Exported, type ExportedFile, type ExportTarget, exportBundle } from "./api/export.js";
 export { type Formatted, format } from "./api/format.js";
+export {
+  IMPORT_FORMATS,
+  ImportError,
+  type ImportFormat,
+  type ImportResult,
+  importRubrics,
+} from "./api/import.js";
 export { type JudgeOptions, type JudgeRow, type JudgeRun, judge } from "./api/judge.js";
 export { type Merged, type MergeOptions, mergeRuns } from "./api/merge.js";
 export { judgeProbes, type ProbeJudgeOptions, readProbeRows } from "./api/probe-judging.js";
@@ -140,6 +147,7 @@ export type { Finding, RiskLevel, RiskPattern } from "./drift/risk.js";
 export type { SliceStats } from "./drift/slices.js";
 export type { TextChange } from "./drift/text.js";
 export type { JudgeSettings, ResumedPart, RunSummary } from "./execute/index.js";
+export type { ImportedRubric, ImportWarning } from "./import/source.js";
 export type { Cache } from "./judge/cache.js";
 export type { ProgressMode } from "./judge/progress.js";
 export type { CapabilityTable, ModelCapabilities } from "./provider/capabilities.js";

@@ -23,10 +23,6 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["rows/index.ts"],
     why: "opens rows with --input-format/--map, printing the notes",
   },
-  "src/cli/commands/import.ts": {
-    imports: ["compile/index.ts", "import/index.ts"],
-    why: "the importers, called per source format",
-  },
   "src/cli/commands/lsp.ts": {
     imports: ["vscode-languageserver/node"],
     why: "the stdio connection the language server (src/lsp) is started on",
