@@ -15,6 +15,7 @@ import {
   join,
   type Method,
   ontoScale,
+  parseScale,
   readCalibrator,
   readLabels,
   readRun,
@@ -96,4 +97,64 @@ export function agree(opts: AgreeOptions): Agreement {
     { resamples: opts.resamples ?? 1000, seed: opts.seed ?? 20260101 },
   );
   return { report, source, scale: human, mapping: { rounded: onto.rounded, clamped: onto.clamped } };
+}
+
+export { confusionLines, metricLines } from "../calibrate/index.js";
+
+const PREF: Record<string, number> = { A: 1, tie: 0.5, B: 0 };
+
+function numericLabels(path: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [id, v] of readLabels(path, { kind: "any" })) {
+    const n = typeof v === "number" ? v : PREF[v];
+    if (n === undefined)
+      throw new RulersError(`${path}: item \`${id}\` has label \`${v}\`, neither a number nor A, B or tie`, {
+        code: "data",
+      });
+    out.set(id, n);
+  }
+  return out;
+}
+
+export interface RaterAgreement {
+  /** Rows: the first rater; columns: the second. */
+  readonly report: AgreementReport;
+  readonly scale: HumanScale;
+  /** Items only one rater labelled (left out). */
+  readonly oneRaterOnly: number;
+}
+
+/**
+ * Agreement between two raters' label files (as `rulers review --rater` writes them), on the
+ * items both labelled. Pairwise labels A / tie / B are read as 1 / ½ / 0, so weighted kappas
+ * respect their order.
+ */
+export function raterAgreement(
+  a: string,
+  b: string,
+  opts: { readonly scale?: string | HumanScale | undefined; readonly resamples?: number; readonly seed?: number } = {},
+): RaterAgreement {
+  const first = numericLabels(a);
+  const second = numericLabels(b);
+  const both = [...first.keys()].filter((id) => second.has(id));
+  if (both.length < 2)
+    throw new RulersError(
+      `\`${a}\` and \`${b}\` share ${both.length} labelled item${both.length === 1 ? "" : "s"}; need at least 2`,
+      { code: "data" },
+    );
+  const gold = both.map((id) => first.get(id)!);
+  const pred = both.map((id) => second.get(id)!);
+  let scale: HumanScale;
+  try {
+    scale =
+      typeof opts.scale === "object"
+        ? opts.scale
+        : opts.scale
+          ? parseScale(opts.scale)
+          : inferScale([...gold, ...pred]);
+  } catch (err) {
+    throw new RulersError((err as Error).message, { code: "data" });
+  }
+  const report = agreement(pred, gold, scale, { resamples: opts.resamples ?? 1000, seed: opts.seed ?? 20260101 });
+  return { report, scale, oneRaterOnly: first.size + second.size - 2 * both.length };
 }

@@ -6,24 +6,14 @@
 
 import { readBundle } from "../bundle/file.js";
 import type { Bundle } from "../bundle/types.js";
-import { type Calibrator, calibrate, checkCompatible } from "../calibrate/index.js";
 import { compileFile } from "../compile/index.js";
 import type { RubricIR } from "../compile/ir.js";
 import { hasErrors } from "../diagnostics/index.js";
 import { diffRubrics, type RubricDiff } from "../drift/index.js";
-import type { RunRecord } from "../record/index.js";
 import { RulersError } from "../util/errors.js";
 
-/**
- * A record with `calibrated_score` added, or the record unchanged (with the reason) when the
- * calibrator was fitted for another bundle or judge model, or the record has no score.
- */
-export function applyCalibrator(cal: Calibrator, record: RunRecord): { record: RunRecord; skipped: string | null } {
-  if (typeof record.raw_score !== "number") return { record, skipped: "the record has no raw score" };
-  const problem = checkCompatible(cal, record);
-  if (problem) return { record, skipped: problem };
-  return { record: { ...record, calibrated_score: calibrate(cal, record), calibrator: cal.hash }, skipped: null };
-}
+export { diffText } from "../drift/index.js";
+export { applyCalibrator } from "./calibrator.js";
 
 function irOf(x: string | Bundle | RubricIR): { ir: RubricIR; source?: string } {
   if (typeof x !== "string") return { ir: "body" in x ? x.body.rubric : x };
@@ -43,10 +33,16 @@ function irOf(x: string | Bundle | RubricIR): { ir: RubricIR; source?: string } 
 /**
  * The semantic diff of two rubric versions (each a `.rubric` path, a bundle.json path, a bundle
  * or an IR): criteria added, removed, renamed and re-weighted, every changed field, and risk
- * findings with a summary verdict.
+ * findings with a summary verdict. `newSource` is the new version's text when `b` is not a path.
  */
-export function diff(a: string | Bundle | RubricIR, b: string | Bundle | RubricIR): RubricDiff {
+export function diff(
+  a: string | Bundle | RubricIR,
+  b: string | Bundle | RubricIR,
+  options: { readonly newSource?: string } = {},
+): RubricDiff {
   const before = irOf(a);
   const after = irOf(b);
-  return diffRubrics(before.ir, after.ir, after.source !== undefined ? { newSource: after.source } : {});
+  // The new version's text lets risk findings quote it; a path brings its own.
+  const newSource = after.source ?? options.newSource;
+  return diffRubrics(before.ir, after.ir, newSource !== undefined ? { newSource } : {});
 }

@@ -2,10 +2,24 @@
  * Loading bundles from code: a path or `id@version`, verified against its own hash (and the lock
  * and a signing key when given) before anything can judge with it.
  */
-import { type Lock, readLock, resolveBundleRef } from "../bundle/lock.js";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import {
+  DEFAULT_LOCK,
+  type Lock,
+  LockError,
+  lockBundles,
+  readLock,
+  resolveBundleRef,
+  writeLock,
+} from "../bundle/lock.js";
+import { parsePublicKey, SignError } from "../bundle/sign.js";
 import type { Bundle } from "../bundle/types.js";
 import { type Verified, verifyBundleFile, verifyLock } from "../bundle/verify.js";
-import { RulersError } from "../util/errors.js";
+import { errnoOf, RulersError } from "../util/errors.js";
+
+export { BundleError, readBundle } from "../bundle/file.js";
+export { DEFAULT_LOCK, LockError, lockBundles, readLock, writeLock };
 
 export interface LoadOptions {
   /** A lock file path, or a lock already read: the bundle must be the one it pins. */
@@ -49,13 +63,66 @@ export interface VerifyTargets {
   readonly publicKeyPem?: string;
 }
 
-/** Recompute hashes and check them against the lock and signatures; never throws for a bad bundle. */
+/**
+ * Recompute hashes and check them against the lock and signatures; never throws for a bad
+ * bundle. Folders among `paths` are searched for bundle.json files.
+ */
 export function verify(targets: VerifyTargets): Verified[] {
   const key = targets.publicKeyPem !== undefined ? { publicKeyPem: targets.publicKeyPem } : {};
   const lock = targets.lock !== undefined ? readLock(targets.lock) : undefined;
-  if (targets.paths?.length)
-    return targets.paths.map((p) => verifyBundleFile(p, { ...key, ...(lock ? { lock } : {}) }));
+  if (targets.paths?.length) {
+    const paths = [...new Set(findBundles(targets.paths))];
+    if (paths.length === 0)
+      throw new RulersError(`no bundle.json under ${targets.paths.map((p) => `\`${p}\``).join(", ")}`, {
+        code: "usage",
+      });
+    return paths.map((p) => verifyBundleFile(p, { ...key, ...(lock ? { lock } : {}) }));
+  }
   if (!lock || targets.lock === undefined)
     throw new RulersError("give bundle paths or a lock file to verify", { code: "usage" });
   return verifyLock(lock, targets.lock, key);
+}
+
+/** Expand paths into bundle.json paths: files as given, folders searched (sorted). */
+export function findBundles(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (name === "bundle.json") out.push(p);
+    }
+  };
+  for (const a of paths) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(a);
+    } catch {
+      throw new RulersError(`\`${a}\`: no such file or directory`, { code: "usage" });
+    }
+    if (st.isDirectory()) walk(a);
+    else out.push(a);
+  }
+  return out;
+}
+
+/** A PEM public key from a file, checked to be an ed25519 key. */
+export function readPublicKey(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new RulersError(
+      `cannot read public key \`${path}\` (${errnoOf(err) ?? "error"}); give the path of a .pub.pem file`,
+      { code: "usage" },
+    );
+  }
+  try {
+    parsePublicKey(pem);
+  } catch (err) {
+    if (err instanceof SignError) throw new RulersError(`\`${path}\`: ${err.message}`, { code: "sign" });
+    throw err;
+  }
+  return pem;
 }

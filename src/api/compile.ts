@@ -4,6 +4,9 @@
  */
 import { buildBundle } from "../bundle/build.js";
 import type { Bundle } from "../bundle/types.js";
+
+export { writeBundle } from "../bundle/file.js";
+
 import { compileFile, compileItems, compileSource } from "../compile/index.js";
 import type { RubricIR } from "../compile/ir.js";
 import { type Diagnostic, formatDiagnostic, hasErrors } from "../diagnostics/index.js";
@@ -16,6 +19,8 @@ export type CompileInput =
 export interface CompileOptions {
   /** For a per-item rubric: the rows file whose criteria go into the bundle (and its hash). */
   readonly items?: string;
+  /** Imports may not reach outside this folder (default: the project root above the file). */
+  readonly importRoot?: string;
 }
 
 export interface Compiled {
@@ -28,6 +33,8 @@ export interface Compiled {
   readonly partHash: string | null;
   /** `file:line:col: error[code]: message` with the source line and a caret, one per diagnostic. */
   readonly messages: readonly string[];
+  /** Each file read (the source and its imports) by name, for showing diagnostics in context. */
+  readonly sources: ReadonlyMap<string, string>;
 }
 
 /**
@@ -35,12 +42,13 @@ export interface Compiled {
  * relative to it); `{source, file}` compiles text as if it were that file.
  */
 export function compile(input: CompileInput, opts: CompileOptions = {}): Compiled {
+  const o = opts.importRoot !== undefined ? { importRoot: opts.importRoot } : {};
   const r =
     typeof input === "string"
-      ? compileSource(input)
+      ? compileSource(input, undefined, o)
       : input.source !== undefined
-        ? compileSource(input.source, input.file)
-        : compileFile(input.file);
+        ? compileSource(input.source, input.file, o)
+        : compileFile(input.file, o);
   let diagnostics: Diagnostic[] = r.diagnostics;
   let items = null;
   if (r.ir && opts.items !== undefined) {
@@ -52,5 +60,5 @@ export function compile(input: CompileInput, opts: CompileOptions = {}): Compile
   const messages = diagnostics.map((d) =>
     formatDiagnostic(d, d.file !== undefined ? r.sources.get(d.file) : undefined),
   );
-  return { bundle, ir: bundle ? r.ir : null, diagnostics, partHash: r.partHash, messages };
+  return { bundle, ir: bundle ? r.ir : null, diagnostics, partHash: r.partHash, messages, sources: r.sources };
 }

@@ -6,13 +6,16 @@
  */
 import type { Bundle } from "../bundle/types.js";
 import { type Calibrator, readCalibrator } from "../calibrate/index.js";
+import type { JudgeSettings } from "../execute/index.js";
 import { type RunSummary, runJudge } from "../execute/index.js";
+import type { Budget } from "../judge/budget.js";
+import type { JudgeClient } from "../judge/client.js";
 import { type Cache, memoryCache, openCache } from "../judge/index.js";
 import type { AnswerFormat, Guided, ProviderName } from "../provider/index.js";
 import type { RunRecord } from "../record/index.js";
 import { RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
-import { applyCalibrator } from "./analysis.js";
+import { calibrateRecord } from "./calibrator.js";
 import { budgetFor, judgeClientFor, judgeSettings, providerSetup, warnUnpriced } from "./judge-setup.js";
 
 export interface JudgeOptions {
@@ -72,7 +75,7 @@ function modelsOf(opts: JudgeOptions): string[] {
   return models;
 }
 
-function calibratorFor(bundle: Bundle, c: JudgeOptions["calibrator"]): Calibrator | undefined {
+export function calibratorFor(bundle: Bundle, c: JudgeOptions["calibrator"]): Calibrator | undefined {
   if (c === undefined) return undefined;
   const cal = typeof c === "string" ? readCalibrator(c) : c;
   // Checked before any call: a calibrator for another bundle would be paid for and useless.
@@ -88,20 +91,22 @@ async function* numbered(rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow>) {
   for await (const value of rows) yield { line: ++line, value: value as unknown };
 }
 
+/** A judge made ready from options: every refusal already made, nothing called yet. */
+export interface PreparedJudge {
+  readonly client: JudgeClient;
+  readonly settings: JudgeSettings;
+  readonly concurrency: number;
+  /** The spending cap, when one was set: `spent` says what this run paid. */
+  readonly budget: Budget | undefined;
+  readonly calibrator: Calibrator | undefined;
+  readonly warn: (message: string) => void;
+}
+
 /**
- * Judge rows with a verified bundle (see `loadBundle`). Everything that can be refused is
- * refused before the first call: unknown settings, a schema the provider cannot express, a
- * calibrator for another bundle, a budget already spent.
- *
- * `rows` is any (async) iterable of row objects, numbered from 1 in order, or a file opened
- * with `openRows(path, { bundle })` (JSONL, CSV, TSV or Parquet): then records carry the file's
- * row numbers, and a row that cannot be read becomes a failed record instead of stopping the run.
+ * Everything `judge()` and `judgeToFile()` check and build before the first call: the provider
+ * setup, the spending cap, the calibrator and the client.
  */
-export function judge(
-  bundle: Bundle,
-  rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow> | RowSource,
-  options: JudgeOptions,
-): JudgeRun {
+export function prepareJudge(bundle: Bundle, options: JudgeOptions): PreparedJudge {
   const models = modelsOf(options);
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
   const setup = providerSetup(
@@ -140,6 +145,36 @@ export function judge(
     },
     budget,
   );
+  return {
+    client,
+    concurrency,
+    budget,
+    calibrator,
+    warn,
+    settings: judgeSettings(bundle, setup, {
+      models,
+      samples: options.samples,
+      maxRepairs: options.maxRepairs,
+      maxInputChars: options.maxInputChars,
+    }),
+  };
+}
+
+/**
+ * Judge rows with a verified bundle (see `loadBundle`). Everything that can be refused is
+ * refused before the first call: unknown settings, a schema the provider cannot express, a
+ * calibrator for another bundle, a budget already spent.
+ *
+ * `rows` is any (async) iterable of row objects, numbered from 1 in order, or a file opened
+ * with `openRows(path, { bundle })` (JSONL, CSV, TSV or Parquet): then records carry the file's
+ * row numbers, and a row that cannot be read becomes a failed record instead of stopping the run.
+ */
+export function judge(
+  bundle: Bundle,
+  rows: Iterable<JudgeRow> | AsyncIterable<JudgeRow> | RowSource,
+  options: JudgeOptions,
+): JudgeRun {
+  const { client, concurrency, settings, calibrator, warn } = prepareJudge(bundle, options);
   const ownCache = typeof options.cache === "string";
   const cache: Cache = typeof options.cache === "string" ? openCache(options.cache) : (options.cache ?? memoryCache());
 
@@ -164,16 +199,11 @@ export function judge(
     cache,
     concurrency,
     progress: options.progress ?? false,
-    settings: judgeSettings(bundle, setup, {
-      models,
-      samples: options.samples,
-      maxRepairs: options.maxRepairs,
-      maxInputChars: options.maxInputChars,
-    }),
+    settings,
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
     ...(options.shard ? { shard: options.shard } : {}),
     onRecord: async (r) => {
-      queue.push(calibrator ? withCalibration(calibrator, r, warn) : r);
+      queue.push(calibrator ? calibrateRecord(calibrator, r, warn) : r);
       poke();
       if (queue.length >= limit && !abandoned) await new Promise<void>((resolve) => (room = resolve));
     },
@@ -223,11 +253,4 @@ export function judge(
       await new Promise<void>((resolve) => (wake = resolve));
     }
   }
-}
-
-function withCalibration(cal: Calibrator, r: RunRecord, warn: (m: string) => void): RunRecord {
-  const { record, skipped } = applyCalibrator(cal, r);
-  // A record without a score has nothing to calibrate; only a real mismatch is worth a word.
-  if (skipped && typeof r.raw_score === "number") warn(`not calibrating \`${r.item_id}\`: ${skipped}`);
-  return record;
 }

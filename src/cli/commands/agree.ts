@@ -1,5 +1,4 @@
-import { agree } from "../../api/agree.js";
-import { confusionLines, metricLines } from "../../calibrate/index.js";
+import { agree, confusionLines, metricLines } from "../../api/agree.js";
 import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";

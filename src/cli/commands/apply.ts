@@ -1,7 +1,4 @@
-import { calibrate, checkCompatible, readCalibrator } from "../../calibrate/index.js";
-import { eachRecord, isScored, RecordError } from "../../record/index.js";
-import { writeFileAtomic } from "../../util/atomic.js";
-import { guard } from "../calibrate-common.js";
+import { applyToRun, CalibratorMismatchError } from "../../api/apply.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -19,29 +16,18 @@ export const command: Command = {
       HELP,
     );
     if (!values.run || !values.calibrator) throw new CliError(`\`--run\` and \`--calibrator\` are required\n${HELP}`);
-    return guard(() => {
-      const cal = readCalibrator(values.calibrator!);
-      const out: Record<string, unknown>[] = [];
-      let applied = 0;
-      try {
-        eachRecord(values.run!, ({ line, record, raw }) => {
-          if (!isScored(record)) return void out.push(raw);
-          const problem = checkCompatible(cal, record);
-          if (problem && !values.force)
-            throw new CliError(`${values.run}:${line}: ${problem}; pass --force to apply it anyway`);
-          applied++;
-          out.push({ ...raw, calibrated_score: calibrate(cal, record), calibrator: cal.hash });
-        });
-      } catch (err) {
-        if (err instanceof RecordError) throw new CliError(err.message);
-        throw err;
-      }
-      const failed = out.length - applied;
-      if (failed) writeErr(`${failed} record${failed === 1 ? "" : "s"} without a score kept as they are`);
-      const dest = values.out ?? values.run!;
-      writeFileAtomic(dest, out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : ""));
-      writeOut(`calibrated ${applied} records → ${dest}`);
+    try {
+      const { applied, unscored, out } = applyToRun(values.run, values.calibrator, {
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.force ? { force: true } : {}),
+      });
+      if (unscored) writeErr(`${unscored} record${unscored === 1 ? "" : "s"} without a score kept as they are`);
+      writeOut(`calibrated ${applied} records → ${out}`);
       return 0;
-    });
+    } catch (err) {
+      if (err instanceof CalibratorMismatchError)
+        throw new CliError(`${err.path}:${err.line}: ${err.problem}; pass --force to apply it anyway`);
+      throw err;
+    }
   },
 };

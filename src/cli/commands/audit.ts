@@ -1,12 +1,19 @@
 import { existsSync } from "node:fs";
-import { type AttributeBias, attributeBias, type Rec } from "../../drift/index.js";
-import { readJsonl, rowId } from "../../util/jsonl.js";
+import {
+  type AttributeBias,
+  AUDIT_ATTRIBUTES,
+  biasCard,
+  DEFAULT_AUDIT_FAIL_ON as DEFAULT_FAIL_ON,
+  judgeForAudit,
+  readAuditRun,
+} from "../../api/audit.js";
+import type { Rec } from "../../api/drift.js";
+import { readJsonl } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
-import { JUDGE_FLAGS, judgeBundles, loadBundle } from "../probe-judging.js";
+import { JUDGE_FLAGS, loadBundle, probeJudgeOptions } from "../probe-judging.js";
 
-const DEFAULT_FAIL_ON = ["verbosity", "length", "refusal", "position"];
-const NAMES = ["length", "verbosity", "refusal", "hedging", "format", "position"];
+const NAMES: readonly string[] = AUDIT_ATTRIBUTES;
 
 const HELP = `usage: rulers audit <bundle> --probe probes.jsonl --model M [judge options] [options]
        rulers audit --from-run run.jsonl --probe probes.jsonl [options]
@@ -29,18 +36,6 @@ judge options (as in rulers judge): --model NAME --base-url URL --api-key-env VA
   --keep-run FILE (write the run, for --from-run later)
 
 Exit 0: no bias on a --fail-on attribute; 3: one is biased; 1: error.`;
-
-function readRecords(path: string): Rec[] {
-  if (!existsSync(path)) throw new CliError(`cannot read run \`${path}\`: no such file`);
-  const { rows, problems } = readJsonl(path);
-  if (problems.length) throw new CliError(`${path}:${problems[0]!.line}: ${problems[0]!.message}`);
-  return rows.map((r) => {
-    const v = r.value as Rec | null;
-    if (!v || typeof v !== "object" || typeof v.item_id !== "string")
-      throw new CliError(`${path}:${r.line}: not a run record (no string \`item_id\`)`);
-    return v;
-  });
-}
 
 function printCard(card: AttributeBias[]): void {
   for (const a of card) writeOut(`${a.biased ? "BIASED " : "       "}${a.attribute} (n = ${a.n}): ${a.summary}`);
@@ -78,15 +73,10 @@ export const command: Command = {
     const probeRows = readJsonl(values.probe);
     for (const p of probeRows.problems.slice(0, 3))
       writeErr(`${values.probe}:${p.line}: ${p.message}; the row is skipped`);
-    const probe = new Map(
-      probeRows.rows
-        .filter((r) => r.value && typeof r.value === "object")
-        .map((r) => [rowId(r.value, r.line), r.value as Record<string, unknown>]),
-    );
     let records: Rec[];
     if (values["from-run"]) {
       if (positionals.length) throw new CliError("give either a bundle or --from-run, not both");
-      records = readRecords(values["from-run"]);
+      records = readAuditRun(values["from-run"]);
     } else {
       if (positionals.length !== 1) throw new CliError(`give one bundle to audit (or --from-run)\n${HELP}`);
       const bundle = loadBundle(positionals[0]!, values.lock);
@@ -94,19 +84,12 @@ export const command: Command = {
         throw new CliError(
           `\`${positionals[0]}\` is a pointwise rubric; probe pairs need a pairwise one (compare response_a and response_b)`,
         );
-      const keep = values["keep-run"];
-      [records] = (await judgeBundles(values, probeRows, [bundle], "audit.cache.jsonl", keep ? [keep] : undefined)) as [
-        Rec[],
-      ];
+      records = await judgeForAudit(bundle, probeRows, {
+        judge: probeJudgeOptions(values, "audit.cache.jsonl"),
+        keepRun: values["keep-run"],
+      });
     }
-    if (records.some((r) => typeof r.raw_score === "number" && r.preferred === undefined))
-      throw new CliError("the run is pointwise (no `preferred`); the bias card needs pairwise verdicts");
-    const card = attributeBias(records, probe, alpha > 0 ? alpha : -1);
-    if (card.length === 0)
-      throw new CliError(
-        `no judged record matches a probe row with \`probe_attribute\` and \`probe_side\`; build the probes with \`rulers probes\``,
-      );
-    const failed = card.filter((a) => a.biased && deciding.includes(a.attribute));
+    const { attributes: card, biased: failed } = biasCard(records, probeRows, { alpha, failOn: deciding });
     if (values.json)
       writeOut(JSON.stringify({ alpha, fail_on: deciding, attributes: card, biased: failed.length > 0 }));
     else {

@@ -1,15 +1,6 @@
-import {
-  agreement,
-  crossValidated,
-  fitCalibrator,
-  join,
-  readLabels,
-  readRun,
-  serializeCalibrator,
-  snap,
-} from "../../calibrate/index.js";
+import { calibrateRun, serializeCalibrator } from "../../api/calibrate.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { featuresFlag, guard, methodFlag, scaleFlag } from "../calibrate-common.js";
+import { featuresFlag, methodFlag } from "../calibrate-common.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -40,26 +31,23 @@ export const command: Command = {
       if (!values[f]) throw new CliError(`\`--${f}\` is required\n${HELP}`);
     const method = methodFlag(values.method);
     const features = featuresFlag(values.features);
-    return guard(() => {
-      const { items, failures } = readRun(values.run!);
-      const labels = readLabels(values.labels!);
-      const data = join(items, labels, { failedIds: failures.ids });
-      if (failures.total) writeErr(failures.describe());
-      const scale = scaleFlag(values.scale, data);
-      const cal = fitCalibrator(data, method, scale, features);
-      if (values.folds !== undefined) {
-        const k = numberFlag(values.folds, "folds", 5, { integer: true, min: 2 });
-        const cv = crossValidated(data, k, method, scale, features);
-        const gold = data.map((d) => d.label);
-        const raw = data.map((d) => snap(scale, d.item.record.raw_score as number));
-        const q = (pred: number[]) => agreement(pred, gold, scale, { resamples: 0 }).metrics.qwk.value;
-        writeOut(
-          `${k}-fold cross-validated QWK: raw ${q(raw)?.toFixed(3) ?? "undefined"} → calibrated ${q(cv)?.toFixed(3) ?? "undefined"}`,
-        );
-      }
-      writeFileAtomic(values.out!, serializeCalibrator(cal));
-      writeOut(`fitted ${method} on ${data.length} pairs → ${values.out} (${cal.hash})`);
-      return 0;
+    const folds =
+      values.folds !== undefined ? numberFlag(values.folds, "folds", 5, { integer: true, min: 2 }) : undefined;
+    const { calibrator, pairs, crossValidated } = calibrateRun({
+      run: values.run!,
+      labels: values.labels!,
+      method,
+      features,
+      ...(values.scale ? { scale: values.scale } : {}),
+      ...(folds !== undefined ? { folds } : {}),
+      onWarning: writeErr,
     });
+    if (crossValidated)
+      writeOut(
+        `${crossValidated.folds}-fold cross-validated QWK: raw ${crossValidated.rawQwk?.toFixed(3) ?? "undefined"} → calibrated ${crossValidated.calibratedQwk?.toFixed(3) ?? "undefined"}`,
+      );
+    writeFileAtomic(values.out!, serializeCalibrator(calibrator));
+    writeOut(`fitted ${method} on ${pairs} pairs → ${values.out} (${calibrator.hash})`);
+    return 0;
   },
 };

@@ -1,7 +1,4 @@
-import { buildBundle } from "../../bundle/build.js";
-import { writeBundle } from "../../bundle/file.js";
-import { compileFile } from "../../compile/index.js";
-import { compileItems } from "../../compile/items.js";
+import { compile, writeBundle } from "../../api/compile.js";
 import { diagnosticToJson, hasErrors } from "../../diagnostics/index.js";
 import { printDiagnostics, summary } from "../diagnostics.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
@@ -39,31 +36,31 @@ export const command: Command = {
     let failed = false;
     for (const file of positionals) {
       const importRoot = values["import-root"];
-      const r = compileFile(file, importRoot !== undefined ? { importRoot } : {});
-      let diagnostics = r.diagnostics;
-      let items = null;
-      if (r.ir && values.items) {
-        const compiled = compileItems(r.ir, values.items);
-        diagnostics = [...diagnostics, ...compiled.diagnostics];
-        items = compiled.items;
-      }
+      const r = compile(
+        { file },
+        {
+          ...(values.items ? { items: values.items } : {}),
+          ...(importRoot !== undefined ? { importRoot } : {}),
+        },
+      );
+      const diagnostics = r.diagnostics;
       if (values.json)
         allDiagnostics.push(
           ...diagnostics.map((d) => diagnosticToJson(d, d.file !== undefined ? r.sources.get(d.file) : undefined)),
         );
       else printDiagnostics(diagnostics, r.sources);
-      if (hasErrors(diagnostics) || (!r.ir && r.partHash === null)) {
+      if (hasErrors(diagnostics) || (!r.bundle && r.partHash === null)) {
         failed = true;
         if (!values.json) writeErr(`${file}: not compiled (${summary(diagnostics)})`);
         continue;
       }
-      if (!r.ir) {
+      if (!r.bundle || !r.ir) {
         // A part compiles to nothing on its own; its hash is what rubrics pin.
         results.push({ file, part: true, hash: r.partHash });
         if (!values.json) writeOut(`${file}: part ${r.partHash}`);
         continue;
       }
-      const bundle = buildBundle(r.ir, items);
+      const bundle = r.bundle;
       const path = values.check ? null : writeBundle(outDir, bundle);
       results.push({ id: r.ir.id, version: r.ir.version, hash: bundle.hash, path });
       if (!values.json) writeOut(`${r.ir.id}@${r.ir.version} ${bundle.hash}${path ? ` → ${path}` : ""}`);

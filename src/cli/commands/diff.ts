@@ -1,16 +1,10 @@
-import { BundleError, readBundle } from "../../bundle/file.js";
-import { compileFile, type RubricIR } from "../../compile/index.js";
-import { hasErrors } from "../../diagnostics/index.js";
-import {
-  type AuditedHunk,
-  auditHunks,
-  changedHunks,
-  diffRubrics,
-  diffText,
-  type RiskLevel,
-  type RubricDiff,
-} from "../../drift/index.js";
-import { createJudgeClient, JudgeCallError, openCache } from "../../judge/index.js";
+import { diff as diffOf, diffText } from "../../api/analysis.js";
+import { BundleError, readBundle } from "../../api/bundles.js";
+import { compile } from "../../api/compile.js";
+import { auditDiff, type DiffAudit } from "../../api/diff-audit.js";
+import type { RubricIR } from "../../compile/index.js";
+import type { RubricDiff } from "../../drift/index.js";
+import { RulersError } from "../../util/errors.js";
 import { printDiagnostics } from "../diagnostics.js";
 import { CliError, numberFlag, parseFlags, writeOut } from "../io.js";
 import type { Command } from "../main.js";
@@ -52,8 +46,8 @@ function load(path: string): { ir: RubricIR; source?: string } {
       throw err;
     }
   }
-  const r = compileFile(path);
-  if (!r.ir || hasErrors(r.diagnostics)) {
+  const r = compile({ file: path });
+  if (!r.ir) {
     printDiagnostics(r.diagnostics, r.sources);
     throw new CliError(`\`${path}\` does not compile; fix the errors above or give its bundle.json`);
   }
@@ -66,28 +60,23 @@ async function auditWithModel(
   a: RubricIR,
   b: RubricIR,
   diff: RubricDiff,
-): Promise<AuditedHunk[]> {
+): Promise<DiffAudit> {
   const str = (k: string) => values[k] as string | undefined;
   const apiKeyEnv = str("api-key-env");
   if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
     throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
-  const client = createJudgeClient({
-    ...(str("base-url") ? { baseURL: str("base-url")! } : {}),
-    ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
-    timeoutMs: numberFlag(str("timeout-s"), "timeout-s", 120, { min: 0.001 }) * 1000,
-    maxRetries: numberFlag(str("max-retries"), "max-retries", 4, { integer: true, min: 0 }),
-    maxInFlight: 4,
-  });
-  const cachePath = str("cache") ?? "diff.audit.cache.jsonl";
-  const cache = openCache(cachePath);
   try {
-    return await auditHunks(changedHunks(a, b, diff), { client, model: str("audit-model")!, cache });
+    return await auditDiff(a, b, diff, {
+      model: str("audit-model")!,
+      ...(str("base-url") ? { baseURL: str("base-url")! } : {}),
+      ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
+      timeoutMs: numberFlag(str("timeout-s"), "timeout-s", 120, { min: 0.001 }) * 1000,
+      maxRetries: numberFlag(str("max-retries"), "max-retries", 4, { integer: true, min: 0 }),
+      ...(str("cache") ? { cache: str("cache")! } : {}),
+    });
   } catch (err) {
-    if (err instanceof JudgeCallError)
-      throw new CliError(`--audit-model: ${err.message}. Answers so far are kept in ${cachePath}`);
+    if (err instanceof RulersError && err.code === "run_stopped") throw new CliError(`--audit-model: ${err.message}`);
     throw err;
-  } finally {
-    cache.close();
   }
 }
 
@@ -114,18 +103,11 @@ export const command: Command = {
     if (positionals.length !== 2) throw new CliError(`give exactly two rubrics to compare\n${HELP}`);
     const a = load(positionals[0]!);
     const b = load(positionals[1]!);
-    const diff = diffRubrics(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
-    const audit = values["audit-model"] ? await auditWithModel(values, a.ir, b.ir, diff) : null;
-    const auditVerdict: RiskLevel | null = audit
-      ? audit.some((h) => h.answer?.risk === "high")
-        ? "high"
-        : audit.some((h) => h.answer?.risk === "low")
-          ? "low"
-          : "none"
-      : null;
-    const order: RiskLevel[] = ["none", "low", "high"];
-    const verdict =
-      auditVerdict && order.indexOf(auditVerdict) > order.indexOf(diff.verdict) ? auditVerdict : diff.verdict;
+    const diff = diffOf(a.ir, b.ir, b.source !== undefined ? { newSource: b.source } : {});
+    const audited = values["audit-model"] ? await auditWithModel(values, a.ir, b.ir, diff) : null;
+    const audit = audited?.audit ?? null;
+    const auditVerdict = audited?.auditVerdict ?? null;
+    const verdict = audited?.verdict ?? diff.verdict;
     if (values.json)
       writeOut(
         JSON.stringify(

@@ -1,25 +1,21 @@
-import { existsSync } from "node:fs";
-import type { Bundle } from "../../bundle/types.js";
-import { DataError, readLabels } from "../../calibrate/index.js";
 import {
-  compareRuns,
   DEFAULT_FAIL_ON,
-  DriftError,
   type DriftReport,
+  driftBundles,
   driftJson,
   driftMarkdown,
+  driftRuns,
   FAIL_ON_NAMES,
-  minimumDetectableFlipRate,
-  probesNeeded,
-  type Rec,
-} from "../../drift/index.js";
-import { eachRecord, FailureTally, isScored, RecordError } from "../../record/index.js";
+  planDrift,
+  readDriftLabels,
+  readDriftRun,
+  readProbeRows,
+} from "../../api/drift.js";
 import { writeFileAtomic } from "../../util/atomic.js";
-import { type JsonlProblem, type JsonlResult, type JsonlRow, rowId } from "../../util/jsonl.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
-import { JUDGE_FLAGS, judgeBundles, loadBundle, type Values } from "../probe-judging.js";
-import { openInput, ROW_OPTIONS } from "../row-options.js";
+import { JUDGE_FLAGS, loadBundle, probeJudgeOptions, type Values } from "../probe-judging.js";
+import { ROW_OPTIONS } from "../row-options.js";
 
 const HELP = `usage: rulers drift --base <bundle> --candidate <bundle> --probe rows.jsonl --model M [judge options] [options]
        rulers drift --from-runs base.jsonl candidate.jsonl [--probe rows.jsonl] [options]
@@ -80,69 +76,13 @@ judge options (live mode, as in rulers judge):
 
 Exit 0: nothing reaches a threshold; 3: something does (the reasons are printed); 1: error.`;
 
-/** Probe rows in any rows format; held whole, as both bundles judge them and the report joins on them. */
-async function readRows(path: string, values: Values): Promise<JsonlResult> {
-  if (!existsSync(path)) throw new CliError(`cannot read probe rows \`${path}\`: no such file`);
-  const source = await openInput(path, values as Parameters<typeof openInput>[1]);
-  const rows: JsonlRow[] = [];
-  const problems: JsonlProblem[] = [];
-  for await (const r of source) {
-    if (r.message !== undefined) problems.push({ line: r.line, message: r.message });
-    else rows.push({ line: r.line, value: r.value });
-  }
-  return { rows, problems };
-}
-
-/** A run checked against the record contract; its failed items are counted per reason on stderr. */
-function readRecords(path: string): Rec[] {
-  if (!existsSync(path)) throw new CliError(`cannot read run \`${path}\`: no such file`);
-  const failures = new FailureTally();
-  const out: Rec[] = [];
-  try {
-    eachRecord(path, ({ record, raw }) => {
-      if (!isScored(record)) failures.add(record);
-      out.push(raw as Rec);
-    });
-  } catch (err) {
-    if (err instanceof RecordError) throw new CliError(err.message);
-    throw err;
-  }
-  if (failures.total) writeErr(`${path}: ${failures.describe()}`);
-  return out;
-}
-
-function labelsOf(path: string): Map<string, number | string> {
-  try {
-    return readLabels(path, { kind: "any" });
-  } catch (err) {
-    if (err instanceof DataError) throw new CliError(err.message);
-    throw err;
-  }
-}
-
-/** The live mode: both bundles judged by the executor; what follows is the same as --from-runs. */
-async function judgeBoth(
-  values: Values,
-  probe: JsonlResult,
-): Promise<{ base: Rec[]; candidate: Rec[]; baseBundle: Bundle }> {
-  const str = (k: string) => values[k] as string | undefined;
-  const baseBundle = loadBundle(str("base")!, str("lock"));
-  const candBundle = loadBundle(str("candidate")!, str("lock"));
-  const bi = baseBundle.body.rubric;
-  const ci = candBundle.body.rubric;
-  if (bi.mode.kind !== ci.mode.kind)
-    throw new CliError(
-      `the base bundle is ${bi.mode.kind} and the candidate ${ci.mode.kind}; drift compares bundles of the same mode`,
-    );
-  const keep = str("keep-runs");
-  const [base, candidate] = await judgeBundles(
-    values,
-    probe,
-    [baseBundle, candBundle],
-    "drift.cache.jsonl",
-    keep ? [`${keep}.base.jsonl`, `${keep}.candidate.jsonl`] : undefined,
-  );
-  return { base: base!, candidate: candidate!, baseBundle };
+/** Probe rows in any rows format, with the row flags. */
+function readRows(path: string, values: Values) {
+  return readProbeRows(path, {
+    inputFormat: values["input-format"] as string | undefined,
+    map: values.map as string[] | undefined,
+    onWarning: writeErr,
+  });
 }
 
 function printText(r: DriftReport): void {
@@ -203,15 +143,10 @@ async function plan(values: Values, alpha: number): Promise<number> {
   if (power >= 1) throw new CliError(`\`--power\` must be below 1, got \`${values.power}\``);
   const noise = values["noise-rate"] !== undefined ? rateFlag(values["noise-rate"] as string, "noise-rate") : 0;
   if (f + noise > 1) throw new CliError("`--plan` plus `--noise-rate` exceeds 1");
-  const opts = { alpha, power, noise };
-  const n = probesNeeded(f, opts);
-  const out: Record<string, unknown> = { flip_rate: f, alpha, power, noise_rate: noise, probes_needed: n };
   const probePath = values.probe as string | undefined;
-  if (probePath) {
-    const count = (await readRows(probePath, values)).rows.length;
-    out.probes = count;
-    out.min_detectable_flip_rate = minimumDetectableFlipRate(count, opts);
-  }
+  const probes = probePath ? (await readRows(probePath, values)).rows.length : undefined;
+  const out = planDrift(f, { alpha, power, noiseRate: noise, ...(probes !== undefined ? { probes } : {}) });
+  const n = out.probes_needed;
   if (values.json) writeOut(JSON.stringify(out));
   else {
     writeOut(
@@ -270,67 +205,45 @@ export const command: Command = {
     }
     const failOn = parseFailOn(values["fail-on"]);
     if (values.plan !== undefined) return plan(values, alpha);
-    const labels = values.labels ? labelsOf(values.labels) : undefined;
+    const labels = values.labels ? readDriftLabels(values.labels) : undefined;
     const probeRows = values.probe ? await readRows(values.probe, values) : null;
     if (probeRows && values["from-runs"])
       for (const p of probeRows.problems.slice(0, 3))
         writeErr(`${values.probe}:${p.line}: ${p.message}; the row is skipped`);
+    const compareWith = {
+      maxFlipRate,
+      alpha,
+      ...(labels ? { labels } : {}),
+      ...(probeRows ? { probe: probeRows } : {}),
+      ...(values["slice-by"] ? { sliceBy: values["slice-by"] } : {}),
+      ...(step !== undefined ? { step } : {}),
+      ...(values["text-field"] ? { textField: values["text-field"] } : {}),
+      ...(compare ? { compare } : {}),
+      failOn,
+      onWarning: writeErr,
+    };
 
-    let base: Rec[];
-    let candidate: Rec[];
-    let textField = values["text-field"];
+    let report: DriftReport;
     if (values["from-runs"]) {
       if (positionals.length !== 2) throw new CliError("`--from-runs` takes two run files: base.jsonl candidate.jsonl");
       if (values.base || values.candidate)
         throw new CliError("give either --from-runs or --base/--candidate, not both");
-      base = readRecords(positionals[0]!);
-      candidate = readRecords(positionals[1]!);
+      const base = readDriftRun(positionals[0]!, writeErr);
+      const candidate = readDriftRun(positionals[1]!, writeErr);
+      report = driftRuns(base, candidate, compareWith);
     } else {
       if (positionals.length) throw new CliError(`unexpected \`${positionals[0]}\`; recorded runs need --from-runs`);
       if (!values.base || !values.candidate || !probeRows)
         throw new CliError(`give --base, --candidate and --probe (or --from-runs)\n${HELP}`);
-      const judged = await judgeBoth(values, probeRows);
-      base = judged.base;
-      candidate = judged.candidate;
-      const ir = judged.baseBundle.body.rubric;
-      if (ir.mode.kind === "pairwise") compare ??= [ir.mode.compare[0], ir.mode.compare[1]];
-      else
-        textField ??= ir.inputs.some((i) => i.name === "response")
-          ? "response"
-          : ir.inputs.find((i) => i.quotable)?.name;
+      const baseBundle = loadBundle(values.base, values.lock);
+      const candBundle = loadBundle(values.candidate, values.lock);
+      const keep = values["keep-runs"];
+      ({ report } = await driftBundles(baseBundle, candBundle, probeRows, {
+        ...compareWith,
+        judge: probeJudgeOptions(values, "drift.cache.jsonl"),
+        ...(keep ? { keepRuns: keep } : {}),
+      }));
     }
-    const probe = probeRows
-      ? new Map(
-          probeRows.rows
-            .filter((r) => r.value && typeof r.value === "object")
-            .map((r) => [rowId(r.value, r.line), r.value as Record<string, unknown>]),
-        )
-      : undefined;
-
-    let report: DriftReport;
-    try {
-      report = compareRuns(base, candidate, {
-        maxFlipRate,
-        ...(alpha > 0 ? { alpha } : {}),
-        ...(labels ? { labels } : {}),
-        ...(probe ? { probe } : {}),
-        ...(values["slice-by"] ? { sliceBy: values["slice-by"] } : {}),
-        ...(step !== undefined ? { step } : {}),
-        ...(textField ? { textField } : {}),
-        ...(compare ? { compare } : {}),
-        failOn,
-      });
-    } catch (err) {
-      if (err instanceof DriftError) throw new CliError(err.message);
-      throw err;
-    }
-    if (report.overall.n === 0)
-      throw new CliError(
-        `no item was scored in both runs (${report.excluded} excluded); check that the runs share item ids`,
-      );
-    if (labels && report.overall.labelled === 0)
-      writeErr("warning: no compared item has a usable label; the p-value is that of no discordant pairs");
-    for (const w of report.warnings) writeErr(`warning: ${w}`);
     if (values.report) {
       writeFileAtomic(values.report, driftMarkdown(report));
       writeErr(`report → ${values.report}`);

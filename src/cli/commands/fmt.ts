@@ -1,6 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { hasErrors } from "../../diagnostics/index.js";
-import { parseRubric, printRubric } from "../../syntax/index.js";
+import { format } from "../../api/format.js";
 import { errnoOf } from "../../util/errors.js";
 import { printDiagnostics } from "../diagnostics.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
@@ -27,15 +26,14 @@ export const command: Command = {
         status = 1;
         continue;
       }
-      const parsed = parseRubric(text, file);
-      if (!parsed.ast || hasErrors(parsed.diagnostics)) {
+      const { text: formatted, diagnostics } = format(text, file);
+      if (formatted === null) {
         // Never rewrite a file we could not fully parse: recovery may have dropped text.
-        printDiagnostics(parsed.diagnostics, new Map([[file, text]]));
+        printDiagnostics(diagnostics, new Map([[file, text]]));
         writeErr(`${file}: not formatted (syntax errors)`);
         status = 1;
         continue;
       }
-      const formatted = printRubric(parsed.ast);
       if (formatted === text) continue;
       if (values.check) {
         writeOut(`${file}: not formatted`);

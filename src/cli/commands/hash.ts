@@ -1,5 +1,4 @@
-import { buildBundle } from "../../bundle/build.js";
-import { compileFile } from "../../compile/index.js";
+import { compile } from "../../api/compile.js";
 import { hasErrors } from "../../diagnostics/index.js";
 import { printDiagnostics } from "../diagnostics.js";
 import { CliError, parseFlags, writeOut } from "../io.js";
@@ -18,13 +17,13 @@ export const command: Command = {
     if (positionals.length === 0) throw new CliError(`no source files given\n${HELP}`);
     let status = 0;
     for (const file of positionals) {
-      const r = compileFile(file, importRoot !== undefined ? { importRoot } : {});
+      const r = compile({ file }, importRoot !== undefined ? { importRoot } : {});
       printDiagnostics(r.diagnostics, r.sources);
       if (hasErrors(r.diagnostics)) {
         status = 1;
         continue;
       }
-      writeOut(`${r.partHash ?? buildBundle(r.ir!).hash}  ${file}`);
+      writeOut(`${r.partHash ?? r.bundle!.hash}  ${file}`);
     }
     return status;
   },

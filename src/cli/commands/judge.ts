@@ -1,17 +1,11 @@
-import { existsSync } from "node:fs";
+import { calibratorFor, type PreparedJudge } from "../../api/judge.js";
 import { judgeClientFor } from "../../api/judge-setup.js";
-import { BundleError } from "../../bundle/file.js";
-import { type Lock, LockError, readLock, resolveBundleRef } from "../../bundle/lock.js";
-import { verifyBundleFile } from "../../bundle/verify.js";
-import { type Calibrator, DataError, readCalibrator } from "../../calibrate/index.js";
-import { OutputError, openRunOutput, type ResumeState, readResume, runJudge } from "../../execute/index.js";
-import { JudgeCallError, openCache, type ProgressMode } from "../../judge/index.js";
-import type { RunRecord } from "../../record/index.js";
-import { errnoOf } from "../../util/errors.js";
+import { RunStoppedError, runToFile } from "../../api/run-file.js";
+import type { ProgressMode } from "../../judge/index.js";
+import { loadVerified } from "../bundle-paths.js";
 import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { budgetFlag, judgeSettings, providerSetup, RUN_HELP, RUN_OPTIONS, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
-import { openInput } from "../row-options.js";
 
 const HELP = `usage: rulers judge --bundle <bundle.json | id@version> --input rows.jsonl|.csv|.tsv|.parquet --out run.jsonl [options]
 
@@ -38,16 +32,6 @@ ${RUN_HELP.maxInputChars}
   --shard I/N          judge only shard I of N (a stable slice by item id); join shards with rulers merge
   --calibrator FILE    add calibrated_score to each record (a calibrator fitted for this bundle)
   --json               print the run summary as JSON on stdout`;
-
-// Loaded only with --calibrator: api/analysis.js brings the compiler and drift with it, start-up
-// that a run without a calibrator does not need.
-type ApplyCalibrator = typeof import("../../api/analysis.js").applyCalibrator;
-
-function withCalibration(apply: ApplyCalibrator, cal: Calibrator, r: RunRecord): RunRecord {
-  const { record, skipped } = apply(cal, r);
-  if (skipped && typeof r.raw_score === "number") writeErr(`not calibrating \`${r.item_id}\`: ${skipped}`);
-  return record;
-}
 
 export const command: Command = {
   summary: "judge rows with a locked bundle through any OpenAI-compatible endpoint",
@@ -88,36 +72,10 @@ export const command: Command = {
       throw new CliError(`\`--progress\` must be auto, always or never, got \`${values.progress}\``);
 
     // The bundle is verified, and checked against the lock, before any call is made.
-    let bundlePath: string;
-    let lock: Lock | undefined;
-    try {
-      lock = values.lock ? readLock(values.lock) : undefined;
-      bundlePath = resolveBundleRef(values.bundle!, values.lock);
-    } catch (err) {
-      if (err instanceof LockError) throw new CliError(err.message);
-      throw err;
-    }
-    const verified = verifyBundleFile(bundlePath, lock ? { lock } : {});
-    if (verified.problems.length || !verified.bundle) {
-      throw new CliError(`refusing to judge with ${bundlePath}: ${verified.problems.map((p) => p.message).join("; ")}`);
-    }
-    const bundle = verified.bundle;
+    const bundle = loadVerified(values.bundle!, values.lock, (path) => `refusing to judge with ${path}`);
     const ir = bundle.body.rubric;
-    let calibrator: Calibrator | undefined;
-    let apply: ApplyCalibrator | undefined;
-    if (values.calibrator) {
-      apply = (await import("../../api/analysis.js")).applyCalibrator;
-      try {
-        calibrator = readCalibrator(values.calibrator);
-      } catch (err) {
-        if (err instanceof DataError) throw new CliError(err.message);
-        throw err;
-      }
-      // Checked before any call: a calibrator for another bundle would be paid for and useless.
-      if (calibrator.body.bundle.hash !== bundle.hash)
-        throw new CliError(`the calibrator was fitted for bundle ${calibrator.body.bundle.hash}, not ${bundle.hash}`);
-    }
-
+    // Checked before any call: a calibrator for another bundle would be paid for and useless.
+    const calibrator = values.calibrator ? calibratorFor(bundle, values.calibrator) : undefined;
     const limit =
       values.limit !== undefined ? numberFlag(values.limit, "limit", 0, { integer: true, min: 0 }) : undefined;
 
@@ -128,6 +86,7 @@ export const command: Command = {
     const apiKeyEnv = values["api-key-env"];
     if (apiKeyEnv && process.env[apiKeyEnv] === undefined)
       throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
+    const concurrency = numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 });
     const client = judgeClientFor(
       setup,
       {
@@ -135,114 +94,58 @@ export const command: Command = {
         ...(apiKeyEnv ? { apiKey: process.env[apiKeyEnv]! } : {}),
         timeoutMs: numberFlag(values["timeout-s"], "timeout-s", 120, { min: 0.001 }) * 1000,
         maxRetries: numberFlag(values["max-retries"], "max-retries", 4, { integer: true, min: 0 }),
-        maxInFlight: numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 }),
+        maxInFlight: concurrency,
         ...(apiKeyEnv ? { apiKeyEnv } : {}),
       },
       budget,
     );
-    const cachePath = values.cache ?? `${values.out}.cache.jsonl`;
-    let resume: ResumeState | undefined;
-    if (values.resume) {
-      if (!existsSync(cachePath) && !existsSync(values.out!))
-        throw new CliError(`nothing to resume: neither \`${values.out}\` nor the cache \`${cachePath}\` exists`);
-      if (existsSync(values.out!)) {
-        try {
-          resume = readResume(values.out!, bundle.hash);
-        } catch (err) {
-          if (err instanceof OutputError) throw new CliError(err.message);
-          throw err;
-        }
-      }
-    }
-    const concurrency = numberFlag(values.concurrency, "concurrency", 8, { integer: true, min: 1 });
-    const settings = judgeSettings(bundle, setup, {
-      models,
-      samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
-      maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
-      maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
-    });
-    // Opened after every flag is checked and before any call: a missing column stops the run here.
-    const rows = await openInput(values.input!, values, bundle);
-    const cache = openCache(cachePath);
-    if (values.resume)
-      writeErr(
-        `resuming: ${resume?.kept ?? 0} record${resume?.kept === 1 ? "" : "s"} kept in ${values.out}` +
-          `${resume?.torn ? ` (torn line ${resume.torn} dropped)` : ""}, ` +
-          `${cache.loaded} finished call${cache.loaded === 1 ? "" : "s"} in ${cachePath}`,
-      );
-    // Counted only to show a total; a --limit run never reads past what it needs.
-    const total = progress === "never" ? null : Math.max(0, rows.count(limit) - (resume?.done.size ?? 0));
-    let out: ReturnType<typeof openRunOutput> | undefined;
-    let badLines = 0;
+    const judge: PreparedJudge = {
+      client,
+      concurrency,
+      budget,
+      calibrator,
+      warn: writeErr,
+      settings: judgeSettings(bundle, setup, {
+        models,
+        samples: numberFlag(values.samples, "samples", ir.judge.samples, { integer: true, min: 1 }),
+        maxRepairs: numberFlag(values["max-repairs"], "max-repairs", 1, { integer: true, min: 0 }),
+        maxInputChars: numberFlag(values["max-input-chars"], "max-input-chars", 200_000, { integer: true, min: 1 }),
+      }),
+    };
     try {
-      out = openRunOutput(values.out!, resume);
-      const output = out;
-      const { summary } = await runJudge({
-        bundle,
-        rows: (async function* () {
-          for await (const r of rows) {
-            if (r.value === undefined) {
-              badLines++;
-              if (badLines <= 20) writeErr(`${rows.place(r.line)}: ${r.message}; the row is recorded as failed`);
-            }
-            yield r;
-          }
-        })(),
-        client,
-        cache,
-        settings,
-        concurrency,
+      const { summary, spentUsd } = await runToFile(bundle, values.input!, judge, {
+        out: values.out!,
         progress,
-        total,
+        ...(values.cache !== undefined ? { cache: values.cache } : {}),
+        ...(values.resume ? { resume: true } : {}),
+        ...(values["input-format"] !== undefined ? { inputFormat: values["input-format"] } : {}),
+        ...(values.map ? { map: values.map } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(shard ? { shard } : {}),
-        ...(resume ? { done: resume.done, prior: resume.totals } : {}),
-        onRecord: (r) => output.write(calibrator && apply ? withCalibration(apply, calibrator, r) : r),
       });
-      out.close();
-      if (badLines > 20) writeErr(`${values.input}: ${badLines} rows in all cannot be read`);
-      if (summary.rows_without_id > 0)
-        writeErr(
-          `warning: ${summary.rows_without_id} row${summary.rows_without_id === 1 ? " has" : "s have"} no \`id\` and ${summary.rows_without_id === 1 ? "is" : "are"} identified by line number, ` +
-            "which changes when rows are added or removed, so labels and reruns may not join; give every row an `id`",
-        );
       writeErr(
         `judged ${summary.items} items: ${summary.scored} scored, ${summary.failed} failed` +
           `${summary.resumed ? ` (${summary.resumed.items} kept from the interrupted run, ${summary.items - summary.resumed.items} judged now; the totals cover both)` : ""}; ` +
           `evidence ${summary.evidence_verified} verified / ${summary.evidence_rejected} rejected; ` +
           `${summary.resumed ? "this session " : ""}${summary.calls} calls (${summary.cached_calls} from cache, ${summary.retries} retries, ${summary.repairs} repairs); ` +
-          `${summary.prompt_tokens} + ${summary.completion_tokens} tokens${summary.cost_usd != null ? `, $${summary.cost_usd.toFixed(4)}` : ""}${budget ? ` ($${budget.spent.toFixed(4)} spent by this run)` : ""}; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
+          `${summary.prompt_tokens} + ${summary.completion_tokens} tokens${summary.cost_usd != null ? `, $${summary.cost_usd.toFixed(4)}` : ""}${spentUsd !== undefined ? ` ($${spentUsd.toFixed(4)} spent by this run)` : ""}; ${(summary.wall_ms / 1000).toFixed(1)} s → ${values.out}`,
       );
       if (values.json) writeOut(JSON.stringify(summary));
       return 0;
     } catch (err) {
-      const kept = out ? ` ${values.out} holds ${out.count} whole record${out.count === 1 ? "" : "s"};` : "";
-      const after = `The run stopped;${kept} finished calls are kept in ${cachePath}, so \`--resume\` continues and repeats none of them`;
-      try {
-        out?.close();
-      } catch {
-        // Reported below with the first error.
-      }
-      if (err instanceof JudgeCallError && err.kind === "budget")
-        throw new CliError(
-          `${err.message}. The run stopped before that call;${kept} finished calls are kept in ${cachePath}: rerun with --resume and a higher --max-cost to continue without paying for them again`,
-        );
-      if (err instanceof JudgeCallError) throw new CliError(`${err.message}. ${after}`);
-      if (err instanceof OutputError) throw new CliError(`${err.message}. ${after}`);
-      const code = errnoOf(err);
-      if (code === "ENOSPC" || code === "EDQUOT" || code === "EIO" || code === "EROFS")
-        throw new CliError(
-          `cannot write the cache \`${cachePath}\`: ${code === "ENOSPC" ? "the disk is full" : (err as Error).message}. ${after}`,
-        );
-      if (err instanceof BundleError) throw new CliError(err.message);
+      if (err instanceof RunStoppedError) throw new CliError(stoppedMessage(err));
       throw err;
-    } finally {
-      await rows.close();
-      try {
-        cache.close();
-      } catch {
-        // A cache that cannot sync on close has already reported its write error.
-      }
     }
   },
 };
+
+/** A stopped run in the flags' words: what is kept, and how `--resume` continues. */
+function stoppedMessage(err: RunStoppedError): string {
+  const kept = err.kept === null ? "" : ` ${err.out} holds ${err.kept} whole record${err.kept === 1 ? "" : "s"};`;
+  const after = `The run stopped;${kept} finished calls are kept in ${err.cachePath}, so \`--resume\` continues and repeats none of them`;
+  if (err.reason === "budget")
+    return `${err.cause.message}. The run stopped before that call;${kept} finished calls are kept in ${err.cachePath}: rerun with --resume and a higher --max-cost to continue without paying for them again`;
+  if (err.reason === "disk")
+    return `cannot write the cache \`${err.cachePath}\`: ${err.errno === "ENOSPC" ? "the disk is full" : err.cause.message}. ${after}`;
+  return `${err.cause.message}. ${after}`;
+}

@@ -1,6 +1,6 @@
-import { DEFAULT_LOCK, type Lock, LockError, lockBundles, writeLock } from "../../bundle/lock.js";
+import { DEFAULT_LOCK, findBundles, LockError, lockBundles, writeLock } from "../../api/bundles.js";
+import type { Lock } from "../../bundle/lock.js";
 import { errnoOf } from "../../util/errors.js";
-import { findBundles } from "../bundle-paths.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 

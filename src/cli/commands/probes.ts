@@ -1,7 +1,4 @@
-import { existsSync } from "node:fs";
-import { buildProbes, PROBE_KINDS, type ProbeKind } from "../../drift/index.js";
-import { writeFileAtomic } from "../../util/atomic.js";
-import { readJsonl, rowId } from "../../util/jsonl.js";
+import { PROBE_KINDS, type ProbeKind, writeProbes } from "../../api/probes.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -59,26 +56,13 @@ export const command: Command = {
         throw new CliError("`--compare` names two different fields, e.g. response_a,response_b");
       compare = [parts[0], parts[1]];
     }
-    if (!existsSync(values.from)) throw new CliError(`cannot read rows \`${values.from}\`: no such file`);
-    const { rows, problems } = readJsonl(values.from);
-    const result = buildProbes(
-      rows.map((r) => ({ id: rowId(r.value, r.line), where: `${values.from}:${r.line}`, value: r.value })),
-      {
-        kinds: [...new Set(kinds)] as ProbeKind[],
-        ...(values.field ? { field: values.field } : {}),
-        ...(compare ? { compare } : {}),
-      },
-    );
-    for (const p of problems) writeErr(`${values.from}:${p.line}: error: ${p.message}; skipped`);
-    for (const e of result.errors) writeErr(`${e}; skipped`);
-    for (const s of result.skipped) writeErr(`note: ${s}`);
-    if (result.probes.length === 0) throw new CliError("no probe could be built; nothing written");
-    writeFileAtomic(values.out, `${result.probes.map((p) => JSON.stringify(p)).join("\n")}\n`);
-    const counts = new Map<string, number>();
-    for (const p of result.probes) counts.set(p.probe_attribute, (counts.get(p.probe_attribute) ?? 0) + 1);
-    writeOut(
-      `wrote ${values.out}: ${result.probes.length} probes (${[...counts].map(([k, n]) => `${k} ${n}`).join(", ")})`,
-    );
-    return problems.length || result.errors.length ? 1 : 0;
+    const { probes, byAttribute, unusable } = writeProbes(values.from, values.out, {
+      kinds: kinds as ProbeKind[],
+      ...(values.field ? { field: values.field } : {}),
+      ...(compare ? { compare } : {}),
+      onWarning: writeErr,
+    });
+    writeOut(`wrote ${values.out}: ${probes} probes (${[...byAttribute].map(([k, n]) => `${k} ${n}`).join(", ")})`);
+    return unusable ? 1 : 0;
   },
 };

@@ -1,9 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { DEFAULT_LOCK, type Lock, LockError, readLock } from "../../bundle/lock.js";
-import { parsePublicKey, SignError } from "../../bundle/sign.js";
-import { type Verified, verifyBundleFile, verifyLock } from "../../bundle/verify.js";
-import { errnoOf } from "../../util/errors.js";
-import { findBundles } from "../bundle-paths.js";
+import { existsSync } from "node:fs";
+import { DEFAULT_LOCK, findBundles, readLock, readPublicKey, verify } from "../../api/bundles.js";
+import type { Verified } from "../../bundle/verify.js";
 import { CliError, parseFlags, writeErr, writeOut } from "../io.js";
 import type { Command } from "../main.js";
 
@@ -16,35 +13,6 @@ with --public-key, its .sig signature. With no paths: the lock's bundles (rulers
   --lock FILE         the lock to check against (default with no paths: rulers.lock if present)
   --public-key PEM    require a .sig beside every bundle that verifies with this key
   --json              print {ok, bundles, problems} as JSON instead of lines`;
-
-function loadLock(path: string | undefined): Lock | undefined {
-  if (path === undefined) return undefined;
-  try {
-    return readLock(path);
-  } catch (err) {
-    if (err instanceof LockError) throw new CliError(err.message);
-    throw err;
-  }
-}
-
-function loadPublicKey(path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  let pem: string;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new CliError(
-      `cannot read public key \`${path}\` (${errnoOf(err) ?? "error"}); give the path of a .pub.pem file`,
-    );
-  }
-  try {
-    parsePublicKey(pem);
-  } catch (err) {
-    if (err instanceof SignError) throw new CliError(`\`${path}\`: ${err.message}`);
-    throw err;
-  }
-  return pem;
-}
 
 export const command: Command = {
   summary: "check bundles against their hashes, the lock and signatures",
@@ -61,25 +29,21 @@ export const command: Command = {
     // Named bundles are held against a lock only when asked; with no names the working
     // folder's lock says what to verify.
     const lockPath = values.lock ?? (positionals.length === 0 && existsSync(DEFAULT_LOCK) ? DEFAULT_LOCK : undefined);
-    const lock = loadLock(lockPath);
-    const publicKeyPem = loadPublicKey(values["public-key"]);
-    const opts = publicKeyPem !== undefined ? { publicKeyPem } : {};
+    // Read first, so a bad lock or key is refused before any bundle is looked at.
+    const lock = lockPath !== undefined ? readLock(lockPath) : undefined;
+    const publicKeyPem = values["public-key"] !== undefined ? readPublicKey(values["public-key"]) : undefined;
+    const key = publicKeyPem !== undefined ? { publicKeyPem } : {};
 
     let results: Verified[];
-    if (positionals.length) {
-      const paths = [...new Set(findBundles(positionals))];
-      if (paths.length === 0)
-        throw new CliError(`no bundle.json under ${positionals.map((p) => `\`${p}\``).join(", ")}`);
-      results = paths.map((p) => verifyBundleFile(p, { ...opts, ...(lock ? { lock } : {}) }));
-    } else if (lock && lockPath) {
-      results = verifyLock(lock, lockPath, opts);
-    } else {
+    if (positionals.length) results = verify({ paths: positionals, ...key, ...(lockPath ? { lock: lockPath } : {}) });
+    else if (lock && lockPath) results = verify({ lock: lockPath, ...key });
+    else {
       const paths = existsSync("bundles") ? findBundles(["bundles"]) : [];
       if (paths.length === 0)
         throw new CliError(
           "no bundles to verify; give paths, a lock file with --lock, or run it where rulers.lock or bundles/ is",
         );
-      results = paths.map((p) => verifyBundleFile(p, opts));
+      results = verify({ paths, ...key });
     }
 
     const problems = results.flatMap((r) => r.problems);
