@@ -25,6 +25,11 @@ export interface SchedulerOptions {
   readonly maxBatch: number;
   /** Called with the size of every batch released (for the metrics). */
   readonly onBatch?: (size: number) => void;
+  /**
+   * Called as each job starts, with how long it waited for its batch to be released and then
+   * for a lane (ms): the two queueing stages of an item's latency.
+   */
+  readonly onStart?: (batchWaitMs: number, laneWaitMs: number) => void;
 }
 
 export class QueueFullError extends Error {
@@ -45,6 +50,9 @@ interface Job<T> {
   reject(e: unknown): void;
   waiters: number;
   state: "pending" | "ready" | "running";
+  /** performance.now() when queued and when its batch was released. */
+  readonly queuedAt: number;
+  readyAt: number;
 }
 
 export interface Ticket<T> {
@@ -128,7 +136,18 @@ export class Scheduler<T> {
     });
     // A dropped job's promise is never awaited; this keeps a late rejection from being unhandled.
     promise.catch(() => {});
-    return { key: t.key, run: t.run, promise, resolve, reject, waiters: 0, state: "pending" };
+    const now = performance.now();
+    return {
+      key: t.key,
+      run: t.run,
+      promise,
+      resolve,
+      reject,
+      waiters: 0,
+      state: "pending",
+      queuedAt: now,
+      readyAt: now,
+    };
   }
 
   private drop(job: Job<T>): void {
@@ -148,9 +167,13 @@ export class Scheduler<T> {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    const now = performance.now();
     while (this.pending.length) {
       const batch = this.pending.splice(0, this.opts.maxBatch);
-      for (const j of batch) j.state = "ready";
+      for (const j of batch) {
+        j.state = "ready";
+        j.readyAt = now;
+      }
       this.ready.push(...batch);
       this.opts.onBatch?.(batch.length);
     }
@@ -162,6 +185,7 @@ export class Scheduler<T> {
       const job = this.ready.shift()!;
       job.state = "running";
       this.running++;
+      if (this.opts.onStart) this.opts.onStart(job.readyAt - job.queuedAt, performance.now() - job.readyAt);
       let p: Promise<T>;
       try {
         p = job.run();
