@@ -166,6 +166,7 @@ const calls0 = await metric(url, "rulers_judge_calls_total");
 const stages0 = await stageHistograms(url);
 const gc0 = await metric(url, 'nodejs_gc_duration_seconds_sum\\{kind="major"\\}');
 const gcMinor0 = await metric(url, 'nodejs_gc_duration_seconds_sum\\{kind="minor"\\}');
+const gcMinorN0 = await metric(url, 'nodejs_gc_duration_seconds_count\\{kind="minor"\\}');
 const cpu0 = cpuSeconds(pid);
 
 // Every 15 s: memory, and the server's event-loop delay over those 15 s (prom-client resets it per scrape).
@@ -285,6 +286,7 @@ const dedup = await metric(url, "rulers_serve_deduplicated_items_total");
 const stages1 = await stageHistograms(url);
 const gcMajor = (await metric(url, 'nodejs_gc_duration_seconds_sum\\{kind="major"\\}')) - gc0;
 const gcMinor = (await metric(url, 'nodejs_gc_duration_seconds_sum\\{kind="minor"\\}')) - gcMinor0;
+const gcMinorN = (await metric(url, 'nodejs_gc_duration_seconds_count\\{kind="minor"\\}')) - gcMinorN0;
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));
 
@@ -327,7 +329,7 @@ console.log(
   const lagP99 = samples.map((s) => s.lagP99).filter(Number.isFinite);
   const lagMax = samples.map((s) => s.lagMax).filter(Number.isFinite);
   console.log(
-    `server event loop: delay p99 per 15 s ${lagP99.map((x) => x.toFixed(0)).join(" ")} ms, max ${lagMax.length ? Math.max(...lagMax).toFixed(0) : "n/a"} ms; GC pauses ${(gcMinor * 1000).toFixed(0)} ms minor + ${(gcMajor * 1000).toFixed(0)} ms major over ${wall.toFixed(0)} s`,
+    `server event loop: delay p99 per 15 s ${lagP99.map((x) => x.toFixed(0)).join(" ")} ms, max ${lagMax.length ? Math.max(...lagMax).toFixed(0) : "n/a"} ms; GC pauses ${(gcMinor * 1000).toFixed(0)} ms in ${gcMinorN} scavenges (mean ${((gcMinor * 1000) / Math.max(1, gcMinorN)).toFixed(1)} ms) + ${(Number.isNaN(gcMajor) ? 0 : gcMajor * 1000).toFixed(0)} ms major over ${wall.toFixed(0)} s`,
   );
 }
 const minute = (from: number, to: number) => samples.filter((s) => s.t >= from && s.t < to);

@@ -4,7 +4,10 @@
  *   row) waits for that one instead of being judged again, so the same prompt costs one call;
  * - micro-batched: items arriving within `windowMs` (or until `maxBatch` have gathered) are
  *   released to the judge together, so a burst from many trainer workers is dispatched as one
- *   batch instead of as many interleaved trickles;
+ *   batch instead of as many interleaved trickles. A window of 0 gathers what arrives in the
+ *   same turn of the event loop (every request read from the sockets in one poll) and releases
+ *   it at the end of that turn: batching without waiting on a timer, whose 1 ms granularity and
+ *   lateness under load were the whole of an item's batch wait;
  * - bounded: at most `lanes` items are judged at once, and at most `maxQueue` distinct items
  *   may wait or run; a request that would pass that is refused whole (admission is
  *   all-or-nothing, so a request never half-runs) with an estimate of when to come back.
@@ -71,6 +74,7 @@ export class Scheduler<T> {
   private ready: Job<T>[] = [];
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
+  private turnEnd: NodeJS.Immediate | null = null;
   private drained: (() => void)[] = [];
   /** Completions per second over the last RATE_WINDOW_S seconds: [second, count] pairs. */
   private completions: [number, number][] = [];
@@ -158,7 +162,8 @@ export class Scheduler<T> {
   }
 
   private schedule(): void {
-    if (this.pending.length >= this.opts.maxBatch || this.opts.windowMs <= 0) this.flush();
+    if (this.pending.length >= this.opts.maxBatch) this.flush();
+    else if (this.opts.windowMs <= 0) this.turnEnd ??= setImmediate(() => this.flush());
     else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
   }
 
@@ -166,6 +171,10 @@ export class Scheduler<T> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
+    }
+    if (this.turnEnd) {
+      clearImmediate(this.turnEnd);
+      this.turnEnd = null;
     }
     const now = performance.now();
     while (this.pending.length) {
