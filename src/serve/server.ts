@@ -123,9 +123,10 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     budget: opts.budget,
   });
   scheduler = new Scheduler<ItemOutcome>({
-    // Twice as many items in progress as calls in flight, as `rulers judge` does: a freed call
-    // slot finds the next item's prompt ready.
-    lanes: opts.concurrency * 2,
+    // One item in progress per call slot. Twice as many (as `rulers judge` has) saved a prompt's
+    // build (~0.1 ms) per call but hid the queue: items waited for a call slot inside the judging
+    // path, where the `lane_wait` stage that tells an operator to raise --concurrency missed it.
+    lanes: opts.concurrency,
     maxQueue: opts.maxQueue,
     windowMs: opts.batchWindowMs,
     maxBatch: opts.maxBatch,
