@@ -55,8 +55,13 @@ const itemOf = (n: number, k: number) => ({
 });
 
 function cpuSeconds(pid: number): number {
+  const [user, sys] = cpuSplit(pid);
+  return user + sys;
+}
+/** User and system CPU seconds of a process. */
+function cpuSplit(pid: number): [number, number] {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * TICK_S;
+  return [Number(fields[11]) * TICK_S, Number(fields[12]) * TICK_S];
 }
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -168,6 +173,7 @@ const gc0 = await metric(url, 'nodejs_gc_duration_seconds_sum\\{kind="major"\\}'
 const gcMinor0 = await metric(url, 'nodejs_gc_duration_seconds_sum\\{kind="minor"\\}');
 const gcMinorN0 = await metric(url, 'nodejs_gc_duration_seconds_count\\{kind="minor"\\}');
 const cpu0 = cpuSeconds(pid);
+const sys0 = cpuSplit(pid)[1];
 
 // Every 15 s: memory, and the server's event-loop delay over those 15 s (prom-client resets it per scrape).
 const samples: { t: number; rss: number; heap: number; lagP99: number; lagMax: number }[] = [];
@@ -191,6 +197,9 @@ let sent = 0;
 let checked = 0;
 let wrong = 0;
 const firstWrong: string[] = [];
+/** When the first and the last request were written (performance.now()). */
+let firstSent: number | undefined;
+let lastSent = 0;
 /** Each answered request's latency (ms), measured here from write to whole answer. */
 const latencies: number[] = [];
 const request: LoadRequest = {
@@ -201,6 +210,8 @@ const request: LoadRequest = {
     const id = sent++;
     context.expected = Array.from({ length: ITEMS }, (_, k) => (isGood(id, k) ? 6 : 1));
     context.sentAt = performance.now();
+    firstSent ??= context.sentAt as number;
+    lastSent = context.sentAt as number;
     return {
       ...req,
       body: JSON.stringify({
@@ -278,6 +289,7 @@ const wall = (performance.now() - t0) / 1000;
 while (((await (await fetch(`${url}/healthz`)).json()) as { queue_depth: number }).queue_depth > 0)
   await new Promise((r) => setTimeout(r, 100));
 const cpu = cpuSeconds(pid) - cpu0;
+const sys = cpuSplit(pid)[1] - sys0;
 const calls = (await metric(url, "rulers_judge_calls_total")) - calls0;
 const judged = sent * ITEMS;
 const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -304,7 +316,7 @@ console.log(
 );
 console.log(`machine load average at the end: ${load} (2 cores)`);
 console.log(
-  `CPU on the 2 cores (user+sys): server ${((cpu / judged) * 1000).toFixed(3)} ms per judged item (${cpu.toFixed(1)} s over ${judged} items, ${((cpu / wall) * 100).toFixed(0)}% of a core); fake judge ${((judgeCpu / judged) * 1000).toFixed(3)} ms per call (${judgeCpu.toFixed(1)} s, ${((judgeCpu / wall) * 100).toFixed(0)}%); load generator and checks ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s (${(((benchCpu.user + benchCpu.system) / 1e6 / wall) * 100).toFixed(0)}%)`,
+  `CPU on the 2 cores (user+sys): server ${((cpu / judged) * 1000).toFixed(3)} ms per judged item (${cpu.toFixed(1)} s over ${judged} items, ${sys.toFixed(1)} s of it in the kernel, ${((cpu / wall) * 100).toFixed(0)}% of a core); fake judge ${((judgeCpu / judged) * 1000).toFixed(3)} ms per call (${judgeCpu.toFixed(1)} s, ${((judgeCpu / wall) * 100).toFixed(0)}%); load generator and checks ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(1)} s (${(((benchCpu.user + benchCpu.system) / 1e6 / wall) * 100).toFixed(0)}%)`,
 );
 // Where the time goes: each stage's count, mean and p50/p99 over the soak (from the server's
 // rulers_serve_stage_seconds histogram, differenced; quantiles interpolated within buckets).
@@ -354,7 +366,11 @@ if (samples.length >= 2) {
 // The verdict against issue 17's targets. Rate and latency need a quiet machine; CPU per item and
 // the accounting do not.
 {
-  const rate = result.ok / Math.min(wall, SOAK_S + 30);
+  // Answered requests over the span they were sent in (a load generator that had to wait for
+  // slow answers sends over a longer span). Not over the wall time: autocannon ends an instance
+  // at its next 1-second tick, which would count a second too many.
+  const span = (lastSent - (firstSent ?? lastSent)) / 1000 + 1 / RATE;
+  const rate = result.ok / span;
   const p99 = q(0.99) - JUDGE_MS;
   const lost = wrong + result.errors + result.timeouts;
   const duplicated = Math.max(0, calls - judged);
@@ -362,7 +378,9 @@ if (samples.length >= 2) {
   const busy = Number(load.split(" ")[0]) > cores;
   const mark = (ok: boolean | null) => (ok === null ? "n/a " : ok ? "PASS" : "FAIL");
   console.log("verdict (issue 17 targets):");
-  console.log(`  ${mark(rate >= RATE * 0.95)} sustained ${rate.toFixed(1)} requests/s answered (target ${RATE}/s)`);
+  console.log(
+    `  ${mark(rate >= RATE * 0.95 && result.ok === sent)} sustained ${rate.toFixed(1)} requests/s answered over the ${span.toFixed(1)} s they were sent in, ${result.ok} of ${sent} (target ${RATE}/s, all)`,
+  );
   console.log(`  ${mark(p99 < 50)} p99 overhead ${p99.toFixed(0)} ms above the judge (target < 50 ms)`);
   console.log(
     `  ${mark(lost === 0 && duplicated === 0)} ${lost} lost or wrong rewards, ${duplicated} duplicated judge calls (target 0 and 0)`,
