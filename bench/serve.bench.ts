@@ -322,6 +322,7 @@ console.log(
 // rulers_serve_stage_seconds histogram, differenced; quantiles interpolated within buckets).
 {
   const rows: string[] = [];
+  let inServer = 0;
   for (const [stage, h1] of stages1) {
     const h0 = stages0.get(stage);
     const h: Hist = {
@@ -331,12 +332,19 @@ console.log(
       count: h1.count - (h0?.count ?? 0),
     };
     if (h.count === 0) continue;
+    if (["receive", "admit", "items", "respond"].includes(stage)) inServer += (h.sum / h.count) * 1000;
     rows.push(
       `  ${stage.padEnd(10)} ${String(h.count).padStart(7)} × mean ${((h.sum / h.count) * 1000).toFixed(2).padStart(7)} ms, p50 ${histQuantile(h, 0.5).toFixed(1).padStart(6)} ms, p99 ${histQuantile(h, 0.99).toFixed(1).padStart(6)} ms`,
     );
   }
   console.log(
     `stages (per request: receive, admit, items, respond; per item, inside items: batch_wait, lane_wait, judge_call, item_work):\n${rows.join("\n")}`,
+  );
+  // What the server's stages do not see: the sockets, the server's loop before it reads a request
+  // and after it writes an answer, and the load generator's own loop.
+  const clientMean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  console.log(
+    `outside the server's stages: ${(clientMean - inServer).toFixed(2)} ms per request on average (${clientMean.toFixed(2)} ms timed by the load generator, ${inServer.toFixed(2)} ms in receive + admit + items + respond)`,
   );
   const lagP99 = samples.map((s) => s.lagP99).filter(Number.isFinite);
   const lagMax = samples.map((s) => s.lagMax).filter(Number.isFinite);
