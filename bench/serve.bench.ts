@@ -1,13 +1,16 @@
 /**
  * `rulers serve` under load (issue 17), on the compiled dist/, everything on 127.0.0.1:
- * a judge process answering after 50 ms, `rulers serve` in its own process, and autocannon
- * here sending 100 reward requests/s of 8 distinct items each (800 judged items/s), bounded
- * in count (RATE × SOAK_S requests) and time (SOAK_S + 30 s). Reports:
- * - latency p50/p90/p99 and the overhead above the judge's 50 ms;
+ * a judge process answering after 50 ms, `rulers serve` in its own process with its default
+ * settings, and autocannon here sending 100 reward requests/s of 8 distinct items each (800
+ * judged items/s), evenly paced (PACE=burst: autocannon's per-second bursts), bounded in count
+ * (RATE × SOAK_S requests) and time (SOAK_S + 30 s). Reports:
+ * - latency p50/p90/p99, each request timed here, and the overhead above the judge's 50 ms;
  * - every reward checked: each request's 8 rewards must be the 8 its items deserve, in order,
  *   and the judge must have been called exactly once per item (0 lost, 0 duplicated);
- * - server CPU per judged item, next to `rulers judge` on the same judge;
- * - server RSS and heap sampled through the soak (flat = no growth from first to last minute).
+ * - where the time went: the server's stage histogram, its event-loop delay and GC pauses;
+ * - CPU of the server (per judged item, next to `rulers judge` on the same judge), the judge
+ *   process and the load generator;
+ * - server RSS and heap sampled through the soak (flat = no growth from the middle to the last minute).
  * Run: npm run bench serve   (SOAK_S=60 for a shorter run; default 300)
  */
 import { type ChildProcess, spawn } from "node:child_process";
