@@ -1,6 +1,6 @@
 // The part of autocannon's programmatic API the serve benchmark uses (the package ships no types).
 declare module "autocannon" {
-  interface Request {
+  export interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
@@ -8,7 +8,7 @@ declare module "autocannon" {
     setupRequest?: (req: Request, context: Record<string, unknown>) => Request;
     onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
   }
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     overallRate?: number;
@@ -17,14 +17,14 @@ declare module "autocannon" {
     timeout?: number;
     requests?: Request[];
   }
-  interface Histogram {
+  export interface Histogram {
     average: number;
     p50: number;
     p90: number;
     p99: number;
     max: number;
   }
-  interface Result {
+  export interface Result {
     latency: Histogram;
     requests: { average: number; total: number };
     errors: number;

@@ -14,7 +14,30 @@ export interface ServeMetrics {
   item(bundle: string, failureReason: string | undefined): void;
   judged(stats: RunStats): void;
   batch(size: number): void;
+  /** Time spent in one stage of a request or of an item (see STAGES), in ms. */
+  stage(name: Stage, ms: number): void;
 }
+
+/**
+ * Where a request's time goes, for finding a latency tail by measurement. Per request:
+ * `receive` (routing, reading and parsing the body), `admit` (checking the rows, dedup keys,
+ * queueing), `items` (queued until its last item is done), `respond` (serialising and writing
+ * the answer). Per item, inside `items`: `batch_wait` (the micro-batch window), `lane_wait`
+ * (waiting for a judging lane), `judge_call` (the HTTP round trips to the judge, retries
+ * included), `item_work` (building the prompt, parsing the answer, evidence, scoring, and any
+ * wait for a call slot).
+ */
+export const STAGES = [
+  "receive",
+  "admit",
+  "items",
+  "respond",
+  "batch_wait",
+  "lane_wait",
+  "judge_call",
+  "item_work",
+] as const;
+export type Stage = (typeof STAGES)[number];
 
 export function createMetrics(live: {
   queueDepth: () => number;
@@ -113,9 +136,24 @@ export function createMetrics(live: {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
     registers,
   });
+  const stages = new Histogram({
+    name: "rulers_serve_stage_seconds",
+    help: "Time in each stage of a request (receive, admit, items, respond) and of an item (batch_wait, lane_wait, judge_call, item_work)",
+    labelNames: ["stage"] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  // About 0.35 µs an observe (measured): an item's four, and its share of its request's four, are under 1% of its CPU.
+  const stageOf = Object.fromEntries(STAGES.map((s) => [s, stages.labels({ stage: s })])) as Record<
+    Stage,
+    ReturnType<typeof stages.labels>
+  >;
   return {
     registry,
     inFlight,
+    stage(name, ms) {
+      stageOf[name].observe(ms / 1000);
+    },
     request(route, status, seconds) {
       requests.inc({ route, status: String(status) });
       latency.observe({ route }, seconds);

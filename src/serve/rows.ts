@@ -59,6 +59,7 @@ function classify(error: string): string {
 async function judgeOne(ctx: RowsContext, sb: ServedBundle, r: Row): Promise<ItemOutcome> {
   const stats = newRunStats();
   const settings = ctx.settings.get(sb.ref)!;
+  const started = performance.now();
   try {
     const { record, callError } = await judgeRow(
       { bundle: sb.bundle, client: ctx.client, cache: ctx.cache, settings, stats },
@@ -66,6 +67,10 @@ async function judgeOne(ctx: RowsContext, sb: ServedBundle, r: Row): Promise<Ite
       r.id,
       r.line,
     );
+    // The record's latency is the judge's (its calls' round trips, after each got a call slot).
+    const call = stats.calls > 0 && typeof record.latency_ms === "number" ? record.latency_ms : 0;
+    ctx.metrics.stage("judge_call", call);
+    ctx.metrics.stage("item_work", Math.max(0, performance.now() - started - call));
     if (callError)
       return { record, failure: { reason: `judge_${callError.kind}`, message: callError.message, transport: true } };
     const error = typeof record.error === "string" ? record.error : undefined;
@@ -138,6 +143,10 @@ function keyOf(sb: ServedBundle, r: Row): string {
 }
 const KEY_HASH_OVER = 4096;
 
+/**
+ * `since` is when the handler started (performance.now()), for the `admit` stage; the `items`
+ * stage runs from queueing to the last item done.
+ */
 export async function judgeRows(
   ctx: RowsContext,
   sb: ServedBundle,
@@ -145,6 +154,7 @@ export async function judgeRows(
   field: string,
   deadlineMs: number,
   gone: AbortSignal,
+  since: number,
 ): Promise<ItemOutcome[]> {
   const problems = rows.flatMap((r, index) => {
     const p = rowProblem(sb.bundle, r.row, r.id, ctx.settings.get(sb.ref)!.maxInputChars);
@@ -169,6 +179,8 @@ export async function judgeRows(
       throw new ServeError("queue_full", err.message, { queue_depth: err.depth }, err.retryAfter);
     throw err;
   }
+  const queued = performance.now();
+  ctx.metrics.stage("admit", queued - since);
   let timer: NodeJS.Timeout | undefined;
   const onGone = () => ticket.cancel();
   gone.addEventListener("abort", onGone, { once: true });
@@ -186,6 +198,7 @@ export async function judgeRows(
       }, deadlineMs);
     });
     const outcomes = await Promise.race([Promise.all(ticket.results), expired]);
+    ctx.metrics.stage("items", performance.now() - queued);
     // A shared job's record carries the id and position of whichever request made it first.
     return outcomes.map((o, i) => {
       const { id, line } = rows[i]!;

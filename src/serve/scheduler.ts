@@ -4,7 +4,10 @@
  *   row) waits for that one instead of being judged again, so the same prompt costs one call;
  * - micro-batched: items arriving within `windowMs` (or until `maxBatch` have gathered) are
  *   released to the judge together, so a burst from many trainer workers is dispatched as one
- *   batch instead of as many interleaved trickles;
+ *   batch instead of as many interleaved trickles. A window of 0 gathers what arrives in the
+ *   same turn of the event loop (every request read from the sockets in one poll) and releases
+ *   it at the end of that turn: batching without waiting on a timer, whose 1 ms granularity and
+ *   lateness under load were the whole of an item's batch wait;
  * - bounded: at most `lanes` items are judged at once, and at most `maxQueue` distinct items
  *   may wait or run; a request that would pass that is refused whole (admission is
  *   all-or-nothing, so a request never half-runs) with an estimate of when to come back.
@@ -25,6 +28,11 @@ export interface SchedulerOptions {
   readonly maxBatch: number;
   /** Called with the size of every batch released (for the metrics). */
   readonly onBatch?: (size: number) => void;
+  /**
+   * Called as each job starts, with how long it waited for its batch to be released and then
+   * for a lane (ms): the two queueing stages of an item's latency.
+   */
+  readonly onStart?: (batchWaitMs: number, laneWaitMs: number) => void;
 }
 
 export class QueueFullError extends Error {
@@ -45,6 +53,9 @@ interface Job<T> {
   reject(e: unknown): void;
   waiters: number;
   state: "pending" | "ready" | "running";
+  /** performance.now() when queued and when its batch was released. */
+  readonly queuedAt: number;
+  readyAt: number;
 }
 
 export interface Ticket<T> {
@@ -63,6 +74,7 @@ export class Scheduler<T> {
   private ready: Job<T>[] = [];
   private running = 0;
   private timer: NodeJS.Timeout | null = null;
+  private turnEnd: NodeJS.Immediate | null = null;
   private drained: (() => void)[] = [];
   /** Completions per second over the last RATE_WINDOW_S seconds: [second, count] pairs. */
   private completions: [number, number][] = [];
@@ -128,7 +140,18 @@ export class Scheduler<T> {
     });
     // A dropped job's promise is never awaited; this keeps a late rejection from being unhandled.
     promise.catch(() => {});
-    return { key: t.key, run: t.run, promise, resolve, reject, waiters: 0, state: "pending" };
+    const now = performance.now();
+    return {
+      key: t.key,
+      run: t.run,
+      promise,
+      resolve,
+      reject,
+      waiters: 0,
+      state: "pending",
+      queuedAt: now,
+      readyAt: now,
+    };
   }
 
   private drop(job: Job<T>): void {
@@ -139,7 +162,8 @@ export class Scheduler<T> {
   }
 
   private schedule(): void {
-    if (this.pending.length >= this.opts.maxBatch || this.opts.windowMs <= 0) this.flush();
+    if (this.pending.length >= this.opts.maxBatch) this.flush();
+    else if (this.opts.windowMs <= 0) this.turnEnd ??= setImmediate(() => this.flush());
     else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
   }
 
@@ -148,9 +172,17 @@ export class Scheduler<T> {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    if (this.turnEnd) {
+      clearImmediate(this.turnEnd);
+      this.turnEnd = null;
+    }
+    const now = performance.now();
     while (this.pending.length) {
       const batch = this.pending.splice(0, this.opts.maxBatch);
-      for (const j of batch) j.state = "ready";
+      for (const j of batch) {
+        j.state = "ready";
+        j.readyAt = now;
+      }
       this.ready.push(...batch);
       this.opts.onBatch?.(batch.length);
     }
@@ -162,6 +194,7 @@ export class Scheduler<T> {
       const job = this.ready.shift()!;
       job.state = "running";
       this.running++;
+      if (this.opts.onStart) this.opts.onStart(job.readyAt - job.queuedAt, performance.now() - job.readyAt);
       let p: Promise<T>;
       try {
         p = job.run();

@@ -123,13 +123,18 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     budget: opts.budget,
   });
   scheduler = new Scheduler<ItemOutcome>({
-    // Twice as many items in progress as calls in flight, as `rulers judge` does: a freed call
-    // slot finds the next item's prompt ready.
-    lanes: opts.concurrency * 2,
+    // One item in progress per call slot. Twice as many (as `rulers judge` has) saved a prompt's
+    // build (~0.1 ms) per call but hid the queue: items waited for a call slot inside the judging
+    // path, where the `lane_wait` stage that tells an operator to raise --concurrency missed it.
+    lanes: opts.concurrency,
     maxQueue: opts.maxQueue,
     windowMs: opts.batchWindowMs,
     maxBatch: opts.maxBatch,
     onBatch: (n) => metrics.batch(n),
+    onStart: (batchWait, laneWait) => {
+      metrics.stage("batch_wait", batchWait);
+      metrics.stage("lane_wait", laneWait);
+    },
   });
   for (const ref of opts.served.bundles.keys())
     if (!opts.settings.has(ref)) throw new Error(`no judge settings for the served bundle ${ref}`);
@@ -142,6 +147,14 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     metrics,
   };
   const authorize = bearerCheck(opts.token);
+  /** When a judging request's items were all done (`reply.elapsedTime`), for the `respond` stage. */
+  const judgedAt = new WeakMap<FastifyReply, number>();
+  /** The `receive` stage ends as the handler starts; returns that moment for `admit`. */
+  const received = (reply: FastifyReply): number => {
+    metrics.stage("receive", reply.elapsedTime);
+    return performance.now();
+  };
+
   let closing = false;
 
   const app = Fastify({ bodyLimit: opts.maxBodyBytes, logger: false, return503OnClosing: false });
@@ -164,6 +177,8 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
   });
   app.addHook("onResponse", async (req, reply) => {
     metrics.inFlight.dec();
+    const judged = judgedAt.get(reply);
+    if (judged !== undefined) metrics.stage("respond", reply.elapsedTime - judged);
     metrics.request(req.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
   });
   app.setErrorHandler((err, _req, reply) => {
@@ -191,12 +206,29 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     return { deadlineMs: Math.min(asked ?? opts.deadlineMs, opts.deadlineMs), gone: gone.signal };
   };
 
+  /** A request's rows through the scheduler, within its limits; `since` is from `received`. */
+  const judge = async (
+    sb: ServedBundle,
+    rows: Row[],
+    field: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    since: number,
+    asked: number | undefined,
+  ) => {
+    const { deadlineMs, gone } = requestLimits(req, reply, asked);
+    const outcomes = await judgeRows(ctx, sb, rows, field, deadlineMs, gone, since);
+    judgedAt.set(reply, reply.elapsedTime);
+    return outcomes;
+  };
+
   const rewards = async (
     sb: ServedBundle,
     rows: Row[],
     field: string,
     req: FastifyRequest,
     reply: FastifyReply,
+    since: number,
     p: {
       score?: ScoreKind | undefined;
       normalize?: boolean | undefined;
@@ -212,8 +244,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
       );
     const floor = p.failed_reward ?? opts.failedReward;
     const normalize = p.normalize ?? opts.normalize;
-    const { deadlineMs, gone } = requestLimits(req, reply, p.deadline_ms);
-    const outcomes = await judgeRows(ctx, sb, rows, field, deadlineMs, gone);
+    const outcomes = await judge(sb, rows, field, req, reply, since, p.deadline_ms);
     const down = judgeDown(outcomes);
     if (down) throw down;
     const range = normalize ? rewardRange(sb, kind) : null;
@@ -290,6 +321,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
   }));
 
   app.post("/v1/score", async (req, reply) => {
+    const since = received(reply);
     const body = parseBody(ScoreBody, req.body);
     const sb = lookupBundle(opts.served, body.bundle, body.bundle_hash);
     const rows = rowsOf(body.rows, "rows", opts.maxItems);
@@ -303,8 +335,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
         );
       seen.set(r.id, i);
     });
-    const { deadlineMs, gone } = requestLimits(req, reply, body.deadline_ms);
-    const outcomes = await judgeRows(ctx, sb, rows, "rows", deadlineMs, gone);
+    const outcomes = await judge(sb, rows, "rows", req, reply, since, body.deadline_ms);
     const down = judgeDown(outcomes);
     if (down) throw down;
     const warnings: string[] = [];
@@ -318,14 +349,16 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
   });
 
   app.post("/v1/reward", async (req, reply) => {
+    const since = received(reply);
     const body = parseBody(RewardBody, req.body);
     const sb = lookupBundle(opts.served, body.bundle, body.bundle_hash);
     const rows = rowsOf(body.items, "items", opts.maxItems);
-    const { records, ...out } = await rewards(sb, rows, "items", req, reply, body);
+    const { records, ...out } = await rewards(sb, rows, "items", req, reply, since, body);
     return body.details ? { ...out, details: records } : out;
   });
 
   app.post("/get_reward", async (req, reply) => {
+    const since = received(reply);
     const m = opts.openrlhf;
     if (!m)
       throw new ServeError(
@@ -335,7 +368,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     const sb = lookupBundle(opts.served, m.bundle);
     const list = openRlhfRows(m, req.body);
     const rows = rowsOf(list, "query", opts.maxItems);
-    const out = await rewards(sb, rows, "query", req, reply, {});
+    const out = await rewards(sb, rows, "query", req, reply, since, {});
     const raw = out.records.map((r) => (typeof r.raw_score === "number" ? r.raw_score : null));
     return {
       rewards: out.rewards,

@@ -85,6 +85,24 @@ describe("POST /v1/reward", () => {
     expect((await t.get("/metrics")).text).toMatch(/^rulers_judge_cache_hits_total 3$/m);
   });
 
+  it("times each stage: per request once, per judged item once, the judge's wait inside judge_call", async () => {
+    t = await startTestServer(b.lock, slowJudge(200));
+    const r = await t.post("/v1/reward", {
+      bundle: "test.reward@1.0.0",
+      items: [item("a", "good one"), item("b", "bad one"), item("c", "good one")],
+    });
+    expect(r.json.rewards).toEqual([5, 1, 5]);
+    const metrics = (await t.get("/metrics")).text;
+    const stage = (name: string, part: "count" | "sum") =>
+      Number(new RegExp(`^rulers_serve_stage_seconds_${part}\\{stage="${name}"\\} (\\S+)$`, "m").exec(metrics)?.[1]);
+    for (const s of ["receive", "admit", "items", "respond"]) expect(stage(s, "count")).toBe(1);
+    // a and c are one judgment: two items went through the judge.
+    for (const s of ["batch_wait", "lane_wait", "judge_call", "item_work"]) expect(stage(s, "count")).toBe(2);
+    expect(stage("judge_call", "sum")).toBeGreaterThanOrEqual(2 * 0.2);
+    // The request waited for its items, which waited for the judge.
+    expect(stage("items", "sum")).toBeGreaterThanOrEqual(0.2);
+  });
+
   it("is fail-closed: without a floor a failed item fails the request, with one it is floored and listed", async () => {
     const refuseBad: Script = (req) =>
       /Bad/.test(JSON.stringify(req.body.messages)) ? { refusal: "I will not grade this" } : gradedJudge(req);

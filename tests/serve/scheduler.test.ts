@@ -10,6 +10,9 @@ function gate<T>() {
   return { p, open };
 }
 
+/** Resolves after the immediates queued so far (the scheduler's end-of-turn release among them). */
+const turnEnd = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const opts = { lanes: 2, maxQueue: 10, windowMs: 0, maxBatch: 64 };
 
 describe("Scheduler", () => {
@@ -84,6 +87,31 @@ describe("Scheduler", () => {
     expect(sizes).toEqual([3, 5, 1]);
   });
 
+  it("with a window of 0, releases what was submitted in one event-loop turn as one batch at its end", async () => {
+    const sizes: number[] = [];
+    const started: string[] = [];
+    const s = new Scheduler<number>({ ...opts, lanes: 10, maxQueue: 100, onBatch: (n) => sizes.push(n) });
+    const mk = (key: string) => ({
+      key,
+      run: async () => {
+        started.push(key);
+        return 1;
+      },
+    });
+    const first = s.submit([mk("a"), mk("b")]);
+    const second = s.submit([mk("c")]);
+    expect(sizes).toEqual([]);
+    expect(started).toEqual([]);
+    await turnEnd();
+    expect(sizes).toEqual([3]);
+    expect(started).toEqual(["a", "b", "c"]);
+    await Promise.all([...first.results, ...second.results]);
+    // A full batch does not wait for the turn to end.
+    const big = s.submit(Array.from({ length: 64 }, (_, i) => mk(`k${i}`)));
+    expect(sizes).toEqual([3, 64]);
+    await Promise.all(big.results);
+  });
+
   it("drops unstarted items when their last waiter cancels, and keeps shared ones", async () => {
     const s = new Scheduler<number>({ ...opts, lanes: 1 });
     const g = gate<number>();
@@ -97,6 +125,7 @@ describe("Scheduler", () => {
     });
     const a = s.submit([mk("x"), mk("y"), mk("z")]);
     const b = s.submit([mk("z")]);
+    await turnEnd(); // the batch is released: x starts
     a.cancel();
     expect(s.depth).toBe(2); // x is running, z is still wanted by b
     g.open(1);

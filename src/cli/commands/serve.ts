@@ -17,6 +17,15 @@ import { CliError, numberFlag, parseFlags, writeErr, writeOut } from "../io.js";
 import { budgetFlag, PROVIDER_HELP, PROVIDER_OPTIONS, warnUnpriced } from "../judge-options.js";
 import type { Command } from "../main.js";
 
+/**
+ * Calls in flight. A server needs items/s × judge latency on average (800/s at 50 ms: 40) and
+ * room above it, or a judge that slows for a moment turns into a queue that grows for as long as
+ * it stays slow: at 64 the benchmark's judge, slowed to 100 ms by a busy machine, made a 0.8 s
+ * queue wait per item. 128 covers the benchmark's rate up to a 160 ms judge; a hosted judge with
+ * seconds of latency needs more, and its rate limit decides how much more.
+ */
+const DEFAULT_CONCURRENCY = 128;
+
 const HELP = `usage: rulers serve --lock rulers.lock --model M [--bundle <bundle.json | id@version>]… [options]
 
 Serves locked bundles as a reward server (docs/serve.md): POST /v1/score, POST /v1/reward,
@@ -36,9 +45,9 @@ ${PROVIDER_HELP}
   --calibrator FILE     apply this calibrator to its bundle's scores (repeat, one per bundle)
   --failed-reward X     reward of an item that could not be judged; unset, such a request fails
   --normalize           rewards in 0..1 over the scale (a request may override)
-  --concurrency N       judge calls in flight (default 32)
+  --concurrency N       judge calls in flight (default 128; size it as items/s × judge latency × 2)
   --max-queue N         distinct items waiting or being judged before 429 (default 4096)
-  --batch-window-ms MS  gather items this long before releasing them together (default 2)
+  --batch-window-ms MS  gather items this long before releasing them together (default 0: one event-loop turn)
   --max-batch N         release a batch early once it has N items (default 64)
   --max-items N         rows or items per request (default 1024)
   --max-body-mb MB      request body limit (default 16)
@@ -110,7 +119,7 @@ export const command: Command = {
       throw new CliError(`\`--api-key-env ${apiKeyEnv}\`: the variable is not set`);
     const failedReward =
       values["failed-reward"] === undefined ? undefined : numberFlag(values["failed-reward"], "failed-reward", 0);
-    const concurrency = numberFlag(values.concurrency, "concurrency", 32, { integer: true, min: 1 });
+    const concurrency = numberFlag(values.concurrency, "concurrency", DEFAULT_CONCURRENCY, { integer: true, min: 1 });
     const maxQueue = numberFlag(values["max-queue"], "max-queue", 4096, { integer: true, min: 1 });
     const maxItems = numberFlag(values["max-items"], "max-items", 1024, { integer: true, min: 1 });
     if (maxItems > maxQueue)
@@ -190,7 +199,7 @@ export const command: Command = {
         ...(token ? { token } : {}),
         concurrency,
         maxQueue,
-        batchWindowMs: numberFlag(values["batch-window-ms"], "batch-window-ms", 2, { min: 0 }),
+        batchWindowMs: numberFlag(values["batch-window-ms"], "batch-window-ms", 0, { min: 0 }),
         maxBatch: numberFlag(values["max-batch"], "max-batch", 64, { integer: true, min: 1 }),
         maxBodyBytes: Math.round(numberFlag(values["max-body-mb"], "max-body-mb", 16, { min: 0.001 }) * 1024 * 1024),
         maxItems,
