@@ -5,7 +5,7 @@
  * `items_failed`. Calibration, when asked for, maps the raw score onto the human scale with a
  * calibrator fitted for exactly this bundle and judge model.
  */
-import { applyCalibrator } from "../api/analysis.js";
+import { applyCalibrator } from "../api/calibrator.js";
 import type { Calibrator } from "../calibrate/index.js";
 import type { RunRecord } from "../record/index.js";
 import type { ServedBundle } from "./bundles.js";
