@@ -19,6 +19,9 @@ export function bundleShapeModule(): string {
   const ajv = new Ajv({
     code: { source: true, esm: true },
     strict: true,
+    // zod writes a refined reused schema as `{ minLength: 1, allOf: [{ $ref: <string> }] }`;
+    // strictTypes, a lint of schema style rather than meaning, refuses a type given only so.
+    strictTypes: false,
     allErrors: false,
     // Nothing reads ajv's messages: zod words a refusal.
     messages: false,
