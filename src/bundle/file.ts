@@ -7,10 +7,9 @@ import { lazy } from "../util/lazy.js";
 import { zodPackage } from "../util/packages.js";
 import { parseStrictJson, StrictJsonError } from "../util/strict-json.js";
 import { prettyCanonicalJson } from "./canonical.js";
-import { BUNDLE_FILE_SCHEMA } from "./file-schema.js";
+import { validate as shapeOk } from "./file-shape.generated.js";
 import { contentHash } from "./hash.js";
 import { irSchemas, referenceIssues } from "./ir-schema.js";
-import { compileShape } from "./shape-check.js";
 import { BUNDLE_FORMAT, type Bundle, type BundleBody } from "./types.js";
 
 export class BundleError extends RulersError {
@@ -47,10 +46,17 @@ export const bundleFileSchema = lazy(() => {
 
 /**
  * The JSON Schema of a bundle file, generated from the zod schemas above (input side, draft-07).
- * scripts/bundle-schema.ts writes it into file-schema.ts, which reading checks against first.
+ * scripts/bundle-schema.ts compiles it with ajv into file-shape.generated.ts, which reading runs first.
  */
 export function bundleFileJsonSchema(): Record<string, unknown> {
-  return zodPackage().z.toJSONSchema(bundleFileSchema(), { target: "draft-7", io: "input", unrepresentable: "any" });
+  // Sub-schemas used more than once become definitions: ajv's code then holds one function for
+  // each instead of a copy per use, about half the code V8 compiles on a judge run's first read.
+  return zodPackage().z.toJSONSchema(bundleFileSchema(), {
+    target: "draft-7",
+    io: "input",
+    unrepresentable: "any",
+    reused: "ref",
+  });
 }
 
 export function makeBundle(body: BundleBody): Bundle {
@@ -92,14 +98,13 @@ export function parseBundle(text: string, path: string): Bundle {
   return json as Bundle;
 }
 
-// Checked without zod first: its yes is one zod would give too (shape-check.ts); zod is loaded
-// only to name what is wrong, or when the generated schema has a keyword the check lacks.
-const quickShape = lazy(() => compileShape(BUNDLE_FILE_SCHEMA));
-
-/** The envelope's and IR's shape and references; throws naming the first field that is wrong. */
+/**
+ * The envelope's and IR's shape and references; throws naming the first field that is wrong.
+ * Checked first by ajv's code generated from the zod schemas (file-shape.generated.ts), so a
+ * judge run loads neither zod nor ajv; zod is loaded only to name what is wrong.
+ */
 function checkShape(json: unknown, path: string): { format: string } {
-  const quick = quickShape();
-  if (quick?.(json)) {
+  if (shapeOk(json)) {
     const b = (json as Bundle).body;
     if (referenceIssues(b.rubric).length === 0) return b;
   }

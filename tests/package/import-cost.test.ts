@@ -79,7 +79,7 @@ describe("importing the package root", () => {
     );
     expect(packages.has("chevrotain")).toBe(true);
     // Still nothing the call did not need: a well-formed bundle's shape is checked without zod
-    // (src/bundle/shape-check.ts), which loads only to word a refusal.
+    // (src/bundle/file-shape.generated.ts), which loads only to word a refusal.
     expect(
       ["zod", "ajv", "openai", "@anthropic-ai/sdk", "@google/genai", "fastify", "@observablehq/plot"].filter((p) =>
         packages.has(p),
