@@ -35,10 +35,6 @@ const NOT_YET: Record<string, { readonly imports: readonly string[]; readonly wh
     imports: ["rows/index.ts", "bundle/index.ts"],
     why: "rows format detection and the bundle read for the review app",
   },
-  "src/cli/commands/serve.ts": {
-    imports: ["judge/index.ts"],
-    why: "opens the call cache for the server; src/serve is being reworked separately",
-  },
 };
 
 function tsFiles(dir: string): string[] {

@@ -1,14 +1,13 @@
 import { judgeClientFor } from "../../api/judge-setup.js";
-import { type Completion, openCache } from "../../judge/index.js";
 import {
   ConfigError,
   isLoopback,
   loadServed,
-  lruCache,
   type OpenRlhfMapping,
   openRlhfMapping,
   type RewardServer,
   type Served,
+  serveCache,
   serveSetup,
   startServer,
 } from "../../serve/index.js";
@@ -183,9 +182,10 @@ export const command: Command = {
       },
       budget,
     );
-    const cache = values.cache
-      ? openCache(values.cache)
-      : lruCache<Completion>(numberFlag(values["cache-size"], "cache-size", 10_000, { integer: true, min: 1 }));
+    const cache = serveCache(
+      values.cache,
+      numberFlag(values["cache-size"], "cache-size", 10_000, { integer: true, min: 1 }),
+    );
     let server: RewardServer;
     try {
       server = await startServer({
