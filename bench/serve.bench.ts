@@ -139,6 +139,9 @@ const server = spawn(
   process.execPath,
   [
     ...prof,
+    // V8 prints the heap after each GC to stdout; after a full (mark-compact) GC that is the
+    // live data, the one figure that says whether the server's memory grows.
+    "--trace-gc",
     ...(process.env.SERVER_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
     "bin/rulers.js",
     "serve",
@@ -158,7 +161,17 @@ const server = spawn(
   ),
   { env: { ...process.env, OPENAI_API_KEY: "k" }, stdio: ["ignore", "pipe", "inherit"] },
 );
-const url = (await firstLine(server)).replace("listening on ", "");
+/** Live heap after each full GC of the server: when (s since the soak's t0) and how much (MB). */
+const fullGcs: { t: number; mb: number }[] = [];
+let soakStart: number | null = null;
+const url = await new Promise<string>((resolve, reject) => {
+  createInterface({ input: server.stdout! }).on("line", (line) => {
+    if (line.startsWith("listening on ")) resolve(line.replace("listening on ", ""));
+    const m = /Mark-Compact[^\d]*[\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line);
+    if (m && soakStart !== null) fullGcs.push({ t: (performance.now() - soakStart) / 1000, mb: Number(m[1]) });
+  });
+  server.once("exit", (code) => reject(new Error(`exited with ${code} before it was ready`)));
+});
 const pid = server.pid!;
 
 // Warm up (JIT, sockets to the judge), then measure from a clean slate of counters.
@@ -194,6 +207,7 @@ const genGc = new PerformanceObserver((list) => {
 });
 genGc.observe({ entryTypes: ["gc"] });
 const t0 = performance.now();
+soakStart = t0;
 const sampler = setInterval(() => {
   void fetch(`${url}/metrics`)
     .then((r) => r.text())
@@ -407,6 +421,17 @@ if (samples.length >= 2) {
   // Flat: the live heap (its floor) grew by under a fifth plus 10 MB from the middle minute to the
   // last. Not from the first: the bounded call cache (10,000 calls) is still filling then.
   memoryFlat = middle.length && last.length ? floorLast <= floorMiddle * 1.2 + 10 : null;
+  // Better, when there are full GCs in both halves: the live heap after them, second half
+  // against the middle (the same fifth plus 10 MB of slack).
+  const half = fullGcs.filter((g) => g.t >= wall / 2);
+  const nearMiddle = fullGcs.filter((g) => g.t >= wall / 2 - 30 && g.t < wall / 2 + 30);
+  if (half.length >= 2 && nearMiddle.length >= 1) {
+    const base = Math.min(...nearMiddle.map((g) => g.mb));
+    memoryFlat = half[half.length - 1]!.mb <= base * 1.2 + 10;
+  }
+  console.log(
+    `live heap after each full GC (s: MB): ${fullGcs.map((g) => `${g.t.toFixed(0)}: ${g.mb.toFixed(1)}`).join(", ") || "none"}`,
+  );
   const mid = samples[Math.floor(samples.length / 2)]!;
   console.log(
     `memory: RSS at start / middle / end ${samples[0]!.rss.toFixed(0)} / ${mid.rss.toFixed(0)} / ${samples[samples.length - 1]!.rss.toFixed(0)} MB (all: ${samples.map((s) => s.rss.toFixed(0)).join(" ")}); heap used ${samples.map((s) => s.heap.toFixed(0)).join(" ")} MB (every 15 s); heap floor (lowest sample, ≈ live data after GC) first / middle / last minute ${floorFirst.toFixed(0)} / ${floorMiddle.toFixed(0)} / ${floorLast.toFixed(0)} MB; means ${mean(first.map((s) => s.heap)).toFixed(0)} / ${mean(last.map((s) => s.heap)).toFixed(0)} MB`,
@@ -439,7 +464,7 @@ if (samples.length >= 2) {
     `  ${mark(lost === 0 && duplicated === 0)} ${lost} lost or wrong rewards, ${duplicated} duplicated judge calls (target 0 and 0)`,
   );
   console.log(
-    `  ${mark(memoryFlat)} memory flat (live heap floor, middle minute vs last)${memoryFlat === null ? ": run longer (SOAK_S ≥ 120)" : ""}`,
+    `  ${mark(memoryFlat)} memory flat (live heap after full GCs, middle vs last, else the heap floor by minute)${memoryFlat === null ? ": run longer (SOAK_S ≥ 120)" : ""}`,
   );
   if (busy)
     console.log(
