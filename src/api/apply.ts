@@ -6,6 +6,7 @@ import { type Calibrator, calibrate, checkCompatible, readCalibrator } from "../
 import { eachRecord, isScored } from "../record/index.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { RulersError } from "../util/errors.js";
+import { extend } from "../util/extend.js";
 
 /** A scored record the calibrator was not fitted for (another bundle or judge model). */
 export class CalibratorMismatchError extends RulersError {
@@ -40,7 +41,7 @@ export function applyToRun(
     const problem = checkCompatible(cal, record);
     if (problem && !opts.force) throw new CalibratorMismatchError(run, line, problem);
     applied++;
-    out.push({ ...raw, calibrated_score: calibrate(cal, record), calibrator: cal.hash });
+    out.push(extend(raw, { calibrated_score: calibrate(cal, record), calibrator: cal.hash }));
   });
   const dest = opts.out ?? run;
   writeFileAtomic(dest, out.map((r) => JSON.stringify(r)).join("\n") + (out.length ? "\n" : ""));

@@ -4,6 +4,7 @@
  */
 import { type Calibrator, calibrate, checkCompatible } from "../calibrate/index.js";
 import type { RunRecord } from "../record/index.js";
+import { extend } from "../util/extend.js";
 
 /**
  * A record with `calibrated_score` added, or the record unchanged (with the reason) when the
@@ -13,7 +14,7 @@ export function applyCalibrator(cal: Calibrator, record: RunRecord): { record: R
   if (typeof record.raw_score !== "number") return { record, skipped: "the record has no raw score" };
   const problem = checkCompatible(cal, record);
   if (problem) return { record, skipped: problem };
-  return { record: { ...record, calibrated_score: calibrate(cal, record), calibrator: cal.hash }, skipped: null };
+  return { record: extend(record, { calibrated_score: calibrate(cal, record), calibrator: cal.hash }), skipped: null };
 }
 
 /** `applyCalibrator`, with a mismatch worth a word (a scored record it cannot calibrate) sent to `warn`. */

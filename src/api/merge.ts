@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { type LineRecord, readRecords } from "../record/index.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { RulersError } from "../util/errors.js";
+import { extend } from "../util/extend.js";
 import { readJsonl, rowId } from "../util/jsonl.js";
 
 type Rec = Record<string, unknown> & { item_id: string; line?: number };
@@ -64,7 +65,7 @@ export function mergeRuns(shards: readonly string[], opts: MergeOptions): Merged
       const seen = byId.get(rec.item_id);
       if (seen) {
         duplicates++;
-        const strip = (x: Rec) => JSON.stringify({ ...x, latency_ms: 0 });
+        const strip = (x: Rec) => JSON.stringify(extend(x, { latency_ms: 0 }));
         if (strip(seen.rec) !== strip(rec))
           throw new RulersError(
             `${file}:${r.line}: item \`${rec.item_id}\` is also in ${seen.file} with a different record`,

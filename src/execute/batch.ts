@@ -12,6 +12,7 @@ import type { Bundle } from "../bundle/types.js";
 import type { Completion } from "../judge/client.js";
 import { anthropicAnswer, anthropicBody, capabilityTable, openaiBody } from "../provider/index.js";
 import { sha256Hex } from "../util/canonical.js";
+import { extend } from "../util/extend.js";
 import { criteriaFor, type JudgeSettings, judgmentParts, RowError, requestFor, rowInputs } from "./item.js";
 
 const defaultCapabilities = capabilityTable();
@@ -291,7 +292,7 @@ export function parseBatchLine(value: unknown): BatchResult | string {
     if (r.type === "succeeded") {
       try {
         const answer = anthropicAnswer(r.message, { model: "unknown" } as never, "the batch");
-        return { custom_id: a.custom_id, error: null, completion: { ...answer, latency_ms: 0, attempts: 1 } };
+        return { custom_id: a.custom_id, error: null, completion: extend(answer, { latency_ms: 0, attempts: 1 }) };
       } catch (err) {
         return { custom_id: a.custom_id, completion: null, error: (err as Error).message };
       }

@@ -49,6 +49,7 @@ import {
 } from "../score/index.js";
 import { conversationJson, parseConversation, type Turn } from "../util/conversation.js";
 import { RulersError } from "../util/errors.js";
+import { extend } from "../util/extend.js";
 import { parseImage } from "../util/image.js";
 import { promptSha256 } from "./prompt-hash.js";
 
@@ -297,22 +298,31 @@ export function requestFor(
   if (s.reasoning_budget !== undefined) extra.reasoning_budget = s.reasoning_budget;
   if (s.format === "tools") extra.format = "tools";
   if (s.provider === "anthropic" || s.provider === "gemini") extra.provider = s.provider;
-  let key: string | undefined;
-  return {
-    request,
-    // Computed on first use: `batch prepare` writes requests and never needs the key.
-    get key() {
-      // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
-      key ??= cacheKey({
-        bundle_hash: bundleHash,
-        model,
-        settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag, ...extra },
-        messages,
-        response_format,
-      });
-      return key;
-    },
-  };
+  // The sample index and tag are in the key, so K samples are K calls, and a retry is new.
+  return new PlannedRequest(request, {
+    bundle_hash: bundleHash,
+    model,
+    settings: { temperature: s.temperature, seed: seed ?? null, max_tokens: s.max_tokens, sample, tag, ...extra },
+    messages,
+    response_format,
+  });
+}
+
+/**
+ * A request and its cache key, computed on first use: `batch prepare` writes requests and never
+ * needs the key. A class, because a getter in an object literal puts every such object (one per
+ * call) into dictionary mode.
+ */
+class PlannedRequest {
+  #key: string | undefined;
+  constructor(
+    readonly request: ChatRequest,
+    private readonly keyParts: Parameters<typeof cacheKey>[0],
+  ) {}
+  get key(): string {
+    this.#key ??= cacheKey(this.keyParts);
+    return this.#key;
+  }
 }
 
 async function call(
@@ -448,7 +458,7 @@ async function judgeParts(
     first ??= o.result.judgment;
     for (const [id, c] of o.result.judgment.answer.criteria) criteria.set(id, c);
   }
-  return { result: { ok: true, judgment: { ...first!, answer: { criteria } } }, completions };
+  return { result: { ok: true, judgment: extend(first!, { answer: { criteria } }) }, completions };
 }
 
 interface Scored {
@@ -518,10 +528,9 @@ function scoreJudgment(
       { references: references(ir) },
     );
     // Offsets refer to the text the judge saw; in the swapped order that is the other input.
-    const evidence = ev.entries.map((e) => ({
-      ...e,
-      input: e.input === null ? null : mapInput(ir, e.input, j.swapped),
-    }));
+    const evidence = ev.entries.map((e) =>
+      extend(e, { input: e.input === null ? null : mapInput(ir, e.input, j.swapped) }),
+    );
     ctx.stats.evidence_verified += evidence.filter((e) => e.verified).length;
     ctx.stats.evidence_rejected += evidence.filter((e) => !e.verified).length;
     let status = ev.satisfied ? "ok" : "evidence-unverified";
@@ -607,7 +616,8 @@ export async function judgeItem(
     ({ inputs, flags: rowFlags, conversations } = rowInputs(ir, row, settings.maxInputChars));
     ({ criteria, items } = criteriaFor(bundle, row, itemId));
   } catch (err) {
-    if (err instanceof RowError) return { ...base, raw_score: null, flags: [], error: `row ${line}: ${err.message}` };
+    if (err instanceof RowError)
+      return extend(base, { raw_score: null, flags: [], error: `row ${line}: ${err.message}` });
     throw err;
   }
   const checks = ir.checks.map((c) => runCheck(c, row));
@@ -650,7 +660,7 @@ export async function judgeItem(
           failures.push(first.result.reason);
           continue;
         }
-        let scored = scoreJudgment(ctx, { ...first.result.judgment, swapped }, criteria, p.texts, checks, false);
+        let scored = scoreJudgment(ctx, extend(first.result.judgment, { swapped }), criteria, p.texts, checks, false);
         const needsRetry = scored.evidenceFailed.some(
           (id) => criteria.find((c) => c.id === id)?.on_evidence_failure.kind === "retry",
         );
@@ -658,7 +668,7 @@ export async function judgeItem(
           const again = await judgeParts(ctx, itemId, p.parts, model, sample, swapped ? "swapped-retry" : "retry");
           completions.push(...again.completions);
           if (again.result.ok)
-            scored = scoreJudgment(ctx, { ...again.result.judgment, swapped }, criteria, p.texts, checks, true);
+            scored = scoreJudgment(ctx, extend(again.result.judgment, { swapped }), criteria, p.texts, checks, true);
         }
         scoredOrders.push(scored);
       }
@@ -703,8 +713,7 @@ export async function judgeItem(
     ...(settings.overrides && Object.keys(settings.overrides).length ? { overrides: { ...settings.overrides } } : {}),
   };
   const prompt_sha256 = promptSha256(prepared.get(false)!.messages);
-  const common = {
-    ...base,
+  const common = extend(base, {
     judge,
     prompt_sha256,
     usage,
@@ -712,16 +721,15 @@ export async function judgeItem(
     latency_ms: completions.reduce((a, c) => a + c.latency_ms, 0),
     scale: ir.scale,
     checks,
-  };
+  });
   if (perJudge.length === 0) {
-    return {
-      ...common,
+    return extend(common, {
       criteria: [],
       raw_score: null,
       flags: rowFlags,
       error: failures[0] ?? "no judgment",
       ...(failures.length > 1 ? { errors: failures } : {}),
-    };
+    });
   }
   const flags = [...rowFlags];
   if (failures.length) flags.push(`judgments-failed:${failures.length}`);
@@ -739,8 +747,7 @@ export async function judgeItem(
     const majority = strictMajority(prefs.map((p) => p.preferred)) ?? "tie";
     const inconsistent = prefs.filter((p) => !p.consistent).length;
     for (const p of prefs) flags.push(...p.flags);
-    return {
-      ...common,
+    return extend(common, {
       criteria: firstScored.criteria,
       preferred: majority,
       raw_score: preferenceScore(majority),
@@ -767,7 +774,7 @@ export async function judgeItem(
         : {}),
       ...(perJudge.length > 1 ? { votes: prefs.map((p) => p.preferred) } : {}),
       flags: [...new Set(flags)],
-    };
+    });
   }
   const judgments = perJudge.map((pj) => pj.scored[0]!);
   const combined =
@@ -781,9 +788,11 @@ export async function judgeItem(
   const criteriaRecords = combined
     ? firstScored.criteria.map((c) => {
         const o = combined.outcomes.get(c.id);
-        return o
-          ? { ...c, ...("verdict" in c ? { verdict: o.verdict } : {}), ...("level" in c ? { level: o.level } : {}) }
-          : c;
+        if (!o) return c;
+        const combinedVerdict: { verdict?: CriterionRecord["verdict"]; level?: CriterionRecord["level"] } = {};
+        if ("verdict" in c) combinedVerdict.verdict = o.verdict;
+        if ("level" in c) combinedVerdict.level = o.level;
+        return extend(c, combinedVerdict);
       })
     : firstScored.criteria;
   const raw = combined ? combined.raw_score : firstScored.raw_score;
@@ -793,8 +802,7 @@ export async function judgeItem(
     criteria.some((c) => c.tags.length > 0) && firstScored.breakdown
       ? tagScores(criteria, firstScored.breakdown)
       : null;
-  return {
-    ...common,
+  return extend(common, {
     criteria: criteriaRecords,
     raw_score: raw,
     gates: firstScored.gates,
@@ -814,7 +822,7 @@ export async function judgeItem(
       : {}),
     flags,
     ...(raw === null ? { error: firstScored.reason ?? "no score" } : {}),
-  };
+  });
 }
 
 /** What the calls behind a record cost (cache hits included: the judgment's cost, not this run's); null if a model has no price. */

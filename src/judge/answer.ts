@@ -7,6 +7,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type { z } from "zod";
 import { orderedSchema } from "../bundle/answer-schema.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
+import { extend } from "../util/extend.js";
 import { lazy } from "../util/lazy.js";
 import { ajvPackage, zodPackage } from "../util/packages.js";
 import { compileAnswerSchema } from "./answer-check.js";
@@ -68,8 +69,8 @@ export function answerView(json: unknown): AnswerShape | null {
     ...(verdict !== undefined ? { verdict } : {}),
     ...(level !== undefined ? { level } : {}),
   };
-  if (typeof raw.score === "number" && Number.isFinite(raw.score)) return { ...judged, score: raw.score };
-  if (PREFERENCES.includes(raw.preferred)) return { ...judged, preferred: raw.preferred as "A" | "B" | "tie" };
+  if (typeof raw.score === "number" && Number.isFinite(raw.score)) return extend(judged, { score: raw.score });
+  if (PREFERENCES.includes(raw.preferred)) return extend(judged, { preferred: raw.preferred as "A" | "B" | "tie" });
   return null;
 }
 

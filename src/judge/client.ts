@@ -22,6 +22,7 @@ import {
   type ResponseFormat,
   SchemaDialectError,
 } from "../provider/index.js";
+import { extend } from "../util/extend.js";
 import { keepAliveAgents } from "../util/http-request.js";
 import { redactUrl } from "../util/redact.js";
 import { capRetryAfter } from "../util/retry-after.js";
@@ -149,11 +150,10 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
     } else answer = await currentCall.run(call, () => provider.send(request, signal));
     usage = answer.usage;
     reported = answer.model;
-    return {
-      ...answer,
+    return extend(answer, {
       latency_ms: Math.round(performance.now() - started),
       attempts: Math.max(1, call.attempts),
-    };
+    });
   } catch (err) {
     if (err instanceof SchemaDialectError)
       throw new JudgeCallError("bad_request", err.message, undefined, { retryable: false, fatal: true });

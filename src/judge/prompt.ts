@@ -11,17 +11,18 @@ import type { Bundle } from "../bundle/types.js";
 import type { ItemCriterionIR, RubricIR } from "../compile/ir.js";
 import type { ContentPart } from "../provider/index.js";
 import { canonicalJson } from "../util/canonical.js";
+import { extend } from "../util/extend.js";
 
 export type Message = { role: "system" | "user" | "assistant"; content: string | ContentPart[] };
 
 /** The message with `text` added to the end of its text. */
 export function appendText(m: Message, text: string): Message {
-  if (typeof m.content === "string") return { ...m, content: m.content + text };
+  if (typeof m.content === "string") return extend(m, { content: m.content + text });
   const parts = [...m.content];
   const first = parts[0];
   if (first?.type === "text") parts[0] = { type: "text", text: first.text + text };
   else parts.unshift({ type: "text", text });
-  return { ...m, content: parts };
+  return extend(m, { content: parts });
 }
 
 /**

@@ -6,6 +6,7 @@
  * The spread is kept so an unstable judge shows up as one.
  */
 import type { Rounding, Scale } from "../compile/ir.js";
+import { extend } from "../util/extend.js";
 import { toScale } from "./scale.js";
 import type { CriterionOutcome, Verdict } from "./types.js";
 
@@ -147,5 +148,5 @@ export function combinePanel(
   const split = Object.entries(combined.spread.agreement)
     .filter(([, share]) => share < 1)
     .map(([id]) => id);
-  return { ...combined, disagreement: { scores, criteria: split } };
+  return extend(combined, { disagreement: { scores, criteria: split } });
 }

@@ -8,6 +8,7 @@
  * as `retry-then-unmet` when the retry happened.
  */
 import type { CriterionIR } from "../compile/ir.js";
+import { extend } from "../util/extend.js";
 import type { CriterionOutcome, Fired } from "./types.js";
 import { levelRange } from "./value.js";
 
@@ -21,8 +22,8 @@ export interface PolicyResult {
 
 function failClosed(c: CriterionIR, o: CriterionOutcome): CriterionOutcome {
   if (c.kind === "binary")
-    return { ...o, verdict: o.verdict === "A" || o.verdict === "B" || o.verdict === "tie" ? "tie" : "unmet" };
-  return { ...o, level: levelRange(c)[0] };
+    return extend(o, { verdict: o.verdict === "A" || o.verdict === "B" || o.verdict === "tie" ? "tie" : "unmet" });
+  return extend(o, { level: levelRange(c)[0] });
 }
 
 export function applyEvidencePolicy(c: CriterionIR, o: CriterionOutcome, retried = false): PolicyResult {
@@ -34,7 +35,7 @@ export function applyEvidencePolicy(c: CriterionIR, o: CriterionOutcome, retried
     case "retry":
       return { outcome: failClosed(c, o), fired: retried ? "retry-then-unmet" : "unmet" };
     case "flag":
-      return { outcome: { ...o, flags: [...(o.flags ?? []), `evidence-unverified:${c.id}`] }, fired: "flag" };
+      return { outcome: extend(o, { flags: [...(o.flags ?? []), `evidence-unverified:${c.id}`] }), fired: "flag" };
     case "cap":
       return { outcome: o, fired: "cap", cap: { id: `evidence:${c.id}`, action: "cap", value: policy.value } };
   }

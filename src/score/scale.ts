@@ -54,7 +54,13 @@ function grid(scale: Scale): Grid {
   const factor = 10 ** Math.min(15, Math.max(decimals(min), decimals(max), decimals(step)));
   const g = { factor, min: Math.round(min * factor), step: Math.round(step * factor) };
   const offset = g.min % g.step === 0 ? Math.abs(g.min / g.step) : 0;
-  return { ...g, units: Math.round((Math.round(max * factor) - g.min) / g.step), offset };
+  return {
+    factor: g.factor,
+    min: g.min,
+    step: g.step,
+    units: Math.round((Math.round(max * factor) - g.min) / g.step),
+    offset,
+  };
 }
 
 function onGrid(g: Grid, units: number): number {

@@ -10,6 +10,7 @@ import type { Cache } from "../judge/cache.js";
 import { JudgeCallError, type JudgeClient } from "../judge/client.js";
 import type { RunRecord } from "../record/index.js";
 import { canonicalJson, sha256Hex } from "../util/canonical.js";
+import { extend } from "../util/extend.js";
 import type { ServedBundle } from "./bundles.js";
 import { ServeError } from "./errors.js";
 import type { ServeMetrics } from "./metrics.js";
@@ -204,7 +205,7 @@ export async function judgeRows(
       const { id, line } = rows[i]!;
       return o.record.item_id === id && o.record.line === line
         ? o
-        : { ...o, record: { ...o.record, item_id: id, line } };
+        : extend(o, { record: extend(o.record, { item_id: id, line }) });
     });
   } finally {
     clearTimeout(timer);
