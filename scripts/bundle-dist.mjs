@@ -74,8 +74,19 @@ const results = await Promise.all([
     }),
   ),
 ]);
+/**
+ * esbuild escapes non-ASCII characters in strings and names but not in regex literals or the
+ * comments it keeps, and one `€` makes V8 hold the whole file as a two-byte string: a command's
+ * half-megabyte source became a megabyte to decode and keep on every start. A `\uXXXX` escape
+ * means the same character in a regex (with or without the `u` flag, a surrogate pair in `u`
+ * mode is one code point) and nothing in a comment. Source maps are left as they are: only
+ * columns after an escaped character on its own line move.
+ */
+const asciiOnly = (text) =>
+  text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 for (const r of results)
   for (const out of r.outputFiles) {
     mkdirSync(dirname(out.path), { recursive: true });
-    writeFileSync(out.path, out.contents);
+    writeFileSync(out.path, out.path.endsWith(".js") ? asciiOnly(out.text) : out.contents);
   }

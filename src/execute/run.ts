@@ -17,6 +17,7 @@ import { createProgress } from "../judge/progress.js";
 import { roundUsd } from "../provider/index.js";
 import { addRecord, emptyTotals, mergeTotals, type RecordTotals, type RunRecord } from "../record/index.js";
 import { bucketOf } from "../util/buckets.js";
+import { nowMs } from "../util/clock.js";
 import { CompactKeys, ensureLength } from "../util/compact-keys.js";
 import { type JsonlProblem, type JsonlRow, rowId } from "../util/jsonl.js";
 import type { AnswerSource, JudgeSettings, RunStats } from "./item.js";
@@ -131,7 +132,7 @@ async function* withProblems(
 }
 
 export async function runJudge(opts: RunOptions): Promise<RunResult> {
-  const started = performance.now();
+  const started = nowMs();
   const stats: RunStats = newRunStats();
   const failedRecord = (id: string, line: number, error: string): RunRecord =>
     failedRecordOf(opts.bundle, id, line, error);
@@ -313,7 +314,7 @@ export async function runJudge(opts: RunOptions): Promise<RunResult> {
       evidence_rejected: all.evidence_rejected,
       prompt_tokens: (prior?.prompt_tokens ?? 0) + stats.prompt_tokens,
       completion_tokens: (prior?.completion_tokens ?? 0) + stats.completion_tokens,
-      wall_ms: Math.round(performance.now() - started),
+      wall_ms: Math.round(nowMs() - started),
       models: [...new Set([...(prior?.models ?? []), ...stats.models])],
       ...cost(all),
       ...(all.sd_count ? { mean_raw_score_sd: Math.round((all.sd_sum / all.sd_count) * 1e6) / 1e6 } : {}),

@@ -22,6 +22,7 @@ import {
   type ResponseFormat,
   SchemaDialectError,
 } from "../provider/index.js";
+import { nowMs } from "../util/clock.js";
 import { extend } from "../util/extend.js";
 import { keepAliveAgents } from "../util/http-request.js";
 import { redactUrl } from "../util/redact.js";
@@ -133,7 +134,7 @@ export function createJudgeClient(opts: ClientOptions): JudgeClient {
 export async function complete(client: JudgeClient, request: ChatRequest, signal?: AbortSignal): Promise<Completion> {
   await client.slots.acquire();
   const call = { attempts: 0 };
-  const started = performance.now();
+  const started = nowMs();
   let reserved: number | null = null;
   let usage: Completion["usage"] | null = null;
   let reported = request.model;
@@ -151,7 +152,7 @@ export async function complete(client: JudgeClient, request: ChatRequest, signal
     usage = answer.usage;
     reported = answer.model;
     return extend(answer, {
-      latency_ms: Math.round(performance.now() - started),
+      latency_ms: Math.round(nowMs() - started),
       attempts: Math.max(1, call.attempts),
     });
   } catch (err) {

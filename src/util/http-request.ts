@@ -12,9 +12,10 @@
  * signal's reason (an `AbortError`).
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import type { Agent as HttpsAgent } from "node:https";
+import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
-import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { lazy } from "./lazy.js";
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -36,14 +37,30 @@ export interface Agents {
   readonly maxBodyBytes: number;
 }
 
+// TLS and decompression are loaded on first use: a judge at http://localhost that answers
+// uncompressed needs neither, and loading them was several milliseconds of every run's start-up.
+const require = createRequire(import.meta.url);
+const httpsModule = lazy(() => require("node:https") as typeof import("node:https"));
+const zlibModule = lazy(() => require("node:zlib") as typeof import("node:zlib"));
+
+class KeepAliveAgents implements Agents {
+  readonly http: HttpAgent;
+  #https: HttpsAgent | undefined;
+  constructor(
+    private readonly maxSockets: number,
+    readonly maxBodyBytes: number,
+  ) {
+    this.http = new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo" });
+  }
+  get https(): HttpsAgent {
+    this.#https ??= new (httpsModule().Agent)({ keepAlive: true, maxSockets: this.maxSockets, scheduling: "lifo" });
+    return this.#https;
+  }
+}
+
 /** Keep-alive agents; `maxSockets` is the judge's concurrency, so a call never waits for a socket. */
 export function keepAliveAgents(opts: { maxSockets?: number; maxBodyBytes?: number } = {}): Agents {
-  const maxSockets = opts.maxSockets ?? Infinity;
-  return {
-    http: new HttpAgent({ keepAlive: true, maxSockets, scheduling: "lifo" }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets, scheduling: "lifo" }),
-    maxBodyBytes: opts.maxBodyBytes ?? MAX_BODY_BYTES,
-  };
+  return new KeepAliveAgents(opts.maxSockets ?? Infinity, opts.maxBodyBytes ?? MAX_BODY_BYTES);
 }
 
 /** Where a request goes, parsed once: a judge sends thousands of requests to one URL. */
@@ -105,11 +122,11 @@ function decoded(res: IncomingMessage): Readable {
   switch ((res.headers["content-encoding"] ?? "").toLowerCase()) {
     case "gzip":
     case "x-gzip":
-      return res.pipe(createGunzip());
+      return res.pipe(zlibModule().createGunzip());
     case "deflate":
-      return res.pipe(createInflate());
+      return res.pipe(zlibModule().createInflate());
     case "br":
-      return res.pipe(createBrotliDecompress());
+      return res.pipe(zlibModule().createBrotliDecompress());
     default:
       return res;
   }
@@ -127,7 +144,7 @@ export function sendRequest(agents: Agents, to: URL | Target, r: RawRequest): Pr
     if (signal?.aborted) return reject(abortError(signal));
     const headers = r.headers;
     if (!isList(headers) && headers["accept-encoding"] === undefined) headers["accept-encoding"] = "gzip, deflate, br";
-    const req = (target.secure ? httpsRequest : httpRequest)({
+    const req = (target.secure ? httpsModule().request : httpRequest)({
       hostname: target.hostname,
       port: target.port,
       path: target.path,
