@@ -98,9 +98,12 @@ function quietOnClosedPipe(): void {
  * times: a 200-row `rulers judge` spent about a seventh of its CPU there. Eight times the budget
  * leaves the interpreter's and baseline code to what runs briefly and still optimizes what stays
  * hot; a 2,000-row run got cheaper too (bench/README, issue 21). Only the CLI's own process is
- * tuned, never a program that imports the library, and a budget given to node wins. Set after
- * the command's module is loaded: node:v8 costs 3 ms to load before node:http, 0.5 ms after.
+ * tuned, never a program that imports the library, nor the servers (LONG_RUNNING), whose
+ * latency after start-up is what counts; a budget given to node wins. Set after the command's
+ * module is loaded: node:v8 costs 3 ms to load before node:http, 0.5 ms after.
  */
+const LONG_RUNNING = new Set(["serve", "lsp", "review"]);
+
 function tuneTiering(): void {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
   if (given.some((a) => a.startsWith("--interrupt-budget"))) return;
@@ -127,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const { command } = await load();
-  tuneTiering();
+  if (!LONG_RUNNING.has(name)) tuneTiering();
   try {
     return await command.run(rest);
   } catch (err) {
