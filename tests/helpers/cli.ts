@@ -1,3 +1,4 @@
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 
@@ -26,4 +27,9 @@ export async function runCli(args: string[]): Promise<CliRun> {
     out.mockRestore();
     err.mockRestore();
   }
+}
+
+/** Run `rulers …` from source in a child process: for a server, or a process a test kills. */
+export function spawnCli(args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "tests/helpers/cli-entry.ts", ...args], opts);
 }

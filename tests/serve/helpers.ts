@@ -3,9 +3,11 @@
  * 127.0.0.1, and `startServer` pointed at it, so every test drives the real HTTP server and the
  * real openai SDK end to end.
  */
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { budgetFor } from "../../src/api/judge-setup.js";
 import { buildBundle } from "../../src/bundle/build.js";
 import { writeBundle } from "../../src/bundle/file.js";
@@ -20,6 +22,7 @@ import {
   serveSetup,
   startServer,
 } from "../../src/serve/index.js";
+import { spawnCli } from "../helpers/cli.js";
 import { type FakeOpenAI, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
@@ -205,4 +208,25 @@ export function slowJudge(ms: number, onCall: () => void = () => {}): Script {
     onCall();
     return { delayMs: ms, reply: gradedJudge(req) as never };
   };
+}
+
+export interface ServeProcess {
+  /** The child, there to kill even while `url` is pending. */
+  readonly child: ChildProcess;
+  /** Where it listens, once it prints it; rejects with its stderr if it exits before. */
+  readonly url: Promise<string>;
+}
+
+/** The real `rulers serve …` in a child process on loopback, with `env` added to this one's. */
+export function spawnServe(args: readonly string[], env: Record<string, string>): ServeProcess {
+  const child = spawnCli(["serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (c) => {
+    stderr += String(c);
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.replace("listening on ", "")));
+    child.once("exit", (code) => reject(new Error(`rulers serve exited ${code}: ${stderr}`)));
+  });
+  return { child, url };
 }
