@@ -6,33 +6,43 @@ import { readFileSync } from "node:fs";
 import { afterEach } from "vitest";
 import { type FakeOpenAI, type FakeOpenAIOptions, type Script, startFakeOpenAI } from "./fake-openai.js";
 
-export interface JudgeTarget {
+/** The files and judge of a `rulers judge` or `rulers batch` run. */
+export interface RunTarget {
   readonly bundle: string;
   readonly input: string;
   readonly out: string;
-  /** The judge's base URL, usually a fake server's `baseURL`. */
-  readonly baseURL: string;
   /** `--model` (default `m`), one per model of a panel; null leaves the model to the extra arguments. */
   readonly model?: string | readonly string[] | null;
+  /** `--base-url`, usually a fake server's `baseURL`. */
+  readonly baseURL?: string;
 }
 
-/** `judge --bundle … --input … --out … --model … --base-url …` followed by `extra`. */
-export function judgeArgv(t: JudgeTarget, extra: readonly string[] = []): string[] {
+export interface JudgeTarget extends RunTarget {
+  readonly baseURL: string;
+}
+
+function targetArgv(t: RunTarget): string[] {
   const models = t.model === null ? [] : typeof t.model === "string" ? [t.model] : (t.model ?? ["m"]);
-  const model = models.flatMap((m) => ["--model", m]);
   return [
-    "judge",
     "--bundle",
     t.bundle,
     "--input",
     t.input,
     "--out",
     t.out,
-    ...model,
-    "--base-url",
-    t.baseURL,
-    ...extra,
+    ...models.flatMap((m) => ["--model", m]),
+    ...(t.baseURL === undefined ? [] : ["--base-url", t.baseURL]),
   ];
+}
+
+/** `judge --bundle … --input … --out … --model … --base-url …` followed by `extra`. */
+export function judgeArgv(t: JudgeTarget, extra: readonly string[] = []): string[] {
+  return ["judge", ...targetArgv(t), ...extra];
+}
+
+/** `batch prepare|ingest --bundle … --input … --out … [--model …] [--base-url …]` followed by `extra`. */
+export function batchArgv(step: "prepare" | "ingest", t: RunTarget, extra: readonly string[] = []): string[] {
+  return ["batch", step, ...targetArgv(t), ...extra];
 }
 
 /** Each line of a JSONL file (a run file, a batch file) parsed; blank lines are skipped. */
