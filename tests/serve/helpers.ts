@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { budgetFor } from "../../src/api/judge-setup.js";
 import { buildBundle } from "../../src/bundle/build.js";
 import { writeBundle } from "../../src/bundle/file.js";
@@ -200,6 +201,47 @@ export async function startTestServer(
       await judge.close();
     },
   };
+}
+
+/** An item of the test rubric: the same prompt and reference, the answer to judge. */
+export const item = (id: string, response: string) => ({
+  id,
+  prompt: "Explain tides.",
+  response,
+  reference: "The moon.",
+});
+
+export interface ServedFixture {
+  /** The file's bundles and lock, made before its first test. */
+  readonly bundles: ReturnType<typeof makeBundles>;
+  /** A test server on the file's lock, closed after the test that started it. */
+  start(script?: Script, overrides?: Parameters<typeof startTestServer>[2]): Promise<TestServer>;
+}
+
+/** For a test file: its bundles, made before its tests and removed after, and its test servers. */
+export function servedFixture(): ServedFixture {
+  let bundles: ReturnType<typeof makeBundles> | undefined;
+  let current: TestServer | null = null;
+  beforeAll(() => {
+    bundles = makeBundles();
+  });
+  afterAll(() => bundles?.cleanup());
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  const fixture: ServedFixture = {
+    get bundles() {
+      if (!bundles) throw new Error("the bundles are made in beforeAll; use them inside a test");
+      return bundles;
+    },
+    async start(script = gradedJudge, overrides = {}) {
+      await current?.close();
+      current = await startTestServer(fixture.bundles.lock, script, overrides);
+      return current;
+    },
+  };
+  return fixture;
 }
 
 /** The graded judge answering after `ms` milliseconds. */
