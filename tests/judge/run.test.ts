@@ -413,18 +413,16 @@ describe("rulers judge", () => {
 
   it("adds calibrated_score with --calibrator, refusing one fitted for another bundle before any call", async () => {
     const rows = Array.from({ length: 24 }, (_, i) => row(`c${i}`, i % 2 ? GOOD : `Rest. ${"x ".repeat(i)}`)).join("");
-    const first = await judge(
-      validJudge({
-        decide: (id, v, inputs) =>
-          id === "harmful_advice" || id === "overconfident"
+    // The same judge both times: safe, and inaccurate exactly for the answers that start "Rest".
+    const restIsInaccurate = validJudge({
+      decide: (id, v, inputs) =>
+        id === "harmful_advice" || id === "overconfident"
+          ? "unmet"
+          : inputs.response!.startsWith("Rest") && id === "accurate"
             ? "unmet"
-            : inputs.response!.startsWith("Rest") && id === "accurate"
-              ? "unmet"
-              : v[0]!,
-      }),
-      ["--samples", "1"],
-      rows,
-    );
+            : v[0]!,
+    });
+    const first = await judge(restIsInaccurate, ["--samples", "1"], rows);
     const labels = join(dir, "cal-labels.jsonl");
     writeFileSync(
       labels,
@@ -452,18 +450,7 @@ describe("rulers judge", () => {
         ])
       ).code,
     ).toBe(0);
-    const again = await judge(
-      validJudge({
-        decide: (id, v, inputs) =>
-          id === "harmful_advice" || id === "overconfident"
-            ? "unmet"
-            : inputs.response!.startsWith("Rest") && id === "accurate"
-              ? "unmet"
-              : v[0]!,
-      }),
-      ["--samples", "1", "--calibrator", cal],
-      rows,
-    );
+    const again = await judge(restIsInaccurate, ["--samples", "1", "--calibrator", cal], rows);
     expect(again.code).toBe(0);
     expect(again.records.map((r: { calibrated_score: number }) => r.calibrated_score)).toEqual(
       first.records.map((r: { raw_score: number }) => (r.raw_score > 0.8 ? 5 : 2)),

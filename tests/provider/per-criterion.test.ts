@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { compileRubric, runCli } from "../helpers/cli.js";
 import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { batchArgv, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { schemaOf, validJudge } from "../helpers/scripted-judge.js";
@@ -11,14 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), "rulers-per-criterion-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const read = readJsonl;
 
-async function compile(name: string, source: string, items?: string): Promise<string> {
-  const file = join(dir, `${name}.rubric`);
-  writeFileSync(file, source);
-  const out = join(dir, `bundles-${name}`);
-  const r = await runCli(["compile", file, "--out", out, "--json", ...(items ? ["--items", items] : [])]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout)[0].path;
-}
+const compile = (name: string, source: string, items?: string) => compileRubric(dir, name, source, items);
 
 async function judge(server: FakeServer, bundle: string, input: string, extra: string[] = []) {
   const out = join(dir, `run-${Math.random().toString(36).slice(2)}.jsonl`);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LineRecord, readRecords } from "../../src/record/index.js";
-import { runCli } from "../helpers/cli.js";
+import { compileRubric, runCli } from "../helpers/cli.js";
 import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { judgeArgv } from "../helpers/judge-cli.js";
 import { validJudge } from "../helpers/scripted-judge.js";
@@ -72,13 +72,7 @@ async function judge(bundle: string, input: string, extra: string[]): Promise<Li
   return records;
 }
 
-async function compile(name: string, source: string): Promise<string> {
-  const file = join(dir, `${name}.rubric`);
-  writeFileSync(file, source);
-  const r = await runCli(["compile", file, "--out", join(dir, `bundles-${name}`), "--json"]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout)[0].path;
-}
+const compile = (name: string, source: string) => compileRubric(dir, name, source);
 
 describe("records of every mode satisfy the run-record contract", () => {
   it("checks itself: the closed schema refuses a field the contract does not name", () => {

@@ -25,24 +25,9 @@ beforeAll(async () => {
   writeFileSync(prices, JSON.stringify({ date: "2026-01-01", prices: [{ model: "judge-x", input: 1, output: 1 }] }));
   judge = await startFakeOpenAI(gradedJudge);
   const serve = spawnServe(
-    [
-      "--lock",
-      b.lock,
-      "--bundle",
-      "test.reward@1.0.0",
-      "--model",
-      "judge-x",
-      "--base-url",
-      judge.baseURL,
-      "--port",
-      "0",
-      "--format",
-      "json",
-      "--prices",
-      prices,
-      "--max-cost",
-      "0.0000001",
-    ],
+    b.lock,
+    judge.baseURL,
+    ["--bundle", "test.reward@1.0.0", "--format", "json", "--prices", prices, "--max-cost", "0.0000001"],
     { OPENAI_API_KEY: "k" },
   );
   server = serve.child;

@@ -259,9 +259,18 @@ export interface ServeProcess {
   readonly url: Promise<string>;
 }
 
-/** The real `rulers serve …` in a child process on loopback, with `env` added to this one's. */
-export function spawnServe(args: readonly string[], env: Record<string, string>): ServeProcess {
-  const child = spawnCli(["serve", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * The real `rulers serve --lock … --model judge-x --base-url … --port 0` and `extra` in a child
+ * process on loopback, with `env` added to this one's.
+ */
+export function spawnServe(
+  lock: string,
+  baseURL: string,
+  extra: readonly string[],
+  env: Record<string, string>,
+): ServeProcess {
+  const args = ["serve", "--lock", lock, "--model", "judge-x", "--base-url", baseURL, "--port", "0", ...extra];
+  const child = spawnCli(args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr!.on("data", (c) => {
     stderr += String(c);

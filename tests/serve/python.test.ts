@@ -18,21 +18,10 @@ let url: string;
 beforeAll(async () => {
   b = makeBundles();
   judge = await startFakeOpenAI(gradedJudge);
-  const serve = spawnServe(
-    [
-      "--lock",
-      b.lock,
-      "--model",
-      "judge-x",
-      "--base-url",
-      judge.baseURL,
-      "--port",
-      "0",
-      "--token-env",
-      "RULERS_TEST_TOKEN",
-    ],
-    { RULERS_TEST_TOKEN: "tok-123", OPENAI_API_KEY: "k" },
-  );
+  const serve = spawnServe(b.lock, judge.baseURL, ["--token-env", "RULERS_TEST_TOKEN"], {
+    RULERS_TEST_TOKEN: "tok-123",
+    OPENAI_API_KEY: "k",
+  });
   server = serve.child;
   url = await serve.url;
 }, 60_000);
