@@ -1,7 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { readBundle } from "../../src/bundle/file.js";
 import { runJudge } from "../../src/execute/index.js";
 import { createJudgeClient, createProgress, memoryCache } from "../../src/judge/index.js";
@@ -10,15 +8,13 @@ import { runCli, spawnCli } from "../helpers/cli.js";
 import type { Script } from "../helpers/fake-openai.js";
 import { fakeJudgePerTest, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { answerFor, inputsOf, validJudge } from "../helpers/scripted-judge.js";
+import { tempDir } from "../helpers/temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "rulers-stream-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { path } = tempDir("rulers-stream-");
 const judges = fakeJudgePerTest();
 
 const HEALTH = "bundles/health.answer-quality/1.0.0/bundle.json";
 const PAIRWISE = "bundles/chat.helpfulness-pairwise/1.0.0/bundle.json";
-let n = 0;
-const path = (name: string) => join(dir, `${++n}-${name}`);
 const row = (id: string | null, response: string) =>
   `${JSON.stringify({ ...(id === null ? {} : { id }), conversation: "user: what should I do about a headache?", response })}\n`;
 const rowsFile = (count: number, prefix = "r") => {

@@ -1,8 +1,6 @@
 /** `rulers judge` (and estimate, batch prepare, the library) on CSV, TSV and Parquet rows, against a local judge. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { judge } from "../../src/api/judge.js";
 import { readBundle } from "../../src/bundle/file.js";
 import { RunRecordSchema } from "../../src/record/index.js";
@@ -10,14 +8,12 @@ import { openRows } from "../../src/rows/index.js";
 import { runCli } from "../helpers/cli.js";
 import { fakeJudgePerTest, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { inputsOf, validJudge } from "../helpers/scripted-judge.js";
+import { tempDir } from "../helpers/temp.js";
 
 const FIX = "tests/fixtures/rows";
 const HEALTH = "bundles/health.answer-quality/1.0.0/bundle.json";
-const dir = mkdtempSync(join(tmpdir(), "rulers-rows-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { path } = tempDir("rulers-rows-cli-");
 const judges = fakeJudgePerTest();
-let n = 0;
-const path = (name: string) => join(dir, `${++n}-${name}`);
 const readRun = (p: string) => readJsonl(p).map((r) => RunRecordSchema.parse(r));
 
 async function judgeCli(input: string, extra: string[] = []) {
