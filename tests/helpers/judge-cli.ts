@@ -17,10 +17,6 @@ export interface RunTarget {
   readonly baseURL?: string;
 }
 
-export interface JudgeTarget extends RunTarget {
-  readonly baseURL: string;
-}
-
 function targetArgv(t: RunTarget): string[] {
   const models = t.model === null ? [] : typeof t.model === "string" ? [t.model] : (t.model ?? ["m"]);
   return [
@@ -35,8 +31,8 @@ function targetArgv(t: RunTarget): string[] {
   ];
 }
 
-/** `judge --bundle … --input … --out … --model … --base-url …` followed by `extra`. */
-export function judgeArgv(t: JudgeTarget, extra: readonly string[] = []): string[] {
+/** `judge --bundle … --input … --out … --model … [--base-url …]` followed by `extra`. */
+export function judgeArgv(t: RunTarget, extra: readonly string[] = []): string[] {
   return ["judge", ...targetArgv(t), ...extra];
 }
 
