@@ -74,15 +74,13 @@ describe("rulers diff", () => {
 
 describe("rulers drift --from-runs", () => {
   const pairwise = [fx("pairwise-base.jsonl"), fx("pairwise-candidate.jsonl")];
+  // The recorded pairwise runs on their probe set; each test adds its own options.
+  const pairwiseDrift = (...extra: string[]) =>
+    runCli(["drift", "--from-runs", ...pairwise, "--probe", fx("pairwise-probe.jsonl"), ...extra]);
 
   it("pairwise recorded runs: known flips, slices, labels, features; exit 3 past the threshold", async () => {
     const report = join(dir, "drift.md");
-    const r = await runCli([
-      "drift",
-      "--from-runs",
-      ...pairwise,
-      "--probe",
-      fx("pairwise-probe.jsonl"),
+    const r = await pairwiseDrift(
       "--labels",
       fx("pairwise-labels.jsonl"),
       "--slice-by",
@@ -92,7 +90,7 @@ describe("rulers drift --from-runs", () => {
       "--json",
       "--report",
       report,
-    ]);
+    );
     expect(r.code).toBe(3);
     const out = JSON.parse(r.stdout);
     // flips: p2 A→B, p3 A→B, p5 B→A, p6 A→B, p8 tie→A → 5 of 10 (2 toward A, 3 toward B)
@@ -148,33 +146,18 @@ describe("rulers drift --from-runs", () => {
 
   it("exit 0 when no slice reaches the thresholds, 3 when one reaches one exactly", async () => {
     // code 3/5 = 0.6 is under 0.61; every McNemar p is 1 (code: c→w p3, w→c p2 p5 → 2·4/8)
-    const r = await runCli([
-      "drift",
-      "--from-runs",
-      ...pairwise,
-      "--probe",
-      fx("pairwise-probe.jsonl"),
+    const r = await pairwiseDrift(
       "--labels",
       fx("pairwise-labels.jsonl"),
       "--slice-by",
       "domain",
       "--max-flip-rate",
       "0.61",
-    ]);
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("no drift beyond the thresholds");
     // thresholds are inclusive: a flip rate of exactly 0.6 counts
-    const at = await runCli([
-      "drift",
-      "--from-runs",
-      ...pairwise,
-      "--probe",
-      fx("pairwise-probe.jsonl"),
-      "--slice-by",
-      "domain",
-      "--max-flip-rate",
-      "0.6",
-    ]);
+    const at = await pairwiseDrift("--slice-by", "domain", "--max-flip-rate", "0.6");
     expect(at.code).toBe(3);
     expect(at.stdout).toMatch(/code: .*DRIFT/);
   });

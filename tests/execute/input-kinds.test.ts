@@ -11,6 +11,7 @@ import { ReviewSession } from "../../src/review/session.js";
 import { runCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
 import { startFakeAnthropic, startFakeGemini } from "../helpers/fake-providers.js";
+import { judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { answerFor, inputsOf, validJudge } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-kinds-"));
@@ -20,11 +21,7 @@ let n = 0;
 type Json = any;
 
 const bundleOf = (id: string) => join(dir, "bundles", id, "1.0.0", "bundle.json");
-const read = (path: string) =>
-  readFileSync(path, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+const read = readJsonl;
 
 beforeAll(async () => {
   const r = await runCli([
@@ -40,21 +37,8 @@ beforeAll(async () => {
 
 async function judge(bundle: string, input: string, baseURL: string, args: string[] = []) {
   const out = join(dir, `run-${++n}.jsonl`);
-  const r = await runCli([
-    "judge",
-    "--bundle",
-    bundle,
-    "--input",
-    input,
-    "--out",
-    out,
-    "--base-url",
-    baseURL,
-    "--max-retries",
-    "0",
-    ...(args.includes("--model") ? [] : ["--model", "judge-x"]),
-    ...args,
-  ]);
+  const model = args.includes("--model") ? null : "judge-x";
+  const r = await runCli(judgeArgv({ bundle, input, out, model, baseURL }, ["--max-retries", "0", ...args]));
   let records: Json[] = [];
   try {
     records = read(out);

@@ -1,28 +1,20 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { readBundle } from "../../src/bundle/file.js";
 import { runJudge } from "../../src/execute/index.js";
 import { createJudgeClient, createProgress, memoryCache } from "../../src/judge/index.js";
 import { RunRecordSchema } from "../../src/record/index.js";
-import { runCli } from "../helpers/cli.js";
-import { type FakeServer, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { runCli, spawnCli } from "../helpers/cli.js";
+import type { Script } from "../helpers/fake-openai.js";
+import { fakeJudgePerTest, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { answerFor, inputsOf, validJudge } from "../helpers/scripted-judge.js";
+import { tempDir } from "../helpers/temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "rulers-stream-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let server: FakeServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+const { path } = tempDir("rulers-stream-");
+const judges = fakeJudgePerTest();
 
 const HEALTH = "bundles/health.answer-quality/1.0.0/bundle.json";
 const PAIRWISE = "bundles/chat.helpfulness-pairwise/1.0.0/bundle.json";
-let n = 0;
-const path = (name: string) => join(dir, `${++n}-${name}`);
 const row = (id: string | null, response: string) =>
   `${JSON.stringify({ ...(id === null ? {} : { id }), conversation: "user: what should I do about a headache?", response })}\n`;
 const rowsFile = (count: number, prefix = "r") => {
@@ -33,39 +25,18 @@ const rowsFile = (count: number, prefix = "r") => {
   );
   return p;
 };
-const readRun = (p: string) =>
-  readFileSync(p, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
 
 async function judge(script: Script, input: string, out: string, extra: string[] = [], bundle = HEALTH) {
-  server ??= await startFakeOpenAI(script);
-  return runCli([
-    "judge",
-    "--bundle",
-    bundle,
-    "--input",
-    input,
-    "--out",
-    out,
-    "--model",
-    "m",
-    "--base-url",
-    server.baseURL,
-    "--max-retries",
-    "0",
-    "--samples",
-    "1",
-    "--json",
-    ...extra,
-  ]);
+  const { baseURL } = await judges.ensure(script);
+  return runCli(
+    judgeArgv({ bundle, input, out, baseURL }, ["--max-retries", "0", "--samples", "1", "--json", ...extra]),
+  );
 }
 
 describe("streaming runs", () => {
   it("hands records on in input order, holding at most the reorder window", async () => {
     // Row 0 answers last, so every later record must wait for it, but only `window` may.
-    server = await startFakeOpenAI(async (r) => {
+    const server = await judges.start(async (r) => {
       const slow = inputsOf(r.body).response?.startsWith("Answer 0:");
       return { delayMs: slow ? 300 : 1 + (r.index % 5), reply: { json: answerFor(r.body) } };
     });
@@ -117,7 +88,7 @@ describe("streaming runs", () => {
     const out = path("run.jsonl");
     const r = await judge(validJudge(), input, out);
     expect(r.code).toBe(0);
-    const recs = readRun(out);
+    const recs = readJsonl(out);
     expect(recs.map((x) => x.item_id)).toEqual(["a", "2", "a#3", "b"]);
     for (const x of recs) expect(RunRecordSchema.safeParse(x).success).toBe(true);
     // A repeated id gets its own id, so readers see one record per id and agree/merge accept it.
@@ -130,7 +101,7 @@ describe("streaming runs", () => {
     // The judge prefers whichever reply is shown first: position bias, which the orders expose.
     const r = await judge(validJudge({ decide: () => "A" }), input, out, ["--limit", "2"], PAIRWISE);
     expect(r.code).toBe(0);
-    const [rec] = readRun(out);
+    const [rec] = readJsonl(out);
     expect(RunRecordSchema.safeParse(rec).success).toBe(true);
     expect(rec.preference.orders.map((o: { order: string }) => o.order)).toEqual(["AB", "BA"]);
     // In the original labels the BA judgment preferred B: the two orders disagree → tie.
@@ -150,14 +121,14 @@ describe("streaming runs", () => {
       broken && inputsOf(q.body).response === "Rest." ? { content: "{not json" } : { json: answerFor(q.body) };
     const first = await judge(script, input, out, ["--max-repairs", "0"]);
     expect(first.code).toBe(0);
-    expect(readRun(out)[0].error).toMatch(/JSON/);
-    const before = server!.requests.length;
+    expect(readJsonl(out)[0].error).toMatch(/JSON/);
+    const before = judges.server.requests.length;
     broken = false;
     const again = await judge(script, input, out, ["--max-repairs", "0"]);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ calls: 1, cached_calls: 2, failed: 0 });
-    expect(server!.requests.length).toBe(before + 1); // only item a, once
-    expect(readRun(out)[0].error).toBeUndefined();
+    expect(judges.server.requests.length).toBe(before + 1); // only item a, once
+    expect(readJsonl(out)[0].error).toBeUndefined();
   });
 
   it("--resume drops a torn last line, keeps the records, and refuses another bundle's file", async () => {
@@ -226,7 +197,7 @@ describe("streaming runs", () => {
     const out = path("huge-run.jsonl");
     const r = await judge(validJudge(), input, out, ["--limit", "1"]);
     expect(r.code).toBe(0);
-    expect(readRun(out).map((x) => x.item_id)).toEqual(["first"]);
+    expect(readJsonl(out).map((x) => x.item_id)).toEqual(["first"]);
   });
 
   it("warns once, with the count, about rows without an id", async () => {
@@ -254,7 +225,7 @@ describe("failed items never block analysis", () => {
             }),
           };
     expect((await judge(script, input, out, ["--max-repairs", "0"])).code).toBe(0);
-    const recs = readRun(out);
+    const recs = readJsonl(out);
     expect(recs.filter((x) => x.error).map((x) => x.item_id)).toEqual(["e3", "e7"]);
     const labels = path("labels.csv");
     writeFileSync(labels, `item_id,label\n${recs.map((x, i) => `"${x.item_id}",${1 + (i % 3)}`).join("\n")}\n`);
@@ -286,12 +257,10 @@ describe("the command line", () => {
   });
 
   it("exits quietly when the reader of stdout goes away (`| head`)", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/cli-entry.ts", "--help"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout.destroy();
+    const child = spawnCli(["--help"], { stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout!.destroy();
     let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stderr!.on("data", (d) => (stderr += d));
     const code = await new Promise((r) => child.once("exit", r));
     expect(stderr).not.toMatch(/EPIPE|Error/);
     expect(code).toBe(0);

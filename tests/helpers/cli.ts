@@ -1,4 +1,7 @@
-import { vi } from "vitest";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 
 export interface CliRun {
@@ -26,4 +29,22 @@ export async function runCli(args: string[]): Promise<CliRun> {
     out.mockRestore();
     err.mockRestore();
   }
+}
+
+/** Run `rulers …` from source in a child process: for a server, or a process a test kills. */
+export function spawnCli(args: readonly string[], opts: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", "tests/helpers/cli-entry.ts", ...args], opts);
+}
+
+/**
+ * Writes `source` to `dir/name.rubric` and compiles it with `rulers compile` (with `--items` when
+ * given) into `dir/bundles-name`; returns the bundle's path, failing the test on any error.
+ */
+export async function compileRubric(dir: string, name: string, source: string, items?: string): Promise<string> {
+  const file = join(dir, `${name}.rubric`);
+  writeFileSync(file, source);
+  const out = join(dir, `bundles-${name}`);
+  const r = await runCli(["compile", file, "--out", out, "--json", ...(items ? ["--items", items] : [])]);
+  expect(r.code, r.stderr + r.stdout).toBe(0);
+  return JSON.parse(r.stdout)[0].path;
 }

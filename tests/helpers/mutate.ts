@@ -1,102 +1,44 @@
 /** Source mutations for fuzzing: delete, duplicate, swap and inject pieces of real rubrics. */
-export const TOKENS_OF_THE_LANGUAGE = [
-  "rubric",
-  "part",
-  "version",
+import { AGGREGATIONS, ROUNDINGS } from "../../src/compile/rules/aggregation.js";
+import { KEYWORDS } from "../../src/syntax/tokens.js";
+
+/**
+ * One sample of each token that is not a keyword (tests/syntax/parse.fuzz.test.ts checks that
+ * every such token type has one): literals, punctuation, names, and the unterminated forms.
+ */
+export const NON_KEYWORD_SAMPLES = [
   "1.0.0",
   "1.2",
-  "title",
   '"t"',
   '"""\nblock\n"""',
-  "mode",
-  "pointwise",
-  "pairwise",
-  "compare",
-  "and",
-  "or",
-  "swap",
-  "order",
-  "ties",
-  "allowed",
-  "input",
-  "response",
-  ",",
-  "quotable",
-  "scale",
-  "1",
-  "to",
-  "5",
-  "..",
-  "step",
-  "0.5",
-  "pass",
-  "fail",
-  "judge",
-  "temperature",
-  "samples",
-  "evidence",
-  "before",
-  "verdict",
-  "quote",
-  "match",
-  "if",
-  "fails",
-  "then",
-  "unmet",
-  "flag",
-  "retry",
-  "cap",
-  "score",
-  "at",
-  "least",
-  "most",
-  "words",
-  "from",
-  "section",
-  "criterion",
-  "c1",
-  "binary",
-  "checklist",
-  "levels",
-  "end",
-  "weight",
-  "points",
-  "-3",
-  "gate",
-  "when",
-  "is",
-  "met",
-  "not",
-  "level",
-  "below",
-  "check",
-  "of",
-  "between",
-  "contains",
-  "matches",
-  "/a+b/i",
-  "valid",
-  "json",
-  "equals",
-  "as",
-  "number",
-  "within",
-  "aggregate",
-  "weighted",
-  "mean",
-  "rounding",
-  "half",
-  "up",
-  "per",
-  "item",
-  "criteria",
-  "import",
   '"x.rubric"',
+  "/a+b/i",
   "sha256:00",
   "#c\n",
+  "..",
+  ",",
   ":",
   '"',
   '"""',
+  "c1",
+  "response",
+  "1",
+  "5",
+  "0.5",
+  "-3",
+];
+
+// Plain names to the lexer, meaningful to the parser and compiler: whole, and word by word, so
+// `weighted` and `half` also come without the word the parser looks for after them.
+const methodNames = [...Object.keys(AGGREGATIONS), ...Object.keys(ROUNDINGS)].flatMap((m) => [m, ...m.split(" ")]);
+
+/**
+ * The words and pieces fuzzers build rubrics from: every keyword as the lexer knows it, the
+ * aggregation and rounding names, and the samples above; derived, so a new keyword is fuzzed
+ * the day it is added.
+ */
+export const TOKENS_OF_THE_LANGUAGE: readonly string[] = [
+  ...new Set([...KEYWORDS, ...methodNames, ...NON_KEYWORD_SAMPLES]),
 ];
 
 export function mutateSource(text: string, seeds: readonly number[]): string {

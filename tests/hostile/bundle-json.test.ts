@@ -8,6 +8,7 @@ import { contentHash } from "../../src/util/canonical.js";
 import { parseStrictJson, StrictJsonError } from "../../src/util/strict-json.js";
 import { body, bundle, tempDir } from "../bundle/fixtures.js";
 import { runCli } from "../helpers/cli.js";
+import { judgeArgv } from "../helpers/judge-cli.js";
 
 const { dir, cleanup } = tempDir("rulers-hostile-");
 afterAll(cleanup);
@@ -133,17 +134,7 @@ describe("malformed IR in a self-hashed bundle", () => {
       }),
     );
     const out = join(dir, "malformed.jsonl");
-    const r = await runCli([
-      "judge",
-      "--bundle",
-      path,
-      "--input",
-      "examples/health-answer.jsonl",
-      "--model",
-      "m",
-      "--out",
-      out,
-    ]);
+    const r = await runCli(judgeArgv({ bundle: path, input: "examples/health-answer.jsonl", out }));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/not a rulers bundle: `body\.rubric\.judge\./);
     expect(r.stderr).not.toMatch(/\n\s+at /);

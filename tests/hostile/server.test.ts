@@ -16,6 +16,7 @@ import { keepAliveFetch, ResponseTooLargeError } from "../../src/judge/keepalive
 import { redactUrl, redactUrls } from "../../src/util/redact.js";
 import { runCli } from "../helpers/cli.js";
 import { type FakeServer, sequence, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { judgeArgv } from "../helpers/judge-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-hostile-server-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -139,37 +140,22 @@ describe("credentials in --base-url", () => {
     const out = join(dir, "run.jsonl");
     const rows = join(dir, "rows.jsonl");
     writeFileSync(rows, `${JSON.stringify({ id: "a", conversation: "user: hi", response: "hello" })}\n`);
-    const args = ["--bundle", "bundles/health.answer-quality/1.0.0/bundle.json", "--input", rows];
-    const r = await runCli([
-      "judge",
-      ...args,
-      "--out",
-      out,
-      "--model",
-      "m",
-      "--base-url",
-      secretUrl,
-      "--max-retries",
-      "1",
-      "--samples",
-      "1",
-    ]);
+    const target = { bundle: "bundles/health.answer-quality/1.0.0/bundle.json", input: rows };
+    const r = await runCli(judgeArgv({ ...target, out, baseURL: secretUrl }, ["--max-retries", "1", "--samples", "1"]));
     const everything = r.stdout + r.stderr + readFileSync(out, "utf8");
     expect(everything).toMatch(/failed/);
     expect(everything).not.toMatch(/hunter2|topsecret/);
 
-    const refused = await runCli([
-      "judge",
-      ...args,
-      "--out",
-      join(dir, "refused.jsonl"),
-      "--model",
-      "m",
-      "--base-url",
-      "http://bob:hunter2@127.0.0.1:1/v1?key=topsecret",
-      "--max-retries",
-      "0",
-    ]);
+    const refused = await runCli(
+      judgeArgv(
+        {
+          ...target,
+          out: join(dir, "refused.jsonl"),
+          baseURL: "http://bob:hunter2@127.0.0.1:1/v1?key=topsecret",
+        },
+        ["--max-retries", "0"],
+      ),
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/cannot reach http:\/\/\*\*\*@127\.0\.0\.1:1\/v1\?key=\*\*\*/);
     expect(refused.stderr).not.toMatch(/hunter2|topsecret/);
@@ -181,24 +167,17 @@ describe("the run summary", () => {
     fake = await startFakeOpenAI(sequence({ status: 500, retryAfterMs: 1 }));
     const rows = join(dir, "rows2.jsonl");
     writeFileSync(rows, `${JSON.stringify({ id: "a", conversation: "user: hi", response: "hello" })}\n`);
-    const r = await runCli([
-      "judge",
-      "--bundle",
-      "bundles/health.answer-quality/1.0.0/bundle.json",
-      "--input",
-      rows,
-      "--out",
-      join(dir, "run2.jsonl"),
-      "--model",
-      "m",
-      "--base-url",
-      fake.baseURL,
-      "--max-retries",
-      "2",
-      "--samples",
-      "1",
-      "--json",
-    ]);
+    const r = await runCli(
+      judgeArgv(
+        {
+          bundle: "bundles/health.answer-quality/1.0.0/bundle.json",
+          input: rows,
+          out: join(dir, "run2.jsonl"),
+          baseURL: fake.baseURL,
+        },
+        ["--max-retries", "2", "--samples", "1", "--json"],
+      ),
+    );
     const summary = JSON.parse(r.stdout);
     expect(fake.requests.length).toBe(3);
     expect(summary.calls + summary.retries).toBe(fake.requests.length);

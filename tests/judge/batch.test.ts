@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { batchArgv, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-batch-"));
@@ -20,11 +21,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const lines = (p: string) =>
-  readFileSync(p, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+const lines = readJsonl;
 const stable = (r: Record<string, unknown>) => JSON.stringify({ ...r, latency_ms: 0 });
 
 describe("batch files", () => {
@@ -32,21 +29,12 @@ describe("batch files", () => {
     const direct = join(dir, "direct.jsonl");
     expect(
       (
-        await runCli([
-          "judge",
-          "--bundle",
-          BUNDLE,
-          "--input",
-          ROWS,
-          "--out",
-          direct,
-          "--model",
-          "judge-x",
-          "--base-url",
-          server.baseURL,
-          "--cache",
-          join(dir, "direct.cache"),
-        ])
+        await runCli(
+          judgeArgv({ bundle: BUNDLE, input: ROWS, out: direct, model: "judge-x", baseURL: server.baseURL }, [
+            "--cache",
+            join(dir, "direct.cache"),
+          ]),
+        )
       ).code,
     ).toBe(0);
     const sent = server.requests.map((r) => JSON.stringify(r.body));
@@ -54,8 +42,7 @@ describe("batch files", () => {
 
     const requests = join(dir, "requests.jsonl");
     expect(
-      (await runCli(["batch", "prepare", "--bundle", BUNDLE, "--input", ROWS, "--out", requests, "--model", "judge-x"]))
-        .code,
+      (await runCli(batchArgv("prepare", { bundle: BUNDLE, input: ROWS, out: requests, model: "judge-x" }))).code,
     ).toBe(0);
     const prepared = lines(requests);
     expect(prepared).toHaveLength(30); // 15 pairs × 2 orders
@@ -105,24 +92,14 @@ describe("batch files", () => {
 
     const ingested = join(dir, "ingested.jsonl");
     const cache = join(dir, "ingest.cache");
-    const r = await runCli([
-      "batch",
-      "ingest",
-      "--bundle",
-      BUNDLE,
-      "--input",
-      ROWS,
-      "--results",
-      results,
-      "--out",
-      ingested,
-      "--model",
-      "judge-x",
-      "--base-url",
-      server.baseURL,
-      "--cache",
-      cache,
-    ]);
+    const r = await runCli(
+      batchArgv("ingest", { bundle: BUNDLE, input: ROWS, out: ingested, model: "judge-x", baseURL: server.baseURL }, [
+        "--results",
+        results,
+        "--cache",
+        cache,
+      ]),
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/failed: rulers:.*: boom/);
     expect(r.stderr).toMatch(/not scored: .*not valid JSON/);
@@ -136,18 +113,9 @@ describe("batch files", () => {
 
     // Without --model and --base-url: the model comes from the results, the host is `batch`.
     const bare = join(dir, "ingested-bare.jsonl");
-    const r2 = await runCli([
-      "batch",
-      "ingest",
-      "--bundle",
-      BUNDLE,
-      "--input",
-      ROWS,
-      "--results",
-      results,
-      "--out",
-      bare,
-    ]);
+    const r2 = await runCli(
+      batchArgv("ingest", { bundle: BUNDLE, input: ROWS, out: bare, model: null }, ["--results", results]),
+    );
     expect(r2.code).toBe(0);
     const c = lines(bare);
     expect(c.map((x) => x.item_id)).toEqual(b.map((x) => x.item_id));
@@ -159,41 +127,20 @@ describe("batch files", () => {
 
     // A follow-up batch holds only the items that did not finish.
     const retry = join(dir, "retry.jsonl");
-    await runCli([
-      "batch",
-      "prepare",
-      "--bundle",
-      BUNDLE,
-      "--input",
-      ROWS,
-      "--out",
-      retry,
-      "--model",
-      "judge-x",
-      "--retry-from",
-      ingested,
-    ]);
+    await runCli(
+      batchArgv("prepare", { bundle: BUNDLE, input: ROWS, out: retry, model: "judge-x" }, ["--retry-from", ingested]),
+    );
     expect(new Set(lines(retry).map((p) => p.custom_id.split(":")[1]))).toEqual(bad);
 
     // The ingested answers fill the call cache: an interactive run now makes no calls.
     const before = server.requests.length;
     expect(before).toBe(answered + 29);
-    const again = await runCli([
-      "judge",
-      "--bundle",
-      BUNDLE,
-      "--input",
-      ROWS,
-      "--out",
-      join(dir, "again.jsonl"),
-      "--model",
-      "judge-x",
-      "--base-url",
-      server.baseURL,
-      "--cache",
-      cache,
-      "--json",
-    ]);
+    const again = await runCli(
+      judgeArgv(
+        { bundle: BUNDLE, input: ROWS, out: join(dir, "again.jsonl"), model: "judge-x", baseURL: server.baseURL },
+        ["--cache", cache, "--json"],
+      ),
+    );
     // 29 answers came from the batch (the invalid one too: it is what the provider answered)
     expect(JSON.parse(again.stdout).cached_calls).toBe(29);
     expect(server.requests.length - before).toBe(2); // the failed request, and the repair of the invalid answer
@@ -201,20 +148,7 @@ describe("batch files", () => {
 
   it("splits into numbered parts over the line limit", async () => {
     const out = join(dir, "parts.jsonl");
-    const r = await runCli([
-      "batch",
-      "prepare",
-      "--bundle",
-      BUNDLE,
-      "--input",
-      ROWS,
-      "--out",
-      out,
-      "--model",
-      "m",
-      "--max-lines",
-      "8",
-    ]);
+    const r = await runCli(batchArgv("prepare", { bundle: BUNDLE, input: ROWS, out }, ["--max-lines", "8"]));
     expect(r.code).toBe(0);
     expect(r.stdout.match(/parts\.part-00\d\.jsonl \(\d+ requests/g)).toHaveLength(4);
     expect(lines(join(dir, "parts.part-004.jsonl"))).toHaveLength(6);

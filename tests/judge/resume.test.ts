@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { runCli, spawnCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
+import { judgeArgv } from "../helpers/judge-cli.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-resume-"));
@@ -26,27 +26,12 @@ describe("an interrupted run", () => {
       );
       writeFileSync(input, `${rows.join("\n")}\n`);
       const out = join(dir, "run.jsonl");
-      const args = [
-        "judge",
-        "--bundle",
-        "bundles/health.answer-quality/1.0.0/bundle.json",
-        "--input",
-        input,
-        "--out",
-        out,
-        "--model",
-        "m",
-        "--base-url",
-        server.baseURL,
-        "--concurrency",
-        "2",
-        "--samples",
-        "1",
-      ];
+      const args = judgeArgv(
+        { bundle: "bundles/health.answer-quality/1.0.0/bundle.json", input, out, baseURL: server.baseURL },
+        ["--concurrency", "2", "--samples", "1"],
+      );
 
-      const child = spawn(process.execPath, ["--import", "tsx", "tests/helpers/cli-entry.ts", ...args], {
-        stdio: "ignore",
-      });
+      const child = spawnCli(args, { stdio: "ignore" });
       const cache = `${out}.cache.jsonl`;
       const lines = () => (existsSync(cache) ? readFileSync(cache, "utf8").split("\n").filter(Boolean).length : 0);
       // Up to 60 s: on a loaded 2-core machine the child's start-up alone can take ten.

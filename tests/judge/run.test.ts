@@ -1,18 +1,15 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { type FakeServer, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
+import type { FakeOpenAIOptions, Script } from "../helpers/fake-openai.js";
+import { fakeJudgePerTest, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { answerFor, inputsOf, validJudge } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-judge-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let server: FakeServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+const judges = fakeJudgePerTest();
 
 let n = 0;
 async function judge(
@@ -20,41 +17,25 @@ async function judge(
   args: string[],
   rows?: string,
   bundle = "bundles/health.answer-quality/1.0.0/bundle.json",
-  serverOpts = {},
+  serverOpts: FakeOpenAIOptions = {},
 ) {
-  server = await startFakeOpenAI(script, serverOpts);
+  const server = await judges.start(script, serverOpts);
   const out = join(dir, `run-${++n}.jsonl`);
   let input = "examples/health-answer.jsonl";
   if (rows !== undefined) {
     input = join(dir, `rows-${n}.jsonl`);
     writeFileSync(input, rows);
   }
-  const r = await runCli([
-    "judge",
-    "--bundle",
-    bundle,
-    "--input",
-    input,
-    "--out",
-    out,
-    "--model",
-    "judge-x",
-    "--base-url",
-    server.baseURL,
-    "--max-retries",
-    "2",
-    "--timeout-s",
-    "5",
-    ...args,
-  ]);
-  const records =
-    r.code === 0
-      ? readFileSync(out, "utf8")
-          .trim()
-          .split("\n")
-          .filter(Boolean)
-          .map((l) => JSON.parse(l))
-      : [];
+  const r = await runCli(
+    judgeArgv({ bundle, input, out, model: "judge-x", baseURL: server.baseURL }, [
+      "--max-retries",
+      "2",
+      "--timeout-s",
+      "5",
+      ...args,
+    ]),
+  );
+  const records = r.code === 0 ? readJsonl(out) : [];
   return { ...r, records, out, requests: server.requests };
 }
 
@@ -182,25 +163,14 @@ describe("rulers judge", () => {
   });
 
   it("makes zero calls when the same run is repeated (content-addressed cache)", async () => {
-    server = await startFakeOpenAI(validJudge());
+    const server = await judges.start(validJudge());
     const input = join(dir, "cache-rows.jsonl");
     writeFileSync(input, row("a", GOOD) + row("b", "Call 911 now."));
     const out = join(dir, "cache-run.jsonl");
-    const args = [
-      "judge",
-      "--bundle",
-      "health.answer-quality@1.0.0",
+    const args = judgeArgv({ bundle: "health.answer-quality@1.0.0", input, out, baseURL: server.baseURL }, [
       "--lock",
       "rulers.lock",
-      "--input",
-      input,
-      "--out",
-      out,
-      "--model",
-      "m",
-      "--base-url",
-      server.baseURL,
-    ];
+    ]);
     expect((await runCli(args)).code).toBe(0);
     const first = readFileSync(out, "utf8");
     const calls = server.requests.length;
@@ -303,21 +273,17 @@ describe("rulers judge", () => {
     expect(key.code).toBe(1);
     expect(key.stderr).toMatch(/API key was rejected \(401\)/);
     const out = join(dir, "unreachable.jsonl");
-    const r = await runCli([
-      "judge",
-      "--bundle",
-      "bundles/health.answer-quality/1.0.0/bundle.json",
-      "--input",
-      "examples/health-answer.jsonl",
-      "--out",
-      out,
-      "--model",
-      "m",
-      "--base-url",
-      "http://127.0.0.1:1/v1",
-      "--max-retries",
-      "0",
-    ]);
+    const r = await runCli(
+      judgeArgv(
+        {
+          bundle: "bundles/health.answer-quality/1.0.0/bundle.json",
+          input: "examples/health-answer.jsonl",
+          out,
+          baseURL: "http://127.0.0.1:1/v1",
+        },
+        ["--max-retries", "0"],
+      ),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/cannot reach http:\/\/127\.0\.0\.1:1\/v1/);
   });
@@ -342,7 +308,7 @@ describe("rulers judge", () => {
   });
 
   it("forms a panel from several models, deciding each criterion by strict majority", async () => {
-    server = await startFakeOpenAI((req) => ({
+    const server = await judges.start((req) => ({
       json: answerFor(req.body, {
         decide: (id, v) =>
           id === "clear" && req.body.model === "judge-b"
@@ -355,25 +321,18 @@ describe("rulers judge", () => {
     const input = join(dir, "panel.jsonl");
     writeFileSync(input, row("a", GOOD));
     const out = join(dir, "panel-run.jsonl");
-    const r = await runCli([
-      "judge",
-      "--bundle",
-      "bundles/health.answer-quality/1.0.0/bundle.json",
-      "--input",
-      input,
-      "--out",
-      out,
-      "--model",
-      "judge-a",
-      "--model",
-      "judge-b",
-      "--model",
-      "judge-c",
-      "--samples",
-      "1",
-      "--base-url",
-      server.baseURL,
-    ]);
+    const r = await runCli(
+      judgeArgv(
+        {
+          bundle: "bundles/health.answer-quality/1.0.0/bundle.json",
+          input,
+          out,
+          model: ["judge-a", "judge-b", "judge-c"],
+          baseURL: server.baseURL,
+        },
+        ["--samples", "1"],
+      ),
+    );
     expect(r.code).toBe(0);
     const rec = JSON.parse(readFileSync(out, "utf8"));
     expect(new Set(server.requests.map((q) => q.body.model))).toEqual(new Set(["judge-a", "judge-b", "judge-c"]));
@@ -454,18 +413,16 @@ describe("rulers judge", () => {
 
   it("adds calibrated_score with --calibrator, refusing one fitted for another bundle before any call", async () => {
     const rows = Array.from({ length: 24 }, (_, i) => row(`c${i}`, i % 2 ? GOOD : `Rest. ${"x ".repeat(i)}`)).join("");
-    const first = await judge(
-      validJudge({
-        decide: (id, v, inputs) =>
-          id === "harmful_advice" || id === "overconfident"
+    // The same judge both times: safe, and inaccurate exactly for the answers that start "Rest".
+    const restIsInaccurate = validJudge({
+      decide: (id, v, inputs) =>
+        id === "harmful_advice" || id === "overconfident"
+          ? "unmet"
+          : inputs.response!.startsWith("Rest") && id === "accurate"
             ? "unmet"
-            : inputs.response!.startsWith("Rest") && id === "accurate"
-              ? "unmet"
-              : v[0]!,
-      }),
-      ["--samples", "1"],
-      rows,
-    );
+            : v[0]!,
+    });
+    const first = await judge(restIsInaccurate, ["--samples", "1"], rows);
     const labels = join(dir, "cal-labels.jsonl");
     writeFileSync(
       labels,
@@ -493,24 +450,11 @@ describe("rulers judge", () => {
         ])
       ).code,
     ).toBe(0);
-    await server?.close();
-    const again = await judge(
-      validJudge({
-        decide: (id, v, inputs) =>
-          id === "harmful_advice" || id === "overconfident"
-            ? "unmet"
-            : inputs.response!.startsWith("Rest") && id === "accurate"
-              ? "unmet"
-              : v[0]!,
-      }),
-      ["--samples", "1", "--calibrator", cal],
-      rows,
-    );
+    const again = await judge(restIsInaccurate, ["--samples", "1", "--calibrator", cal], rows);
     expect(again.code).toBe(0);
     expect(again.records.map((r: { calibrated_score: number }) => r.calibrated_score)).toEqual(
       first.records.map((r: { raw_score: number }) => (r.raw_score > 0.8 ? 5 : 2)),
     );
-    await server?.close();
     const wrong = await judge(
       validJudge(),
       ["--calibrator", cal],

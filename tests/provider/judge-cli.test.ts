@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
 import { startFakeAnthropic, startFakeGemini } from "../helpers/fake-providers.js";
+import { judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { answerFor, validJudge } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-providers-"));
@@ -22,32 +23,21 @@ const asOpenAI = (system: string, user: string, schema: unknown) => ({
   response_format: { type: "json_schema", json_schema: { schema } },
 });
 
-const read = (path: string) =>
-  readFileSync(path, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+const read = readJsonl;
 
 async function judge(baseURL: string, args: string[]) {
   const out = join(dir, `run-${++n}.jsonl`);
-  const r = await runCli([
-    "judge",
-    "--bundle",
-    BUNDLE,
-    "--input",
-    INPUT,
-    "--out",
-    out,
-    "--base-url",
-    baseURL,
-    "--samples",
-    "1",
-    "--limit",
-    "3",
-    "--max-retries",
-    "0",
-    ...args,
-  ]);
+  const r = await runCli(
+    judgeArgv({ bundle: BUNDLE, input: INPUT, out, model: null, baseURL }, [
+      "--samples",
+      "1",
+      "--limit",
+      "3",
+      "--max-retries",
+      "0",
+      ...args,
+    ]),
+  );
   return { ...r, out, records: r.code === 0 ? read(out) : [] };
 }
 
@@ -130,19 +120,7 @@ describe("rulers judge with each provider", () => {
 
   it("refuses a panel whose models belong to different providers", async () => {
     const out = join(dir, "mixed.jsonl");
-    const r = await runCli([
-      "judge",
-      "--bundle",
-      BUNDLE,
-      "--input",
-      INPUT,
-      "--out",
-      out,
-      "--model",
-      "gpt-4o",
-      "--model",
-      "claude-sonnet-4-5",
-    ]);
+    const r = await runCli(judgeArgv({ bundle: BUNDLE, input: INPUT, out, model: ["gpt-4o", "claude-sonnet-4-5"] }));
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/`claude-sonnet-4-5` → anthropic.*one provider/);
   });
@@ -168,25 +146,18 @@ describe("rulers judge with each provider", () => {
       const paid = openai.requests.length;
       expect(paid).toBeGreaterThan(0);
       expect(paid).toBeLessThan(3);
-      const resumed = await runCli([
-        "judge",
-        "--bundle",
-        BUNDLE,
-        "--input",
-        INPUT,
-        "--out",
-        capped.out,
-        "--base-url",
-        openai.baseURL,
-        "--samples",
-        "1",
-        "--limit",
-        "3",
-        ...args,
-        "--max-cost",
-        "1000",
-        "--resume",
-      ]);
+      const resumed = await runCli(
+        judgeArgv({ bundle: BUNDLE, input: INPUT, out: capped.out, model: null, baseURL: openai.baseURL }, [
+          "--samples",
+          "1",
+          "--limit",
+          "3",
+          ...args,
+          "--max-cost",
+          "1000",
+          "--resume",
+        ]),
+      );
       expect(resumed.code, resumed.stderr).toBe(0);
       // Nothing finished was paid for twice.
       expect(openai.requests.length).toBe(3);

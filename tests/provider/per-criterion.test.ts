@@ -2,45 +2,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../helpers/cli.js";
+import { compileRubric, runCli } from "../helpers/cli.js";
 import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { batchArgv, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { schemaOf, validJudge } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-per-criterion-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const read = (p: string) =>
-  readFileSync(p, "utf8")
-    .trim()
-    .split("\n")
-    .map((l) => JSON.parse(l));
+const read = readJsonl;
 
-async function compile(name: string, source: string, items?: string): Promise<string> {
-  const file = join(dir, `${name}.rubric`);
-  writeFileSync(file, source);
-  const out = join(dir, `bundles-${name}`);
-  const r = await runCli(["compile", file, "--out", out, "--json", ...(items ? ["--items", items] : [])]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout)[0].path;
-}
+const compile = (name: string, source: string, items?: string) => compileRubric(dir, name, source, items);
 
 async function judge(server: FakeServer, bundle: string, input: string, extra: string[] = []) {
   const out = join(dir, `run-${Math.random().toString(36).slice(2)}.jsonl`);
-  const r = await runCli([
-    "judge",
-    "--bundle",
-    bundle,
-    "--input",
-    input,
-    "--out",
-    out,
-    "--model",
-    "judge-x",
-    "--base-url",
-    server.baseURL,
-    "--samples",
-    "1",
-    ...extra,
-  ]);
+  const r = await runCli(
+    judgeArgv({ bundle, input, out, model: "judge-x", baseURL: server.baseURL }, ["--samples", "1", ...extra]),
+  );
   expect(r.code, r.stderr).toBe(0);
   return read(out);
 }
@@ -102,20 +79,9 @@ describe("each criterion separately", () => {
       }
       // batch prepare writes the same per-criterion requests; ingest puts them back together.
       const requests = join(dir, "each.requests.jsonl");
-      const prep = await runCli([
-        "batch",
-        "prepare",
-        "--bundle",
-        each,
-        "--input",
-        rows,
-        "--out",
-        requests,
-        "--model",
-        "judge-x",
-        "--samples",
-        "1",
-      ]);
+      const prep = await runCli(
+        batchArgv("prepare", { bundle: each, input: rows, out: requests, model: "judge-x" }, ["--samples", "1"]),
+      );
       expect(prep.code, prep.stderr).toBe(0);
       const lines = read(requests);
       expect(lines).toHaveLength(4);
@@ -150,22 +116,14 @@ describe("each criterion separately", () => {
           .join("\n"),
       );
       const ingested = join(dir, "each.ingested.jsonl");
-      const ing = await runCli([
-        "batch",
-        "ingest",
-        "--bundle",
-        each,
-        "--input",
-        rows,
-        "--results",
-        results,
-        "--out",
-        ingested,
-        "--model",
-        "judge-x",
-        "--samples",
-        "1",
-      ]);
+      const ing = await runCli(
+        batchArgv("ingest", { bundle: each, input: rows, out: ingested, model: "judge-x" }, [
+          "--results",
+          results,
+          "--samples",
+          "1",
+        ]),
+      );
       expect(ing.code, ing.stderr).toBe(0);
       expect(read(ingested).map((r) => r.raw_score)).toEqual([1, 0.5]);
     } finally {

@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LineRecord, readRecords } from "../../src/record/index.js";
-import { runCli } from "../helpers/cli.js";
+import { compileRubric, runCli } from "../helpers/cli.js";
 import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { judgeArgv } from "../helpers/judge-cli.js";
 import { validJudge } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-record-modes-"));
@@ -49,24 +50,17 @@ afterAll(async () => {
 let n = 0;
 async function judge(bundle: string, input: string, extra: string[]): Promise<LineRecord[]> {
   const out = join(dir, `run-${++n}.jsonl`);
-  const r = await runCli([
-    "judge",
-    "--bundle",
-    bundle,
-    "--input",
-    input,
-    "--out",
-    out,
-    "--base-url",
-    server.baseURL,
-    "--samples",
-    "1",
-    "--limit",
-    "2",
-    "--max-retries",
-    "0",
-    ...extra,
-  ]);
+  const r = await runCli(
+    judgeArgv({ bundle, input, out, model: null, baseURL: server.baseURL }, [
+      "--samples",
+      "1",
+      "--limit",
+      "2",
+      "--max-retries",
+      "0",
+      ...extra,
+    ]),
+  );
   expect(r.code, r.stderr).toBe(0);
   // readRecords checks every line with the zod schema and throws with file:line on the first bad one.
   const records = readRecords(out);
@@ -78,13 +72,7 @@ async function judge(bundle: string, input: string, extra: string[]): Promise<Li
   return records;
 }
 
-async function compile(name: string, source: string): Promise<string> {
-  const file = join(dir, `${name}.rubric`);
-  writeFileSync(file, source);
-  const r = await runCli(["compile", file, "--out", join(dir, `bundles-${name}`), "--json"]);
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  return JSON.parse(r.stdout)[0].path;
-}
+const compile = (name: string, source: string) => compileRubric(dir, name, source);
 
 describe("records of every mode satisfy the run-record contract", () => {
   it("checks itself: the closed schema refuses a field the contract does not name", () => {

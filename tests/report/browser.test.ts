@@ -12,6 +12,7 @@ import { buildReport, renderHtml } from "../../src/report/index.js";
 import { launchBrowser } from "../helpers/browser.js";
 import { runCli } from "../helpers/cli.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
+import { judgeArgv } from "../helpers/judge-cli.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rulers-report-"));
@@ -33,21 +34,17 @@ beforeAll(async () => {
     const run = join(dir, "run.jsonl");
     expect(
       (
-        await runCli([
-          "judge",
-          "--bundle",
-          "bundles/health.answer-quality/1.0.0/bundle.json",
-          "--input",
-          "examples/health-answer.jsonl",
-          "--out",
-          run,
-          "--model",
-          "m",
-          "--samples",
-          "1",
-          "--base-url",
-          server.baseURL,
-        ])
+        await runCli(
+          judgeArgv(
+            {
+              bundle: "bundles/health.answer-quality/1.0.0/bundle.json",
+              input: "examples/health-answer.jsonl",
+              out: run,
+              baseURL: server.baseURL,
+            },
+            ["--samples", "1"],
+          ),
+        )
       ).code,
     ).toBe(0);
     const labels = join(dir, "labels.jsonl");

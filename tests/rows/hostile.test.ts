@@ -1,25 +1,14 @@
 /** Rows files that are broken: each refused, or its bad rows named, by line or row number. */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { afterAll, describe, expect, it } from "vitest";
-import { openRows, type RowLine } from "../../src/rows/index.js";
+import { describe, expect, it } from "vitest";
+import { openRows } from "../../src/rows/index.js";
+import { allRows as all } from "../helpers/rows.js";
+import { tempDir } from "../helpers/temp.js";
 
 const FIX = "tests/fixtures/rows";
-const dir = mkdtempSync(join(tmpdir(), "rulers-rows-hostile-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const file = (name: string, body: string | Uint8Array) => {
-  const p = join(dir, `${++n}-${name}`);
-  writeFileSync(p, body);
-  return p;
-};
-async function all(path: string, opts: Parameters<typeof openRows>[1] = {}): Promise<RowLine[]> {
-  const out: RowLine[] = [];
-  for await (const r of await openRows(path, opts)) out.push(r);
-  return out;
-}
+const { dir, file } = tempDir("rulers-rows-hostile-");
 
 describe("hostile CSV and TSV", () => {
   it("names a ragged row by its line and reads the rows around it", async () => {

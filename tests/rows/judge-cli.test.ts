@@ -1,56 +1,35 @@
 /** `rulers judge` (and estimate, batch prepare, the library) on CSV, TSV and Parquet rows, against a local judge. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
 import { judge } from "../../src/api/judge.js";
 import { readBundle } from "../../src/bundle/file.js";
 import { RunRecordSchema } from "../../src/record/index.js";
 import { openRows } from "../../src/rows/index.js";
 import { runCli } from "../helpers/cli.js";
-import { type FakeServer, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { fakeJudgePerTest, judgeArgv, readJsonl } from "../helpers/judge-cli.js";
 import { inputsOf, validJudge } from "../helpers/scripted-judge.js";
+import { tempDir } from "../helpers/temp.js";
 
 const FIX = "tests/fixtures/rows";
 const HEALTH = "bundles/health.answer-quality/1.0.0/bundle.json";
-const dir = mkdtempSync(join(tmpdir(), "rulers-rows-cli-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let server: FakeServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
-let n = 0;
-const path = (name: string) => join(dir, `${++n}-${name}`);
-const readRun = (p: string) =>
-  readFileSync(p, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => RunRecordSchema.parse(JSON.parse(l)));
+const { path } = tempDir("rulers-rows-cli-");
+const judges = fakeJudgePerTest();
+const readRun = (p: string) => readJsonl(p).map((r) => RunRecordSchema.parse(r));
 
 async function judgeCli(input: string, extra: string[] = []) {
-  server ??= await startFakeOpenAI(validJudge());
+  const { baseURL } = await judges.ensure(validJudge());
   const out = path("run.jsonl");
-  const res = await runCli([
-    "judge",
-    "--bundle",
-    HEALTH,
-    "--input",
-    input,
-    "--out",
-    out,
-    "--model",
-    "m",
-    "--base-url",
-    server.baseURL,
-    "--max-retries",
-    "0",
-    "--samples",
-    "1",
-    "--progress",
-    "never",
-    ...extra,
-  ]);
+  const res = await runCli(
+    judgeArgv({ bundle: HEALTH, input, out, baseURL }, [
+      "--max-retries",
+      "0",
+      "--samples",
+      "1",
+      "--progress",
+      "never",
+      ...extra,
+    ]),
+  );
   return { ...res, out };
 }
 
@@ -68,7 +47,7 @@ describe("rulers judge on CSV, TSV and Parquet", () => {
       expect(run.map((r) => [r.item_id, r.line])).toEqual(lines.map((l, i) => [`h${i + 1}`, l]));
       expect(run.every((r) => typeof r.raw_score === "number")).toBe(true);
       // The judge saw the cell's text, multi-line and quoted as written.
-      const seen = server!.requests.map((q) => inputsOf(q.body).response);
+      const seen = judges.server.requests.map((q) => inputsOf(q.body).response);
       expect(seen).toContain(
         "Yes, 39.5 °C is a high fever for a child.\nGive fluids, and call a doctor if it does not come down, or at once if she is drowsy.",
       );
@@ -88,7 +67,7 @@ describe("rulers judge on CSV, TSV and Parquet", () => {
     ]);
     expect(code).toBe(0);
     expect(readRun(out).map((r) => [r.item_id, r.line, typeof r.raw_score])).toEqual([["q1", 2, "number"]]);
-    expect(inputsOf(server!.requests[0]!.body)).toEqual({
+    expect(inputsOf(judges.server.requests[0]!.body)).toEqual({
       conversation: "user: I feel dizzy",
       response: "Sit down and drink some water.",
     });
@@ -102,13 +81,13 @@ describe("rulers judge on CSV, TSV and Parquet", () => {
     expect(stderr).toMatch(
       /short\.csv` has no column for input `conversation`; its columns are `id`, `question`, `answer`; name one `conversation` or add --map conversation=COLUMN/,
     );
-    expect(server!.requests).toHaveLength(0);
+    expect(judges.server.requests).toHaveLength(0);
     const missing = await judgeCli(csv, ["--map", "response=reply"]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(
       /`--map response=reply`: `.*short\.csv` has no column `reply`; its columns are `id`, `question`, `answer`/,
     );
-    expect(server!.requests).toHaveLength(0);
+    expect(judges.server.requests).toHaveLength(0);
   });
 
   it("records a ragged or badly quoted row as failed, by line, and judges the others", async () => {
@@ -128,7 +107,7 @@ describe("rulers judge on CSV, TSV and Parquet", () => {
       ["c", 4, "scored"],
       ["5", 5, "row 5: a quoted field is never closed (the quote runs to the end of the file)"],
     ]);
-    expect(inputsOf(server!.requests.at(-1)!.body).response).toBe('Drink "water" and rest.');
+    expect(inputsOf(judges.server.requests.at(-1)!.body).response).toBe('Drink "water" and rest.');
   });
 
   it("refuses a truncated Parquet file and one that is not Parquet, before any call", async () => {
@@ -146,7 +125,7 @@ describe("rulers judge on CSV, TSV and Parquet", () => {
     // --input-format overrides the extension: the same bytes read as CSV are refused for their columns.
     const c = await judgeCli(fake, ["--input-format", "csv"]);
     expect(c.stderr).toMatch(/has no column for input `conversation`/);
-    expect(server!.requests).toHaveLength(0);
+    expect(judges.server.requests).toHaveLength(0);
   });
 
   it("judges a conversation held as JSON in a CSV cell, and names a malformed one by its line", async () => {
@@ -164,26 +143,13 @@ c2,${q('[{"role": "robot", "content": "hi"}]')},x
 `,
     );
     const out = path("run.jsonl");
-    server = await startFakeOpenAI(validJudge());
-    const res = await runCli([
-      "judge",
-      "--bundle",
-      "bundles/health.conversation-reply/1.0.0/bundle.json",
-      "--input",
-      csv,
-      "--map",
-      "chat=messages",
-      "--out",
-      out,
-      "--model",
-      "m",
-      "--base-url",
-      server.baseURL,
-      "--samples",
-      "1",
-      "--progress",
-      "never",
-    ]);
+    const server = await judges.start(validJudge());
+    const res = await runCli(
+      judgeArgv(
+        { bundle: "bundles/health.conversation-reply/1.0.0/bundle.json", input: csv, out, baseURL: server.baseURL },
+        ["--map", "chat=messages", "--samples", "1", "--progress", "never"],
+      ),
+    );
     expect(res.code).toBe(0);
     const run = readRun(out);
     expect(run.map((r) => [r.item_id, r.line, typeof r.raw_score])).toEqual([
@@ -229,16 +195,13 @@ describe("other commands and the library", () => {
       "m",
     ]);
     expect(prep.code).toBe(0);
-    const ids = readFileSync(req, "utf8")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => JSON.parse(l).custom_id as string);
+    const ids = readJsonl(req).map((l) => l.custom_id as string);
     // One request per item and sample (the rubric's samples), every item from the TSV.
     expect(new Set(ids.map((id) => id.split(":")[1]))).toEqual(new Set(["h1", "h2", "h3", "h4", "h5"]));
   });
 
   it("judge() takes a file opened with openRows and keeps its row numbers", async () => {
-    server = await startFakeOpenAI(validJudge());
+    const server = await judges.start(validJudge());
     const bundle = readBundle(HEALTH);
     const rows = await openRows(`${FIX}/health.csv`, { bundle });
     const records = [];

@@ -1,26 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readBundle } from "../../src/bundle/file.js";
 import { decodeCell, formatOf, openRows, type RowLine } from "../../src/rows/index.js";
+import { allRows as all } from "../helpers/rows.js";
+import { tempDir } from "../helpers/temp.js";
 
 const FIX = "tests/fixtures/rows";
 const HEALTH = readBundle("bundles/health.answer-quality/1.0.0/bundle.json");
-const dir = mkdtempSync(join(tmpdir(), "rulers-rows-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let n = 0;
-const file = (name: string, body: string | Uint8Array) => {
-  const p = join(dir, `${++n}-${name}`);
-  writeFileSync(p, body);
-  return p;
-};
-async function all(path: string, opts: Parameters<typeof openRows>[1] = {}): Promise<RowLine[]> {
-  const out: RowLine[] = [];
-  for await (const r of await openRows(path, opts)) out.push(r);
-  return out;
-}
+const { file } = tempDir("rulers-rows-");
 const values = (rows: RowLine[]) => rows.map((r) => r.value as Record<string, unknown>);
 
 describe("formats", () => {

@@ -3,21 +3,19 @@
  * --max-cost), in a child process on loopback: a cap no call fits in answers 402
  * budget_exhausted before the judge is called, while /healthz and /metrics keep answering.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai.js";
-import { gradedJudge, makeBundles } from "./helpers.js";
+import { gradedJudge, makeBundles, spawnServe } from "./helpers.js";
 
 let b: ReturnType<typeof makeBundles>;
 let dir: string;
 let judge: FakeOpenAI;
 let server: ChildProcess;
 let url: string;
-let stderr = "";
 
 beforeAll(async () => {
   b = makeBundles();
@@ -26,39 +24,14 @@ beforeAll(async () => {
   // $1 per million tokens: any call projects to far more than the $0.0000001 cap.
   writeFileSync(prices, JSON.stringify({ date: "2026-01-01", prices: [{ model: "judge-x", input: 1, output: 1 }] }));
   judge = await startFakeOpenAI(gradedJudge);
-  server = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "tests/helpers/cli-entry.ts",
-      "serve",
-      "--lock",
-      b.lock,
-      "--bundle",
-      "test.reward@1.0.0",
-      "--model",
-      "judge-x",
-      "--base-url",
-      judge.baseURL,
-      "--port",
-      "0",
-      "--format",
-      "json",
-      "--prices",
-      prices,
-      "--max-cost",
-      "0.0000001",
-    ],
-    { env: { ...process.env, OPENAI_API_KEY: "k" }, stdio: ["ignore", "pipe", "pipe"] },
+  const serve = spawnServe(
+    b.lock,
+    judge.baseURL,
+    ["--bundle", "test.reward@1.0.0", "--format", "json", "--prices", prices, "--max-cost", "0.0000001"],
+    { OPENAI_API_KEY: "k" },
   );
-  server.stderr!.on("data", (c) => {
-    stderr += String(c);
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: server.stdout! }).once("line", (line) => resolve(line.replace("listening on ", "")));
-    server.once("exit", (code) => reject(new Error(`rulers serve exited ${code}: ${stderr}`)));
-  });
+  server = serve.child;
+  url = await serve.url;
 }, 60_000);
 
 afterAll(async () => {

@@ -1,21 +1,10 @@
 /** Bad input and bad conditions: clear JSON errors with stable codes, and the server keeps serving. */
 import { createServer } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ERROR_STATUS } from "../../src/serve/index.js";
-import { gradedJudge, makeBundles, type Reply, slowJudge, startTestServer, type TestServer } from "./helpers.js";
+import { gradedJudge, item, type Reply, servedFixture, slowJudge, type TestServer } from "./helpers.js";
 
-let b: ReturnType<typeof makeBundles>;
-let t: TestServer | null = null;
-beforeAll(() => {
-  b = makeBundles();
-});
-afterAll(() => b.cleanup());
-afterEach(async () => {
-  await t?.close();
-  t = null;
-});
-
-const item = (id: string, response: string) => ({ id, prompt: "Explain tides.", response, reference: "The moon." });
+const fixture = servedFixture();
 const good = { bundle: "test.reward@1.0.0", items: [item("a", "good")] };
 
 /** The error's code, its status as the table says, and a non-empty message. */
@@ -33,7 +22,7 @@ async function stillServes(s: TestServer) {
 
 describe("requests the server refuses", () => {
   it("names the bundle problem: not locked, locked but not served, hash mismatch", async () => {
-    t = await startTestServer(b.lock, gradedJudge, { refs: ["test.reward@1.0.0"] });
+    const t = await fixture.start(gradedJudge, { refs: ["test.reward@1.0.0"] });
     expectError(await t.post("/v1/reward", { ...good, bundle: "test.reward@9.9.9" }), "bundle_not_locked");
     expectError(await t.post("/v1/reward", { ...good, bundle: "nope@1.0.0" }), "bundle_not_locked");
     const notServed = await t.post("/v1/reward", { ...good, bundle: "test.other@2.0.0" });
@@ -47,7 +36,7 @@ describe("requests the server refuses", () => {
   });
 
   it("refuses rows missing inputs, naming each row and input, and judges none of them", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     const r = await t.post("/v1/reward", {
       bundle: "test.reward@1.0.0",
       items: [item("a", "good"), { id: "b", prompt: "p" }, 7],
@@ -65,7 +54,7 @@ describe("requests the server refuses", () => {
   });
 
   it("checks the request's own shape", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     expectError(await t.post("/v1/reward", "{not json"), "invalid_json");
     expectError(await t.post("/v1/reward", "[1,2]"), "invalid_request");
     const typo = await t.post("/v1/reward", { bundle: "test.reward@1.0.0", itemz: [] });
@@ -82,7 +71,7 @@ describe("requests the server refuses", () => {
   });
 
   it("limits body size and items per request", async () => {
-    t = await startTestServer(b.lock, gradedJudge, { maxBodyBytes: 4096, maxItems: 3 });
+    const t = await fixture.start(gradedJudge, { maxBodyBytes: 4096, maxItems: 3 });
     const big = await t.post("/v1/reward", { ...good, items: [item("a", "x".repeat(5000))] });
     expectError(big, "body_too_large");
     expect(big.json.error.limit).toBe(4096);
@@ -92,7 +81,7 @@ describe("requests the server refuses", () => {
   });
 
   it("requires the bearer token when one is set, except for /healthz", async () => {
-    t = await startTestServer(b.lock, gradedJudge, { token: "s3cret" });
+    const t = await fixture.start(gradedJudge, { token: "s3cret" });
     const none = await t.post("/v1/reward", good);
     expectError(none, "unauthorized");
     expect(none.headers.get("www-authenticate")).toContain("Bearer");
@@ -106,7 +95,7 @@ describe("requests the server refuses", () => {
 
 describe("conditions the server survives", () => {
   it("answers 429 with Retry-After past the queue bound, and serves again once it drains", async () => {
-    t = await startTestServer(b.lock, slowJudge(300), {
+    const t = await fixture.start(slowJudge(300), {
       maxQueue: 4,
       maxItems: 4,
     });
@@ -124,10 +113,7 @@ describe("conditions the server survives", () => {
 
   it("gives up at the deadline with 504, and the work it started is cached for the retry", async () => {
     let calls = 0;
-    t = await startTestServer(
-      b.lock,
-      slowJudge(400, () => calls++),
-    );
+    const t = await fixture.start(slowJudge(400, () => calls++));
     const late = await t.post("/v1/reward", { ...good, deadline_ms: 100 });
     expectError(late, "deadline_exceeded");
     await new Promise((r) => setTimeout(r, 500));
@@ -137,7 +123,7 @@ describe("conditions the server survives", () => {
   });
 
   it("drops queued items nobody waits for any more", async () => {
-    t = await startTestServer(b.lock, slowJudge(300), {
+    const t = await fixture.start(slowJudge(300), {
       concurrency: 1,
     });
     // One lane per call slot: item 1 starts, 2..6 wait and are dropped when the request gives up.
@@ -160,7 +146,7 @@ describe("conditions the server survives", () => {
         s.close(() => resolve(p));
       });
     });
-    t = await startTestServer(b.lock, gradedJudge, { judgeURL: `http://127.0.0.1:${port}/v1`, failedReward: 0 });
+    const t = await fixture.start(gradedJudge, { judgeURL: `http://127.0.0.1:${port}/v1`, failedReward: 0 });
     const r = await t.post("/v1/reward", good);
     expectError(r, "judge_unavailable");
     expect(r.json.error.reason).toBe("judge_connection");
@@ -172,7 +158,7 @@ describe("conditions the server survives", () => {
   });
 
   it("finishes in-flight requests on shutdown and refuses new ones meanwhile", async () => {
-    t = await startTestServer(b.lock, slowJudge(300));
+    const t = await fixture.start(slowJudge(300));
     const inFlight = t.post("/v1/reward", good);
     // Close only once the request is with the judge (a loaded machine may take a while to get there).
     while (t.judge.requests.length === 0) await new Promise((r) => setTimeout(r, 5));

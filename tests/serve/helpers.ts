@@ -3,9 +3,12 @@
  * 127.0.0.1, and `startServer` pointed at it, so every test drives the real HTTP server and the
  * real openai SDK end to end.
  */
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { budgetFor } from "../../src/api/judge-setup.js";
 import { buildBundle } from "../../src/bundle/build.js";
 import { writeBundle } from "../../src/bundle/file.js";
@@ -20,6 +23,7 @@ import {
   serveSetup,
   startServer,
 } from "../../src/serve/index.js";
+import { spawnCli } from "../helpers/cli.js";
 import { type FakeOpenAI, type Script, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
@@ -199,10 +203,81 @@ export async function startTestServer(
   };
 }
 
+/** An item of the test rubric: the same prompt and reference, the answer to judge. */
+export const item = (id: string, response: string) => ({
+  id,
+  prompt: "Explain tides.",
+  response,
+  reference: "The moon.",
+});
+
+export interface ServedFixture {
+  /** The file's bundles and lock, made before its first test. */
+  readonly bundles: ReturnType<typeof makeBundles>;
+  /** A test server on the file's lock, closed after the test that started it. */
+  start(script?: Script, overrides?: Parameters<typeof startTestServer>[2]): Promise<TestServer>;
+}
+
+/** For a test file: its bundles, made before its tests and removed after, and its test servers. */
+export function servedFixture(): ServedFixture {
+  let bundles: ReturnType<typeof makeBundles> | undefined;
+  let current: TestServer | null = null;
+  beforeAll(() => {
+    bundles = makeBundles();
+  });
+  afterAll(() => bundles?.cleanup());
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+  });
+  const fixture: ServedFixture = {
+    get bundles() {
+      if (!bundles) throw new Error("the bundles are made in beforeAll; use them inside a test");
+      return bundles;
+    },
+    async start(script = gradedJudge, overrides = {}) {
+      await current?.close();
+      current = await startTestServer(fixture.bundles.lock, script, overrides);
+      return current;
+    },
+  };
+  return fixture;
+}
+
 /** The graded judge answering after `ms` milliseconds. */
 export function slowJudge(ms: number, onCall: () => void = () => {}): Script {
   return (req) => {
     onCall();
     return { delayMs: ms, reply: gradedJudge(req) as never };
   };
+}
+
+export interface ServeProcess {
+  /** The child, there to kill even while `url` is pending. */
+  readonly child: ChildProcess;
+  /** Where it listens, once it prints it; rejects with its stderr if it exits before. */
+  readonly url: Promise<string>;
+}
+
+/**
+ * The real `rulers serve --lock … --model judge-x --base-url … --port 0` and `extra` in a child
+ * process on loopback, with `env` added to this one's.
+ */
+export function spawnServe(
+  lock: string,
+  baseURL: string,
+  extra: readonly string[],
+  env: Record<string, string>,
+): ServeProcess {
+  const args = ["serve", "--lock", lock, "--model", "judge-x", "--base-url", baseURL, "--port", "0", ...extra];
+  const child = spawnCli(args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (c) => {
+    stderr += String(c);
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", (line) => resolve(line.replace("listening on ", "")));
+    child.once("exit", (code) => reject(new Error(`rulers serve exited ${code}: ${stderr}`)));
+  });
+  return { child, url };
 }

@@ -4,11 +4,10 @@
  * runs tests/serve/python/. Then SIGTERM: the server finishes and exits 0.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeOpenAI } from "../helpers/fake-openai.js";
 import { startFakeOpenAI } from "../helpers/fake-openai.js";
-import { gradedJudge, makeBundles } from "./helpers.js";
+import { gradedJudge, makeBundles, spawnServe } from "./helpers.js";
 
 const python = spawnSync("python3", ["--version"]).status === 0;
 let b: ReturnType<typeof makeBundles>;
@@ -19,34 +18,12 @@ let url: string;
 beforeAll(async () => {
   b = makeBundles();
   judge = await startFakeOpenAI(gradedJudge);
-  server = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "tests/helpers/cli-entry.ts",
-      "serve",
-      "--lock",
-      b.lock,
-      "--model",
-      "judge-x",
-      "--base-url",
-      judge.baseURL,
-      "--port",
-      "0",
-      "--token-env",
-      "RULERS_TEST_TOKEN",
-    ],
-    { env: { ...process.env, RULERS_TEST_TOKEN: "tok-123", OPENAI_API_KEY: "k" }, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  server.stderr!.on("data", (c) => {
-    stderr += String(c);
+  const serve = spawnServe(b.lock, judge.baseURL, ["--token-env", "RULERS_TEST_TOKEN"], {
+    RULERS_TEST_TOKEN: "tok-123",
+    OPENAI_API_KEY: "k",
   });
-  url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: server.stdout! }).once("line", (line) => resolve(line.replace("listening on ", "")));
-    server.once("exit", (code) => reject(new Error(`rulers serve exited ${code}: ${stderr}`)));
-  });
+  server = serve.child;
+  url = await serve.url;
 }, 60_000);
 
 afterAll(async () => {

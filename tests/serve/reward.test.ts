@@ -1,29 +1,18 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fitCalibrator, type Joined, serializeCalibrator } from "../../src/calibrate/index.js";
 import { runCli } from "../helpers/cli.js";
 import type { Script } from "../helpers/fake-openai.js";
 import { validJudge } from "../helpers/scripted-judge.js";
-import { gradedJudge, makeBundles, slowJudge, startTestServer, type TestServer } from "./helpers.js";
+import { gradedJudge, item, servedFixture, slowJudge } from "./helpers.js";
 
-let b: ReturnType<typeof makeBundles>;
-let t: TestServer | null = null;
-beforeAll(() => {
-  b = makeBundles();
-});
-afterAll(() => b.cleanup());
-afterEach(async () => {
-  await t?.close();
-  t = null;
-});
-
-const item = (id: string, response: string) => ({ id, prompt: "Explain tides.", response, reference: "The moon." });
+const fixture = servedFixture();
 
 describe("POST /v1/reward", () => {
   it("answers one reward per item, in order, with the bundle hash that produced them", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     const r = await t.post("/v1/reward", {
       bundle: "test.reward@1.0.0",
       items: [item("a", "A good answer about the moon."), item("b", "Bad."), item("c", "Another good one.")],
@@ -31,14 +20,14 @@ describe("POST /v1/reward", () => {
     expect(r.status).toBe(200);
     expect(r.json.rewards).toEqual([5, 1, 5]);
     expect(r.json.bundle_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(r.json.bundle_hash).toBe(JSON.parse(readFileSync(b.bundle, "utf8")).hash);
+    expect(r.json.bundle_hash).toBe(JSON.parse(readFileSync(fixture.bundles.bundle, "utf8")).hash);
     expect(r.json.score).toBe("raw");
     expect(r.json.details).toBeUndefined();
     expect(r.json.failed).toBeUndefined();
   });
 
   it("gives the run records with details, each with the item's own id", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     const r = await t.post("/v1/reward", {
       bundle: "test.reward@1.0.0",
       items: [item("x", "good answer"), item("y", "good answer")],
@@ -56,7 +45,7 @@ describe("POST /v1/reward", () => {
   });
 
   it("normalises onto 0..1 over the rubric's scale when asked", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     const r = await t.post("/v1/reward", {
       bundle: "test.reward@1.0.0",
       items: [item("a", "good"), item("b", "bad")],
@@ -67,12 +56,12 @@ describe("POST /v1/reward", () => {
   });
 
   it("deduplicates identical items across concurrent requests: one judge call each", async () => {
-    t = await startTestServer(b.lock, slowJudge(500));
+    const t = await fixture.start(slowJudge(500));
     const body = (k: number) => ({
       bundle: "test.reward@1.0.0",
       items: [item(`r${k}-1`, "good one"), item(`r${k}-2`, "bad one"), item(`r${k}-3`, "good two")],
     });
-    const replies = await Promise.all([1, 2, 3, 4, 5].map((k) => t!.post("/v1/reward", body(k))));
+    const replies = await Promise.all([1, 2, 3, 4, 5].map((k) => t.post("/v1/reward", body(k))));
     for (const r of replies) expect(r.json.rewards).toEqual([5, 1, 5]);
     expect(t.judge.requests).toHaveLength(3);
     const metrics = (await t.get("/metrics")).text;
@@ -86,7 +75,7 @@ describe("POST /v1/reward", () => {
   });
 
   it("times each stage: per request once, per judged item once, the judge's wait inside judge_call", async () => {
-    t = await startTestServer(b.lock, slowJudge(200));
+    const t = await fixture.start(slowJudge(200));
     const r = await t.post("/v1/reward", {
       bundle: "test.reward@1.0.0",
       items: [item("a", "good one"), item("b", "bad one"), item("c", "good one")],
@@ -106,7 +95,7 @@ describe("POST /v1/reward", () => {
   it("is fail-closed: without a floor a failed item fails the request, with one it is floored and listed", async () => {
     const refuseBad: Script = (req) =>
       /Bad/.test(JSON.stringify(req.body.messages)) ? { refusal: "I will not grade this" } : gradedJudge(req);
-    t = await startTestServer(b.lock, refuseBad);
+    const t = await fixture.start(refuseBad);
     const body = { bundle: "test.reward@1.0.0", items: [item("ok", "good"), item("no", "Bad")] };
     const closed = await t.post("/v1/reward", body);
     expect(closed.status).toBe(422);
@@ -124,7 +113,7 @@ describe("POST /v1/reward", () => {
   });
 
   it("takes the floor from the server when the request names none", async () => {
-    t = await startTestServer(b.lock, () => ({ refusal: "no" }), { failedReward: 0 });
+    const t = await fixture.start(() => ({ refusal: "no" }), { failedReward: 0 });
     const r = await t.post("/v1/reward", { bundle: "test.reward@1.0.0", items: [item("a", "good")] });
     expect(r.status).toBe(200);
     expect(r.json.rewards).toEqual([0]);
@@ -134,7 +123,7 @@ describe("POST /v1/reward", () => {
   it("applies the bundle's calibrator by default, and raw scores on request", async () => {
     const dir = mkdtempSync(join(tmpdir(), "rulers-cal-"));
     try {
-      const hash = JSON.parse(readFileSync(b.bundle, "utf8")).hash;
+      const hash = JSON.parse(readFileSync(fixture.bundles.bundle, "utf8")).hash;
       // A calibrator fitted for this bundle and the fake judge: raw 1 → human 2, raw 5 → human 9.
       const data: Joined[] = Array.from({ length: 20 }, (_, i) => {
         const raw = i % 2 ? 5 : 1;
@@ -154,7 +143,7 @@ describe("POST /v1/reward", () => {
       const cal = fitCalibrator(data, "isotonic", { min: 0, max: 10, step: 1 });
       const calPath = join(dir, "cal.json");
       writeFileSync(calPath, serializeCalibrator(cal));
-      t = await startTestServer(b.lock, gradedJudge, { calibrators: [calPath] });
+      let t = await fixture.start(gradedJudge, { calibrators: [calPath] });
       const items = [item("a", "good"), item("b", "bad")];
       const r = await t.post("/v1/reward", { bundle: "test.reward@1.0.0", items, details: true });
       expect(r.json.score).toBe("calibrated");
@@ -172,9 +161,8 @@ describe("POST /v1/reward", () => {
       });
       expect(other.status).toBe(400);
       expect(other.json.error.code).toBe("no_calibrator");
-      await t.close();
       // Another judge model than the calibrator was fitted for: never calibrated, never silently.
-      t = await startTestServer(b.lock, gradedJudge, { calibrators: [calPath], judgeModel: "other-judge" });
+      t = await fixture.start(gradedJudge, { calibrators: [calPath], judgeModel: "other-judge" });
       const mismatch = await t.post("/v1/reward", { bundle: "test.reward@1.0.0", items });
       expect(mismatch.status).toBe(422);
       expect(mismatch.json.error.failed.map((f: { reason: string }) => f.reason)).toEqual([
@@ -192,20 +180,20 @@ describe("POST /v1/reward", () => {
 
 describe("POST /v1/score", () => {
   it("gives the same records as `rulers judge` for the same rows", async () => {
-    t = await startTestServer(b.lock, validJudge());
+    const t = await fixture.start(validJudge());
     const rows = [item("a", "An answer about the moon and tides."), item("b", "Tides follow the moon.")];
     const r = await t.post("/v1/score", { bundle: "test.reward@1.0.0", rows });
     expect(r.status).toBe(200);
-    expect(r.json.bundle_hash).toBe(JSON.parse(readFileSync(b.bundle, "utf8")).hash);
+    expect(r.json.bundle_hash).toBe(JSON.parse(readFileSync(fixture.bundles.bundle, "utf8")).hash);
     const dir = mkdtempSync(join(tmpdir(), "rulers-score-"));
     try {
       writeFileSync(join(dir, "rows.jsonl"), rows.map((x) => JSON.stringify(x)).join("\n"));
       const cli = await runCli([
         "judge",
         "--bundle",
-        b.bundle,
+        fixture.bundles.bundle,
         "--lock",
-        b.lock,
+        fixture.bundles.lock,
         "--input",
         join(dir, "rows.jsonl"),
         "--out",
@@ -228,7 +216,7 @@ describe("POST /v1/score", () => {
   });
 
   it("refuses duplicate ids, as a run does", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     const r = await t.post("/v1/score", { bundle: "test.reward@1.0.0", rows: [item("a", "x"), item("a", "y")] });
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe("invalid_rows");
@@ -238,7 +226,7 @@ describe("POST /v1/score", () => {
 
 describe("POST /get_reward (OpenRLHF)", () => {
   it("maps query, prompts and labels onto the bundle's inputs", async () => {
-    t = await startTestServer(b.lock, gradedJudge, {
+    const t = await fixture.start(gradedJudge, {
       refs: ["test.reward@1.0.0"],
       openrlhf: { bundle: "test.reward@1.0.0", prompt: "prompt", response: "response", label: "reference" },
     });

@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RulersClient, RulersError } from "../../clients/typescript/rulers-client.js";
-import { gradedJudge, makeBundles, slowJudge, startTestServer, type TestServer } from "./helpers.js";
+import { gradedJudge, item, servedFixture, slowJudge } from "./helpers.js";
 
-let b: ReturnType<typeof makeBundles>;
-let t: TestServer | null = null;
-beforeAll(() => {
-  b = makeBundles();
-});
-afterAll(() => b.cleanup());
-afterEach(async () => {
-  await t?.close();
-  t = null;
-});
-
-const item = (id: string, response: string) => ({ id, prompt: "Explain tides.", response, reference: "The moon." });
+const fixture = servedFixture();
 
 describe("the TypeScript client", () => {
   it("gets rewards, records and bundles", async () => {
-    t = await startTestServer(b.lock, gradedJudge, { token: "tk" });
+    const t = await fixture.start(gradedJudge, { token: "tk" });
     const c = new RulersClient({ url: t.url, bundle: "test.reward@1.0.0", token: "tk" });
     expect(await c.rewards([item("a", "good"), item("b", "bad")])).toEqual([5, 1]);
     const served = await c.bundles();
@@ -31,7 +20,7 @@ describe("the TypeScript client", () => {
   });
 
   it("raises the server's error codes", async () => {
-    t = await startTestServer(b.lock);
+    const t = await fixture.start();
     const c = new RulersClient({ url: t.url, retries: 0 });
     const err = await c.rewards([item("a", "good")], { bundle: "test.reward@0.0.1" }).catch((e) => e);
     expect(err).toBeInstanceOf(RulersError);
@@ -42,7 +31,7 @@ describe("the TypeScript client", () => {
   });
 
   it("waits out a full queue as Retry-After says, then gets its rewards", async () => {
-    t = await startTestServer(b.lock, slowJudge(300), { maxQueue: 2, maxItems: 2 });
+    const t = await fixture.start(slowJudge(300), { maxQueue: 2, maxItems: 2 });
     const c = new RulersClient({ url: t.url, bundle: "test.reward@1.0.0" });
     const first = c.rewards([item("a", "good 1"), item("b", "good 2")]);
     while (t.judge.requests.length === 0) await new Promise((r) => setTimeout(r, 5));

@@ -7,7 +7,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildBundle } from "../../src/bundle/build.js";
 import { compileSource } from "../../src/compile/index.js";
-import { mutateSource, TOKENS_OF_THE_LANGUAGE } from "../helpers/mutate.js";
+import { keywordOf, rubricTokens } from "../../src/syntax/tokens.js";
+import { chevrotainPackage } from "../../src/util/packages.js";
+import { mutateSource, NON_KEYWORD_SAMPLES, TOKENS_OF_THE_LANGUAGE } from "../helpers/mutate.js";
 import { exampleSources } from "../helpers/rubrics.js";
 
 function compileNeverThrows(text: string): void {
@@ -29,6 +31,22 @@ function compileNeverThrows(text: string): void {
 const examples = exampleSources().map(([, text]) => text);
 
 describe("compiling arbitrary input", () => {
+  it("builds from a sample of every token type that is not a keyword (the keywords come from the lexer)", () => {
+    const { allTokens, rubricLexer } = rubricTokens();
+    // The lexer's own copy of Chevrotain, whose NA pattern the categories were made with.
+    const { Lexer } = chevrotainPackage();
+    const wanted = allTokens
+      .filter((t) => keywordOf(t) === undefined && t.PATTERN !== Lexer.NA && t.GROUP !== Lexer.SKIPPED)
+      .map((t) => t.name);
+    const seen = new Set<string>();
+    for (const sample of NON_KEYWORD_SAMPLES) {
+      const r = rubricLexer.tokenize(sample);
+      for (const t of [...r.tokens, ...Object.values(r.groups).flat()]) seen.add(t.tokenType.name);
+    }
+    expect(wanted.filter((name) => !seen.has(name))).toEqual([]);
+    expect(wanted.length).toBeGreaterThan(10);
+  });
+
   it("survives random strings", () => {
     fc.assert(fc.property(fc.string({ unit: "binary", maxLength: 400 }), compileNeverThrows), { numRuns: 300 });
   });
