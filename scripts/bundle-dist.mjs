@@ -83,7 +83,7 @@ const results = await Promise.all([
  * columns after an escaped character on its own line move.
  */
 const asciiOnly = (text) =>
-  text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 for (const r of results)
   for (const out of r.outputFiles) {

@@ -52,7 +52,9 @@ function mapEvents(bundle: string, example: string, n: number): Promise<number> 
   return new Promise((res, rej) =>
     execFile(process.execPath, args, { cwd: root, env: { ...process.env, OPENAI_API_KEY: "k" } }, (err, _o, stderr) => {
       if (err) return rej(new Error(`rulers judge failed: ${stderr}`));
-      const records = readFileSync(join(dir, `${bundle}-${n}.run.jsonl`), "utf8").split("\n").filter(Boolean);
+      const records = readFileSync(join(dir, `${bundle}-${n}.run.jsonl`), "utf8")
+        .split("\n")
+        .filter(Boolean);
       if (records.length !== n || records.some((r) => JSON.parse(r).error !== undefined))
         return rej(new Error(`expected ${n} judged records: ${records.find((r) => JSON.parse(r).error)}`));
       const text = readFileSync(log, "utf8");
