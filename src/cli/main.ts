@@ -106,7 +106,8 @@ const LONG_RUNNING = new Set(["serve", "lsp", "review"]);
 
 function tuneTiering(): void {
   const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-  if (given.some((a) => a.startsWith("--interrupt-budget"))) return;
+  // V8 takes its flags with dashes or underscores.
+  if (given.some((a) => a.replaceAll("_", "-").startsWith("--interrupt-budget"))) return;
   const v8 = createRequire(import.meta.url)("node:v8") as typeof import("node:v8");
   v8.setFlagsFromString(`--interrupt-budget=${8 * 67_584}`);
 }
