@@ -21,7 +21,7 @@ import type { AnswerFormat, ProviderName } from "../provider/index.js";
 import { openRows, type RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
 import { type JsonlProblem, type JsonlRow, readJsonl, rowId } from "../util/jsonl.js";
-import { judgeSettings, providerSetup } from "./judge-setup.js";
+import { judgeSettings, providerSetup, providerValues } from "./judge-setup.js";
 
 export type { JudgeSettings };
 
@@ -50,20 +50,7 @@ export function batchSettings(bundle: Bundle, opts: BatchJudgeOptions): JudgeSet
   const models = typeof opts.model === "string" ? [opts.model] : [...opts.model];
   if (models.length === 0 || models.some((m) => !m))
     throw new RulersError("give the judge model (`model`): it is part of every request", { code: "usage" });
-  const setup = providerSetup(
-    {
-      ...(opts.provider !== undefined ? { provider: opts.provider } : {}),
-      ...(opts.format !== undefined ? { format: opts.format } : {}),
-      ...(opts.capabilities !== undefined ? { capabilities: opts.capabilities } : {}),
-      ...(opts.reasoningEffort !== undefined ? { "reasoning-effort": opts.reasoningEffort } : {}),
-      ...(opts.reasoningBudget !== undefined ? { "reasoning-budget": String(opts.reasoningBudget) } : {}),
-      ...(opts.prices !== undefined ? { prices: opts.prices } : {}),
-      ...(opts.baseURL !== undefined ? { "base-url": opts.baseURL } : {}),
-    },
-    bundle,
-    models,
-    opts.onWarning ?? stderr,
-  );
+  const setup = providerSetup(providerValues(opts), bundle, models, opts.onWarning ?? stderr);
   return judgeSettings(bundle, setup, {
     models,
     samples: opts.samples,

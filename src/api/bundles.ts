@@ -2,7 +2,7 @@
  * Loading bundles from code: a path or `id@version`, verified against its own hash (and the lock
  * and a signing key when given) before anything can judge with it.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   DEFAULT_LOCK,
@@ -13,12 +13,13 @@ import {
   resolveBundleRef,
   writeLock,
 } from "../bundle/lock.js";
-import { parsePublicKey, SignError } from "../bundle/sign.js";
 import type { Bundle } from "../bundle/types.js";
 import { type Verified, verifyBundleFile, verifyLock } from "../bundle/verify.js";
-import { errnoOf, RulersError } from "../util/errors.js";
+import { RulersError } from "../util/errors.js";
 
 export { BundleError, readBundle } from "../bundle/file.js";
+// Read beside the private key, by the same rules (sign.ts).
+export { readPublicKey } from "./sign.js";
 export { DEFAULT_LOCK, LockError, lockBundles, readLock, writeLock };
 
 export interface LoadOptions {
@@ -105,24 +106,4 @@ export function findBundles(paths: readonly string[]): string[] {
     else out.push(a);
   }
   return out;
-}
-
-/** A PEM public key from a file, checked to be an ed25519 key. */
-export function readPublicKey(path: string): string {
-  let pem: string;
-  try {
-    pem = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new RulersError(
-      `cannot read public key \`${path}\` (${errnoOf(err) ?? "error"}); give the path of a .pub.pem file`,
-      { code: "usage" },
-    );
-  }
-  try {
-    parsePublicKey(pem);
-  } catch (err) {
-    if (err instanceof SignError) throw new RulersError(`\`${path}\`: ${err.message}`, { code: "sign" });
-    throw err;
-  }
-  return pem;
 }

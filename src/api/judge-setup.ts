@@ -48,6 +48,35 @@ export interface ProviderSetup {
 type Values = Record<string, unknown>;
 type Warn = (message: string) => void;
 
+/** The library's provider options (`judge()`, `batchSettings()`), under the names they share. */
+export interface ProviderOptionValues {
+  readonly provider?: string | undefined;
+  readonly format?: string | undefined;
+  readonly guided?: string | undefined;
+  readonly capabilities?: string | undefined;
+  readonly reasoningEffort?: string | undefined;
+  readonly reasoningBudget?: number | "off" | undefined;
+  readonly prices?: string | undefined;
+  readonly baseURL?: string | undefined;
+}
+
+/** Library options as the settings `providerSetup` reads, by their CLI names; unset ones left out. */
+export function providerValues(o: ProviderOptionValues): Values {
+  const values: Values = {};
+  const named: [string, unknown][] = [
+    ["provider", o.provider],
+    ["format", o.format],
+    ["guided", o.guided],
+    ["capabilities", o.capabilities],
+    ["reasoning-effort", o.reasoningEffort],
+    ["reasoning-budget", o.reasoningBudget === undefined ? undefined : String(o.reasoningBudget)],
+    ["prices", o.prices],
+    ["base-url", o.baseURL],
+  ];
+  for (const [name, value] of named) if (value !== undefined) values[name] = value;
+  return values;
+}
+
 export function providerSetup(values: Values, bundle: Bundle, models: readonly string[], warn: Warn): ProviderSetup {
   const ir = bundle.body.rubric;
   const baseURL = values["base-url"] as string | undefined;

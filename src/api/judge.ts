@@ -16,7 +16,14 @@ import type { RunRecord } from "../record/index.js";
 import { RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
 import { calibrateRecord } from "./calibrator.js";
-import { budgetFor, judgeClientFor, judgeSettings, providerSetup, warnUnpriced } from "./judge-setup.js";
+import {
+  budgetFor,
+  judgeClientFor,
+  judgeSettings,
+  providerSetup,
+  providerValues,
+  warnUnpriced,
+} from "./judge-setup.js";
 
 export interface JudgeOptions {
   /** The judge model; several form a panel (per-criterion strict majority). */
@@ -109,21 +116,7 @@ export interface PreparedJudge {
 export function prepareJudge(bundle: Bundle, options: JudgeOptions): PreparedJudge {
   const models = modelsOf(options);
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const setup = providerSetup(
-    {
-      ...(options.provider !== undefined ? { provider: options.provider } : {}),
-      ...(options.format !== undefined ? { format: options.format } : {}),
-      ...(options.guided !== undefined ? { guided: options.guided } : {}),
-      ...(options.capabilities !== undefined ? { capabilities: options.capabilities } : {}),
-      ...(options.reasoningEffort !== undefined ? { "reasoning-effort": options.reasoningEffort } : {}),
-      ...(options.reasoningBudget !== undefined ? { "reasoning-budget": String(options.reasoningBudget) } : {}),
-      ...(options.prices !== undefined ? { prices: options.prices } : {}),
-      ...(options.baseURL !== undefined ? { "base-url": options.baseURL } : {}),
-    },
-    bundle,
-    models,
-    warn,
-  );
+  const setup = providerSetup(providerValues(options), bundle, models, warn);
   warnUnpriced(setup.prices, models, options.prices, warn);
   const budget =
     options.maxCost !== undefined ? budgetFor(options.maxCost, setup.prices, models, "maxCost") : undefined;

@@ -6,7 +6,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import { prettyCanonicalJson } from "../bundle/canonical.js";
 import { BundleError, bundleIntact, readBundle } from "../bundle/file.js";
-import { generateSigningKeys, keyId, parsePrivateKey, SignError, signaturePath, signBundle } from "../bundle/sign.js";
+import {
+  generateSigningKeys,
+  keyId,
+  parsePrivateKey,
+  parsePublicKey,
+  SignError,
+  signaturePath,
+  signBundle,
+} from "../bundle/sign.js";
 import type { Bundle } from "../bundle/types.js";
 import { writeFileAtomic } from "../util/atomic.js";
 import { errnoOf, RulersError } from "../util/errors.js";
@@ -33,21 +41,32 @@ export function generateKeyPair(prefix: string): { privatePath: string; publicPa
   return { privatePath, publicPath, keyId: keyId(keys.publicKeyPem) };
 }
 
-/** A PEM private key from a file, checked to be an ed25519 key. */
-export function readPrivateKey(path: string): string {
+/** A key file's PEM, checked by `parse`; a file that cannot be read or parsed is a clear refusal. */
+function readKeyPem(path: string, kind: "private" | "public", parse: (pem: string) => unknown): string {
   let pem: string;
   try {
     pem = readFileSync(path, "utf8");
   } catch (err) {
-    throw new RulersError(`cannot read private key \`${path}\` (${errnoOf(err) ?? "error"})`, { code: "usage" });
+    const hint = kind === "public" ? "; give the path of a .pub.pem file" : "";
+    throw new RulersError(`cannot read ${kind} key \`${path}\` (${errnoOf(err) ?? "error"})${hint}`, { code: "usage" });
   }
   try {
-    parsePrivateKey(pem);
+    parse(pem);
   } catch (err) {
     if (err instanceof SignError) throw new RulersError(`\`${path}\`: ${err.message}`, { code: "sign" });
     throw err;
   }
   return pem;
+}
+
+/** A PEM private key from a file, checked to be an ed25519 key. */
+export function readPrivateKey(path: string): string {
+  return readKeyPem(path, "private", parsePrivateKey);
+}
+
+/** A PEM public key from a file, checked to be an ed25519 key. */
+export function readPublicKey(path: string): string {
+  return readKeyPem(path, "public", parsePublicKey);
 }
 
 /**

@@ -5,7 +5,7 @@
  * recorded offsets. Every value from the run goes in escaped (escape.ts).
  */
 import { type AgreementReport, metricFigures, metricLabel } from "../calibrate/index.js";
-import { nodeNet } from "../util/packages.js";
+import { zlibModule } from "../util/packages.js";
 import { type ChartSpec, chartSpecs } from "./charts.js";
 import type { ReportData } from "./data.js";
 import { chartLibraries, DRAW_SOURCE, drawSvgFiles } from "./draw.js";
@@ -200,7 +200,7 @@ export function renderHtml(d: ReportData): string {
   if (packed.length > 4_000_000) {
     // Big runs: gzip + base64, unpacked by the browser's DecompressionStream; ~10× smaller.
     // Base64 holds no `<`, `>` or `&`, so the packed JSON needs no script escaping first.
-    json = JSON.stringify(nodeNet().zlib.gzipSync(packed, { level: 6 }).toString("base64"));
+    json = JSON.stringify(zlibModule().gzipSync(packed, { level: 6 }).toString("base64"));
     encoding = "gzip-base64";
   } else json = scriptSafeJson(packed);
   const time = `${h.wall_ms === null ? "wall time not recorded" : `wall time <b>${seconds(h.wall_ms)}</b>`} · summed judge time <b>${seconds(h.judge_latency_ms)}</b> <span class="muted">(the sum of every call's latency; calls run concurrently, so it can exceed wall time)</span>`;

@@ -11,10 +11,9 @@
  * excludes `\r`, U+2028 and U+2029 as well as `\n`. With the `m` flag, `^` and `$` also treat
  * those as line ends in JavaScript, so such text goes to the time-limited path.
  */
-import { createRequire } from "node:module";
 import type { RE2JS } from "re2js";
 import { lazy } from "../util/lazy.js";
-import { re2jsPackage } from "../util/packages.js";
+import { re2jsPackage, vmModule } from "../util/packages.js";
 
 export const REGEX_TIME_LIMIT_MS = 200;
 
@@ -74,8 +73,6 @@ export interface CompiledPattern {
 }
 
 // A V8 context costs megabytes: made when the first pattern needs it, not when rulers is imported.
-// node:vm is loaded only for the patterns RE2JS cannot take (rare), not by every judge run.
-const vmModule = lazy(() => createRequire(import.meta.url)("node:vm") as typeof import("node:vm"));
 const vmRunner = lazy(() => ({
   sandbox: vmModule().createContext({ re: /$^/, s: "" }),
   script: new (vmModule().Script)("re.test(s)"),

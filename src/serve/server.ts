@@ -4,7 +4,7 @@
  * run records), POST /v1/reward (items → rewards), POST /get_reward (OpenRLHF), GET /v1/bundles,
  * GET /healthz, GET /metrics. Every error is `{error: {code, message, …}}` with a stable code.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { z } from "zod";
 import type { JudgeSettings } from "../execute/index.js";
 import type { Budget } from "../judge/budget.js";
@@ -197,12 +197,11 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
   );
 
   /** A request's deadline, and a signal that fires if its client goes away first. */
-  const requestLimits = (req: FastifyRequest, reply: FastifyReply, asked?: number) => {
+  const requestLimits = (reply: FastifyReply, asked?: number) => {
     const gone = new AbortController();
     reply.raw.once("close", () => {
       if (!reply.raw.writableFinished) gone.abort();
     });
-    void req;
     return { deadlineMs: Math.min(asked ?? opts.deadlineMs, opts.deadlineMs), gone: gone.signal };
   };
 
@@ -211,12 +210,11 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     sb: ServedBundle,
     rows: Row[],
     field: string,
-    req: FastifyRequest,
     reply: FastifyReply,
     since: number,
     asked: number | undefined,
   ) => {
-    const { deadlineMs, gone } = requestLimits(req, reply, asked);
+    const { deadlineMs, gone } = requestLimits(reply, asked);
     const outcomes = await judgeRows(ctx, sb, rows, field, deadlineMs, gone, since);
     judgedAt.set(reply, reply.elapsedTime);
     return outcomes;
@@ -226,7 +224,6 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     sb: ServedBundle,
     rows: Row[],
     field: string,
-    req: FastifyRequest,
     reply: FastifyReply,
     since: number,
     p: {
@@ -244,7 +241,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
       );
     const floor = p.failed_reward ?? opts.failedReward;
     const normalize = p.normalize ?? opts.normalize;
-    const outcomes = await judge(sb, rows, field, req, reply, since, p.deadline_ms);
+    const outcomes = await judge(sb, rows, field, reply, since, p.deadline_ms);
     const down = judgeDown(outcomes);
     if (down) throw down;
     const range = normalize ? rewardRange(sb, kind) : null;
@@ -335,7 +332,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
         );
       seen.set(r.id, i);
     });
-    const outcomes = await judge(sb, rows, "rows", req, reply, since, body.deadline_ms);
+    const outcomes = await judge(sb, rows, "rows", reply, since, body.deadline_ms);
     const down = judgeDown(outcomes);
     if (down) throw down;
     const warnings: string[] = [];
@@ -353,7 +350,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     const body = parseBody(RewardBody, req.body);
     const sb = lookupBundle(opts.served, body.bundle, body.bundle_hash);
     const rows = rowsOf(body.items, "items", opts.maxItems);
-    const { records, ...out } = await rewards(sb, rows, "items", req, reply, since, body);
+    const { records, ...out } = await rewards(sb, rows, "items", reply, since, body);
     return body.details ? { ...out, details: records } : out;
   });
 
@@ -368,7 +365,7 @@ export async function startServer(opts: ServeOptions): Promise<RewardServer> {
     const sb = lookupBundle(opts.served, m.bundle);
     const list = openRlhfRows(m, req.body);
     const rows = rowsOf(list, "query", opts.maxItems);
-    const out = await rewards(sb, rows, "query", req, reply, since, {});
+    const out = await rewards(sb, rows, "query", reply, since, {});
     const raw = out.records.map((r) => (typeof r.raw_score === "number" ? r.raw_score : null));
     return {
       rewards: out.rewards,

@@ -13,9 +13,8 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
-import { createRequire } from "node:module";
 import type { Readable } from "node:stream";
-import { lazy } from "./lazy.js";
+import { httpsModule, zlibModule } from "./packages.js";
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
@@ -36,12 +35,6 @@ export interface Agents {
   readonly https: HttpsAgent;
   readonly maxBodyBytes: number;
 }
-
-// TLS and decompression are loaded on first use: a judge at http://localhost that answers
-// uncompressed needs neither, and loading them was several milliseconds of every run's start-up.
-const require = createRequire(import.meta.url);
-const httpsModule = lazy(() => require("node:https") as typeof import("node:https"));
-const zlibModule = lazy(() => require("node:zlib") as typeof import("node:zlib"));
 
 class KeepAliveAgents implements Agents {
   readonly http: HttpAgent;

@@ -16,12 +16,15 @@ export const openaiPackage = lazyPackage<typeof import("openai")>("openai");
 export const re2jsPackage = lazyPackage<typeof import("re2js")>("re2js");
 export const zodPackage = lazyPackage<typeof import("zod")>("zod");
 
-/** Node's HTTP client and decompression: a few megabytes that only judging needs. */
-export const nodeNet = lazy(() => ({
-  http: require("node:http") as typeof import("node:http"),
-  https: require("node:https") as typeof import("node:https"),
-  zlib: require("node:zlib") as typeof import("node:zlib"),
-}));
+/**
+ * Node's TLS client and compression, each loaded on first use: a judge at http://localhost that
+ * answers uncompressed needs neither, and loading them was several milliseconds of every run's
+ * start-up (util/http-request.ts); the report needs only zlib.
+ */
+export const httpsModule = lazy(() => require("node:https") as typeof import("node:https"));
+export const zlibModule = lazy(() => require("node:zlib") as typeof import("node:zlib"));
+/** For the regex patterns RE2JS cannot take (rare), not loaded by every judge run. */
+export const vmModule = lazy(() => require("node:vm") as typeof import("node:vm"));
 
 /**
  * Chevrotain's own single-file ES build (lib/chevrotain.mjs, lodash inlined) rather than its
