@@ -92,24 +92,50 @@ function quietOnClosedPipe(): void {
 }
 
 /**
- * V8 optimizes a function once a budget of work has run in it. A command is hundreds to hundreds
- * of thousands of passes through the same functions, and at V8's default budget TurboFan
- * compiled (on a helper thread, but on this process's CPU) many that ran only a few hundred
- * times: a 200-row `rulers judge` spent about a seventh of its CPU there. Eight times the budget
- * leaves the interpreter's and baseline code to what runs briefly and still optimizes what stays
- * hot; a 2,000-row run got cheaper too (bench/README, issue 21). Only the CLI's own process is
- * tuned, never a program that imports the library, nor the servers (LONG_RUNNING), whose
- * latency after start-up is what counts; a budget given to node wins. Set after the command's
- * module is loaded: node:v8 costs 3 ms to load before node:http, 0.5 ms after.
+ * V8's defaults suit a long-lived process; a batch command is a short one whose CPU is what
+ * counts (bench/README, issue 21), so its own process runs with three changes:
+ *   - eight times the tier-up budget: V8 optimizes a function once a budget of work has run in
+ *     it, and at the default a 200-row `rulers judge` spent about a seventh of its CPU compiling
+ *     (on a helper thread, but on this process's CPU) functions that then ran a few hundred
+ *     times; the interpreter's and baseline code keep what runs briefly, and what stays hot is
+ *     still optimized (a 2,000-row run got cheaper too);
+ *   - young-generation collections on the main thread only: on a machine of a few cores the
+ *     helper threads of a parallel scavenge cost more CPU than they save (the main thread's
+ *     share did not grow), and the work is a few milliseconds a collection either way;
+ *   - the young generation grows eight times (not twice) when its survivors outgrow it: a run
+ *     keeps hundreds of calls in flight, whose state survives a collection or two, and a young
+ *     generation sized for them is collected about half as often.
+ * Only the CLI's own process is tuned, never a program that imports the library, nor the
+ * servers (LONG_RUNNING), whose latency after start-up is what counts; a flag given to node
+ * (in NODE_OPTIONS or on its command line, either sense) wins. Set after the command's module
+ * is loaded: node:v8 costs 3 ms to load before node:http, 0.5 ms after.
  */
 const LONG_RUNNING = new Set(["serve", "lsp", "review"]);
 
-function tuneTiering(): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)];
-  // V8 takes its flags with dashes or underscores.
-  if (given.some((a) => a.replaceAll("_", "-").startsWith("--interrupt-budget"))) return;
+const BATCH_V8_FLAGS: readonly (readonly [name: string, flag: string])[] = [
+  ["interrupt-budget", `--interrupt-budget=${8 * 67_584}`],
+  ["parallel-scavenge", "--no-parallel-scavenge"],
+  ["semi-space-growth-factor", "--semi-space-growth-factor=8"],
+];
+
+/**
+ * The batch flags to set, given node's own arguments (process.execArgv and NODE_OPTIONS): each
+ * one the user did not set, in either sense (`--flag`, `--no-flag`), with dashes or underscores.
+ */
+export function batchV8Flags(given: readonly string[]): string[] {
+  const named = new Set(
+    given
+      .filter((a) => a.startsWith("--"))
+      .map((a) => a.slice(2).split("=")[0]!.replaceAll("_", "-").replace(/^no-/, "")),
+  );
+  return BATCH_V8_FLAGS.filter(([name]) => !named.has(name)).map(([, flag]) => flag);
+}
+
+function tuneV8(): void {
+  const flags = batchV8Flags([...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)]);
+  if (flags.length === 0) return;
   const v8 = createRequire(import.meta.url)("node:v8") as typeof import("node:v8");
-  v8.setFlagsFromString(`--interrupt-budget=${8 * 67_584}`);
+  for (const flag of flags) v8.setFlagsFromString(flag);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -131,7 +157,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const { command } = await load();
-  if (!LONG_RUNNING.has(name)) tuneTiering();
+  if (!LONG_RUNNING.has(name)) tuneV8();
   try {
     return await command.run(rest);
   } catch (err) {
