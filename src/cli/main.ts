@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { RulersError } from "../util/errors.js";
+import { loadCommand } from "./command-loader.js";
 import { CliError, systemErrorMessage, writeErr } from "./io.js";
 
 export interface Command {
@@ -107,8 +108,8 @@ function quietOnClosedPipe(): void {
  *     generation sized for them is collected about half as often.
  * Only the CLI's own process is tuned, never a program that imports the library, nor the
  * servers (LONG_RUNNING), whose latency after start-up is what counts; a flag given to node
- * (in NODE_OPTIONS or on its command line, either sense) wins. Set after the command's module
- * is loaded: node:v8 costs 3 ms to load before node:http, 0.5 ms after.
+ * (in NODE_OPTIONS or on its command line, either sense) wins. Set before the command is
+ * compiled, so that the code cache (command-loader.ts) is made and used under the same flags.
  */
 const LONG_RUNNING = new Set(["serve", "lsp", "review"]);
 
@@ -156,8 +157,8 @@ export async function main(argv: string[]): Promise<number> {
     writeErr(`rulers: unknown command \`${name}\`; run \`rulers --help\` for the list`);
     return 1;
   }
-  const { command } = await load();
   if (!LONG_RUNNING.has(name)) tuneV8();
+  const { command } = await loadCommand(name, load);
   try {
     return await command.run(rest);
   } catch (err) {

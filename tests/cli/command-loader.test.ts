@@ -1,0 +1,130 @@
+/**
+ * The built CLI runs each command from its prebuilt script with a V8 code cache
+ * (src/cli/command-loader.ts): the cache is written once, used after, survives damage, and is
+ * never read from a directory or file someone else could have written.
+ */
+import { execFile } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(join(tmpdir(), "rulers-code-cache-"));
+const rubric = join(root, "examples/asap-essay.rubric");
+
+beforeAll(() => {
+  if (!existsSync(join(root, "dist/cli/commands/hash.cjs")))
+    throw new Error("dist/ is missing: run `npm run build` first");
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function rulers(args: string[], cache: string): Promise<Run> {
+  return new Promise((res) =>
+    execFile(
+      process.execPath,
+      ["bin/rulers.js", ...args],
+      { cwd: root, env: { ...process.env, RULERS_CODE_CACHE: cache, NODE_DISABLE_COMPILE_CACHE: "" } },
+      (err, stdout, stderr) => res({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    ),
+  );
+}
+
+const cacheFiles = (d: string) => (existsSync(d) ? readdirSync(d).filter((f) => f.endsWith(".v8")) : []);
+
+describe("the command code cache", () => {
+  it("is written by the first run, then used as it is, with the same output", async () => {
+    const cache = join(dir, "fresh");
+    const first = await rulers(["hash", rubric], cache);
+    expect(first.code, first.stderr).toBe(0);
+    const files = cacheFiles(cache);
+    expect(files).toHaveLength(1);
+    const before = statSync(join(cache, files[0]!));
+    expect(before.size).toBeGreaterThan(10_000);
+    expect(before.mode & 0o077).toBe(0);
+    const second = await rulers(["hash", rubric], cache);
+    expect(second).toEqual(first);
+    const after = statSync(join(cache, files[0]!));
+    // Not written again: the data was accepted.
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+
+  it("keeps one file per command script", async () => {
+    const cache = join(dir, "two");
+    expect((await rulers(["hash", rubric], cache)).code).toBe(0);
+    expect((await rulers(["fmt", "--check", rubric], cache)).code).toBe(0);
+    expect(cacheFiles(cache)).toHaveLength(2);
+  });
+
+  it("survives damaged data: the run compiles from source and the file is written again", async () => {
+    const cache = join(dir, "damaged");
+    const good = await rulers(["hash", rubric], cache);
+    const [file] = cacheFiles(cache);
+    const path = join(cache, file!);
+    writeFileSync(path, Buffer.alloc(statSync(path).size, 0x5a), { mode: 0o600 });
+    const ino = statSync(path).ino;
+    const again = await rulers(["hash", rubric], cache);
+    expect(again).toEqual(good);
+    expect(statSync(path).ino).not.toBe(ino);
+  });
+
+  it.skipIf(process.platform === "win32")("is not used from a directory others can write", async () => {
+    const cache = join(dir, "shared");
+    mkdirSync(cache);
+    chmodSync(cache, 0o777);
+    const r = await rulers(["hash", rubric], cache);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("sha256:");
+    expect(cacheFiles(cache)).toEqual([]);
+  });
+
+  it.skipIf(process.platform === "win32")("does not read a cache file others can write", async () => {
+    const cache = join(dir, "loose-file");
+    const good = await rulers(["hash", rubric], cache);
+    const [file] = cacheFiles(cache);
+    const path = join(cache, file!);
+    // Good data, but anyone could have written it: not read (a trusted file would be used
+    // as it is), and the run's own data replaces it.
+    chmodSync(path, 0o666);
+    const ino = statSync(path).ino;
+    const r = await rulers(["hash", rubric], cache);
+    expect(r).toEqual(good);
+    const now = statSync(path);
+    expect(now.ino).not.toBe(ino);
+    expect(now.mode & 0o077).toBe(0);
+  });
+
+  it("is off with RULERS_CODE_CACHE=off or NODE_DISABLE_COMPILE_CACHE=1", async () => {
+    const off = await rulers(["hash", rubric], "off");
+    expect(off.code, off.stderr).toBe(0);
+    expect(existsSync(join(root, "off"))).toBe(false);
+    const cache = join(dir, "disabled");
+    const r = await new Promise<number>((res) =>
+      execFile(
+        process.execPath,
+        ["bin/rulers.js", "hash", rubric],
+        { cwd: root, env: { ...process.env, RULERS_CODE_CACHE: cache, NODE_DISABLE_COMPILE_CACHE: "1" } },
+        (err) => res(err ? 1 : 0),
+      ),
+    );
+    expect(r).toBe(0);
+    expect(cacheFiles(cache)).toEqual([]);
+  });
+
+  it("keeps one class per error: a command's refusal is one line and its exit code, not a crash", async () => {
+    const r = await rulers(
+      ["judge", "--bundle", join(dir, "no-such-bundle.json"), "--input", rubric],
+      join(dir, "err"),
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBe(2);
+    expect(r.stderr).toMatch(/^rulers judge: /);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+});
