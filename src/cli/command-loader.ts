@@ -27,8 +27,10 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -112,6 +114,27 @@ function readTrusted(path: string): Buffer | undefined {
   }
 }
 
+/** Files the cache keeps: a few versions of every command; each upgrade or rebuild adds a set. */
+export const CODE_CACHE_FILES = 96;
+
+/**
+ * Keeps the newest CODE_CACHE_FILES files (and temporary files of runs that died mid-write only
+ * while they may still be renamed): run after a file is written, which is rare.
+ */
+function prune(dir: string): void {
+  const now = Date.now();
+  const files: { path: string; mtime: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const mtime = lstatSync(path).mtimeMs;
+    if (name.endsWith(".tmp")) {
+      if (now - mtime > 3_600_000) rmSync(path, { force: true });
+    } else if (name.endsWith(".v8")) files.push({ path, mtime });
+  }
+  files.sort((a, b) => b.mtime - a.mtime);
+  for (const f of files.slice(CODE_CACHE_FILES)) rmSync(f.path, { force: true });
+}
+
 /** Compiles and runs a command script, with the code cache when there is one to use. */
 function runScript(filename: string): { command: Command } {
   const source = readFileSync(filename, "utf8");
@@ -149,6 +172,7 @@ function runScript(filename: string): { command: Command } {
         const tmp = `${path}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, path);
+        prune(dirname(path));
       } catch {
         // A full disk or a read-only home: the next run compiles from source, as this one did.
       }

@@ -4,10 +4,21 @@
  * never read from a directory or file someone else could have written.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CODE_CACHE_FILES } from "../../src/cli/command-loader.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "rulers-code-cache-"));
@@ -115,6 +126,29 @@ describe("the command code cache", () => {
     );
     expect(r).toBe(0);
     expect(cacheFiles(cache)).toEqual([]);
+  });
+
+  it("keeps the newest files only, and clears temporary files of runs that died mid-write", async () => {
+    const cache = join(dir, "full");
+    mkdirSync(cache, { mode: 0o700 });
+    const old = new Date(Date.now() - 86_400_000);
+    for (let i = 0; i < CODE_CACHE_FILES + 10; i++) {
+      const f = join(cache, `old-${String(i).padStart(3, "0")}.v8`);
+      writeFileSync(f, "x", { mode: 0o600 });
+      utimesSync(f, old, new Date(old.getTime() + i * 1000));
+    }
+    writeFileSync(join(cache, "dead.v8.123.tmp"), "x", { mode: 0o600 });
+    utimesSync(join(cache, "dead.v8.123.tmp"), old, old);
+    writeFileSync(join(cache, "live.v8.456.tmp"), "x", { mode: 0o600 });
+    expect((await rulers(["hash", rubric], cache)).code).toBe(0);
+    const left = readdirSync(cache);
+    expect(cacheFiles(cache)).toHaveLength(CODE_CACHE_FILES);
+    // The oldest went; the one just written and the newest old ones stayed.
+    expect(left).not.toContain("old-000.v8");
+    expect(left).toContain(`old-${String(CODE_CACHE_FILES + 9).padStart(3, "0")}.v8`);
+    expect(left.filter((f) => !f.startsWith("old-") && f.endsWith(".v8"))).toHaveLength(1);
+    expect(left).not.toContain("dead.v8.123.tmp");
+    expect(left).toContain("live.v8.456.tmp");
   });
 
   it("keeps one class per error: a command's refusal is one line and its exit code, not a crash", async () => {
