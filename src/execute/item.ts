@@ -635,12 +635,14 @@ export async function judgeItem(
     for (const [k, v] of Object.entries(r.shown)) {
       const kind = kindOf.get(k);
       if (kind === "image") continue; // nothing to quote
-      const key = `${kind === "conversation" ? "c" : "t"}${v}`;
-      let t = preparedTexts.get(key);
+      // Keyed by the whole text only when a second order could reuse it: hashing an essay per
+      // row costs more than anything else in this loop.
+      const key = orders.length > 1 ? `${kind === "conversation" ? "c" : "t"}${v}` : "";
+      let t = key ? preparedTexts.get(key) : undefined;
       if (!t) {
         const conv = kind === "conversation" ? prepareConversation(conversations.get(v) ?? v) : null;
         t = conv ?? prepareText(v);
-        preparedTexts.set(key, t);
+        if (key) preparedTexts.set(key, t);
       }
       texts[k] = t;
     }
