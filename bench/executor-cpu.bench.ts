@@ -13,8 +13,8 @@
  * Per run: CPU (user + system) of the judging process only, per call and per verdict, peak RSS,
  * and the share of that CPU spent in garbage collection (perf_hooks `gc` entries); the job rows
  * are whole processes (start-up included) measured by /usr/bin/time, for both tools alike: the
- * one-call job through bin/rulers.js as users run it, the median of JOB_RUNS runs (default 5),
- * and promptfoo the median of PF_RUNS runs (default 3).
+ * one-call job through bin/rulers.js as users run it, the median of JOB_RUNS runs (default 7),
+ * and promptfoo the median of PF_RUNS runs (default 3), the two tools' runs interleaved.
  * Run: npm run bench executor-cpu       (EXEC_CPU_PROFILE=dir also writes --cpu-prof files;
  *      EXEC_CPU_NODE_ARGS="--flag …" passes more node flags to the judging process)
  */
@@ -271,30 +271,23 @@ if (only) {
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
-/**
- * The run whose whole-process CPU is the median of `runs` (JOB_RUNS, default 5; PF_RUNS for
- * promptfoo, default 3): one run of a sub-second job moves by a fifth with the machine's load.
- */
-async function medianRun(runs: number, once: () => Promise<Stats>): Promise<{ median: Stats; all: number[] }> {
-  const got: Stats[] = [];
-  for (let i = 0; i < runs; i++) got.push(await once());
-  got.sort((x, y) => x.proc_cpu_s - y.proc_cpu_s);
-  return { median: got[Math.floor(got.length / 2)]!, all: got.map((g) => g.proc_cpu_s) };
+/** The run whose whole-process CPU is the median of those given, and all their figures. */
+function medianOf(got: Stats[]): { median: Stats; all: number[] } {
+  const sorted = [...got].sort((x, y) => x.proc_cpu_s - y.proc_cpu_s);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, all: sorted.map((g) => g.proc_cpu_s) };
 }
 let jobRun = 0;
 // A label per run: each run starts with no run file and no cache to answer from.
-const jobRuns = await medianRun(Number(process.env.JOB_RUNS ?? 5), () =>
-  judge(bundles.all!, 200, `jobA${jobRun++}`, true),
-);
-const jobA = jobRuns.median;
+const rulersJob = () => judge(bundles.all!, 200, `jobA${jobRun++}`, true);
+const JOB_RUNS = Number(process.env.JOB_RUNS ?? 7);
+const PF_RUNS = Number(process.env.PF_RUNS ?? 3);
 
 // promptfoo on the same job: the essay is the output (echo provider), one llm-rubric per criterion.
 const pfHome = process.env.RULERS_PROMPTFOO_DIR ?? join(homedir(), ".cache", "rulers-tests", "promptfoo-0.118.0");
 const pfBin = join(pfHome, "node_modules", ".bin", "promptfoo");
-let pf: Stats | null = null;
-let pfAll: number[] = [];
+const pfDir = join(dir, "promptfoo");
+let pfOnce: (() => Promise<Stats>) | null = null;
 if (existsSync(pfBin)) {
-  const pfDir = join(dir, "promptfoo");
   const yaml = (v: string) => JSON.stringify(v);
   const asserts = Array.from(
     { length: 10 },
@@ -311,7 +304,7 @@ if (existsSync(pfBin)) {
     join(pfDir, "promptfooconfig.yaml"),
     `prompts:\n  - "{{essay}}"\nproviders:\n  - echo\ndefaultTest:\n  options:\n    provider:\n      id: openai:chat:m\n      config:\n        apiBaseUrl: ${baseURL}\ntests:\n${tests}\n`,
   );
-  const pfOnce = () =>
+  pfOnce = () =>
     timed(
       pfBin,
       [
@@ -334,7 +327,29 @@ if (existsSync(pfBin)) {
       },
       pfDir,
     );
-  const pfRuns = await medianRun(Number(process.env.PF_RUNS ?? 3), pfOnce);
+} else console.log(`promptfoo: not installed at ${pfHome} (run tests/integrations/promptfoo.test.ts once); skipped`);
+
+/**
+ * The two tools' runs, interleaved: rulers' JOB_RUNS runs (default 7) spread evenly before,
+ * between and after promptfoo's PF_RUNS (default 3). This VM slows down in spells of a few
+ * seconds to a minute (whole runs take 10–40% more CPU); run back to back, rulers' half-second
+ * runs could all fall in one spell while promptfoo's 12-second runs average over several. Each
+ * tool's figure is the median of its runs.
+ */
+const jobStats: Stats[] = [];
+const pfStats: Stats[] = [];
+const slots = pfOnce ? PF_RUNS + 1 : 1;
+for (let slot = 0; slot < slots; slot++) {
+  const upTo = Math.round((JOB_RUNS * (slot + 1)) / slots);
+  while (jobStats.length < upTo) jobStats.push(await rulersJob());
+  if (pfOnce && slot < PF_RUNS) pfStats.push(await pfOnce());
+}
+const jobRuns = medianOf(jobStats);
+const jobA = jobRuns.median;
+let pf: Stats | null = null;
+let pfAll: number[] = [];
+if (pfOnce) {
+  const pfRuns = medianOf(pfStats);
   pf = pfRuns.median;
   pfAll = pfRuns.all;
   const results = JSON.parse(readFileSync(join(pfDir, "out.json"), "utf8")).results.results as {
@@ -342,7 +357,7 @@ if (existsSync(pfBin)) {
   }[];
   const graded = results.reduce((n, r) => n + (r.gradingResult?.componentResults?.length ?? 0), 0);
   if (graded !== 2000) throw new Error(`promptfoo graded ${graded} criteria, not 2,000`);
-} else console.log(`promptfoo: not installed at ${pfHome} (run tests/integrations/promptfoo.test.ts once); skipped`);
+}
 
 console.log("the job, 200 essays × 10 criteria, whole processes (start-up included):");
 console.log(
