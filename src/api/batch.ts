@@ -20,7 +20,7 @@ import { type Cache, createJudgeClient, memoryCache, openCache } from "../judge/
 import type { AnswerFormat, ProviderName } from "../provider/index.js";
 import { openRows, type RowSource } from "../rows/index.js";
 import { RulersError } from "../util/errors.js";
-import { type JsonlProblem, type JsonlRow, readJsonl, rowId } from "../util/jsonl.js";
+import { readJsonl, rowId } from "../util/jsonl.js";
 import { judgeSettings, providerSetup, providerValues } from "./judge-setup.js";
 
 export type { JudgeSettings };
@@ -191,9 +191,6 @@ export interface IngestedBatch {
   readonly invalid: readonly string[];
 }
 
-/** Rows are ingested in chunks, so memory stays bounded whatever the size of the batch. */
-const INGEST_CHUNK = 4000;
-
 /**
  * Read batch output files back into run records, through the same judging code as a live run
  * with the answers taken from the files: the records are those `judge()` would write.
@@ -238,14 +235,11 @@ async function ingestRows(
     maxRetries: 0,
   });
   const tmp = `${opts.out}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
+  // Records are written as they are final; a 1 MB buffer lets judging go on while one is written.
+  const out = createWriteStream(tmp, { highWaterMark: 1 << 20 });
   const failed: string[] = [];
   const invalid: string[] = [];
   let missing = 0;
-  const totals = { items: 0, scored: 0, failed: 0, evidence_verified: 0, evidence_rejected: 0 };
-  const seen = new Set<string>();
-  let chunk: JsonlRow[] = [];
-  let problems: JsonlProblem[] = [];
   // Answers are looked up by what each request was; a result file is read only where needed.
   const answers = (q: {
     itemId: string;
@@ -267,48 +261,31 @@ async function ingestRows(
     }
     return res.completion;
   };
-  const flushChunk = async () => {
-    const { records, summary } = await runJudge({
-      bundle,
-      rows: chunk,
-      problems,
-      client,
-      cache: disk ?? memoryCache(),
-      settings,
-      concurrency: 1,
-      answers,
-      host: opts.host ?? "batch",
-      progress: false,
-    });
-    for (const x of records) {
+  // One streaming run over every row, each record written as it is final: nothing of a row
+  // outlives it (in chunks of 4,000, each chunk's rows and records survived into old space).
+  const { summary } = await runJudge({
+    bundle,
+    rows,
+    client,
+    cache: disk ?? memoryCache(),
+    settings,
+    concurrency: 1,
+    answers,
+    host: opts.host ?? "batch",
+    progress: false,
+    onRecord: async (x) => {
       if (typeof x.error === "string" && !/no batch result/.test(x.error) && invalid.length < 20)
         invalid.push(`${x.item_id}: ${x.error}`);
       if (!out.write(`${JSON.stringify(x)}\n`)) await once(out, "drain");
-    }
-    totals.items += summary.items;
-    totals.scored += summary.scored;
-    totals.failed += summary.failed;
-    totals.evidence_verified += summary.evidence_verified;
-    totals.evidence_rejected += summary.evidence_rejected;
-    chunk = [];
-    problems = [];
+    },
+  });
+  const totals = {
+    items: summary.items,
+    scored: summary.scored,
+    failed: summary.failed,
+    evidence_verified: summary.evidence_verified,
+    evidence_rejected: summary.evidence_rejected,
   };
-  for await (const r of rows) {
-    if (r.message !== undefined) problems.push({ line: r.line, message: r.message });
-    else {
-      const row = r.value as Record<string, unknown>;
-      const id = rowId(row, r.line);
-      // Ids must be unique across the whole file, not only within a chunk.
-      if (seen.has(id))
-        problems.push({ line: r.line, message: `item id \`${id}\` is used by an earlier row; ids must be unique` });
-      else {
-        seen.add(id);
-        chunk.push(r as JsonlRow);
-      }
-    }
-    if (chunk.length >= INGEST_CHUNK) await flushChunk();
-  }
-  if (chunk.length || problems.length) await flushChunk();
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   renameSync(tmp, opts.out);
   return { ...totals, missing_results: missing, failed_results: failed, invalid };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -144,6 +144,45 @@ describe("batch files", () => {
     // 29 answers came from the batch (the invalid one too: it is what the provider answered)
     expect(JSON.parse(again.stdout).cached_calls).toBe(29);
     expect(server.requests.length - before).toBe(2); // the failed request, and the repair of the invalid answer
+  });
+
+  it("ingest gives a repeated item id one failed record, as a direct run does", async () => {
+    const rows = join(dir, "dup-rows.jsonl");
+    const first = readFileSync(ROWS, "utf8").split("\n")[0];
+    writeFileSync(rows, `${first}\n${first}\n`);
+    const requests = join(dir, "dup-requests.jsonl");
+    expect(
+      (await runCli(batchArgv("prepare", { bundle: BUNDLE, input: rows, out: requests, model: "judge-x" }))).code,
+    ).toBe(0);
+    const results = join(dir, "dup-results.jsonl");
+    writeFileSync(
+      results,
+      `${lines(requests)
+        .map((p) =>
+          JSON.stringify({
+            custom_id: p.custom_id,
+            response: {
+              status_code: 200,
+              body: {
+                model: "judge-x",
+                choices: [
+                  { message: { content: JSON.stringify(answerFor(p.body, { decide })) }, finish_reason: "stop" },
+                ],
+              },
+            },
+            error: null,
+          }),
+        )
+        .join("\n")}\n`,
+    );
+    const out = join(dir, "dup-ingested.jsonl");
+    await runCli(batchArgv("ingest", { bundle: BUNDLE, input: rows, out, model: "judge-x" }, ["--results", results]));
+    const recs = lines(out);
+    expect(recs).toHaveLength(2);
+    expect(recs[0].error).toBeUndefined();
+    expect(typeof recs[0].raw_score).toBe("number");
+    expect(recs[1].error).toMatch(/^row 2: item id `mtbench-81` already used on row 1; ids must be unique$/);
+    expect(new Set(recs.map((r) => r.item_id)).size).toBe(2);
   });
 
   it("splits into numbered parts over the line limit", async () => {
