@@ -33,7 +33,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createRequire } from "node:module";
+import { createRequire, isBuiltin } from "node:module";
 import { homedir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -69,7 +69,7 @@ function scriptRequire(filename: string): (id: string) => unknown {
     if (id === META_MODULE) return scriptMeta;
     if (id === "../../util/errors.js") return errors;
     if (id === "../io.js") return io;
-    if (id.startsWith("node:") || id.startsWith(".") || isAbsolute(id)) return real(id);
+    if (isBuiltin(id) || id.startsWith(".") || isAbsolute(id)) return real(id);
     return real(fileURLToPath(import.meta.resolve(id)));
   };
 }
