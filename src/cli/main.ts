@@ -4,7 +4,6 @@
  */
 import { createRequire } from "node:module";
 import { RulersError } from "../util/errors.js";
-import { loadCommand } from "./command-loader.js";
 import { CliError, systemErrorMessage, writeErr } from "./io.js";
 
 export interface Command {
@@ -158,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (!LONG_RUNNING.has(name)) tuneV8();
+  // Loaded here, not at the top: `rulers --help` needs neither node:vm nor node:crypto.
+  const { loadCommand } = await import("./command-loader.js");
   const { command } = await loadCommand(name, load);
   try {
     return await command.run(rest);
