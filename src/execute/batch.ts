@@ -140,12 +140,12 @@ export function parseCustomId(
 }
 
 /**
- * Planned calls are classes, not object literals with a `key` getter: V8 gives each such
- * literal its own dictionary-mode object, and `batch prepare` on 100,000 rows then promoted
- * every row's prompt out of the young generation (~170 MB of scavenged copies and full
- * collections; bench/README, batch).
+ * Planned calls are classes, not object literals with a `key` getter: a getter's accessor pair
+ * lives in old space and holds the getter's closure, so `batch prepare` on 100,000 rows kept
+ * every row's prompt alive through young-generation collections (~170 MB promoted; bench/README,
+ * batch).
  */
-class OpenAICall implements PlannedCall {
+abstract class BatchCall implements PlannedCall {
   constructor(
     readonly custom_id: string,
     readonly body: Record<string, unknown>,
@@ -154,6 +154,11 @@ class OpenAICall implements PlannedCall {
   get key(): string {
     return this.planned.key;
   }
+  abstract line(): string;
+  abstract pieces(): readonly Buffer[];
+}
+
+class OpenAICall extends BatchCall {
   line(): string {
     const { response_format, ...rest } = this.body;
     const head = JSON.stringify({ custom_id: this.custom_id, method: "POST", url: "/v1/chat/completions", body: rest });
@@ -166,15 +171,8 @@ class OpenAICall implements PlannedCall {
   }
 }
 
-class AnthropicCall implements PlannedCall {
-  constructor(
-    readonly custom_id: string,
-    readonly body: Record<string, unknown>,
-    private readonly planned: { readonly key: string },
-  ) {}
-  get key(): string {
-    return this.planned.key;
-  }
+/** Message Batches: {custom_id, params}, the params exactly as a direct call sends them. */
+class AnthropicCall extends BatchCall {
   line(): string {
     return JSON.stringify({ custom_id: this.custom_id, params: this.body });
   }

@@ -19,15 +19,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CODE_CACHE_FILES } from "../../src/cli/command-loader.js";
+import { requireBuiltCli } from "../helpers/built.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "rulers-code-cache-"));
 const rubric = join(root, "examples/asap-essay.rubric");
 
-beforeAll(() => {
-  if (!existsSync(join(root, "dist/cli/commands/hash.cjs")))
-    throw new Error("dist/ is missing: run `npm run build` first");
-});
+beforeAll(requireBuiltCli);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run {

@@ -4,16 +4,16 @@
  * a two-byte string, twice the bytes to decode and keep on every start. The commands are the
  * prebuilt scripts (dist/cli/commands/*.cjs) the CLI runs.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { requireBuiltCli } from "../helpers/built.js";
 
 const dist = resolve(import.meta.dirname, "../../dist");
 
 describe("the built bundles", () => {
   it("hold only ASCII", () => {
-    if (!existsSync(join(dist, "cli/commands/judge.cjs")))
-      throw new Error("dist/ is missing: run `npm run build` first");
+    requireBuiltCli();
     const files = [
       join(dist, "index.js"),
       ...readdirSync(join(dist, "cli/commands"))

@@ -7,10 +7,11 @@
  * bench/executor-cpu.bench.ts. A failing call still loads the SDK, for its error classes.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireBuiltCli } from "../helpers/built.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
@@ -20,8 +21,7 @@ const bundle = join(root, "bundles/asap.persuasive-essay/1.0.0/bundle.json");
 let server: FakeOpenAI;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist/cli/commands/judge.js")))
-    throw new Error("dist/ is missing: run `npm run build` first");
+  requireBuiltCli();
   server = await startFakeOpenAI((r) =>
     r.body?.model === "fails"
       ? { status: 400, body: { error: { message: "no such model" } } }

@@ -8,19 +8,17 @@
  * promotions cancel out. No timing is asserted.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireBuiltCli } from "../helpers/built.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const dir = mkdtempSync(join(tmpdir(), "rulers-promotion-"));
 const bundle = join(root, "bundles/asap.persuasive-essay/1.0.0/bundle.json");
 
-beforeAll(() => {
-  if (!existsSync(join(root, "dist/cli/commands/batch.cjs")))
-    throw new Error("dist/ is missing: run `npm run build` first");
-});
+beforeAll(requireBuiltCli);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Bytes promoted out of the young generation while `batch prepare` wrote `n` rows' requests. */

@@ -8,10 +8,11 @@
  * start-up's maps cancel out. No timing is asserted.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireBuiltCli } from "../helpers/built.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai.js";
 import { answerFor } from "../helpers/scripted-judge.js";
 
@@ -20,8 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), "rulers-maps-"));
 let server: FakeOpenAI;
 
 beforeAll(async () => {
-  if (!existsSync(join(root, "dist/cli/commands/judge.js")))
-    throw new Error("dist/ is missing: run `npm run build` first");
+  requireBuiltCli();
   server = await startFakeOpenAI((r) => ({ json: answerFor(r.body) }));
 });
 
