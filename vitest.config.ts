@@ -7,5 +7,6 @@ export default defineConfig({
     // Set-up hooks compile bundles and start fake judges; on 2 loaded cores that outlasts the 10 s default.
     hookTimeout: 60_000,
     pool: "forks",
+    globalSetup: ["tests/helpers/global-setup.ts"],
   },
 });
