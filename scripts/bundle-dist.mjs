@@ -26,6 +26,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const dist = resolve("dist");
@@ -40,8 +41,10 @@ const commands = readdirSync(commandsDir)
   .filter((f) => f.endsWith(".js"))
   .sort();
 
+// What the loader hands a script in place of a module, named once there (tsc has written it).
+const { META_MODULE, SHARED_MODULES } = await import(pathToFileURL(resolve(dist, "cli/command-loader.js")).href);
 /** Modules whose one instance the dispatcher and every command must share. */
-const shared = new Set([resolve(dist, "util/errors.js"), resolve(dist, "cli/io.js")]);
+const shared = new Set(Object.keys(SHARED_MODULES).map((specifier) => resolve(commandsDir, specifier)));
 const keepShared = {
   name: "keep-shared",
   setup(b) {
@@ -68,9 +71,6 @@ const common = {
   metafile: true,
   logLevel: "warning",
 };
-
-/** The loader's name for what the banner asks of it (src/cli/command-loader.ts, META_MODULE). */
-const META_MODULE = "rulers:command-meta";
 
 // All builds read tsc's files before any is overwritten (one command imports another's module).
 const results = await Promise.all([

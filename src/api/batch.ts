@@ -281,15 +281,18 @@ async function ingestRows(
       if (!out.write(`${JSON.stringify(x)}\n`)) await once(out, "drain");
     },
   });
-  const totals = {
-    items: summary.items,
-    scored: summary.scored,
-    failed: summary.failed,
-    evidence_verified: summary.evidence_verified,
-    evidence_rejected: summary.evidence_rejected,
-  };
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   renameSync(tmp, opts.out);
-  // Sorted: with rows in flight together, the order answers were looked up in is not the rows'.
-  return { ...totals, missing_results: missing, failed_results: failed.sort(), invalid };
+  const { items, scored, evidence_verified, evidence_rejected } = summary;
+  return {
+    items,
+    scored,
+    failed: summary.failed,
+    evidence_verified,
+    evidence_rejected,
+    missing_results: missing,
+    // Sorted: with rows in flight together, the order answers were looked up in is not the rows'.
+    failed_results: failed.sort(),
+    invalid,
+  };
 }

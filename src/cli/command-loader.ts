@@ -39,11 +39,19 @@ import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 import * as errors from "../util/errors.js";
+import { requireAsImported } from "../util/lazy.js";
 import * as io from "./io.js";
 import type { Command } from "./main.js";
 
-/** The name a command script asks its loader for (scripts/bundle-dist.mjs, META_MODULE). */
-const META_MODULE = "rulers:command-meta";
+/** The name a command script asks its loader for its `import.meta` and `import()` (the banner scripts/bundle-dist.mjs writes). */
+export const META_MODULE = "rulers:command-meta";
+
+/**
+ * Modules whose one instance the dispatcher and every command share, by the specifier a command
+ * script (in dist/cli/commands/) requires them with: the error classes the dispatcher tests a
+ * command's failure against. scripts/bundle-dist.mjs leaves exactly these outside the scripts.
+ */
+export const SHARED_MODULES: Readonly<Record<string, object>> = { "../../util/errors.js": errors, "../io.js": io };
 
 /** What a script's `import.meta` and `import()` would have been as an ES module beside it. */
 function scriptMeta(filename: string) {
@@ -67,10 +75,10 @@ function scriptRequire(filename: string): (id: string) => unknown {
   const real = createRequire(filename);
   return (id) => {
     if (id === META_MODULE) return scriptMeta;
-    if (id === "../../util/errors.js") return errors;
-    if (id === "../io.js") return io;
+    const shared = SHARED_MODULES[id];
+    if (shared !== undefined) return shared;
     if (isBuiltin(id) || id.startsWith(".") || isAbsolute(id)) return real(id);
-    return real(fileURLToPath(import.meta.resolve(id)));
+    return requireAsImported(id);
   };
 }
 

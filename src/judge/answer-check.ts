@@ -24,14 +24,12 @@ function failure(
   return { instancePath, schemaPath: "#", keyword, params, message };
 }
 
-type Check = (value: unknown, path: string, errors: AnswerSchemaError[]) => void;
-/** Whether a value is valid, with nothing allocated: almost every answer is, and is checked once. */
-type Test = (value: unknown) => boolean;
-
-interface Compiled {
-  readonly test: Test;
-  readonly check: Check;
-}
+/**
+ * One schema node: whether `value` is valid. Given `errors`, every failure is pushed, in ajv's
+ * order; given null, it stops at the first and allocates nothing (no message, no path): almost
+ * every answer is valid and is checked once, so messages are built only for one that fails.
+ */
+type Check = (value: unknown, path: string, errors: AnswerSchemaError[] | null) => boolean;
 
 /** The keywords compiled here; `description` and `title` are notes that check nothing. */
 const KNOWN = new Set([
@@ -78,63 +76,68 @@ function pointer(key: string): string {
 
 const own = (o: object, k: string) => Object.hasOwn(o, k);
 
-function compileNode(schema: unknown): Compiled | null {
+function compileNode(schema: unknown): Check | null {
   if (!isObject(schema)) return null;
   for (const k of Object.keys(schema)) if (!KNOWN.has(k)) return null;
   const { type, properties, required, additionalProperties, items, minimum, maximum } = schema;
   if (typeof type !== "string" || !TYPES.has(type)) return null;
-  const typeError: Check = (v, p, e) => {
-    if (!hasType(v, type)) e.push(failure(p, "type", `must be ${type}`, { type }));
+  const typeCheck: Check = (v, p, e) => {
+    if (hasType(v, type)) return true;
+    e?.push(failure(p, "type", `must be ${type}`, { type }));
+    return false;
   };
 
   // The keywords of one of ajv's type groups (number, array, object), which apply only to data
   // of that type; null when the schema has none.
-  let group: Compiled | null = null;
+  let group: Check | null = null;
   let groupType: string | null = null;
   if (minimum !== undefined || maximum !== undefined) {
     if (type !== "number" && type !== "integer") return null;
     if (maximum !== undefined && typeof maximum !== "number") return null;
     if (minimum !== undefined && typeof minimum !== "number") return null;
     groupType = "number";
-    group = {
-      test: (v) =>
-        (maximum === undefined || (v as number) <= maximum) && (minimum === undefined || (v as number) >= minimum),
-      check: (v, p, e) => {
-        if (maximum !== undefined && !((v as number) <= maximum))
-          e.push(failure(p, "maximum", `must be <= ${maximum}`, { comparison: "<=", limit: maximum }));
-        if (minimum !== undefined && !((v as number) >= minimum))
-          e.push(failure(p, "minimum", `must be >= ${minimum}`, { comparison: ">=", limit: minimum }));
-      },
+    group = (v, p, e) => {
+      let ok = true;
+      if (maximum !== undefined && !((v as number) <= maximum)) {
+        if (!e) return false;
+        e.push(failure(p, "maximum", `must be <= ${maximum}`, { comparison: "<=", limit: maximum }));
+        ok = false;
+      }
+      if (minimum !== undefined && !((v as number) >= minimum)) {
+        if (!e) return false;
+        e.push(failure(p, "minimum", `must be >= ${minimum}`, { comparison: ">=", limit: minimum }));
+        ok = false;
+      }
+      return ok;
     };
   }
   if (items !== undefined) {
-    if (type !== "array") return null;
+    if (type !== "array" || group !== null) return null;
     const item = compileNode(items);
     if (!item) return null;
     groupType = "array";
-    group = {
-      test: (v) => {
-        const a = v as unknown[];
-        for (let i = 0; i < a.length; i++) if (!item.test(a[i])) return false;
-        return true;
-      },
-      check: (v, p, e) => {
-        const a = v as unknown[];
-        for (let i = 0; i < a.length; i++) item.check(a[i], `${p}/${i}`, e);
-      },
+    group = (v, p, e) => {
+      const a = v as unknown[];
+      let ok = true;
+      for (let i = 0; i < a.length; i++)
+        if (!item(a[i], e ? `${p}/${i}` : p, e)) {
+          if (!e) return false;
+          ok = false;
+        }
+      return ok;
     };
   }
   if (properties !== undefined || required !== undefined || additionalProperties !== undefined) {
-    if (type !== "object") return null;
-    if (additionalProperties !== undefined && additionalProperties !== false) return null;
+    if (type !== "object" || group !== null) return null;
     if (properties !== undefined && !isObject(properties)) return null;
+    if (additionalProperties !== undefined && typeof additionalProperties !== "boolean") return null;
     if (required !== undefined && !(Array.isArray(required) && required.every((r) => typeof r === "string")))
       return null;
     const req = (required ?? []) as string[];
     // Parallel arrays, walked by index: a for-of over a Map makes an entry and an iterator result
     // per property until the code is optimized, and a short run never optimizes it.
     const keys: string[] = [];
-    const subs: Compiled[] = [];
+    const subs: Check[] = [];
     for (const [k, sub] of Object.entries(properties ?? {})) {
       const c = compileNode(sub);
       if (!c) return null;
@@ -144,71 +147,70 @@ function compileNode(schema: unknown): Compiled | null {
     const known = new Set(keys);
     const closed = additionalProperties === false;
     groupType = "object";
-    group = {
-      test: (v) => {
-        const o = v as Record<string, unknown>;
-        for (let i = 0; i < req.length; i++) if (!own(o, req[i]!) || o[req[i]!] === undefined) return false;
-        if (closed) for (const k in o) if (!known.has(k) && own(o, k)) return false;
-        for (let i = 0; i < keys.length; i++) {
-          const x = o[keys[i]!];
-          if (x !== undefined && own(o, keys[i]!) && !subs[i]!.test(x)) return false;
+    group = (v, p, e) => {
+      const o = v as Record<string, unknown>;
+      let ok = true;
+      for (let i = 0; i < req.length; i++) {
+        const r = req[i]!;
+        if (!own(o, r) || o[r] === undefined) {
+          if (!e) return false;
+          e.push(failure(p, "required", `must have required property '${r}'`, { missingProperty: r }));
+          ok = false;
         }
-        return true;
-      },
-      check: (v, p, e) => {
-        const o = v as Record<string, unknown>;
-        for (const r of req)
-          if (!own(o, r) || o[r] === undefined)
-            e.push(failure(p, "required", `must have required property '${r}'`, { missingProperty: r }));
-        if (closed)
-          for (const k of Object.keys(o))
-            if (!known.has(k))
-              e.push(
-                failure(p, "additionalProperties", "must NOT have additional properties", { additionalProperty: k }),
-              );
-        for (let i = 0; i < keys.length; i++) {
-          const k = keys[i]!;
-          if (own(o, k) && o[k] !== undefined) subs[i]!.check(o[k], `${p}/${pointer(k)}`, e);
+      }
+      // for-in over own keys visits them in Object.keys order, without making the array.
+      if (closed)
+        for (const k in o)
+          if (own(o, k) && !known.has(k)) {
+            if (!e) return false;
+            e.push(
+              failure(p, "additionalProperties", "must NOT have additional properties", { additionalProperty: k }),
+            );
+            ok = false;
+          }
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const x = o[k];
+        if (x !== undefined && own(o, k) && !subs[i]!(x, e ? `${p}/${pointer(k)}` : p, e)) {
+          if (!e) return false;
+          ok = false;
         }
-      },
+      }
+      return ok;
     };
   }
-  let enumSet: Set<unknown> | null = null;
   let enumCheck: Check | null = null;
   if (schema.enum !== undefined) {
     const allowed = schema.enum;
     // Only scalar members: ajv compares others by deep equality.
     if (!Array.isArray(allowed) || !allowed.every((a) => a === null || typeof a !== "object")) return null;
     const set = new Set<unknown>(allowed);
-    enumSet = set;
     enumCheck = (v, p, e) => {
-      if (!set.has(v))
-        e.push(failure(p, "enum", "must be equal to one of the allowed values", { allowedValues: allowed }));
+      if (set.has(v)) return true;
+      e?.push(failure(p, "enum", "must be equal to one of the allowed values", { allowedValues: allowed }));
+      return false;
     };
   }
 
   // ajv's order. When the type is the group's own, the type is checked with the group (its
   // error after enum's); otherwise first. Keywords without a type (enum) come before the groups.
-  const typeFirst = group === null || groupType !== type;
   const steps: Check[] = [];
-  if (typeFirst) steps.push(typeError);
+  if (group === null || groupType !== type) steps.push(typeCheck);
   if (enumCheck) steps.push(enumCheck);
-  let groupOk: Test = () => true;
   if (group !== null) {
     const g = group;
     const ofGroup = groupType!;
     const isOwnType = groupType === type;
-    steps.push((v, p, e) => {
-      if (hasType(v, ofGroup)) g.check(v, p, e);
-      else if (isOwnType) typeError(v, p, e);
-    });
-    groupOk = (v) => (hasType(v, ofGroup) ? g.test(v) : !isOwnType);
+    steps.push((v, p, e) => (hasType(v, ofGroup) ? g(v, p, e) : !isOwnType || typeCheck(v, p, e)));
   }
-  return {
-    test: (v) => (!typeFirst || hasType(v, type)) && (enumSet === null || enumSet.has(v)) && groupOk(v),
-    check: (v, p, e) => {
-      for (let i = 0; i < steps.length; i++) steps[i]!(v, p, e);
-    },
+  return (v, p, e) => {
+    let ok = true;
+    for (let i = 0; i < steps.length; i++)
+      if (!steps[i]!(v, p, e)) {
+        if (!e) return false;
+        ok = false;
+      }
+    return ok;
   };
 }
 
@@ -217,11 +219,11 @@ function compileNode(schema: unknown): Compiled | null {
  * (then use a JSON Schema engine). The result lists every failure; empty means valid.
  */
 export function compileAnswerSchema(schema: unknown): ((value: unknown) => AnswerSchemaError[]) | null {
-  const compiled = compileNode(schema);
-  if (!compiled) return null;
+  const check = compileNode(schema);
+  if (!check) return null;
   return (value) => {
     const errors: AnswerSchemaError[] = [];
-    if (!compiled.test(value)) compiled.check(value, "", errors);
+    if (!check(value, "", null)) check(value, "", errors);
     return errors;
   };
 }

@@ -52,14 +52,14 @@ interface Grid {
 function grid(scale: Scale): Grid {
   const { min, max, step } = scale.kind === "pass_fail" ? { min: 0, max: 1, step: 1 } : scale;
   const factor = 10 ** Math.min(15, Math.max(decimals(min), decimals(max), decimals(step)));
-  const g = { factor, min: Math.round(min * factor), step: Math.round(step * factor) };
-  const offset = g.min % g.step === 0 ? Math.abs(g.min / g.step) : 0;
+  const lo = Math.round(min * factor);
+  const unit = Math.round(step * factor);
   return {
-    factor: g.factor,
-    min: g.min,
-    step: g.step,
-    units: Math.round((Math.round(max * factor) - g.min) / g.step),
-    offset,
+    factor,
+    min: lo,
+    step: unit,
+    units: Math.round((Math.round(max * factor) - lo) / unit),
+    offset: lo % unit === 0 ? Math.abs(lo / unit) : 0,
   };
 }
 

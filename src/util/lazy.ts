@@ -21,12 +21,17 @@ export function lazy<T>(make: () => T): () => T {
 const require = createRequire(import.meta.url);
 
 /**
- * A package loaded synchronously on first call. It is resolved as `import` resolves it and loaded
- * with require(esm) (Node ≥ 20.19), so it is the very module instance a static import would give
+ * A package loaded now, synchronously: resolved as `import` resolves it and loaded with
+ * require(esm) (Node ≥ 20.19), so it is the very module instance a static import would give
  * (zod and openai ship separate CommonJS builds that would otherwise be a second copy).
  */
+export function requireAsImported(specifier: string): unknown {
+  return require(fileURLToPath(import.meta.resolve(specifier)));
+}
+
+/** A package loaded on first call, as `requireAsImported` loads it. */
 export function lazyPackage<T>(specifier: string): () => T {
-  return lazy(() => require(fileURLToPath(import.meta.resolve(specifier))) as T);
+  return lazy(() => requireAsImported(specifier) as T);
 }
 
 /**
